@@ -3,6 +3,7 @@ verification page. The rules are in progress.py and issuing.py."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -84,9 +85,13 @@ def _mine(request: HttpRequest, certificate: Certificate) -> HttpResponse:
 @require_safe
 @login_required
 def my_certificate_pdf(request: HttpRequest) -> HttpResponse:
+    """The issued certificate as a PDF. Before one is issued, the certificate page (what is
+    left to do, or the name form) with the reason said there: a 404 page left a learner who
+    followed an old link or a bookmark with no way on."""
     certificate = Certificate.objects.filter(user=request.user, course=COURSE_SLUG).first()
     if certificate is None:
-        raise Http404("No certificate has been issued to you yet.")
+        messages.info(request, "No certificate has been issued to you yet.")
+        return redirect("certificates:mine")
     try:
         body = certificate_pdf(certificate, verify_url=_verify_url(request, certificate))
     except CannotDraw:  # the link is not offered then; a typed URL gets the page that says why

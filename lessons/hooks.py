@@ -21,7 +21,8 @@ behind a disclosure, `::: check` markers show nothing and no module quiz is link
   `content_file(obj)` returns "lessons/content/iam/03-policies.md" or None (the curriculum
   app's `curriculum.shipped.shipped_file`); the admin shows it on the row's pages.
 - **Module quizzes** name each module's quiz: `module_quizzes(*, user, module_ids)` returns
-  {module id: QuizLink} for the quizzes this person may take.
+  {module id: QuizLink} for the quizzes this person may take; with `standing=True` (the
+  module page), a signed-in learner's passed or best score on each, in one query more.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ QUESTION = "question"
 class QuizLink:
     title: str
     url: str
+    # With `standing` asked for a signed-in learner: passed it, else their best score (0-1)
+    # so far, None before any scored attempt.
+    passed: bool = False
+    best: float | None = None
 
 
 @dataclass
@@ -115,10 +120,10 @@ def checks(*, request, lesson, scenarios, slugs, answered, posted) -> dict[tuple
     return found
 
 
-def module_quizzes(*, user, module_ids) -> dict[int, QuizLink]:
+def module_quizzes(*, user, module_ids, standing: bool = False) -> dict[int, QuizLink]:
     found: dict[int, QuizLink] = {}
     for provider in _module_quizzes:
-        found |= provider(user=user, module_ids=list(module_ids))
+        found |= provider(user=user, module_ids=list(module_ids), standing=standing)
     return found
 
 

@@ -142,9 +142,10 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
                 if signed_in
                 else 0
             ),
-            "module_quiz": hooks.module_quizzes(user=request.user, module_ids=[module.pk]).get(
-                module.pk
-            ),
+            # With a signed-in learner's standing on it (passed, or their best score so far).
+            "module_quiz": hooks.module_quizzes(
+                user=request.user, module_ids=[module.pk], standing=True
+            ).get(module.pk),
             # Named on the kept module row (`hands_on`): no query.
             "hands_on": hands_on.pieces(module.hands_on),
         },

@@ -32,6 +32,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     FilteredRelation,
+    Max,
     Q,
     QuerySet,
     TextField,
@@ -288,6 +289,26 @@ _UNFINISHED = _ByOwner(_unfinished)
 def attempts_left(quiz: Quiz, used: int) -> int | None:
     """None when unlimited."""
     return None if not quiz.attempts_allowed else max(0, quiz.attempts_allowed - used)
+
+
+def by_quiz(owner: Q, quizzes) -> dict[int, dict]:
+    """The owner's attempts per quiz (`quizzes`: quizzes or their ids): how many, the best
+    score, whether one passed, how many are not submitted (the list says one is in progress)
+    and how many of those are overdue (past their deadline and grace, not closed yet). One
+    query: the quiz list's, and a module page's quiz box for a signed-in learner."""
+    overdue = Q(submitted_at__isnull=True, deadline__lt=timezone.now() - GRACE)
+    rows = (
+        Attempt.objects.filter(owner, quiz__in=quizzes)
+        .values("quiz_id")
+        .annotate(
+            count=Count("pk"),
+            best=Max("score"),
+            passed=Count("pk", filter=Q(passed=True)),
+            open=Count("pk", filter=Q(submitted_at__isnull=True)),
+            overdue=Count("pk", filter=overdue),
+        )
+    )
+    return {row["quiz_id"]: row for row in rows}
 
 
 def usable(questions) -> list[Question]:
@@ -895,6 +916,30 @@ def _light_usable(row) -> bool:
         _USABLE_TEXTS.clear()  # bounded; refilled by the next pages
     _USABLE_TEXTS.add(key)
     return True
+
+
+# The light part of each quiz entry's question, as `_LIGHT` reads a question's.
+_ENTRY_LIGHT = (
+    "question_id",
+    "question__slug",
+    "question__type",
+    Cast("question__data", TextField()),
+    "question__scenario_id",
+    "question__scenario__slug",
+    Cast("question__scenario__case", TextField()),
+)
+
+
+def usable_counts(entries) -> dict[int, int]:
+    """How many of `entries` (quiz entries) each quiz can give a learner, by quiz id: a
+    broken question is left out of attempts, so a page counting it promised one more than the
+    learner got. One query for every quiz a page lists, each question checked as an attempt's
+    page checks it (`_light_usable`, kept per process)."""
+    counts: dict[int, int] = {}
+    for quiz_id, *light in entries.order_by().values_list("quiz_id", *_ENTRY_LIGHT):
+        if _light_usable(light):
+            counts[quiz_id] = counts.get(quiz_id, 0) + 1
+    return counts
 
 
 @dataclass

@@ -14,9 +14,11 @@ registered with `lessons.hooks`, so lessons draws the checks without importing q
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import partial
 from types import MappingProxyType
 
+from django.db.models import Q
 from django.utils.functional import SimpleLazyObject
 
 from lessons import knowledge_checks
@@ -253,9 +255,11 @@ def check_views(*, request, lesson, scenarios, slugs, answered, posted) -> dict:
     return out
 
 
-def module_quizzes(*, user, module_ids) -> dict[int, QuizLink]:
+def module_quizzes(*, user, module_ids, standing: bool = False) -> dict[int, QuizLink]:
     """Each module's first quiz this person may take (one query; on a lesson page, for its
-    module: SQL compiled once per number of modules and for staff or not)."""
+    module: SQL compiled once per number of modules and for staff or not). `standing`: for a
+    signed-in learner, whether they passed each and their best score, as the quiz list reads
+    them (`attempts.by_quiz`, one query more)."""
     module_ids = list(module_ids)
     staff = bool(getattr(user, "is_staff", False))
     if len(module_ids) <= MAX_INTS and None not in module_ids:
@@ -269,10 +273,19 @@ def module_quizzes(*, user, module_ids) -> dict[int, QuizLink]:
             .only(*_QUIZ_LINK)
         )
     out: dict[int, QuizLink] = {}
+    firsts: dict[int, int] = {}  # module id: its quiz's id
     for quiz in quizzes:
         assert quiz.module_id is not None  # found by module_id IN (...), which NULL never is
         if quiz.module_id not in out:  # the first: the others' addresses are not worked out
             out[quiz.module_id] = QuizLink(quiz.title, quiz.get_absolute_url())
+            firsts[quiz.module_id] = quiz.pk
+    if standing and firsts and getattr(user, "is_authenticated", False):
+        mine = attempts.by_quiz(Q(user=user), list(firsts.values()))
+        for module_id, quiz_id in firsts.items():
+            if (row := mine.get(quiz_id)) is not None:
+                out[module_id] = replace(
+                    out[module_id], passed=bool(row["passed"]), best=row["best"]
+                )
     return out
 
 

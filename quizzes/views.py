@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, OuterRef, Q
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,7 +34,6 @@ from quizzes.grading import answer_key, grade
 from quizzes.kinds.choices import gone_choices
 from quizzes.models import Answer, Attempt, EarlierQuizSlug, Question, Quiz, QuizQuestion
 from quizzes.session_carry import LEARNER_KEY
-from srm_trainer.counts import counted
 from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
 from srm_trainer.ratelimit import rate_limited
 
@@ -281,48 +280,32 @@ IN_USE = QuizQuestion.objects.filter(question__archived=False)
 def quiz_list(request: HttpRequest) -> HttpResponse:
     """The quizzes in course order, QUIZZES_PER_PAGE at a time (an unknown page number shows
     the nearest page): with a hundred times the course, listing every quiz took 0.2 s. Each
-    quiz's questions are counted for the page's quizzes alone (a subquery per row listed; a
-    join grouped over every quiz's entries counted them all), and the page's count of quizzes
-    leaves that out."""
+    quiz's questions are counted for the page's quizzes alone, in one query (a join grouped
+    over every quiz's entries counted them all), and only those an attempt can be given (a
+    broken one is left out of attempts, so it is out of the count too)."""
     listed = (
         Quiz.objects.visible_to(request.user)
         .select_related("module")
-        .annotate(question_count=counted(IN_USE.filter(quiz=OuterRef("pk")), "quiz"))
         # Course order, then what spans modules (the final exam); SQLite sorts NULL first.
         .order_by(F("module__order").asc(nulls_last=True), "order", "slug")
     )
     page = Paginator(listed, QUIZZES_PER_PAGE).get_page(request.GET.get("page"))
     quizzes = list(page.object_list)
+    usable = attempts.usable_counts(IN_USE.filter(quiz__in=quizzes))
+    for quiz in quizzes:
+        quiz.question_count = usable.get(quiz.pk, 0)
     owner = _owner_filter(request)
     mine = {}
     if owner is not None:
-        mine = _attempts_by_quiz(owner, quizzes)
+        mine = attempts.by_quiz(owner, quizzes)
         # Timed attempts that ran out while the learner was away are closed (and counted
         # again), so each shows with its score rather than as an attempt with none.
         if any(row["overdue"] for row in mine.values()):
             attempts.expire_overdue(Attempt.objects.filter(owner, quiz__in=quizzes))
-            mine = _attempts_by_quiz(owner, quizzes)
+            mine = attempts.by_quiz(owner, quizzes)
     for quiz in quizzes:
         quiz.mine = mine.get(quiz.pk)
     return render(request, "quizzes/quiz_list.html", {"quizzes": quizzes, "page": page})
-
-
-def _attempts_by_quiz(owner: Q, quizzes: list[Quiz]) -> dict[int, dict]:
-    """The owner's attempts per quiz: how many, the best score, how many are not submitted
-    (the list says one is in progress) and how many of those are overdue (past its deadline
-    and grace, not closed yet). One query."""
-    overdue = Q(submitted_at__isnull=True, deadline__lt=timezone.now() - attempts.GRACE)
-    rows = (
-        Attempt.objects.filter(owner, quiz__in=quizzes)
-        .values("quiz_id")
-        .annotate(
-            count=Count("pk"),
-            best=Max("score"),
-            open=Count("pk", filter=Q(submitted_at__isnull=True)),
-            overdue=Count("pk", filter=overdue),
-        )
-    )
-    return {row["quiz_id"]: row for row in rows}
 
 
 @require_safe
@@ -360,7 +343,8 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "past_total": totals["count"],
             "unfinished": unfinished,
             "left": attempts.attempts_left(quiz, totals["count"]),
-            "question_count": quiz.drawn_count or IN_USE.filter(quiz=quiz).count(),
+            "question_count": quiz.drawn_count
+            or attempts.usable_counts(IN_USE.filter(quiz=quiz)).get(quiz.pk, 0),
             "notes": _notes(request, quiz),
         },
     )

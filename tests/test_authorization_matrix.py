@@ -495,7 +495,12 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "certificates:progress": Case("/progress/", get=200, post=405),
     "certificates:mine": Case("/progress/certificate/", get=signed_in(),
                               post=(LOGIN, Redirect("/progress/certificate/"), *[403] * 4)),
-    "certificates:pdf": Case("/progress/certificate/pdf/", get=OWNER_ONLY, post=405),
+    # Only ever one's own: without a certificate issued, the certificate page says so.
+    "certificates:pdf": Case(
+        "/progress/certificate/pdf/",
+        get=(LOGIN, 200, *[Redirect("/progress/certificate/")] * 4),
+        post=405,
+    ),
     "certificates:verify": (
         Case("/certificates/{certificate_code}/", get=200, post=405),
         Case("/certificates/no-such-code/", get=404, post=405, label="no such code"),

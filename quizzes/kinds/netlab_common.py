@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 from quizzes.kinds.base import Problem
+from srm_trainer.detection.jsontext import json_words
 from srm_trainer.iam.json_mistakes import likely_mistake
 from srm_trainer.netlab import NetlabError, Trace, parse_flow, parse_network, trace
 from srm_trainer.netlab.case import Mismatch
@@ -168,9 +169,13 @@ def load_json(text: str, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
+        # In the findings lab's plain words ("Expecting value" alone told a learner nothing
+        # about what a value may be), then the likely mistake when there is one.
+        words = json_words(exc.msg)
         hint = likely_mistake(exc)
         raise ValueError(
-            f"Line {exc.lineno}, column {exc.colno}: {exc.msg}{'.' + hint if hint else ''}"
+            f"Line {exc.lineno}, column {exc.colno}: {words[:1].upper()}{words[1:]}"
+            f"{'.' + hint if hint else ''}"
         ) from None
     except (RecursionError, ValueError):
         # `what` may be plural ("Your rules"): the message's verbs are the JSON's.

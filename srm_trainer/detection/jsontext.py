@@ -153,7 +153,7 @@ def read_json(
         )
     except json.JSONDecodeError as exc:
         raise PatternError(
-            "invalid_json", _json_words(exc.msg), line=exc.lineno, column=exc.colno
+            "invalid_json", json_words(exc.msg), line=exc.lineno, column=exc.colno
         ) from None
     except PatternError as exc:
         # Raised from a hook: no position from json, so the message names the key or value.
@@ -179,8 +179,9 @@ _JSON_WORDS = {
 }
 
 
-def _json_words(msg: str) -> str:
-    """json's message in the lab's words (it stays as json wrote it when not listed)."""
+def json_words(msg: str) -> str:
+    """json's message in the lab's words (it stays as json wrote it when not listed); the
+    network questions' answers word theirs with it too (`quizzes.kinds.netlab_common`)."""
     for start, words in _JSON_WORDS.items():
         if msg.startswith(start):
             return words

@@ -186,9 +186,17 @@ def test_the_pdf_is_a_pdf_with_the_name_course_date_and_link(client, finished):
     assert certificate.issued_at.strftime("%B %Y") in text
 
 
-def test_no_pdf_before_a_certificate(client, learner):
+def test_no_pdf_before_a_certificate_leads_to_what_is_left_to_do(client, learner, course):
+    """It was a 404 page, with no way on: now the certificate page, saying why there."""
     client.force_login(learner)
-    assert client.get("/progress/certificate/pdf/").status_code == 404
+    response = client.get("/progress/certificate/pdf/")
+    assert response.status_code == 302 and response["Location"] == "/progress/certificate/"
+    page = client.get(response["Location"])
+    body = page.content.decode()
+    assert page.status_code == 200 and "No certificate has been issued to you yet." in body
+    assert "Still to do:" in body
+    # The other refusal stays a 404: a verification code no certificate has.
+    assert client.get("/certificates/no-such-code/").status_code == 404
 
 
 def test_my_progress_costs_the_same_however_much_is_done(client, learner, course):

@@ -382,3 +382,45 @@ def test_pages_showing_a_learners_progress_are_not_kept_by_the_browser(learner_c
     response = learner_client.get(url)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"], response.get("Cache-Control")
+
+
+def test_the_module_quiz_box_says_whether_a_learner_passed_or_their_best_score(
+    client, course, learner, other_learner
+):
+    """The box said only "test yourself": a learner had to open the quiz (or My progress) to
+    learn they had passed it already, or how close they came."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from quizzes.models import Attempt, Quiz
+    from tests.conftest import sign_in
+
+    quiz = Quiz.objects.create(module=course["one"], slug="one-quiz", title="One quiz")
+    now = timezone.now()
+    for score in (0.4, 0.6):
+        Attempt.objects.create(
+            quiz=quiz, user=learner, question_ids=[], started_at=now, submitted_at=now,
+            score=score, passed=False,
+        )  # fmt: skip
+    sign_in(client, learner)
+    body = client.get("/learn/one/").content.decode()
+    assert 'test yourself: <a href="/quizzes/one-quiz/">One quiz</a>' in body
+    assert "Not passed yet: your best score so far is 60%." in body
+    Attempt.objects.create(
+        quiz=quiz, user=learner, question_ids=[], started_at=now, submitted_at=now, score=0.9,
+        passed=True,
+    )  # fmt: skip
+    body = client.get("/learn/one/").content.decode()
+    assert "You have passed it." in body and "best score" not in body
+    # Another learner, with no attempt, and a visitor: the link alone. The standing costs a
+    # signed-in learner one query (their attempts at the module's quiz), a visitor none.
+    other = Client()
+    sign_in(other, other_learner)
+    for who, reader in (("learner", other), ("visitor", Client())):
+        reader.get("/learn/one/")
+        with CaptureQueriesContext(connection) as queries:
+            text = reader.get("/learn/one/").content.decode()
+        assert "One quiz</a>" in text
+        assert "passed it" not in text and "best score" not in text
+        reads = [q for q in queries if 'FROM "quizzes_attempt"' in q["sql"]]
+        assert len(reads) == (1 if who == "learner" else 0), who

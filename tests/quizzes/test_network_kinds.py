@@ -400,6 +400,17 @@ def test_a_reference_that_does_not_solve_it_is_refused():
     assert "should be blocked" in problem.message
 
 
+def test_a_json_syntax_error_in_the_rules_is_said_in_plain_words():
+    """Python's "Expecting value" alone said nothing of what a value may be: the learner gets
+    the findings lab's words for it (`json_words`), with the place and the likely mistake."""
+    q = make_question("flow_fix")
+    error = grade(q, {"rules": '{"network_acls": }'}).feedback["error"]
+    assert error.startswith("Line 1, column 18: Expected a value: a string in double quotes")
+    assert "Expecting value" not in error
+    twice = grade(q, {"rules": '{"network_acls": [1,,2]}'}).feedback["error"]
+    assert "Two commas in a row: remove one of them on line 1." in twice
+
+
 def test_rules_that_cannot_be_used_score_zero_and_say_why():
     q = make_question("flow_fix")
     assert "Line 1, column 2" in grade(q, {"rules": "{x"}).feedback["error"]

@@ -343,6 +343,15 @@ def test_a_learner_takes_a_quiz_with_broken_questions_without_them(client, broke
     assert "Question 1 of 1" in page.content.decode()
 
 
+def test_the_quiz_page_and_the_list_count_only_the_questions_an_attempt_gets(client, broken_quiz):
+    """Two of the three are broken: the pages said "Questions 3" and "3 questions" where
+    Start gives one."""
+    page = client.get(broken_quiz.get_absolute_url()).content.decode()
+    assert "<dt>Questions</dt><dd>1</dd>" in page
+    listing = client.get(reverse("quizzes:list")).content.decode()
+    assert "1 question · pass mark" in listing and "3 questions" not in listing
+
+
 def test_a_question_broken_after_the_start_is_skipped_not_a_500(client, broken_quiz):
     good = Question.objects.get(slug="fine")
     client.post(reverse("quizzes:start", args=[broken_quiz.slug]))

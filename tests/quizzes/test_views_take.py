@@ -465,8 +465,10 @@ def test_quiz_pages_issue_a_fixed_number_of_queries(learner_client, size):
     # modules' own quizzes; +1 on the detail, take and result pages: the notes of apps built
     # on quizzes, read once per page (`quizzes.hooks` notes: cohorts' assignments); +1 on the
     # list: it is shown a page at a time, so the quizzes are counted; +1 on the detail: it lists
-    # the latest attempts, so the learner's attempts are counted)
-    assert counts == {"list": 6, "detail": 8, "take": 7, "result": 9}
+    # the latest attempts, so the learner's attempts are counted; +1 on the list: the page's
+    # quizzes' questions are read in one query, not counted in a subquery, so that a broken
+    # one, which an attempt skips, is left out of the count)
+    assert counts == {"list": 7, "detail": 8, "take": 7, "result": 9}
 
 
 def test_an_anonymous_attempt_stays_reachable_after_signing_in_on_the_same_browser(

@@ -602,11 +602,11 @@ def placed_on(form: forms.Form) -> set[str]:
     return placed
 
 
-def named_error(form: forms.Form, name: str, error: str) -> str:
+def named_error(form: forms.Form, name: str, error: object) -> str:
     """`error` of `form`'s field `name` as a line of a list away from the field: named by the
     field's label, unless it is a kind's problem that names its field itself (`placed_on`),
     which read "The case (JSON): Line 11: case: …" when the label was put before it too."""
-    if error in placed_on(form):
+    if str(error) in placed_on(form):
         return str(error)
     label = form.fields[name].label if name in form.fields else name
     return f"{label}: {error}"

@@ -616,6 +616,40 @@ def test_the_gradebook_page_shows_each_learner(cohort, co_instructor, klass):
     assert "grace" not in page
 
 
+def _cell_text(page: str, username: str, quiz_title: str) -> str:
+    """The words of `username`'s cell for the quiz titled `quiz_title`, tags dropped."""
+    row = re.search(rf">{username}</a>.*?</tr>", page, re.S)
+    assert row, username
+    cell = re.search(
+        rf'<td class="gradebook-cell" data-label="{re.escape(quiz_title)}[^"]*">(.*?)</td>',
+        row.group(0),
+        re.S,
+    )
+    assert cell, (username, quiz_title)
+    return " ".join(re.sub(r"<[^>]+>", " ", cell.group(1)).split())
+
+
+def test_an_attempt_in_progress_beside_one_handed_in_is_said_in_the_cell(
+    cohort, owner, quiz, klass, django_assert_max_num_queries
+):
+    """bob handed in an attempt and is working on a second: his cell said "Submitted" and
+    "2 attempts", nothing of the one still open. It says so in words, read from the figures
+    the page has (no query more); dee's only attempt is the status's "In progress" alone."""
+    client = client_for(owner)
+    url = cohort.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    _attempt(quiz, klass["people"]["bob"], at(days=4, hours=1), "r")
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "Submitted" in _cell_text(page, "bob", quiz.title)
+    assert "2 attempts (1 still in progress) ·" in _cell_text(page, "bob", quiz.title)
+    assert "still in progress" not in _cell_text(page, "ada", quiz.title)
+    dee = _cell_text(page, "dee", quiz.title)
+    assert dee.startswith("In progress") and "still in progress" not in dee
+
+
 def test_lessons_marked_complete_are_called_completed_wherever_they_are_counted(
     cohort, owner, learner, klass
 ):

@@ -23,6 +23,8 @@ import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, tzinfo
+from itertools import groupby
+from operator import itemgetter
 
 from django.db.models import Case, Expression, IntegerField, QuerySet, Value, When
 from django.utils import timezone
@@ -203,6 +205,7 @@ ANSWERS_HEADER = [
     "submitted at",
     "late",
     "name shown",
+    "position",
 ]
 
 
@@ -222,15 +225,18 @@ def _answer_text(kind, response: dict) -> str:
 
 def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Iterator[list]:
     """The header, then one row per answer in the attempts the gradebook counts, the learners in
-    the pages' name order (`roster`), then by quiz, attempt and question. The answers are
-    read as the values the file shows, not as an answer, attempt, learner, quiz and question
-    model apiece (whole rows, most of the export's time)."""
+    the pages' name order (`roster`), then by quiz and attempt, and within an attempt by the
+    question's position in it (the order that attempt showed them, shuffled or not: by
+    question id, an instructor could not tell the third question asked from the first). The
+    answers are read as the values the file shows, not as an answer, attempt, learner, quiz and
+    question model apiece (whole rows, most of the export's time)."""
     yield ANSWERS_HEADER
     counted = gradebook.counted_attempts(cohort) if counted is None else counted
     memberships = roster.in_order(
         list(Membership.objects.filter(cohort=cohort).select_related("user"))
     )
     facts = _attempt_facts(cohort, counted, memberships)
+    positions = _positions(counted)
     answers = (
         Answer.objects.filter(attempt__in=counted)
         .order_by(_name_order(memberships), "attempt__quiz__title", "attempt_id", "question_id")
@@ -238,6 +244,7 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
             "attempt__user__username",
             "attempt__quiz__title",
             "attempt_id",
+            "question_id",
             "question__prompt",
             "question__type",
             "response",
@@ -251,18 +258,10 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
     # A prompt is Markdown: the file holds the words a learner read ("guest OS", not
     # "**guest OS**"), each prompt rendered once per file however many learners answered it.
     prompts: dict[str, str] = {}
-    for (
-        username,
-        title,
-        attempt_id,
-        prompt,
-        kind,
-        response,
-        score,
-        saved_at,
-        shown,
-    ) in answers.iterator(chunk_size=500):
-        yield [
+
+    def row(answer: tuple, position: int | None) -> list:
+        username, title, attempt_id, _qid, prompt, kind, response, score, saved_at, shown = answer
+        return [
             username,
             title,
             attempt_id,
@@ -273,7 +272,29 @@ def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Ite
             saved_at,
             *facts.get(attempt_id, ("", None, None)),
             shown,  # None for a learner with no profile: an empty cell
+            position,
         ]
+
+    # The database sorts to the attempt; one attempt's answers (a quiz's questions at most)
+    # are put in their positions here, where the attempt's order is known.
+    for attempt_id, group in groupby(answers.iterator(chunk_size=500), key=itemgetter(2)):
+        where = positions.get(attempt_id, {})
+        placed = [(where.get(answer[3]), answer) for answer in group]
+        placed.sort(key=lambda p: (p[0] is None, p[0] or 0))  # stable: by question id after
+        for position, answer in placed:
+            yield row(answer, position)
+
+
+def _positions(counted: QuerySet[Attempt]) -> dict[int, dict[int, int]]:
+    """Each counted attempt's questions' positions in it (1 = the first it showed), from its
+    `question_ids`: one query for the file, not the list read again with every answer."""
+    out: dict[int, dict[int, int]] = {}
+    for attempt_id, ids in Attempt.objects.filter(pk__in=counted).values_list("id", "question_ids"):
+        where: dict[int, int] = {}
+        for n, qid in enumerate(ids if isinstance(ids, list) else [], start=1):
+            where.setdefault(qid, n)
+        out[attempt_id] = where
+    return out
 
 
 def _plain(markdown: str) -> str:

@@ -176,6 +176,14 @@ class Cell:
     def submitted(self) -> bool:
         return self.tally.handed_in > 0
 
+    @property
+    def unfinished_beside(self) -> int:
+        """How many attempts are still in progress beside one handed in (0 when none was handed
+        in: the status says "In progress" then). The cell said "Submitted" and nothing of a
+        second attempt the learner was still working on; read from the figures, no query."""
+        tally = self.tally
+        return tally.started - tally.handed_in if tally.handed_in else 0
+
     @cached_property
     def shown(self) -> list[tuple[int, AttemptRow]]:
         """The latest ATTEMPTS_SHOWN attempts, oldest of them first, each with its number among

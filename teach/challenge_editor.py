@@ -43,6 +43,8 @@ from teach.editors import (
     focus_after,
     focus_row,
     linked_to,
+    named_error,
+    placed_on,
     posted_values,
 )
 from teach.rendering import RENDERER
@@ -403,8 +405,7 @@ def _form_errors(parts: ChallengeParts) -> list[str]:
     its field."""
     out: list[str] = []
     for name, errors in parts.extra.errors.items():
-        label = parts.extra.fields[name].label if name in parts.extra.fields else name
-        out += [linked_to(parts.extra, name, f"{label}: {e}") for e in errors]
+        out += [linked_to(parts.extra, name, named_error(parts.extra, name, e)) for e in errors]
     for formset, title in (
         (parts.allow, "Must-allow request"),
         (parts.deny, "Must-deny request"),
@@ -412,6 +413,10 @@ def _form_errors(parts: ChallengeParts) -> list[str]:
         out += [str(e) for e in formset.non_form_errors()]
         # Each row's errors (what formset.errors lists: these rows have no delete box).
         for n, form in enumerate(formset.forms if formset.is_bound else [], start=1):
+            placed = placed_on(form)  # the kind's problems name their row themselves
             for name, messages in form.errors.items():
-                out += [linked_to(form, name, f"{title} {n}, {name}: {m}") for m in messages]
+                out += [
+                    linked_to(form, name, m if m in placed else f"{title} {n}, {name}: {m}")
+                    for m in messages
+                ]
     return out

@@ -586,8 +586,30 @@ def mark_fields(placed: list[Placed], formsets: Iterable, forms_: Iterable = ())
             out.append(Linked(p.message))
             continue
         form.add_error(p.field, p.message)
+        placed_on(form).add(p.message)
         out.append(Linked(p.message, form[p.field].auto_id or ""))
     return out
+
+
+def placed_on(form: forms.Form) -> set[str]:
+    """The kind's problems `mark_fields` put on `form`'s fields: each already names what it is
+    about ("Reference solution: Line 8, …", "Line 11: case: web_acl.Rules[1]…"), so a list of
+    the form's errors (`named_error`) says it as it is, without the field's label before it."""
+    placed = getattr(form, "_placed_problems", None)
+    if placed is None:
+        placed = set()
+        form._placed_problems = placed  # type: ignore[attr-defined]  # any form may take them
+    return placed
+
+
+def named_error(form: forms.Form, name: str, error: object) -> str:
+    """`error` of `form`'s field `name` as a line of a list away from the field: named by the
+    field's label, unless it is a kind's problem that names its field itself (`placed_on`),
+    which read "The case (JSON): Line 11: case: …" when the label was put before it too."""
+    if str(error) in placed_on(form):
+        return str(error)
+    label = form.fields[name].label if name in form.fields else name
+    return f"{label}: {error}"
 
 
 @dataclass
@@ -630,7 +652,7 @@ class Parts:
         if form is None or not form.is_bound:
             return []
         return [
-            linked_to(form, name, f"{form.fields[name].label}: {e}")
+            linked_to(form, name, named_error(form, name, e))
             for name, errors in form.errors.items()
             if name in form.fields
             for e in errors

@@ -100,10 +100,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     questions = (
         (Question.objects.all() if user.is_staff else Question.objects.filter(owner=user))
         .filter(source=Source.AUTHORED)
-        .only("type", "category", "prompt", "updated_at", "archived")  # what the rows show
+        # What the rows show, and what their kind's check reads (the data, a policy-decision
+        # question's scenario, read with the rows) for the "Broken" mark.
+        .only("type", "category", "prompt", "updated_at", "archived", "data", "scenario")
+        .select_related("scenario")
         .annotate(quiz_count=_per_quiz_entries())
         .order_by("-updated_at", "-pk")
     )
+    shown = list(questions[:100])
+    for question in shown:
+        # Saved before a check it now fails: skipped for learners, said as the bank and the
+        # quiz's page say it (`quick_problems`, kept per process: an engine runs for a row
+        # only the first time this process sees its data, not on every visit).
+        question.broken = [p.in_words() for p in question.quick_problems()]
     files = (
         quizzes_visible(user)
         .filter(source=Source.FILE)
@@ -125,7 +134,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "teach/dashboard.html",
         {
             "quizzes": own,
-            "questions": questions[:100],
+            "questions": shown,
             "file_quizzes": shipped if shipped is not None and shipped.paginator.count else [],
             "banks": bank.bank_summaries(user),
             "tags": bank.tag_counts(user),

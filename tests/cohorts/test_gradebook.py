@@ -19,7 +19,7 @@ from cohorts.models import Assignment, Cohort, Membership
 from lessons import progress
 from lessons.models import Profile
 from quizzes import attempts
-from quizzes.models import Answer, Attempt, Quiz
+from quizzes.models import Answer, Attempt, Question, Quiz
 from tests.cohorts.conftest import (
     assign_timed_quiz,
     at,
@@ -335,8 +335,9 @@ def test_the_csvs_name_a_learner_as_the_instructors_pages_do_and_no_more(cohort,
     for its owner's resets and notices (docs/accounts.md): neither is shown to an instructor.
     What is shown is the name the learner chose to show their instructors, if any
     (`lessons.shown_names`): beside the username on the gradebook, the people page and the
-    learner's page, and in the last column of both files (docs/teaching.md, "CSV"), so the
-    columns before it keep their places. A learner who chose none is their username alone."""
+    learner's page, and in a column added after the others (the last of the gradebook's, the
+    answers' before its later "position"; docs/teaching.md, "CSV"), so the columns before it
+    keep their places. A learner who chose none is their username alone."""
     ada, bob = klass["people"]["ada"], klass["people"]["bob"]
     for user in (ada, bob):
         user.first_name, user.last_name = f"First{user.username}", f"Last{user.username}"
@@ -368,8 +369,9 @@ def test_the_csvs_name_a_learner_as_the_instructors_pages_do_and_no_more(cohort,
     assert "Augusta Ada King" not in bob_pages[2]  # bob's own page names bob only
     assert '<h1 class="learner-heading">bob in Spring class</h1>' in bob_pages[2]
     for header, *rows in files.values():
-        assert header[0] == "learner" and header[-1] == "name shown"
-        names = {row[0]: row[-1] for row in rows}
+        assert header[0] == "learner"
+        named = header.index("name shown")  # where is `test_a_chosen_name_is_appended_…`'s
+        names = {row[0]: row[named] for row in rows}
         assert names["ada"] == "Augusta Ada King" and names["bob"] == ""
         assert {len(row) for row in rows} == {len(header)}
     assert exports.GRADEBOOK_HEADER[0] == exports.ANSWERS_HEADER[0] == "learner"
@@ -405,11 +407,13 @@ def test_a_chosen_name_is_appended_so_the_columns_before_it_keep_their_places(co
         "latest %", "attempts", "time spent (s)", "lessons completed", "lessons assigned",
         "best late", "latest late",
     ]  # fmt: skip
-    assert exports.ANSWERS_HEADER[:-1] == [
+    assert exports.ANSWERS_HEADER[:-2] == [
         "learner", "quiz", "attempt", "question", "kind", "response", "score", "answered at",
         "attempt no.", "submitted at", "late",
     ]  # fmt: skip
-    assert exports.GRADEBOOK_HEADER[-1] == exports.ANSWERS_HEADER[-1] == "name shown"
+    # The question's position in its attempt came later, after the name.
+    assert exports.GRADEBOOK_HEADER[-1] == exports.ANSWERS_HEADER[-2] == "name shown"
+    assert exports.ANSWERS_HEADER[-1] == "position"
 
 
 def test_a_chosen_name_that_a_spreadsheet_would_run_is_defused(cohort, owner, klass):
@@ -418,8 +422,9 @@ def test_a_chosen_name_that_a_spreadsheet_would_run_is_defused(cohort, owner, kl
     Profile.objects.create(user=klass["people"]["ada"], shown_name='=HYPERLINK("http://x")')
     client = client_for(owner)
     for what in ("gradebook", "answers"):
-        _, *rows = _csv(client.get(reverse(f"teach_cohorts:{what}-csv", args=[cohort.pk])))
-        assert {row[-1] for row in rows if row[0] == "ada"} == {'\'=HYPERLINK("http://x")'}
+        header, *rows = _csv(client.get(reverse(f"teach_cohorts:{what}-csv", args=[cohort.pk])))
+        named = header.index("name shown")
+        assert {row[named] for row in rows if row[0] == "ada"} == {'\'=HYPERLINK("http://x")'}
 
 
 def test_the_csv_files_are_named_by_the_cohort_and_the_day(cohort, owner, klass):
@@ -501,10 +506,35 @@ def test_the_answers_csv_has_one_row_per_counted_answer(cohort, owner, quiz, kla
         "2026-03-06T09:20:00+00:00",
         "no",
         "",
+        "1",
     ]
     dee = next(r for r in rows if r[0] == "dee")
     assert (dee[5], dee[6]) == ("Turn on MFA", "")  # saved, not graded yet
-    assert dee[8:] == ["1", "", "", ""]  # in progress: not handed in, neither late nor on time
+    # in progress: not handed in, neither late nor on time; her one answer is to question 1
+    assert dee[8:] == ["1", "", "", "", "1"]
+
+
+def test_the_answers_csv_lists_an_attempts_answers_in_the_order_it_asked_them(
+    cohort, owner, quiz, klass
+):
+    """An attempt that showed the questions in another order (a shuffled quiz): its rows were
+    by question id, with no column saying which was asked first. Each row gives the question's
+    position in its attempt, and an attempt's rows follow it; the next attempt follows whole."""
+    first, second = klass["ada"]
+    asked = list(reversed(first.question_ids))
+    Attempt.objects.filter(pk=first.pk).update(question_ids=asked)
+    prompts = dict(Question.objects.filter(pk__in=asked).values_list("pk", "prompt"))
+    header, *rows = _csv(
+        client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[cohort.pk]))
+    )
+    at_ = header.index("position")
+    adas = [(r[2], r[3], r[at_]) for r in rows if r[0] == "ada"]
+    assert adas == [
+        (str(first.pk), prompts[asked[0]], "1"),
+        (str(first.pk), prompts[asked[1]], "2"),
+        (str(second.pk), prompts[second.question_ids[0]], "1"),
+        (str(second.pk), prompts[second.question_ids[1]], "2"),
+    ]
 
 
 def test_the_answers_csv_gives_a_part_mark_in_four_decimals(cohort, owner, quiz, klass):
@@ -535,7 +565,7 @@ def test_the_answers_csv_numbers_each_attempt_as_the_learners_page_and_says_if_l
     header, *rows = _csv(
         client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[cohort.pk]))
     )
-    assert header[-4:-1] == ["attempt no.", "submitted at", "late"]
+    assert header[8:11] == ["attempt no.", "submitted at", "late"]
     by_attempt = {(r[0], r[2]): r[8:] for r in rows}
     first, second = klass["ada"]
     assert by_attempt["ada", str(first.pk)][0] == "1"
@@ -614,6 +644,40 @@ def test_the_gradebook_page_shows_each_learner(cohort, co_instructor, klass):
     for text in ("ada", "eve", "Best 100% · latest 100%", "In progress", "Late", "1 of 2"):
         assert text in page
     assert "grace" not in page
+
+
+def _cell_text(page: str, username: str, quiz_title: str) -> str:
+    """The words of `username`'s cell for the quiz titled `quiz_title`, tags dropped."""
+    row = re.search(rf">{username}</a>.*?</tr>", page, re.S)
+    assert row, username
+    cell = re.search(
+        rf'<td class="gradebook-cell" data-label="{re.escape(quiz_title)}[^"]*">(.*?)</td>',
+        row.group(0),
+        re.S,
+    )
+    assert cell, (username, quiz_title)
+    return " ".join(re.sub(r"<[^>]+>", " ", cell.group(1)).split())
+
+
+def test_an_attempt_in_progress_beside_one_handed_in_is_said_in_the_cell(
+    cohort, owner, quiz, klass, django_assert_max_num_queries
+):
+    """bob handed in an attempt and is working on a second: his cell said "Submitted" and
+    "2 attempts", nothing of the one still open. It says so in words, read from the figures
+    the page has (no query more); dee's only attempt is the status's "In progress" alone."""
+    client = client_for(owner)
+    url = cohort.get_absolute_url()
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    _attempt(quiz, klass["people"]["bob"], at(days=4, hours=1), "r")
+    with django_assert_max_num_queries(len(before.captured_queries)):
+        page = client.get(url).content.decode()
+    assert "Submitted" in _cell_text(page, "bob", quiz.title)
+    assert "2 attempts (1 still in progress) ·" in _cell_text(page, "bob", quiz.title)
+    assert "still in progress" not in _cell_text(page, "ada", quiz.title)
+    dee = _cell_text(page, "dee", quiz.title)
+    assert dee.startswith("In progress") and "still in progress" not in dee
 
 
 def test_lessons_marked_complete_are_called_completed_wherever_they_are_counted(

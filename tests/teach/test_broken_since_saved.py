@@ -90,3 +90,48 @@ def test_every_editor_opens_a_broken_question_with_the_notice(teacher, instructo
     notice = notice_of(response)
     assert "Learners are not shown this question" in notice
     assert 'href="#id_' in notice  # linked to the field, rows included (read unbound)
+
+
+def dashboard_row(page: str, question: Question) -> str:
+    """The dashboard's "Questions you wrote" row linking to `question`'s editor."""
+    link = reverse("teach:question-edit", args=[question.pk])
+    found = re.search(rf'<tr>\s*<th scope="row"><a href="{link}">(.*?)</tr>', page, re.S)
+    assert found, f"no row for question {question.pk}"
+    return found.group(1)
+
+
+def test_the_dashboard_marks_a_broken_question_as_the_bank_does(teacher, instructor):
+    """ "Questions you wrote" listed a question learners are no longer shown as any other."""
+    broken = broken_waf(instructor)
+    sound = make_question(
+        "waf_rule", owner=instructor, source=Source.AUTHORED, lesson=None, module=None
+    )
+    page = text(teacher.get(reverse("teach:dashboard")))
+    row = dashboard_row(page, broken)
+    assert "Broken: skipped for learners" in row and "watch admin" in row
+    assert "Open it to fix it." in row
+    assert "Broken" not in dashboard_row(page, sound)
+
+
+def test_the_dashboards_broken_marks_cost_no_query_per_row(teacher, instructor):
+    """Every kind's check (a policy-decision question's reads its scenario) runs on what the
+    rows' one query read: a kind reading a field the list left out would be a query a row.
+    The checks are kept per process (`quick_problems`): cleared here, so each one runs."""
+    from quizzes import kinds
+    from quizzes.models import _QUICK_PROBLEMS
+    from tests.conftest import page_queries
+
+    url = reverse("teach:dashboard")
+    make_question("single", owner=instructor, source=Source.AUTHORED, lesson=None,
+                  module=None)  # fmt: skip
+    _QUICK_PROBLEMS.clear()
+    one, _ = page_queries(teacher, url, warm=True)
+    for kind in kinds.KINDS:
+        for _ in range(2):
+            make_question(kind, owner=instructor, source=Source.AUTHORED, lesson=None,
+                          module=None)  # fmt: skip
+    broken_waf(instructor)
+    _QUICK_PROBLEMS.clear()
+    every, page = page_queries(teacher, url)
+    assert every == one
+    assert page.count("Broken: skipped for learners") == 1

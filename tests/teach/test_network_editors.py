@@ -437,6 +437,38 @@ def test_a_refused_save_says_the_json_problem_in_the_summary_and_the_panel(teach
     assert panel and "Line 2, column 3" in panel.group(1)
 
 
+def net_check_panel(response) -> str:
+    panel = re.search(r'id="net-check"(.*?)</ul>', text(response), re.S)
+    assert panel, "no check panel"
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", panel.group(1)).split()))
+
+
+@pytest.mark.parametrize("prompt", ["Which rule acts?", ""], ids=["kind", "kind-and-prompt"])
+def test_a_refused_case_names_its_field_once_in_the_summary_and_the_panel(teacher, owned, prompt):
+    """The kind's problem names its field and the line ("Line 33: case: web_acl.Rules[1]…");
+    the panel under the box put the box's label before it as well ("The case (JSON): Line 33:
+    case: …"), whether the kind alone or the prompt too refused the save."""
+    quiz, _ = owned
+    case = json.loads(json.dumps(WAF_CASE))
+    case["web_acl"]["Rules"][1]["Priority"] = case["web_acl"]["Rules"][0]["Priority"]
+    url, data = waf_form(teacher, quiz, case, prompt=prompt)
+    response = teacher.post(url, data)
+    words = "case: web_acl.Rules[1].Priority: two rules have priority"
+    assert re.search(rf"Line \d+: {re.escape(words)}", net_check_panel(response))
+    assert re.search(rf"Line \d+: {re.escape(words)}", summary_of(response))
+    assert "The case (JSON): Line" not in html.unescape(text(response))
+
+
+def test_a_refused_reference_names_its_field_once_in_the_panel(teacher, owned):
+    quiz, _ = owned
+    url, data = fix_form(teacher, quiz, challenge(), '{\n  "network_acls": [\n}')
+    response = teacher.post(url, data)
+    assert net_check_panel(response).endswith(
+        "save: Reference solution: Line 3, column 1: Expecting value."
+    )
+    assert "learners): Reference solution" not in html.unescape(text(response))
+
+
 def test_a_save_refused_for_its_prompt_still_shows_the_question_and_its_key(teacher, owned):
     quiz, _ = owned
     url, data = flow_form(teacher, quiz, flow_case(), prompt="")

@@ -463,8 +463,10 @@ def test_a_refused_reference_names_its_field_once_in_the_panel(teacher, owned):
     quiz, _ = owned
     url, data = fix_form(teacher, quiz, challenge(), '{\n  "network_acls": [\n}')
     response = teacher.post(url, data)
+    # The field once, then the place and the JSON mistake in plain words (`json_words`).
     assert net_check_panel(response).endswith(
-        "save: Reference solution: Line 3, column 1: Expecting value."
+        "save: Reference solution: Line 3, column 1: Expected a value: a string in double quotes,"
+        " a number, true, false, null, a list or an object (JSON allows no comma before ] or })."
     )
     assert "learners): Reference solution" not in html.unescape(text(response))
 

@@ -45,7 +45,7 @@ from lessons.models import Lesson, Module, Scenario
 from quizzes import exam, hooks, review
 from quizzes.grading import Grade, best_credit, certainty_credit, grade
 from quizzes.kinds.choices import ITEM_KINDS, NAMING_KINDS, chosen_not_in
-from quizzes.models import Answer, Attempt, Question, Quiz
+from quizzes.models import Answer, Attempt, Question, Quiz, reaches_mark
 from srm_trainer.prepared import (
     MAX_INTS,
     PreparedInsert,
@@ -725,7 +725,7 @@ def attempt_submit(
         # Certainty marks can be negative: the total is floored at 0 (and never above 1).
         score = min(1.0, max(0.0, sum(scores) / len(scores))) if scores else 0.0
         pass_mark = attempt.quiz.pass_mark  # kept: a later change must not contradict `passed`
-        passed = score * 100 >= pass_mark - 1e-9
+        passed = reaches_mark(score, pass_mark)
         _SCORED.update([score, passed, pass_mark, len(scores)], attempt.pk)
         if attempt.user_id is not None:
             review.cards_record(user_id=attempt.user_id, results=results, now=now)

@@ -576,8 +576,14 @@ class QuizQuestion(models.Model):
 def whole_percent(share: float) -> int:
     """A score (0..1) as the whole percent shown to people: rounded down, so one just under a
     pass mark never reads as the mark ("70% — not passed (pass mark 70%)" for 69.57%). A hair
-    is added first for float error (0.29 * 100 is 28.999999999999996), as `passed` allows it."""
+    is added first for float error (0.29 * 100 is 28.999999999999996)."""
     return math.floor(share * 100 + 1e-9)
+
+
+def reaches_mark(share: float, pass_mark: int) -> bool:
+    """Whether a score (0..1) passes: by the whole percent people are shown, so a page can
+    never say "70%" beside "not passed" for a mark of 70, or the reverse."""
+    return whole_percent(share) >= pass_mark
 
 
 class Attempt(models.Model):

@@ -413,8 +413,8 @@ def _form_errors(parts: ChallengeParts) -> list[str]:
         out += [str(e) for e in formset.non_form_errors()]
         # Each row's errors (what formset.errors lists: these rows have no delete box).
         for n, form in enumerate(formset.forms if formset.is_bound else [], start=1):
-            placed = placed_on(form)  # the kind's problems name their row themselves
             for name, messages in form.errors.items():
+                placed = placed_on(form, name)  # the kind's problems name their row themselves
                 out += [
                     linked_to(form, name, m if m in placed else f"{title} {n}, {name}: {m}")
                     for m in messages

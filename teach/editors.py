@@ -585,28 +585,29 @@ def mark_fields(placed: list[Placed], formsets: Iterable, forms_: Iterable = ())
         if form is None or p.field not in form.fields:
             out.append(Linked(p.message))
             continue
-        form.add_error(p.field, p.message)
-        placed_on(form).add(p.message)
+        form.add_error(p.field, ValidationError(p.message, code=NAMES_ITSELF))
         out.append(Linked(p.message, form[p.field].auto_id or ""))
     return out
 
 
-def placed_on(form: forms.Form) -> set[str]:
-    """The kind's problems `mark_fields` put on `form`'s fields: each already names what it is
-    about ("Reference solution: Line 8, …", "Line 11: case: web_acl.Rules[1]…"), so a list of
-    the form's errors (`named_error`) says it as it is, without the field's label before it."""
-    placed = getattr(form, "_placed_problems", None)
-    if placed is None:
-        placed = set()
-        form._placed_problems = placed  # type: ignore[attr-defined]  # any form may take them
-    return placed
+# The code of a kind's problem that `mark_fields` put on a field: it names what it is about
+# itself ("Reference solution: Line 8, …"), so it is said without the field's label.
+NAMES_ITSELF = "names_itself"
+
+
+def placed_on(form: forms.Form, name: str) -> set[str]:
+    """The kind's problems `mark_fields` put on `form`'s field `name`, known by their code in
+    the form's own error list: a list of the form's errors (`named_error`) says each as it
+    is, without the field's label before it."""
+    errors = form.errors.as_data().get(name, ())
+    return {m for e in errors if e.code == NAMES_ITSELF for m in e.messages}
 
 
 def named_error(form: forms.Form, name: str, error: object) -> str:
     """`error` of `form`'s field `name` as a line of a list away from the field: named by the
     field's label, unless it is a kind's problem that names its field itself (`placed_on`),
     which read "The case (JSON): Line 11: case: …" when the label was put before it too."""
-    if str(error) in placed_on(form):
+    if str(error) in placed_on(form, name):
         return str(error)
     label = form.fields[name].label if name in form.fields else name
     return f"{label}: {error}"

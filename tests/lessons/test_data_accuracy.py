@@ -1296,3 +1296,18 @@ def test_audit_manager_is_given_no_end_of_support_date_aws_does_not_state():
     no date on which the service ends. The course must not make one up."""
     dated = re.compile(r"Audit Manager[^.]*\b(?:20\d\d|end of support|shut|retire)", re.I)
     assert [where for where, text in _chunks() if dated.search(text)] == []
+
+
+def test_a_low_guardduty_finding_is_not_taught_as_something_blocked():
+    """GuardDuty User Guide, "Severity levels of GuardDuty findings": Low (1.0-3.9) is
+    attempted suspicious activity that did not compromise anything, such as a port scan or a
+    failed intrusion attempt. The lesson said the activity "was blocked", which GuardDuty
+    neither does nor says (it reports; a port scan is often not blocked at all)."""
+    lesson = "detection/amazon-guardduty"
+    row = next(line for line in LESSONS[lesson].body.splitlines() if line.startswith("| Low |"))
+    assert "blocked" not in row
+    assert "did not compromise" in row and "port scan" in row
+    assert (
+        "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html"
+        in _sources(lesson)
+    )

@@ -1310,3 +1310,22 @@ def test_a_low_guardduty_finding_is_not_taught_as_something_blocked():
         "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html"
         in _sources(lesson)
     )
+
+
+def test_guardduty_malware_scans_are_taught_with_their_on_demand_way():
+    """GuardDuty User Guide, "On-demand malware scan in GuardDuty" (an EC2 instance named by its
+    ARN, with or without GuardDuty-initiated scans turned on) and "On-demand S3 malware scan in
+    GuardDuty" (objects that were in the bucket before protection). The plans table said the
+    EC2 plan scans only instances that look compromised and the S3 plan only new uploads."""
+    lesson = "detection/amazon-guardduty"
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in LESSONS[lesson].body.splitlines()
+        if line.startswith("| Malware Protection for ")
+    }
+    assert "on demand" in rows["Malware Protection for EC2"]
+    assert "on demand of objects already there" in rows["Malware Protection for S3"]
+    assert (
+        "https://docs.aws.amazon.com/guardduty/latest/ug/on-demand-malware-scan.html"
+        in _sources(lesson)
+    )

@@ -311,6 +311,13 @@ def reranked(
             lines += names(title) if "(" in title else [title]
         return any(held(line) >= weighed_numbers for line in lines)
 
+    def title_held(title: str) -> set[int]:
+        """The words typed that weigh which the title's names hold."""
+        found: set[int] = set()
+        for name in names(title) if "(" in title else [title]:
+            found |= held(name)
+        return found & weighed_numbers
+
     def pasted(kind: str, title: str) -> bool:
         """A question pasted in: its prompt (a title no rule reads) holds the PASTED or more
         words that say what was typed, in the order typed."""
@@ -328,11 +335,17 @@ def reranked(
         share = sum(map(math.log, said))  # the shares multiplied: each word must be said
         named = together(kind, title, headings)
         # the words typed its module's title holds: a lesson within the topic typed
-        within = len(held(context[0]) & weighed_numbers) if context and context[0] else 0
+        topic = held(context[0]) & weighed_numbers if context and context[0] else set()
+        within = len(topic)
         # a name half or more typed ("MFA", "The root user" for "mfa root"); not one that
         # shares a word ("Shared, inherited and customer-specific controls")
         closeness = float(closeness or 0.0)
         closeness = closeness if closeness >= NAMED_FROM else 0.0
+        if closeness and topic and title_held(title) <= topic:
+            # a lesson named only for its module's topic ("Security of and in the cloud
+            # (shared responsibility model, SRM)" for "shared responsibility s3"): no closer
+            # than the lessons beside it, which `within` weighs alike
+            closeness = 0.0
         return (
             not whole,
             not pasted(kind, title),
@@ -596,8 +609,9 @@ def ranked_ids(words: tuple[str, ...], matches: list[tuple]) -> list[int]:
     def key(row):
         ident, kind, title, score, whole = row
         priority = SOURCES[kind].priority if kind in SOURCES else last
+        tie = SOURCES[kind].tie if kind in SOURCES else 0
         title = title if kind in SOURCES and SOURCES[kind].named else ""  # no title words
-        in_title, *rest = ranking.key(priority, title, float(score or 0.0), ident)
+        in_title, *rest = ranking.key(priority, title, float(score or 0.0), ident, tie)
         return (in_title, not whole, *rest)
 
     return [row[0] for row in sorted(matches, key=key)]
@@ -666,6 +680,15 @@ def _priority(alias: str) -> tuple[str, list]:
     cases = " ".join("WHEN %s THEN %s" for _ in SOURCES)
     params = [value for kind, source in SOURCES.items() for value in (kind, source.priority)]
     return f"CASE {alias}.kind {cases} ELSE {len(SOURCES)} END", params
+
+
+def _tie(alias: str) -> tuple[str, list]:
+    """Each kind's `Source.tie` as SQL: 1 for a kind that comes after the others of its
+    priority named as closely (a module after its equal lesson), else 0."""
+    tied = [kind for kind, source in SOURCES.items() if source.tie]
+    if not tied:
+        return "0", []
+    return f"CASE WHEN {alias}.kind IN ({', '.join(['%s'] * len(tied))}) THEN 1 ELSE 0 END", tied
 
 
 # --- the two databases ---------------------------------------------------------------------
@@ -752,14 +775,17 @@ class Backend:
         query, whole = self.text_query(words, completed=completed), self._whole(words)
         titles, titles_params = title_rules(words, self.vendor)
         priority, priority_params = _priority("d")
+        tie, tie_params = _tie("d")
         order = {"DESC": "DESC", "ASC": "ASC"}[score_order]  # ASC: the test of the rules alone
         block, block_params = self._scored(
             query,
             whole,
-            extra=f"{priority} AS priority, t.closeness, ",
+            extra=f"{priority} AS priority, t.closeness, {tie} AS tie, ",
             source=self.TITLED_FROM,
         )
-        matches, matches_params = self._scored(query, whole, extra=f"{priority} AS priority, ")
+        matches, matches_params = self._scored(
+            query, whole, extra=f"{priority} AS priority, {tie} AS tie, "
+        )
         within = "(SELECT titled >= %s OR titled = total FROM counts)"
         materialized = self.MATERIALIZED
         sql = (
@@ -770,30 +796,33 @@ class Backend:
             # Each branch's condition is a constant within it, which both databases test
             # once, before reading anything: only one branch is ever worked out.
             "shown AS (SELECT * FROM ("
-            "SELECT 1 AS in_title, whole, priority, closeness, score, id FROM block "
+            "SELECT 1 AS in_title, whole, priority, closeness, tie, score, id FROM block "
             f"WHERE {within} "
-            f"ORDER BY whole DESC, priority, closeness DESC, COALESCE(score, 0.0) {order}, id "
+            "ORDER BY whole DESC, priority, closeness DESC, tie, "
+            f"COALESCE(score, 0.0) {order}, id "
             "LIMIT %s OFFSET %s) AS first "
             "UNION ALL SELECT * FROM ("
             "SELECT COALESCE(t.in_title, 0) AS in_title, m.whole, m.priority, "
-            "COALESCE(t.closeness, 0.0) AS closeness, m.score, m.id "
+            "COALESCE(t.closeness, 0.0) AS closeness, m.tie, m.score, m.id "
             f"FROM matches m LEFT JOIN titles t ON t.document_id = m.id WHERE NOT {within} "
-            f"ORDER BY 1 DESC, 2 DESC, 3, 4 DESC, COALESCE(m.score, 0.0) {order}, m.id "
+            f"ORDER BY 1 DESC, 2 DESC, 3, 4 DESC, 5, COALESCE(m.score, 0.0) {order}, m.id "
             f"{self._REST_LIMIT if texts else 'LIMIT %s OFFSET %s'}) AS rest) "
             "SELECT c.total, s.id, c.titled"
             f"{self._TEXTS.format(module_title=self.MODULE_TITLE) if texts else ''} "
             "FROM counts c LEFT JOIN shown s ON 1 = 1 "
             f"{self._TEXTS_FROM.format(module_from=self.MODULE_FROM) if texts else ''}"
-            f"ORDER BY s.in_title DESC, s.whole DESC, s.priority, s.closeness DESC, "
+            "ORDER BY s.in_title DESC, s.whole DESC, s.priority, s.closeness DESC, s.tie, "
             f"COALESCE(s.score, 0.0) {order}, s.id"
         )
         end = offset + limit
         params = [
             *titles_params,
             *priority_params,
+            *tie_params,
             *block_params,
             query,
             *priority_params,
+            *tie_params,
             *matches_params,
             *(end, limit, offset, end),
             *((RERANK, limit, offset, RERANK_TEXT, HEADINGS) if texts else (limit, offset)),
@@ -841,6 +870,7 @@ class Backend:
         query = self.text_query(words, completed=completed)
         titles, titles_params = title_rules(words, self.vendor)
         priority, priority_params = _priority("m")
+        tie, tie_params = _tie("m")
         matches, matches_params = self._scored(query, self._whole(words))
         order = {"DESC": "DESC", "ASC": "ASC"}[score_order]  # ASC: the test of the rules alone
         sql = (
@@ -848,10 +878,10 @@ class Backend:
             "SELECT m.id, COUNT(*) OVER () FROM matches m "
             "LEFT JOIN titles t ON t.document_id = m.id "
             f"ORDER BY COALESCE(t.in_title, 0) DESC, m.whole DESC, {priority}, "
-            f"COALESCE(t.closeness, 0.0) DESC, COALESCE(m.score, 0.0) {order}, m.id "
+            f"COALESCE(t.closeness, 0.0) DESC, {tie}, COALESCE(m.score, 0.0) {order}, m.id "
             "LIMIT %s OFFSET %s"
         )
-        params = [*matches_params, *titles_params, *priority_params, limit, offset]
+        params = [*matches_params, *titles_params, *priority_params, *tie_params, limit, offset]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()

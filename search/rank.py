@@ -22,6 +22,9 @@ decides the order is each result's kind and title, identically on both:
    count, as nobody types them to tell two services apart. A title's other names, in brackets
    after it ("Multi-factor authentication (MFA)", a glossary term's aliases), are names too:
    the closest one counts.
+   Named as closely, a lesson comes before a module (`Source.tie`): the lesson named for what
+   was typed teaches it, the module's page lists it ("shared responsibility model": the
+   lesson on the model, then the module of that name).
 4. The database's own score, then the document's id (so the order is total and stable).
 
 A word typed matches a title's word if they are the same but for case and a plural ending
@@ -166,11 +169,13 @@ class Ranking:
                 best = max(best, hits / counted)
         return found >= self.typed, best
 
-    def key(self, priority: int, title: str, score: float, ident: int) -> tuple:
+    def key(self, priority: int, title: str, score: float, ident: int, tie: int = 0) -> tuple:
         """Sort key of one result (smallest first): see the module's docstring. `score` is
-        the database's, higher for a better match; `priority` the kind's, lower first."""
+        the database's, higher for a better match; `priority` the kind's, lower first; `tie`
+        the kind's place among results of that priority named as closely (a module's 1 puts
+        it after a lesson)."""
         in_title, closeness = self.assess(title)
-        return (not in_title, priority, -closeness, -score, ident)
+        return (not in_title, priority, -closeness, tie, -score, ident)
 
 
 def closeness(title: str, words: Sequence[str]) -> float:

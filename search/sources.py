@@ -71,6 +71,12 @@ class Source:
     # `search.rank`): a lesson teaches, a term defines, a scenario practises, a question tests.
     # A module teaches too (a lesson's equal: how closely each is named decides between them).
     priority: int = 0
+    # Among results of the same priority named as closely (rule 3 of `search.rank`), 1 comes
+    # after 0: a module after a lesson. A lesson named for what was typed is the page that
+    # teaches it; the module's page lists it ("shared responsibility model": the lesson on the
+    # model, then the module of that name). Otherwise the database's score decided, which
+    # differs between SQLite and PostgreSQL.
+    tie: int = 0
     # Is its title a name, which the ranking's title rules read (`search.rank`)? Not a
     # question's: its title is its prompt, a sentence naming several things, which held two or
     # three of the words a learner typed far more often than a lesson's or term's name does,
@@ -370,7 +376,7 @@ def preset_address(slug: str) -> str:
 
 
 register(Source("lesson", "Lesson", lesson_entries, slugs_of("lesson"), priority=0))
-register(Source("module", "Module", module_entries, slugs_of("module"), priority=0))
+register(Source("module", "Module", module_entries, slugs_of("module"), priority=0, tie=1))
 register(Source("glossary", "Glossary", glossary_entries, slugs_of("glossary:term"), priority=1))
 register(Source("scenario", "Scenario", scenario_entries, preset_address, priority=2))
 register(

@@ -1247,3 +1247,85 @@ def test_the_srm_explorer_does_not_offer_sse_c_as_an_open_choice_on_s3():
     assert owner == "shared"
     assert "your own keys instead" not in reason
     assert "(SSE-C) unless you allow them" in reason
+
+
+# --- Facts left uncertain by earlier sessions, settled or reworded (2026-12-06, third pass)
+
+
+def test_on_demand_rotation_is_taught_as_limited_without_a_number_the_docs_disagree_on():
+    """AWS KMS Developer Guide, "Perform on-demand key rotation" (now 25 rotations per key)
+    and AWS KMS API Reference, "RotateKeyOnDemand" (10 in its versions in the index): both
+    say on-demand rotations per key are limited and the console shows how many remain; the
+    API Reference leaves out multi-Region keys with imported material. The course says the
+    limit without a figure, and names the single-Region case."""
+    para = next(p for p in _paragraphs("encryption-and-kms/aws-kms") if "Key rotation" in p)
+    assert "a limited number of times per key" in para
+    assert "single-Region symmetric key with imported material" in para
+    figures = re.compile(r"\b(?:10|25|ten|twenty-five) (?:times|on-demand rotations)\b", re.I)
+    assert [where for where, text in _chunks() if figures.search(text)] == []
+    assert (
+        "https://docs.aws.amazon.com/kms/latest/developerguide/rotating-keys-on-demand.html"
+        in _sources("encryption-and-kms/aws-kms")
+    )
+
+
+def test_the_continued_operations_letter_is_taught_as_aws_says_it():
+    """AWS re:Post Knowledge Center, "When does AWS release new SOC reports, and how can I
+    download the latest report using AWS Artifact?": AWS publishes a SOC Continued Operations
+    Letter, in place of a bridge or gap letter, stating that AWS continues to maintain the
+    controls and system environment audited and described in the latest SOC reports. The
+    course said the letter "covers the time since the last period ended", which the page
+    does not say."""
+    where = "https://repost.aws/knowledge-center/download-artifact-soc-reports"
+    body = " ".join(LESSONS["compliance-and-artifact/aws-artifact"].body.split())
+    assert "in place of the bridge (or gap) letter" in body
+    assert "continues to maintain the controls and system environment" in body
+    term = GLOSSARY["continued-operations-letter"]
+    assert "bridge" in term.definition and "for the months since" not in term.definition
+    assert term.source_url == where
+    soc1 = next(p for p in CURRICULUM.programs if p.slug == "soc-1")
+    said = " ".join(soc1.aws_provides)
+    assert "covers the time since the last period ended" not in said
+    assert "still maintains the controls" in said
+
+
+def test_audit_manager_is_given_no_end_of_support_date_aws_does_not_state():
+    """AWS Audit Manager User Guide, "AWS Audit Manager availability change" (banner on every
+    page): closed to new customers, existing customers continue as normal; the banner gives
+    no date on which the service ends. The course must not make one up."""
+    dated = re.compile(r"Audit Manager[^.]*\b(?:20\d\d|end of support|shut|retire)", re.I)
+    assert [where for where, text in _chunks() if dated.search(text)] == []
+
+
+def test_a_low_guardduty_finding_is_not_taught_as_something_blocked():
+    """GuardDuty User Guide, "Severity levels of GuardDuty findings": Low (1.0-3.9) is
+    attempted suspicious activity that did not compromise anything, such as a port scan or a
+    failed intrusion attempt. The lesson said the activity "was blocked", which GuardDuty
+    neither does nor says (it reports; a port scan is often not blocked at all)."""
+    lesson = "detection/amazon-guardduty"
+    row = next(line for line in LESSONS[lesson].body.splitlines() if line.startswith("| Low |"))
+    assert "blocked" not in row
+    assert "did not compromise" in row and "port scan" in row
+    assert (
+        "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_findings-severity.html"
+        in _sources(lesson)
+    )
+
+
+def test_guardduty_malware_scans_are_taught_with_their_on_demand_way():
+    """GuardDuty User Guide, "On-demand malware scan in GuardDuty" (an EC2 instance named by its
+    ARN, with or without GuardDuty-initiated scans turned on) and "On-demand S3 malware scan in
+    GuardDuty" (objects that were in the bucket before protection). The plans table said the
+    EC2 plan scans only instances that look compromised and the S3 plan only new uploads."""
+    lesson = "detection/amazon-guardduty"
+    rows = {
+        line.split("|")[1].strip(): line
+        for line in LESSONS[lesson].body.splitlines()
+        if line.startswith("| Malware Protection for ")
+    }
+    assert "on demand" in rows["Malware Protection for EC2"]
+    assert "on demand of objects already there" in rows["Malware Protection for S3"]
+    assert (
+        "https://docs.aws.amazon.com/guardduty/latest/ug/on-demand-malware-scan.html"
+        in _sources(lesson)
+    )

@@ -1,0 +1,59 @@
+"""An answer refused as empty is tied to its controls: the group and each control a screen reader
+lands on say they are in error (`aria-invalid`) and read the message (`aria-describedby`). The
+message was a paragraph inside the group that only the page's status line repeated once: a
+learner Tabbing back to the radios heard nothing of it."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.journeys import settled, sign_up
+
+pytestmark = pytest.mark.e2e
+LESSON = "/learn/iam/least-privilege/"
+SCENARIO = "least-privilege-other-bucket"
+CHECK = "iam-listbucket-resource"
+
+
+def described_by(page, locator) -> str:
+    """The text of every element `locator`'s aria-describedby names."""
+    return locator.evaluate(
+        "el => (el.getAttribute('aria-describedby') || '').split(/\\s+/).filter(Boolean)"
+        ".map(id => document.getElementById(id)?.textContent.trim() ?? `missing #${id}`).join(' ')"
+    )
+
+
+def test_an_empty_check_marks_its_choices_invalid_and_describes_them(page):
+    page.goto(LESSON)
+    sign_up(page, "pia")
+    page.goto(LESSON)
+    check = page.locator(f"#check-{CHECK}")
+    check.get_by_role("button", name="Check answer").press("Enter")
+    settled(page)
+    group = check.get_by_role("group", name="Choose one answer")
+    expect(group).to_be_visible()
+    assert described_by(page, group) == "Choose one answer."
+    radios = group.get_by_role("radio")
+    expect(radios.first).to_be_visible()
+    for i in range(radios.count()):
+        expect(radios.nth(i)).to_have_attribute("aria-invalid", "true")
+
+    radios.first.check()
+    check.get_by_role("button", name="Check answer").press("Enter")
+    settled(page)
+    expect(check.locator("[aria-invalid]")).to_have_count(0)
+
+
+def test_an_empty_prediction_marks_its_choices_invalid_and_describes_them(page):
+    page.goto(LESSON)
+    sign_up(page, "pia")
+    page.goto(LESSON)
+    card = page.locator(f"#scenario-{SCENARIO}")
+    card.get_by_role("button", name="Check my prediction").press("Enter")
+    settled(page)
+    group = card.get_by_role("group", name="Predict first: what does AWS decide?")
+    assert described_by(page, group).startswith("Choose")
+    radios = group.get_by_role("radio")
+    for i in range(radios.count()):
+        expect(radios.nth(i)).to_have_attribute("aria-invalid", "true")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.journeys import settled, sign_up
+from tests.e2e.journeys import answered, policy_editor, settled, sign_up, typed_and_left
 
 pytestmark = pytest.mark.e2e
 LESSON = "/learn/iam/least-privilege/"
@@ -57,3 +57,35 @@ def test_an_empty_prediction_marks_its_choices_invalid_and_describes_them(page):
     radios = group.get_by_role("radio")
     for i in range(radios.count()):
         expect(radios.nth(i)).to_have_attribute("aria-invalid", "true")
+
+
+def test_a_sandbox_policy_that_is_not_json_is_marked_invalid_where_it_is_read(page):
+    """The editor's text names the notes under it, where the error's line and column are; it
+    is also marked invalid while they hold an error, and unmarked once the policy reads."""
+    page.goto("/sandbox/")
+    editor = policy_editor(page, "Identity policy 1")
+    expect(editor).not_to_have_attribute("aria-invalid", "true")
+    with answered(page):
+        editor.focus()
+        page.keyboard.press("Control+End")
+        page.keyboard.type(",")
+    expect(editor).to_have_attribute("aria-invalid", "true")
+    assert "Line 11, column 2" in " ".join(described_by(page, editor).split())
+    expect(page.locator("#live-status")).to_contain_text("line 11, column 2")
+    with answered(page):
+        page.keyboard.press("Backspace")
+    expect(editor).not_to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#live .decision-word")).to_have_text("Allowed")
+
+
+def test_a_malformed_action_is_marked_invalid(page):
+    page.goto("/sandbox/")
+    action = page.get_by_label("Action", exact=True)
+    kept = action.input_value()
+    action.fill("s3")
+    typed_and_left(page, action)
+    expect(action).to_have_attribute("aria-invalid", "true")
+    assert 'Action must be "service:Action"' in described_by(page, action)
+    action.fill(kept)
+    typed_and_left(page, action)
+    expect(action).not_to_have_attribute("aria-invalid", "true")

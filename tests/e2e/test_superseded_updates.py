@@ -1,5 +1,5 @@
-"""A live update still on its way when the learner presses the lab's own button: the button's
-request waits for it and then goes (`hx-sync="this:queue last"`), rather than cancelling it.
+"""A live update still on its way when the learner presses the lab's own button (or types on in
+the sandbox's action field): the new request waits for it and then goes (`hx-sync="this:queue last"`), rather than cancelling it.
 Cancelled (`this:replace`, before), htmx logged each one as a console error (`htmx:sendAbort`)
 although nothing was lost: the button's request carried the same fields. The page fixture fails
 on any console error; the result must still be the one for what was typed."""
@@ -72,4 +72,27 @@ def test_sandbox_button_pressed_while_an_update_is_out(page):
     page.get_by_role("button", name="Add a key", exact=True).press("Enter")
     expect(page.get_by_label("Context key 10", exact=True)).to_be_focused()
     expect(decision).to_have_text("Can't evaluate yet")
+    expect(page.locator(".htmx-request")).to_have_count(0)
+
+
+def test_sandbox_action_suggestions_asked_again_while_the_last_are_out(page):
+    """The action field asks for suggestions 200 ms after each pause in typing; a pause while
+    the last answer is still out asked again and cancelled it (a console error)."""
+    page.goto("/sandbox/")
+    expect(page.locator("#live .decision-word")).to_have_text("Allowed")
+
+    def late(route):
+        time.sleep(0.6)
+        route.continue_()
+
+    page.route("**/sandbox/actions/**", late)
+    action = page.get_by_label("Action", exact=True)
+    action.focus()
+    action.press("Control+a")
+    with page.expect_request("**/sandbox/actions/**"):
+        page.keyboard.type("s3:Get")
+    page.keyboard.type("Obj")
+    with page.expect_response(lambda r: "/sandbox/actions/" in r.url and "Obj" in r.url):
+        pass
+    expect(page.locator("#action-options option[value='s3:GetObject']")).to_have_count(1)
     expect(page.locator(".htmx-request")).to_have_count(0)

@@ -1,8 +1,9 @@
-"""A live update still on its way when the learner presses the lab's own button (or types on in
-the sandbox's action field): the new request waits for it and then goes (`hx-sync="this:queue last"`), rather than cancelling it.
-Cancelled (`this:replace`, before), htmx logged each one as a console error (`htmx:sendAbort`)
-although nothing was lost: the button's request carried the same fields. The page fixture fails
-on any console error; the result must still be the one for what was typed."""
+"""A request still on its way when the learner presses the lab's own button (or types on in the
+sandbox's action field): the new one waits for it and then goes (`hx-sync="this:queue last"`),
+rather than cancelling it. Cancelled (`this:replace`, before), htmx logged each one as a console
+error (`htmx:sendAbort`) although nothing was lost: the button's request carried the same fields.
+The page fixture fails on any console error; the result must still be the one for what was
+typed."""
 
 from __future__ import annotations
 

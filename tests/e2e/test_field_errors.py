@@ -8,7 +8,15 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.journeys import answered, policy_editor, settled, sign_up, typed_and_left
+from tests.e2e.journeys import (
+    answered,
+    make_user,
+    policy_editor,
+    settled,
+    sign_in,
+    sign_up,
+    typed_and_left,
+)
 
 pytestmark = pytest.mark.e2e
 LESSON = "/learn/iam/least-privilege/"
@@ -89,3 +97,32 @@ def test_a_malformed_action_is_marked_invalid(page):
     action.fill(kept)
     typed_and_left(page, action)
     expect(action).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_an_item_left_without_a_position_is_described_by_the_message(page):
+    """Ordering questions say what is missing once, for the whole form (not once per select):
+    each empty select is marked invalid and names that message. On the review page."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quizzes.models import Question
+    from quizzes.review import card_record
+
+    user = make_user("pia")
+    question = Question.objects.filter(type="ordering").first()
+    card_record(user=user, question=question, correct=False, now=timezone.now() - timedelta(days=3))
+    page.goto("/")
+    sign_in(page, "pia")
+    page.goto("/quizzes/review/")
+    selects = page.locator("#review-body select")
+    expect(selects.first).to_be_visible()
+    selects.first.select_option(index=1)
+    page.get_by_role("button", name="Check answer").press("Enter")
+    settled(page)
+    message = page.locator("#review-body .form-error")
+    expect(message).to_contain_text("none yet")
+    expect(selects.first).not_to_have_attribute("aria-invalid", "true")
+    for i in range(1, selects.count()):
+        expect(selects.nth(i)).to_have_attribute("aria-invalid", "true")
+        assert described_by(page, selects.nth(i)) == message.inner_text().strip()

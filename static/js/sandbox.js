@@ -126,3 +126,23 @@
   });
   restore();
 })();
+
+// A field whose notes hold an error (a policy that is not JSON, a malformed ARN) says so where a
+// screen reader meets it, as the labs' fields do: aria-invalid on the field (and on the policy
+// editor's text, which names the same notes), taken off when the error goes. Each live update
+// swaps the notes in afresh; the fields themselves stay, so they are marked after every swap.
+(function () {
+  function erred(id) {
+    var notes = /^notes-/.test(id) && document.getElementById(id);
+    return Boolean(notes && notes.querySelector(".note-error"));
+  }
+  function mark() {
+    document.querySelectorAll("[data-case-editor] [aria-describedby*='notes-']").forEach(function (field) {
+      if (field.getAttribute("aria-describedby").split(/\s+/).some(erred)) field.setAttribute("aria-invalid", "true");
+      else field.removeAttribute("aria-invalid");
+    });
+  }
+  document.addEventListener("htmx:afterSettle", mark);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", mark);
+  else mark();
+})();

@@ -127,9 +127,9 @@ def settled(page: Page) -> None:
 @contextmanager
 def answered(page: Page) -> Iterator[None]:
     """Wait, after the edit made inside, for the live update it starts to be answered and
-    swapped in. An edit while an update is out starts another that replaces it (the forms'
-    `hx-sync`), and htmx logs the aborted one as a console error: on a busy machine the delay
-    a test leaves between two edits can outlast the update's own (300 ms in the sandbox). For
+    swapped in, so that what the test reads next is that update's answer. (An edit while an
+    update is out waits for it: the sandbox's and labs' `hx-sync="this:queue last"`; the
+    instructor's editors' `this:replace` cancels it, which htmx logs as a console error.) For
     edits a Tab cannot follow (Tab indents in a policy editor); fields have `typed_and_left`."""
     with page.expect_response(
         lambda r: r.request.method == "POST" and r.request.headers.get("hx-request") == "true"
@@ -140,8 +140,8 @@ def answered(page: Page) -> Iterator[None]:
 
 def typed_and_left(page: Page, field) -> None:
     """Leave `field` by Tab, as a person goes on, and let the live updates its typing and its
-    change event start (300 and 100 ms later) land: a button pressed while one is out replaces
-    it, and htmx logs the aborted request as a console error."""
+    change event start (300 and 100 ms later) land, so a button pressed next acts on the page
+    as the updates left it (and, where a form's hx-sync is `this:replace`, cancels none)."""
     field.press("Tab")
     page.wait_for_timeout(400)
     settled(page)

@@ -138,8 +138,11 @@ class CohortForm(PlainLabels, forms.Form):
     once = once_field()  # a cohort is made once per page (srm_trainer/once.py)
 
 
-class NextTermForm(PlainLabels, forms.Form):
-    """A new cohort set up as an old one was (`services.cohort_next_term`)."""
+class NextTermForm(PlainLabels, TypedInItsZone):
+    """A new cohort set up as an old one was (`services.cohort_next_term`). Its days move the
+    dates by the clock of the zone the page was drawn in (`zone`, as the assignment forms
+    send back), not the one the save came with: across a change of summer time, a browser
+    that moved zone between the two got dates an hour off."""
 
     name = forms.CharField(
         max_length=120,
@@ -167,12 +170,13 @@ class NextTermForm(PlainLabels, forms.Form):
         """`due_range`: the old cohort's first and last due dates, said in the days' help."""
         super().__init__(*args, **kwargs)
         first, last = due_range
-        if first is None:
-            ran = ""
-        elif first == last:
-            ran = f"Its due date is {zoned(first)}. "
-        else:
-            ran = f"Its due dates run from {zoned(first)} to {zoned(last)}. "
+        with timezone.override(zoneinfo.ZoneInfo(self.zone)):  # the days count on that clock
+            if first is None:
+                ran = ""
+            elif first == last:
+                ran = f"Its due date is {zoned(first)}. "
+            else:
+                ran = f"Its due dates run from {zoned(first)} to {zoned(last)}. "
         self.fields["shift_days"].help_text = (
             f"{ran}Leave it empty to copy the assignments without opening or due times, and "
             "set each one's on its page; or give the days between the terms (182 for 26 "

@@ -4,6 +4,8 @@ without JavaScript."""
 
 from __future__ import annotations
 
+import zoneinfo
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -175,6 +177,7 @@ def cohort_next_term(request: HttpRequest, pk: int) -> HttpResponse:
                 name=data["name"],
                 shift_days=data["shift_days"],
                 with_instructors=data["with_instructors"],
+                zone=zoneinfo.ZoneInfo(form.zone),  # the page's, as its help counted the days
             )
         except services.CohortError as exc:
             once.release(data["once"])  # nothing made: the form may be sent again

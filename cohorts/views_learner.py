@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cohorts import invitations, services
+from cohorts import codes, invitations, services
 from cohorts.access import teaches
 from cohorts.forms import JoinForm
 from cohorts.models import Cohort, Extension, Membership
@@ -91,7 +91,8 @@ def join(request: HttpRequest) -> HttpResponse:
             return _joined(request, cohort, form)
         form.add_error(
             "code",
-            "No cohort has this code. Check it with your instructor: it may have been changed.",
+            codes.problem(form.cleaned_data["code"])
+            or "No cohort has this code. Check it with your instructor: it may have been changed.",
         )
     return _mine(request, form, status=400)
 

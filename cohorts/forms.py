@@ -77,6 +77,18 @@ PASSED_ONCE = (
 )
 
 
+# An extension gives one learner more time than the class: with no due date (none set, or
+# taken away since the page was drawn) nobody's work is late, and the date typed would have
+# made that one learner alone late (`gradebook.learners_due` no longer applies it).
+NO_DUE_DATE = (
+    "This assignment has no due date, so nobody's work is late and there is no more time to "
+    "give. Set its due date above first."
+)
+EXTENSION_PASSED = (
+    "That time has passed, so it would give the learner no more time. Choose a later one."
+)
+
+
 WHEN_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
 OUT_OF_RANGE = "Choose a date between the years 1900 and 9000."
 NOT_A_TIME = "Type a date and time, such as 2027-03-05 17:00."
@@ -404,9 +416,11 @@ class ExtensionForm(PlainLabels, TypedInItsZone):
 
     def clean_due_at(self):
         due = self.cleaned_data["due_at"]
+        if self.assignment_due is None:
+            raise forms.ValidationError(NO_DUE_DATE)
         if _passed(due):
-            raise forms.ValidationError(PASSED)
-        if self.assignment_due is not None and due <= self.assignment_due:
+            raise forms.ValidationError(EXTENSION_PASSED)
+        if due <= self.assignment_due:
             # A slip of the day or month would give the learner less time than the rest.
             raise forms.ValidationError(
                 f"That is not after this assignment's due date ({zoned(self.assignment_due)}): "

@@ -29,6 +29,7 @@ from cohorts.forms import (
 )
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons import shown_names
+from lessons.timezones import zoned
 from quizzes import attempts
 from quizzes import finder as quiz_finder
 from srm_trainer import once
@@ -813,15 +814,20 @@ def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
         return refused
     form = _extension_form(cohort, assignment, request.POST)
     if form.is_valid():
-        services.extension_set(
-            assignment=assignment,
-            user_id=form.cleaned_data["learner"].pk,
-            due_at=form.cleaned_data["due_at"],
-        )
-        messages.success(
-            request, f"{form.cleaned_data['learner'].get_username()} has their own due date now."
-        )
-        return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+        try:
+            services.extension_set(
+                assignment=assignment,
+                user_id=form.cleaned_data["learner"].pk,
+                due_at=form.cleaned_data["due_at"],
+            )
+        except services.CohortError as exc:  # left the cohort since the form was read
+            form.add_error("learner", str(exc))
+        else:
+            with timezone.override(zoneinfo.ZoneInfo(form.zone)):  # as it was typed
+                when = zoned(form.cleaned_data["due_at"])
+            who = form.cleaned_data["learner"].get_username()
+            messages.success(request, f"{who} has their own due date now: {when}.")
+            return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
     # Refused: the page again, the learner and date as typed, each problem beside its field.
     return _assignment_page(request, cohort, assignment, extension_form=form)
 

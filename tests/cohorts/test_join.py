@@ -358,3 +358,31 @@ def test_a_code_that_cannot_be_one_says_what_is_wrong_with_it(cohort, other_lear
         "ACDE-FGHJ" if cohort.join_code != "ACDEFGHJ" else "ACDE-FGHK"
     )
     assert other_learner.username not in _members(cohort)
+
+
+def test_a_learner_removed_or_gone_who_joins_again_is_told_only_later_attempts_count(
+    cohort, co_instructor, learner, other_learner
+):
+    """The instructor's removal question says their earlier work would no longer count; the
+    learner joining again was told only "You joined": their results seemed lost unsaid. The
+    link asks saying so, and so does the message after joining, by code or by link; someone
+    joining for the first time is told neither."""
+    client_for(co_instructor).post(
+        reverse("teach_cohorts:member-remove", args=[cohort.pk, learner.pk])
+    )
+    client = client_for(learner)
+    link = reverse("cohorts:join-link", args=[cohort.join_code])
+    asked = " ".join(unescape(client.get(link).content.decode()).split())
+    assert "You were in it before: joining again, only attempts you start from now count" in asked
+    joined = client.post(reverse("cohorts:join"), {"code": cohort.join_code}, follow=True)
+    text = " ".join(unescape(joined.content.decode()).split())
+    assert "You joined “Spring class” again." in text
+    assert "only attempts you start from now count for it" in text
+    client.post(reverse("cohorts:leave", args=[cohort.pk]))  # left by themselves this time
+    joined = client.post(link, follow=True)
+    assert "again." in unescape(joined.content.decode())
+    newcomer = client_for(other_learner)
+    first = " ".join(unescape(newcomer.get(link).content.decode()).split())
+    assert "You were in it before" not in first
+    joined = newcomer.post(link, follow=True)
+    assert "You joined “Spring class”. Its assigned work" in unescape(joined.content.decode())

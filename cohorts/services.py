@@ -559,6 +559,16 @@ def extension_set(*, assignment: Assignment, user_id: int, due_at: datetime) -> 
     return extension
 
 
+def extension_of(*, assignment: Assignment, user_id: int) -> datetime | None:
+    """The learner's extension's date, if they have one: giving another changes it, which the
+    instructor is told ("moved from …"), as a second form for the same learner replaces it."""
+    return (
+        Extension.objects.filter(assignment=assignment, user_id=user_id)
+        .values_list("due_at", flat=True)
+        .first()
+    )
+
+
 def extension_remove(*, assignment: Assignment, user_id: int) -> None:
     check_not_archived(assignment.cohort, "its due dates and extensions stay as they were")
     Extension.objects.filter(assignment=assignment, user_id=user_id).delete()

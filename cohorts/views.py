@@ -814,6 +814,8 @@ def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
         return refused
     form = _extension_form(cohort, assignment, request.POST)
     if form.is_valid():
+        learner = form.cleaned_data["learner"]
+        before = services.extension_of(assignment=assignment, user_id=learner.pk)
         try:
             services.extension_set(
                 assignment=assignment,
@@ -825,8 +827,14 @@ def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
         else:
             with timezone.override(zoneinfo.ZoneInfo(form.zone)):  # as it was typed
                 when = zoned(form.cleaned_data["due_at"])
-            who = form.cleaned_data["learner"].get_username()
-            messages.success(request, f"{who} has their own due date now: {when}.")
+                was = zoned(before)
+            who = learner.get_username()
+            if before is None:
+                messages.success(request, f"{who} has their own due date now: {when}.")
+            elif before == form.cleaned_data["due_at"]:
+                messages.info(request, f"{who}'s extension was {when} already: nothing changed.")
+            else:
+                messages.success(request, f"{who}'s extension moved from {was} to {when}.")
             return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
     # Refused: the page again, the learner and date as typed, each problem beside its field.
     return _assignment_page(request, cohort, assignment, extension_form=form)

@@ -209,3 +209,26 @@ def test_giving_an_extension_says_the_date_in_the_zone_it_was_typed_in(
     text = html.unescape(sent.content.decode())
     assert "ada has their own due date now: 9 Mar 2026, 09:00 (Asia/Tokyo)." in text
     assert assignment.extensions.get().due_at == at(days=7) - timedelta(hours=9)
+
+
+def test_giving_a_learner_another_extension_says_it_moved_from_the_old_date(
+    cohort, quiz, owner, learner
+):
+    """A second extension for the same learner replaces the first: the message said only "has
+    their own due date now", as if it were new, the old date gone unsaid."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=4))
+    client = client_for(owner)
+    extend = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
+    with time_machine.travel(at(days=1), tick=False):
+        moved = client.post(extend, {"learner": "ada", "due_at": "2026-03-09T09:00"}, follow=True)
+        same = client.post(extend, {"learner": "ada", "due_at": "2026-03-09T09:00"}, follow=True)
+    assert "ada's extension moved from 6 Mar 2026, 09:00 (UTC) to 9 Mar 2026, 09:00 (UTC)." in (
+        html.unescape(moved.content.decode())
+    )
+    assert "ada's extension was 9 Mar 2026, 09:00 (UTC) already: nothing changed." in (
+        html.unescape(same.content.decode())
+    )
+    assert assignment.extensions.get().due_at == at(days=7)

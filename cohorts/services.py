@@ -569,6 +569,8 @@ def extension_of(*, assignment: Assignment, user_id: int) -> datetime | None:
     )
 
 
-def extension_remove(*, assignment: Assignment, user_id: int) -> None:
+def extension_remove(*, assignment: Assignment, user_id: int) -> bool:
+    """Whether there was one to remove (a double click, or a tab drawn before, finds none)."""
     check_not_archived(assignment.cohort, "its due dates and extensions stay as they were")
-    Extension.objects.filter(assignment=assignment, user_id=user_id).delete()
+    deleted, _ = Extension.objects.filter(assignment=assignment, user_id=user_id).delete()
+    return bool(deleted)

@@ -852,8 +852,10 @@ def extension_remove(
     )
     if refused:
         return refused
-    services.extension_remove(assignment=assignment, user_id=user_pk)
-    messages.success(request, "Extension removed: the cohort's due date applies.")
+    if services.extension_remove(assignment=assignment, user_id=user_pk):
+        messages.success(request, "Extension removed: the cohort's due date applies.")
+    else:  # removed already (a double click, another tab or co-instructor): nothing to undo
+        messages.info(request, "That extension was removed already: the cohort's due date applies.")
     return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
 
 

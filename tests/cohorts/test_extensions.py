@@ -232,3 +232,20 @@ def test_giving_a_learner_another_extension_says_it_moved_from_the_old_date(
         html.unescape(same.content.decode())
     )
     assert assignment.extensions.get().due_at == at(days=7)
+
+
+def test_removing_an_extension_twice_says_it_was_removed_already(cohort, quiz, owner, learner):
+    """A double click, or Remove on a tab drawn before: "Extension removed" again, as though
+    there had been a second one."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=4))
+    url = reverse("teach_cohorts:extension-remove", args=[cohort.pk, assignment.pk, learner.pk])
+    client = client_for(owner)
+    first = html.unescape(client.post(url, follow=True).content.decode())
+    second = html.unescape(client.post(url, follow=True).content.decode())
+    assert "Extension removed: the cohort's due date applies." in first
+    assert "That extension was removed already" in second
+    assert "Extension removed:" not in second
+    assert not assignment.extensions.exists()

@@ -55,8 +55,12 @@ class TypedInItsZone(forms.Form):
                 self.fields[name].label = f"{self.fields[name].label} ({self.zone})"
 
     def full_clean(self):
-        with timezone.override(zoneinfo.ZoneInfo(self.zone)):
+        with timezone.override(self.page_zone()):
             super().full_clean()
+
+    def page_zone(self) -> zoneinfo.ZoneInfo:
+        """The zone the page was drawn in, as the times are read (and should be said) in."""
+        return zoneinfo.ZoneInfo(str(self.zone))  # the name, set in __init__
 
 
 def _passed(when, was=None) -> bool:

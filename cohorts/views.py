@@ -4,8 +4,6 @@ without JavaScript."""
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -178,7 +176,7 @@ def cohort_next_term(request: HttpRequest, pk: int) -> HttpResponse:
                 name=data["name"],
                 shift_days=data["shift_days"],
                 with_instructors=data["with_instructors"],
-                zone=zoneinfo.ZoneInfo(form.zone),  # the page's, as its help counted the days
+                zone=form.page_zone(),  # the page's, as its help counted the days
             )
         except services.CohortError as exc:
             once.release(data["once"])  # nothing made: the form may be sent again
@@ -825,7 +823,7 @@ def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
         except services.CohortError as exc:  # left the cohort since the form was read
             form.add_error("learner", str(exc))
         else:
-            with timezone.override(zoneinfo.ZoneInfo(form.zone)):  # as it was typed
+            with timezone.override(form.page_zone()):  # as it was typed
                 when = zoned(form.cleaned_data["due_at"])
                 was = zoned(before)
             who = learner.get_username()

@@ -214,7 +214,12 @@ class JoinForm(PlainLabels, forms.Form):
         max_length=64,
         label="Join code",
         help_text="The eight characters your instructor gave you, such as ACDE-FGHJ.",
-        error_messages={"required": "Type the join code your instructor gave you."},
+        error_messages={
+            "required": "Type the join code your instructor gave you.",
+            # Django's "Ensure this value has at most 64 characters" for a pasted paragraph.
+            "max_length": "A join code has 8 letters and digits (such as ACDE-FGHJ): type or "
+            "paste the code alone.",
+        },
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 

@@ -354,6 +354,10 @@ def test_a_code_that_cannot_be_one_says_what_is_wrong_with_it(cohort, other_lear
     assert "A join code has 8 letters and digits (such as ACDE-FGHJ); that has 7." in short
     looks_alike = refusal("0" + cohort.join_code[1:])
     assert "A join code never has 0: codes leave out characters that look alike" in looks_alike
+    pasted = refusal(
+        "Hello all, the join code for our Spring class this term is " + cohort.code_display
+    )
+    assert "type or paste the code alone" in pasted and "Ensure this value" not in pasted
     assert "No cohort has this code" in refusal(
         "ACDE-FGHJ" if cohort.join_code != "ACDEFGHJ" else "ACDE-FGHK"
     )

@@ -8,6 +8,7 @@ so what a learner types from a projector is what was shown. Eight characters of 
 from __future__ import annotations
 
 import secrets
+import unicodedata
 
 ALPHABET = "ACDEFGHJKMNPQRTWXY34679"  # no look-alikes: see the module docstring
 LENGTH = 8
@@ -17,13 +18,47 @@ def new_code() -> str:
     return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
 
 
+def _cleaned(text: str) -> str:
+    """What a person typed, upper case, without spaces and dashes of any kind: a code pasted
+    from a chat or a document may carry an en dash (–) or a no-break space, and one typed on a
+    phone or with a Japanese keyboard full-width letters (Ｘ７): NFKC folds those to A-Z and
+    0-9; every Unicode space and dash (`Zs`, `Pd`) goes, as the ASCII ones always did."""
+    folded = unicodedata.normalize("NFKC", (text or "")[:64]).upper()
+    return "".join(
+        ch
+        for ch in folded
+        if not ch.isspace() and unicodedata.category(ch) not in ("Pd", "Cf") and ch != "\u2212"
+    )
+
+
 def normalise(text: str) -> str:
     """What a person typed, as a stored code: case, spaces and dashes do not matter.
     Returns "" for anything that cannot be a code (so it never reaches a query)."""
-    cleaned = "".join(ch for ch in (text or "")[:64].upper() if ch not in " -\t")
+    cleaned = _cleaned(text)
     if len(cleaned) != LENGTH or any(ch not in ALPHABET for ch in cleaned):
         return ""
     return cleaned
+
+
+def problem(text: str) -> str:
+    """Why `text` cannot be a join code, in a learner's words ("" when it could be one): a
+    code one character short, or with a 0 misread from a projector, was "No cohort has this
+    code", which sent the learner to their instructor for a typo."""
+    cleaned = _cleaned(text)
+    if len(cleaned) != LENGTH:
+        return (
+            f"A join code has {LENGTH} letters and digits (such as ACDE-FGHJ); that has "
+            f"{len(cleaned)}. Check it with your instructor's."
+        )
+    wrong = sorted({ch for ch in cleaned if ch not in ALPHABET})
+    if wrong:
+        named = ", ".join(wrong)
+        return (
+            f"A join code never has {named}: codes leave out characters that look alike "
+            "(0 and O, 1 and I, 5 and S, 2 and Z, 8 and B, U and V). Check it with your "
+            "instructor's."
+        )
+    return ""
 
 
 def display(code: str) -> str:

@@ -132,6 +132,18 @@ def forget(user) -> None:
         ).update(changes={"learners": closed}, additional_data={"event": event})
 
 
+def was_in(cohort: Cohort, user) -> bool:
+    """Whether `user` was in `cohort` before and left it or was taken out: joining again,
+    only their later attempts count, which they are told (their earlier work had left the
+    gradebook unsaid to them). One query on the log's (content type, object) index."""
+    return LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Cohort),
+        object_pk=str(cohort.pk),
+        additional_data__event__in=[LEFT, REMOVED],
+        additional_data__learner_id=user.pk,
+    ).exists()
+
+
 def about_learner(user):
     """A Q for the departures naming `user` (their "Your data" file lists them)."""
     return Q(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime, tzinfo
 from itertools import groupby
@@ -38,11 +39,14 @@ from quizzes import kinds
 from quizzes.models import Answer, Attempt, Question
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
-# A learner's own text (a policy, an event pattern) may begin with spaces or blank lines before
-# a formula: some spreadsheets trim them on import ("Trim spaces"), so such a cell is defused
-# too. Checked only for a cell that starts with white space, so the common cell costs nothing.
-_SPACE_START = (" ", "\n", "\u00a0", "\u3000")
-_RISKY_START = _FORMULA_START + _SPACE_START
+# A learner's own text (a policy, an event pattern, a chosen name) may begin with white space or
+# blank lines before a formula: some spreadsheets trim them on import ("Trim spaces"), so such a
+# cell is defused too. Any white space counts, Unicode's too (an em space U+2003, a no-break
+# space, a line separator: `str.isspace`), and the invisible zero-width characters a paste may
+# carry; the list of four spaces this had let an em space through. Checked only for a cell
+# whose first character is one of them, so the common cell costs nothing.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_FORMULA_AFTER_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+[=+\-@\0]")
 
 
 BOM = "\ufeff"
@@ -54,7 +58,7 @@ def safe_cell(value, zone: tzinfo | None = None) -> object:
     their exact type first: each of 550,000 cells went down the whole chain of `isinstance`."""
     kind = type(value)
     if kind is str:
-        return "'" + value if value.startswith(_RISKY_START) and _runs(value) else value
+        return "'" + value if _runs(value) else value
     if kind is int or kind is float:
         return value
     if value is None:
@@ -71,10 +75,13 @@ def safe_cell(value, zone: tzinfo | None = None) -> object:
 
 def _runs(text: str) -> bool:
     """A spreadsheet could read `text` as a formula (OWASP's characters and ASVS 1.2.10's NUL,
-    first, or after leading white space)."""
+    first, or after leading white space of any kind)."""
     if text.startswith(_FORMULA_START):
         return True
-    return text.startswith(_SPACE_START) and text.lstrip().startswith(_FORMULA_START)
+    first = text[:1]
+    return (first.isspace() or (first != "" and first in _INVISIBLE)) and bool(
+        _FORMULA_AFTER_SPACE.match(text)
+    )
 
 
 class _Echo:

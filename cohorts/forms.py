@@ -55,8 +55,12 @@ class TypedInItsZone(forms.Form):
                 self.fields[name].label = f"{self.fields[name].label} ({self.zone})"
 
     def full_clean(self):
-        with timezone.override(zoneinfo.ZoneInfo(self.zone)):
+        with timezone.override(self.page_zone()):
             super().full_clean()
+
+    def page_zone(self) -> zoneinfo.ZoneInfo:
+        """The zone the page was drawn in, as the times are read (and should be said) in."""
+        return zoneinfo.ZoneInfo(str(self.zone))  # the name, set in __init__
 
 
 def _passed(when, was=None) -> bool:
@@ -74,6 +78,18 @@ PASSED = "That time has passed, so every submission would be late. Choose a late
 PASSED_ONCE = (
     "That time has passed, so every submission would be late. Choose a later time, or leave it "
     "empty; to keep it anyway (for work already done, say), send the form again as it is."
+)
+
+
+# An extension gives one learner more time than the class: with no due date (none set, or
+# taken away since the page was drawn) nobody's work is late, and the date typed would have
+# made that one learner alone late (`gradebook.learners_due` no longer applies it).
+NO_DUE_DATE = (
+    "This assignment has no due date, so nobody's work is late and there is no more time to "
+    "give. Set its due date above first."
+)
+EXTENSION_PASSED = (
+    "That time has passed, so it would give the learner no more time. Choose a later one."
 )
 
 
@@ -138,8 +154,11 @@ class CohortForm(PlainLabels, forms.Form):
     once = once_field()  # a cohort is made once per page (srm_trainer/once.py)
 
 
-class NextTermForm(PlainLabels, forms.Form):
-    """A new cohort set up as an old one was (`services.cohort_next_term`)."""
+class NextTermForm(PlainLabels, TypedInItsZone):
+    """A new cohort set up as an old one was (`services.cohort_next_term`). Its days move the
+    dates by the clock of the zone the page was drawn in (`zone`, as the assignment forms
+    send back), not the one the save came with: across a change of summer time, a browser
+    that moved zone between the two got dates an hour off."""
 
     name = forms.CharField(
         max_length=120,
@@ -167,12 +186,13 @@ class NextTermForm(PlainLabels, forms.Form):
         """`due_range`: the old cohort's first and last due dates, said in the days' help."""
         super().__init__(*args, **kwargs)
         first, last = due_range
-        if first is None:
-            ran = ""
-        elif first == last:
-            ran = f"Its due date is {zoned(first)}. "
-        else:
-            ran = f"Its due dates run from {zoned(first)} to {zoned(last)}. "
+        with timezone.override(zoneinfo.ZoneInfo(self.zone)):  # the days count on that clock
+            if first is None:
+                ran = ""
+            elif first == last:
+                ran = f"Its due date is {zoned(first)}. "
+            else:
+                ran = f"Its due dates run from {zoned(first)} to {zoned(last)}. "
         self.fields["shift_days"].help_text = (
             f"{ran}Leave it empty to copy the assignments without opening or due times, and "
             "set each one's on its page; or give the days between the terms (182 for 26 "
@@ -194,7 +214,12 @@ class JoinForm(PlainLabels, forms.Form):
         max_length=64,
         label="Join code",
         help_text="The eight characters your instructor gave you, such as ACDE-FGHJ.",
-        error_messages={"required": "Type the join code your instructor gave you."},
+        error_messages={
+            "required": "Type the join code your instructor gave you.",
+            # Django's "Ensure this value has at most 64 characters" for a pasted paragraph.
+            "max_length": "A join code has 8 letters and digits (such as ACDE-FGHJ): type or "
+            "paste the code alone.",
+        },
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
@@ -400,9 +425,11 @@ class ExtensionForm(PlainLabels, TypedInItsZone):
 
     def clean_due_at(self):
         due = self.cleaned_data["due_at"]
+        if self.assignment_due is None:
+            raise forms.ValidationError(NO_DUE_DATE)
         if _passed(due):
-            raise forms.ValidationError(PASSED)
-        if self.assignment_due is not None and due <= self.assignment_due:
+            raise forms.ValidationError(EXTENSION_PASSED)
+        if due <= self.assignment_due:
             # A slip of the day or month would give the learner less time than the rest.
             raise forms.ValidationError(
                 f"That is not after this assignment's due date ({zoned(self.assignment_due)}): "

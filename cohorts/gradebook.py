@@ -95,8 +95,9 @@ def learners_due(
     """A learner's due date and whether it is their extension's. An extension gives more time,
     never less: once the cohort's due date moves past it (an instructor putting the whole
     class back), the cohort's applies, or the one learner given extra time would alone be
-    late."""
-    if extension is not None and (due_at is None or extension > due_at):
+    late; and work with no due date (never given one, or its date taken away since) is late
+    for nobody, so an extension there would make its learner alone late: it does not apply."""
+    if extension is not None and due_at is not None and extension > due_at:
         return extension, True
     return due_at, False
 
@@ -430,7 +431,7 @@ class _Counted(Expression):
 _TALLIES = """
 WITH counted AS (
     SELECT a.user_id, a.quiz_id, a.submitted_at, a.score, {seconds} AS seconds,
-        CASE WHEN e.due_at IS NOT NULL AND (s.due_at IS NULL OR e.due_at > s.due_at)
+        CASE WHEN e.due_at IS NOT NULL AND s.due_at IS NOT NULL AND e.due_at > s.due_at
             THEN e.due_at ELSE s.due_at END AS due
     FROM {counted_from}
     LEFT JOIN {extension} e ON e.assignment_id = s.id AND e.user_id = a.user_id

@@ -15,7 +15,7 @@ import hashlib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -142,10 +142,12 @@ def cohort_next_term(
     shift_days: int | None = None,
     with_instructors: bool = True,
     now: datetime | None = None,
+    zone: tzinfo | None = None,
 ) -> NextTerm:
     """A new cohort for the next term, set up as `source` was: its assignments (quiz and
-    lessons to read; opening and due times moved `shift_days` later by the clock of the active
-    time zone, or none), and, with
+    lessons to read; opening and due times moved `shift_days` later by the clock of `zone`,
+    the one the teacher's page was drawn in (the active time zone when None), or none), and,
+    with
     `with_instructors`, the same people teaching it. No learner, extension or result comes
     along: those are last term's, and stay in `source`, which this leaves as it is (archived
     or not). `owner` owns the new cohort; a quiz `owner` may not assign (another instructor's)
@@ -160,7 +162,7 @@ def cohort_next_term(
     def moved(when: datetime) -> datetime:
         # By the clock on the wall, in the zone the teacher reads times in (the active one):
         # 17:00 in December is 17:00 in June, not 18:00 after the clocks went forward.
-        return timezone.localtime(when) + shift
+        return timezone.localtime(when, zone) + shift
 
     old = list(source.assignments.select_related("quiz").prefetch_related("lessons"))
     usable = set(
@@ -170,9 +172,11 @@ def cohort_next_term(
     if shift_days is not None:
         over = sorted(moved(a.due_at) for a in kept if a.due_at and moved(a.due_at) < now)
         if over:
+            with timezone.override(zone or timezone.get_current_timezone()):
+                said = zoned(over[0])
             raise ShiftRefused(
                 f"Moved by {shift_days} day{pluralize(shift_days)}, a due date would be "
-                f"{zoned(over[0])}, already over: every submission would be late. Move the "
+                f"{said}, already over: every submission would be late. Move the "
                 "dates by more days, or leave the box empty to set each date later."
             )
     with transaction.atomic():
@@ -555,6 +559,18 @@ def extension_set(*, assignment: Assignment, user_id: int, due_at: datetime) -> 
     return extension
 
 
-def extension_remove(*, assignment: Assignment, user_id: int) -> None:
+def extension_of(*, assignment: Assignment, user_id: int) -> datetime | None:
+    """The learner's extension's date, if they have one: giving another changes it, which the
+    instructor is told ("moved from …"), as a second form for the same learner replaces it."""
+    return (
+        Extension.objects.filter(assignment=assignment, user_id=user_id)
+        .values_list("due_at", flat=True)
+        .first()
+    )
+
+
+def extension_remove(*, assignment: Assignment, user_id: int) -> bool:
+    """Whether there was one to remove (a double click, or a tab drawn before, finds none)."""
     check_not_archived(assignment.cohort, "its due dates and extensions stay as they were")
-    Extension.objects.filter(assignment=assignment, user_id=user_id).delete()
+    deleted, _ = Extension.objects.filter(assignment=assignment, user_id=user_id).delete()
+    return bool(deleted)

@@ -27,6 +27,7 @@ from cohorts.forms import (
 )
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons import shown_names
+from lessons.timezones import zoned
 from quizzes import attempts
 from quizzes import finder as quiz_finder
 from srm_trainer import once
@@ -175,6 +176,7 @@ def cohort_next_term(request: HttpRequest, pk: int) -> HttpResponse:
                 name=data["name"],
                 shift_days=data["shift_days"],
                 with_instructors=data["with_instructors"],
+                zone=form.page_zone(),  # the page's, as its help counted the days
             )
         except services.CohortError as exc:
             once.release(data["once"])  # nothing made: the form may be sent again
@@ -810,15 +812,28 @@ def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
         return refused
     form = _extension_form(cohort, assignment, request.POST)
     if form.is_valid():
-        services.extension_set(
-            assignment=assignment,
-            user_id=form.cleaned_data["learner"].pk,
-            due_at=form.cleaned_data["due_at"],
-        )
-        messages.success(
-            request, f"{form.cleaned_data['learner'].get_username()} has their own due date now."
-        )
-        return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
+        learner = form.cleaned_data["learner"]
+        before = services.extension_of(assignment=assignment, user_id=learner.pk)
+        try:
+            services.extension_set(
+                assignment=assignment,
+                user_id=form.cleaned_data["learner"].pk,
+                due_at=form.cleaned_data["due_at"],
+            )
+        except services.CohortError as exc:  # left the cohort since the form was read
+            form.add_error("learner", str(exc))
+        else:
+            with timezone.override(form.page_zone()):  # as it was typed
+                when = zoned(form.cleaned_data["due_at"])
+                was = zoned(before)
+            who = learner.get_username()
+            if before is None:
+                messages.success(request, f"{who} has their own due date now: {when}.")
+            elif before == form.cleaned_data["due_at"]:
+                messages.info(request, f"{who}'s extension was {when} already: nothing changed.")
+            else:
+                messages.success(request, f"{who}'s extension moved from {was} to {when}.")
+            return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
     # Refused: the page again, the learner and date as typed, each problem beside its field.
     return _assignment_page(request, cohort, assignment, extension_form=form)
 
@@ -835,8 +850,10 @@ def extension_remove(
     )
     if refused:
         return refused
-    services.extension_remove(assignment=assignment, user_id=user_pk)
-    messages.success(request, "Extension removed: the cohort's due date applies.")
+    if services.extension_remove(assignment=assignment, user_id=user_pk):
+        messages.success(request, "Extension removed: the cohort's due date applies.")
+    else:  # removed already (a double click, another tab or co-instructor): nothing to undo
+        messages.info(request, "That extension was removed already: the cohort's due date applies.")
     return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
 
 

@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from cohorts import invitations, services
+from cohorts import codes, departures, invitations, services
 from cohorts.access import teaches
 from cohorts.forms import JoinForm
 from cohorts.models import Cohort, Extension, Membership
@@ -37,7 +37,14 @@ def _joined(request: HttpRequest, cohort: Cohort, form: JoinForm | None = None) 
             return _mine(request, form, status=400)
         messages.error(request, str(exc))
         return redirect("cohorts:mine")
-    if created:
+    if created and departures.was_in(cohort, request.user):
+        messages.success(
+            request,
+            f"You joined “{cohort.name}” again. Its assigned work is on your home page; only "
+            "attempts you start from now count for it (your earlier ones stay in your own "
+            "history).",
+        )
+    elif created:
         messages.success(
             request, f"You joined “{cohort.name}”. Its assigned work is on your home page."
         )
@@ -91,7 +98,8 @@ def join(request: HttpRequest) -> HttpResponse:
             return _joined(request, cohort, form)
         form.add_error(
             "code",
-            "No cohort has this code. Check it with your instructor: it may have been changed.",
+            codes.problem(form.cleaned_data["code"])
+            or "No cohort has this code. Check it with your instructor: it may have been changed.",
         )
     return _mine(request, form, status=400)
 
@@ -115,10 +123,11 @@ def join_link(request: HttpRequest, code: str) -> HttpResponse:
     member = Membership.objects.filter(cohort=cohort, user=request.user).exists()
     # Its instructors try the link they share; asked to join, they were refused on confirming.
     teaching = not member and teaches(request.user, cohort)
+    again = not member and not teaching and departures.was_in(cohort, request.user)
     return render(
         request,
         "cohorts/join_link.html",
-        {"cohort": cohort, "member": member, "teaching": teaching},
+        {"cohort": cohort, "member": member, "teaching": teaching, "again": again},
     )
 
 

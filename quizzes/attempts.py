@@ -942,6 +942,45 @@ def usable_counts(entries) -> dict[int, int]:
     return counts
 
 
+def category_usable_counts(categories) -> dict[str, int]:
+    """How many usable, unarchived questions each of `categories` holds, the bank a quiz that
+    draws by category samples from (`_drawn`): one query, each question checked as
+    `usable_counts` checks a quiz entry's."""
+    counts: dict[str, int] = {}
+    wanted = sorted({c for c in categories if c})
+    if not wanted:
+        return counts
+    rows = (
+        Question.objects.filter(category__in=wanted, archived=False)
+        .order_by()
+        .values_list("category", *_LIGHT)
+    )
+    for category, *light in rows:
+        if _light_usable(light):
+            counts[category] = counts.get(category, 0) + 1
+    return counts
+
+
+def learner_counts(quizzes, entries) -> dict[int, int]:
+    """How many questions an attempt at each of `quizzes` gets, by quiz id, as the learner's
+    pages say it: the usable listed questions (`usable_counts` of `entries`), or for a quiz
+    drawing N from a category, N or the category's usable questions if fewer (an attempt
+    draws no more than there are; the quiz page promised N). A quiz drawing by rules keeps
+    its rules' total: its banks may overlap, so the count an attempt gets varies."""
+    quizzes = list(quizzes)
+    listed = usable_counts(entries)
+    banks = category_usable_counts(q.draw_category for q in quizzes if q.draws)
+    counts = {}
+    for quiz in quizzes:
+        if quiz.draws_by_rules:
+            counts[quiz.pk] = quiz.drawn_count
+        elif quiz.draws:
+            counts[quiz.pk] = min(quiz.draw_count, banks.get(quiz.draw_category, 0))
+        else:
+            counts[quiz.pk] = listed.get(quiz.pk, 0)
+    return counts
+
+
 @dataclass
 class Outline:
     """An attempt's usable questions as a page of it needs them: their ids in the attempt's

@@ -291,9 +291,9 @@ def quiz_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(listed, QUIZZES_PER_PAGE).get_page(request.GET.get("page"))
     quizzes = list(page.object_list)
-    usable = attempts.usable_counts(IN_USE.filter(quiz__in=quizzes))
+    counts = attempts.learner_counts(quizzes, IN_USE.filter(quiz__in=quizzes))
     for quiz in quizzes:
-        quiz.question_count = usable.get(quiz.pk, 0)
+        quiz.question_count = counts[quiz.pk]
     owner = _owner_filter(request)
     mine = {}
     if owner is not None:
@@ -343,8 +343,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "past_total": totals["count"],
             "unfinished": unfinished,
             "left": attempts.attempts_left(quiz, totals["count"]),
-            "question_count": quiz.drawn_count
-            or attempts.usable_counts(IN_USE.filter(quiz=quiz)).get(quiz.pk, 0),
+            "question_count": attempts.learner_counts([quiz], IN_USE.filter(quiz=quiz))[quiz.pk],
             "notes": _notes(request, quiz),
         },
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import timedelta
 
 import pytest
 import time_machine
@@ -116,3 +117,135 @@ def test_an_instructor_reading_an_attempt_is_told_whether_it_was_late(
     assert "after their due date in Spring class (4 Mar 2026, 09:00 (UTC)): late" in said(bob)
     text = said(open_one)
     assert "their due date" not in text  # not handed in: neither on time nor late yet
+
+
+def _csv_rows(client, cohort):
+    import csv
+    import io
+
+    body = b"".join(client.get(reverse("teach_cohorts:gradebook-csv", args=[cohort.pk])))
+    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def test_work_with_no_due_date_is_late_for_nobody_an_extension_included(
+    cohort, quiz, owner, learner
+):
+    """Due on day 2, ada extended to day 4, then the due date taken away: nobody's work is
+    late, but ada's extension became her due date alone ("due 4 Mar (your extension)", late
+    on day 5) on her pages, the gradebook and its CSV, while the class had none."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=4))
+    services.assignment_update(assignment=assignment, due_at=None)
+    attempt = take_right(quiz, learner, start=at(days=5), submit=at(days=5, minutes=5))
+    cell = _cell(cohort, learner)
+    assert (cell.due, cell.extended) == (None, False)
+    [work] = gradebook.assigned_work(user=learner, now=at(days=5, hours=1))
+    assert (work.cell.due, work.cell.extended) == (None, False)
+    [assigned] = gradebook.assigned_to(user_id=learner.pk, quiz_id=quiz.pk)
+    assert (assigned.due, assigned.extended) == (None, False)
+    [note] = assignment_notes(quiz=quiz, user_id=learner.pk, attempt=attempt, now=at(days=5))
+    assert "your extension" not in note.text and "late" not in note.text.lower()
+    [row] = _csv_rows(client_for(owner), cohort)
+    assert (row["due"], row["extended"], row["best late"], row["latest late"]) == (
+        "", "no", "no", "no",
+    )  # fmt: skip
+    page = client_for(owner).get(
+        reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    )
+    text = re.sub(r"\s+", " ", html.unescape(page.content.decode()))
+    assert "(the assignment has no due date, so it does not apply)" in text
+
+
+def test_an_extension_for_work_with_no_due_date_is_refused(cohort, quiz, owner, learner):
+    """Nobody's work is late, so there is no more time to give: the page says to set the due
+    date first rather than offer the form, and a form sent all the same is refused."""
+    assignment = services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    client = client_for(owner)
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    page = " ".join(html.unescape(client.get(url).content.decode()).split())
+    assert "no due date, so nobody's work is late: set its due date above" in page
+    assert "Give the extension" not in page
+    extend = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
+    with time_machine.travel(at(days=1), tick=False):
+        sent = client.post(extend, {"learner": "ada", "due_at": "2026-03-09T09:00"})
+    text = " ".join(html.unescape(sent.content.decode()).split())
+    assert sent.status_code == 200 and "This assignment has no due date" in text
+    assert 'name="learner" value="ada"' in text
+    assert not assignment.extensions.exists()
+
+
+def test_an_extension_in_the_past_says_it_gives_no_more_time(cohort, quiz, owner, learner):
+    """Its words were the due date's, "every submission would be late"."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    extend = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
+    with time_machine.travel(at(days=5), tick=False):
+        sent = client_for(owner).post(extend, {"learner": "ada", "due_at": "2026-03-06T09:00"})
+    assert "That time has passed, so it would give the learner no more time" in html.unescape(
+        sent.content.decode()
+    )
+    assert not assignment.extensions.exists()
+
+
+def test_giving_an_extension_says_the_date_in_the_zone_it_was_typed_in(
+    cohort, quiz, owner, learner
+):
+    """The page drawn in Tokyo, sent after the browser moved to UTC: the date is read and said
+    in Tokyo's time."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    client = client_for(owner)
+    extend = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
+    with time_machine.travel(at(days=1), tick=False):
+        sent = client.post(
+            extend,
+            {"learner": "ada", "due_at": "2026-03-09T09:00", "zone": "Asia/Tokyo"},
+            follow=True,
+        )
+    text = html.unescape(sent.content.decode())
+    assert "ada has their own due date now: 9 Mar 2026, 09:00 (Asia/Tokyo)." in text
+    assert assignment.extensions.get().due_at == at(days=7) - timedelta(hours=9)
+
+
+def test_giving_a_learner_another_extension_says_it_moved_from_the_old_date(
+    cohort, quiz, owner, learner
+):
+    """A second extension for the same learner replaces the first: the message said only "has
+    their own due date now", as if it were new, the old date gone unsaid."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=4))
+    client = client_for(owner)
+    extend = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
+    with time_machine.travel(at(days=1), tick=False):
+        moved = client.post(extend, {"learner": "ada", "due_at": "2026-03-09T09:00"}, follow=True)
+        same = client.post(extend, {"learner": "ada", "due_at": "2026-03-09T09:00"}, follow=True)
+    assert "ada's extension moved from 6 Mar 2026, 09:00 (UTC) to 9 Mar 2026, 09:00 (UTC)." in (
+        html.unescape(moved.content.decode())
+    )
+    assert "ada's extension was 9 Mar 2026, 09:00 (UTC) already: nothing changed." in (
+        html.unescape(same.content.decode())
+    )
+    assert assignment.extensions.get().due_at == at(days=7)
+
+
+def test_removing_an_extension_twice_says_it_was_removed_already(cohort, quiz, owner, learner):
+    """A double click, or Remove on a tab drawn before: "Extension removed" again, as though
+    there had been a second one."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    services.extension_set(assignment=assignment, user_id=learner.pk, due_at=at(days=4))
+    url = reverse("teach_cohorts:extension-remove", args=[cohort.pk, assignment.pk, learner.pk])
+    client = client_for(owner)
+    first = html.unescape(client.post(url, follow=True).content.decode())
+    second = html.unescape(client.post(url, follow=True).content.decode())
+    assert "Extension removed: the cohort's due date applies." in first
+    assert "That extension was removed already" in second
+    assert "Extension removed:" not in second
+    assert not assignment.extensions.exists()

@@ -883,3 +883,18 @@ def test_reading_a_learners_attempt_needs_two_factor_as_the_teaching_pages_do(
     gradebook_page = client_for(co_instructor).get(cohort.get_absolute_url())
     assert gradebook_page.status_code == 302 and "/accounts/2fa/" in gradebook_page["Location"]
     assert client_for(owner).get(result).status_code == 200
+
+
+def test_a_formula_after_unicode_white_space_is_defused_like_after_a_space():
+    """A chosen name or a pasted policy may start with an em space (U+2003), a no-break or
+    thin space, a line separator or a zero-width space before `=`: a spreadsheet trimming
+    white space on import would run it, as after an ASCII space. Text that only starts so,
+    and a cell whose formula character is not first after the spaces, is kept as typed."""
+    for space in ("\u2003", "\u00a0", "\u2009", "\u202f", "\u2028", "\u3000", "\u200b", "\ufeff"):
+        for start in ("=", "+", "-", "@"):
+            text = f"{space}{start}HYPERLINK(1)"
+            assert exports.safe_cell(text) == "'" + text, repr(text)
+        assert exports.safe_cell(f"{space} \u2003=1") == f"'{space} \u2003=1"
+        assert exports.safe_cell(f"{space}Ada") == f"{space}Ada"
+    assert exports.safe_cell("\u2003a=1") == "\u2003a=1"
+    assert exports.safe_cell("\n\t{") == "\n\t{"

@@ -317,3 +317,76 @@ def test_the_join_link_has_a_copy_button_shown_only_where_it_works(cohort, owner
         assert "js/copy-link.js" in body
     script = (Path(settings.BASE_DIR) / "static" / "js" / "copy-link.js").read_text()
     assert "[data-copy][hidden]" in script
+
+
+def test_a_code_pasted_with_unicode_dashes_or_spaces_or_typed_full_width_joins(
+    cohort, other_learner
+):
+    """A code pasted from a chat or a document may carry an en dash, a minus sign or a
+    no-break space; a phone's or a Japanese keyboard's full-width letters are the same code.
+    Each was "No cohort has this code" (only the ASCII dash and space were taken out)."""
+    code = cohort.join_code
+    fullwidth = "".join(chr(ord(ch) + 0xFEE0) for ch in code)
+    for typed in (
+        f"{code[:4]}\u2013{code[4:]}",  # en dash
+        f"{code[:4]}\u2212{code[4:]}",  # minus sign
+        f"\u00a0{code[:4]}\u2003{code[4:]}\u200b",  # no-break and em spaces, zero width
+        fullwidth.lower(),
+    ):
+        assert services.cohort_by_code(typed) == cohort, repr(typed)
+    client = client_for(other_learner)
+    sent = client.post(reverse("cohorts:join"), {"code": f"{code[:4]}\u2013{code[4:]}"})
+    assert sent.status_code == 302 and other_learner.username in _members(cohort)
+
+
+def test_a_code_that_cannot_be_one_says_what_is_wrong_with_it(cohort, other_learner):
+    """A character short, or a 0 misread from a projector, said "No cohort has this code",
+    as for a code changed since: the learner asked their instructor about a typo. The words
+    say what is wrong; a code of the right shape that is no cohort's is said as before."""
+    client = client_for(other_learner)
+
+    def refusal(typed: str) -> str:
+        page = client.post(reverse("cohorts:join"), {"code": typed})
+        assert page.status_code == 400
+        return " ".join(unescape(page.content.decode()).split())
+
+    short = refusal(cohort.code_display[:-1])
+    assert "A join code has 8 letters and digits (such as ACDE-FGHJ); that has 7." in short
+    looks_alike = refusal("0" + cohort.join_code[1:])
+    assert "A join code never has 0: codes leave out characters that look alike" in looks_alike
+    pasted = refusal(
+        "Hello all, the join code for our Spring class this term is " + cohort.code_display
+    )
+    assert "type or paste the code alone" in pasted and "Ensure this value" not in pasted
+    assert "No cohort has this code" in refusal(
+        "ACDE-FGHJ" if cohort.join_code != "ACDEFGHJ" else "ACDE-FGHK"
+    )
+    assert other_learner.username not in _members(cohort)
+
+
+def test_a_learner_removed_or_gone_who_joins_again_is_told_only_later_attempts_count(
+    cohort, co_instructor, learner, other_learner
+):
+    """The instructor's removal question says their earlier work would no longer count; the
+    learner joining again was told only "You joined": their results seemed lost unsaid. The
+    link asks saying so, and so does the message after joining, by code or by link; someone
+    joining for the first time is told neither."""
+    client_for(co_instructor).post(
+        reverse("teach_cohorts:member-remove", args=[cohort.pk, learner.pk])
+    )
+    client = client_for(learner)
+    link = reverse("cohorts:join-link", args=[cohort.join_code])
+    asked = " ".join(unescape(client.get(link).content.decode()).split())
+    assert "You were in it before: joining again, only attempts you start from now count" in asked
+    joined = client.post(reverse("cohorts:join"), {"code": cohort.join_code}, follow=True)
+    text = " ".join(unescape(joined.content.decode()).split())
+    assert "You joined “Spring class” again." in text
+    assert "only attempts you start from now count for it" in text
+    client.post(reverse("cohorts:leave", args=[cohort.pk]))  # left by themselves this time
+    joined = client.post(link, follow=True)
+    assert "again." in unescape(joined.content.decode())
+    newcomer = client_for(other_learner)
+    first = " ".join(unescape(newcomer.get(link).content.decode()).split())
+    assert "You were in it before" not in first
+    joined = newcomer.post(link, follow=True)
+    assert "You joined “Spring class”. Its assigned work" in unescape(joined.content.decode())

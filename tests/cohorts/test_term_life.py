@@ -531,3 +531,44 @@ def test_a_co_instructor_with_a_cohort_of_that_name_gets_it_told_apart(
     assert services.free_name(owner=co_instructor, name="spring class", whose="ines") == (
         "spring class (ines 2)"
     )
+
+
+def test_dates_move_by_the_clock_of_the_zone_the_page_was_drawn_in(cohort, published, owner):
+    """The page was drawn in Madrid (its help counts the days there) and the browser has moved
+    to New York since (a flight: the save comes with the new zone): due at 17:00 in Madrid in
+    December, 182 days on is 17:00 in Madrid in June. Read in New York's clock, whose summer
+    time starts on another day, it was off; the page's zone is sent back, as the assignment
+    forms send theirs."""
+    services.assignment_create(
+        cohort=cohort, quiz=published, due_at=datetime(2026, 12, 12, 16, 0, tzinfo=UTC), by=owner
+    )
+    url = reverse("teach_cohorts:next-term", args=[cohort.pk])
+    client = client_for(owner)
+    client.cookies["tz"] = "Europe/Madrid"
+    with time_machine.travel(at(days=200), tick=False):
+        page = client.get(url).content.decode()
+        assert 'name="zone" value="Europe/Madrid"' in page
+        assert "12 Dec 2026, 17:00 (Europe/Madrid)" in page
+        fields = form_fields(page, "teach-form")
+        client.cookies["tz"] = "America/New_York"
+        made = client.post(url, {**fields, "name": "Summer", "shift_days": "182"}, follow=True)
+    assert "1 assignment copied" in made.content.decode()
+    (copy,) = Cohort.objects.get(name="Summer").assignments.all()
+    assert copy.due_at == datetime(2027, 6, 12, 15, 0, tzinfo=UTC)  # 17:00 in Madrid (UTC+2)
+
+
+def test_a_shift_refused_says_the_date_on_the_clock_of_the_page(cohort, published, owner):
+    """Refused (the moved date already over), the words name the date on the page's clock."""
+    services.assignment_create(
+        cohort=cohort, quiz=published, due_at=datetime(2026, 9, 1, 16, 0, tzinfo=UTC), by=owner
+    )
+    url = reverse("teach_cohorts:next-term", args=[cohort.pk])
+    client = client_for(owner)
+    client.cookies["tz"] = "Europe/Madrid"
+    with time_machine.travel(at(days=200), tick=False):  # 18 Sep 2026
+        fields = form_fields(client.get(url).content.decode(), "teach-form")
+        client.cookies["tz"] = "Asia/Tokyo"
+        page = client.post(url, {**fields, "name": "Summer", "shift_days": "7"})
+    text = html.unescape(page.content.decode())
+    assert page.status_code == 200 and "8 Sep 2026, 18:00 (Europe/Madrid), already over" in text
+    assert not Cohort.objects.filter(name="Summer").exists()

@@ -58,9 +58,30 @@ def test_the_list_shows_published_quizzes_and_drafts_only_to_staff(client, staff
 def test_the_list_counts_the_questions_a_drawing_quiz_gives(client):
     """The count is the draw's, and so is its plural: a quiz listing one question and drawing
     it twice over was "2 question"."""
-    make_quiz(make_question(category="iam"), title="Draws", draw_category="iam", draw_count=2)
+    first = make_question(category="iam")
+    make_question(category="iam")
+    make_quiz(first, title="Draws", draw_category="iam", draw_count=2)
     body = " ".join(client.get(reverse("quizzes:list")).content.decode().split())
     assert "2 questions ·" in body
+
+
+def test_a_draw_from_a_category_with_fewer_usable_questions_is_counted_as_attempts_get_it(
+    client,
+):
+    """A quiz drawing 5 from a category of 3 questions, one of them broken (skipped by every
+    attempt), gives an attempt 2 questions: the list and the quiz's page said 5, as the teach
+    page already did not. Archived questions are not drawn either."""
+    kept = [make_question(category="few") for _ in range(3)]
+    Question.objects.filter(pk=kept[1].pk).update(data={"answer": "maybe"})
+    archived = make_question(category="few")
+    Question.objects.filter(pk=archived.pk).update(archived=True)
+    quiz = make_quiz(kept[0], title="Draws five", draw_category="few", draw_count=5)
+    body = " ".join(client.get(reverse("quizzes:list")).content.decode().split())
+    assert "2 questions ·" in body and "5 questions" not in body
+    detail = " ".join(client.get(quiz.get_absolute_url()).content.decode().split())
+    assert "<dt>Questions</dt><dd>2</dd>" in detail
+    attempt = start(client, quiz)
+    assert len(attempt.question_ids) == 2
 
 
 def test_the_list_tells_a_returning_learner_which_quiz_they_left_half_done(learner_client, quiz):

@@ -1,0 +1,29 @@
+"""What the Organizations, denial-of-service and IAM lessons, glossary and quizzes say agrees
+with the AWS documentation on the points a fact-by-fact audit found wrong, incomplete or out
+of date (audit of the three modules, 2026-12-06)."""
+
+from __future__ import annotations
+
+import re
+
+from tests.curriculum.shipped_quizzes import shipped_quizzes
+from tests.shipped import shipped_curriculum
+
+CURRICULUM = shipped_curriculum()
+LESSONS = {f"{le.module}/{le.slug}": le for le in CURRICULUM.lessons}
+GLOSSARY = {t.slug: t for t in CURRICULUM.glossary}
+QUESTIONS = {q.slug: q for q in shipped_quizzes(check_cases=False).questions}
+
+
+def _line(lesson: str, start: str) -> str:
+    return next(line for line in LESSONS[lesson].body.split("\n") if line.startswith(start))
+
+
+def test_the_privileged_root_tasks_include_auditing_the_root_credentials():
+    """AWS STS API Reference, "AssumeRoot" (TaskPolicyArn): five AWS managed task policies,
+    IAMAuditRootUserCredentials, IAMCreateRootUserPassword, IAMDeleteRootUserCredentials,
+    S3UnlockBucketPolicy and SQSUnlockQueuePolicy. The lesson gave a closed list of the jobs a
+    session can do that left out the audit one."""
+    tasks = _line("iam/root-user", "- **Run privileged root")
+    assert "five AWS managed task policies" in tasks
+    assert re.search(r"reviewing which root credentials", tasks)

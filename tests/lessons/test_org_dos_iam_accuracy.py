@@ -27,3 +27,17 @@ def test_the_privileged_root_tasks_include_auditing_the_root_credentials():
     tasks = _line("iam/root-user", "- **Run privileged root")
     assert "five AWS managed task policies" in tasks
     assert re.search(r"reviewing which root credentials", tasks)
+
+
+def test_member_accounts_are_not_taught_as_unable_ever_to_manage_organization_policies():
+    """AWS Organizations User Guide, "Delegated administrator for AWS Organizations": the
+    management account can delegate policy management (create, attach, detach policies) to
+    member accounts with a resource-based delegation policy. Two feedback lines said a member
+    account cannot attach organization policies at all."""
+    question = QUESTIONS["org-management-account-role"]
+    feedback = " ".join(c.get("feedback", "") for c in question.data["choices"])
+    assert "cannot attach organization policies" not in feedback
+    assert feedback.count("delegate") >= 2
+    right = [c["text"] for c in question.data["choices"] if c["correct"]]
+    assert right == ["The management account"]
+    assert "Organizations policies" in GLOSSARY["delegated-administrator"].definition

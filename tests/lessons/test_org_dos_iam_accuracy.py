@@ -41,3 +41,18 @@ def test_member_accounts_are_not_taught_as_unable_ever_to_manage_organization_po
     right = [c["text"] for c in question.data["choices"] if c["correct"]]
     assert right == ["The management account"]
     assert "Organizations policies" in GLOSSARY["delegated-administrator"].definition
+
+
+def test_acls_are_named_as_the_policy_type_that_also_grants_across_accounts():
+    """IAM User Guide, "Policies and permissions in AWS Identity and Access Management"
+    (policy types): ACLs are the one non-JSON type, and grant permissions to principals in
+    other accounts only; VPC endpoint policies only limit. The lesson said flatly that only
+    identity-based and resource-based policies can grant."""
+    body = LESSONS["iam/policy-evaluation"].body
+    para = next(p for p in re.split(r"\n\s*\n", body) if "**Access control lists (ACLs)**" in p)
+    para = " ".join(para.split())
+    assert "can grant, but only to principals in other accounts" in para
+    assert "**VPC endpoint policies** only limit" in para
+    urls = [url for _, url in LESSONS["iam/policy-evaluation"].sources]
+    assert "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html" in urls
+    assert "Of these six" in QUESTIONS["iam-grant-or-limit"].explanation

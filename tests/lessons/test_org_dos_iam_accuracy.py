@@ -56,3 +56,25 @@ def test_acls_are_named_as_the_policy_type_that_also_grants_across_accounts():
     urls = [url for _, url in LESSONS["iam/policy-evaluation"].sources]
     assert "https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies.html" in urls
     assert "Of these six" in QUESTIONS["iam-grant-or-limit"].explanation
+
+
+def test_the_sts_global_endpoint_is_not_taught_as_always_us_east_1():
+    """IAM User Guide, "AWS STS Regions and endpoints" (AWS STS global endpoint changes), and
+    the AWS Security Blog post announcing them: since 2025, calls to sts.amazonaws.com from
+    Regions enabled by default are served in that Region; only calls from opt-in Regions or
+    from outside AWS still go to us-east-1. The SCP lesson and its sandbox scenario said every
+    global endpoint call counts as us-east-1."""
+    body = " ".join(LESSONS["organizations/service-control-policies"].body.split())
+    assert "global endpoint counts as a `us-east-1` request" not in body
+    assert "since AWS changed that endpoint in 2025 some still are" in body
+    urls = [url for _, url in LESSONS["organizations/service-control-policies"].sources]
+    assert (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_region-endpoints.html"
+        in urls
+    )
+    scenario = next(
+        sc for sc in CURRICULUM.scenarios if sc.slug == "scp-deny-outside-approved-regions"
+    )
+    situation = " ".join(scenario.situation.split())
+    assert "global endpoint counts as" not in situation
+    assert "still handled in `us-east-1`" in situation

@@ -75,6 +75,8 @@ def test_the_sts_global_endpoint_is_not_taught_as_always_us_east_1():
     scenario = next(
         sc for sc in CURRICULUM.scenarios if sc.slug == "scp-deny-outside-approved-regions"
     )
+    capstone = " ".join(LESSONS["capstone/capstone"].body.split())
+    assert "global endpoint count as `us-east-1`" not in capstone
     situation = " ".join(scenario.situation.split())
     assert "global endpoint counts as" not in situation
     assert "still handled in `us-east-1`" in situation

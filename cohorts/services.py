@@ -25,7 +25,7 @@ from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
 from cohorts import codes, departures
-from cohorts.gradebook import counted_attempts
+from cohorts.gradebook import counted_attempts, learners_due
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons.timezones import zoned
 from srm_trainer.typed_text import hidden_character
@@ -567,6 +567,32 @@ def extension_of(*, assignment: Assignment, user_id: int) -> datetime | None:
         .values_list("due_at", flat=True)
         .first()
     )
+
+
+def lateness_moved(
+    *, assignment: Assignment, user_id: int, was: datetime | None, now: datetime | None
+) -> str:
+    """What an extension's change (`was` to `now`, None for none) does to the learner's work
+    already handed in, as a sentence for the instructor ("" when nothing moves): a late
+    attempt silently turned on time, or an on-time one late, where the gradebook shows it."""
+    before, _ = learners_due(assignment.due_at, was)
+    after, _ = learners_due(assignment.due_at, now)
+    if before == after or (before is None and after is None):
+        return ""
+    # No due date is later than any date: late for nobody.
+    later = before is None or (after is not None and before > after)
+    lo, hi = (after, before) if later else (before, after)
+    handed_in = _counted_for(assignment).filter(
+        user_id=user_id, submitted_at__isnull=False, submitted_at__gt=lo
+    )
+    if hi is not None:
+        handed_in = handed_in.filter(submitted_at__lte=hi)
+    n = handed_in.count()
+    if not n:
+        return ""
+    if later:
+        return f"{n} attempt{pluralize(n)} handed in on time now count{pluralize(n, 's,')} as late."
+    return f"{n} late attempt{pluralize(n)} now count{pluralize(n, 's,')} as on time."
 
 
 def extension_remove(*, assignment: Assignment, user_id: int) -> bool:

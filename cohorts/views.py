@@ -827,12 +827,22 @@ def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
                 when = zoned(form.cleaned_data["due_at"])
                 was = zoned(before)
             who = learner.get_username()
+            moved = services.lateness_moved(
+                assignment=assignment,
+                user_id=learner.pk,
+                was=before,
+                now=form.cleaned_data["due_at"],
+            )
             if before is None:
-                messages.success(request, f"{who} has their own due date now: {when}.")
+                messages.success(
+                    request, f"{who} has their own due date now: {when}. {moved}".rstrip()
+                )
             elif before == form.cleaned_data["due_at"]:
                 messages.info(request, f"{who}'s extension was {when} already: nothing changed.")
             else:
-                messages.success(request, f"{who}'s extension moved from {was} to {when}.")
+                messages.success(
+                    request, f"{who}'s extension moved from {was} to {when}. {moved}".rstrip()
+                )
             return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)
     # Refused: the page again, the learner and date as typed, each problem beside its field.
     return _assignment_page(request, cohort, assignment, extension_form=form)
@@ -850,8 +860,14 @@ def extension_remove(
     )
     if refused:
         return refused
+    before = services.extension_of(assignment=assignment, user_id=user_pk)
     if services.extension_remove(assignment=assignment, user_id=user_pk):
-        messages.success(request, "Extension removed: the cohort's due date applies.")
+        moved = services.lateness_moved(
+            assignment=assignment, user_id=user_pk, was=before, now=None
+        )
+        messages.success(
+            request, f"Extension removed: the cohort's due date applies. {moved}".rstrip()
+        )
     else:  # removed already (a double click, another tab or co-instructor): nothing to undo
         messages.info(request, "That extension was removed already: the cohort's due date applies.")
     return redirect("teach_cohorts:assignment", pk=cohort.pk, assignment_pk=assignment.pk)

@@ -249,3 +249,43 @@ def test_removing_an_extension_twice_says_it_was_removed_already(cohort, quiz, o
     assert "That extension was removed already" in second
     assert "Extension removed:" not in second
     assert not assignment.extensions.exists()
+
+
+def test_an_extension_that_turns_handed_in_work_on_time_or_late_says_so(
+    cohort, quiz, owner, learner
+):
+    """Ada handed in on day 3, a day after the cohort's due date: giving her an extension to day
+    4 silently turned that attempt on time in the gradebook, and removing it turned it late
+    again. Each change now says what it did to work already handed in."""
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
+    )
+    take_right(quiz, learner, start=at(days=3), submit=at(days=3, minutes=5))
+    client = client_for(owner)
+    extend = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
+    remove = reverse("teach_cohorts:extension-remove", args=[cohort.pk, assignment.pk, learner.pk])
+
+    def said(response) -> str:
+        return html.unescape(response.content.decode())
+
+    with time_machine.travel(at(days=3, hours=1), tick=False):
+        given = said(
+            client.post(extend, {"learner": "ada", "due_at": "2026-03-06T09:00"}, follow=True)
+        )
+        assert (
+            "ada has their own due date now: 6 Mar 2026, 09:00 (UTC). 1 late attempt now counts as on time."
+            in given
+        )
+        assert _cell(cohort, learner).status == gradebook.SUBMITTED
+        # Moved to a date still after the hand-in: nothing more moves, and nothing is said of it.
+        moved = said(
+            client.post(extend, {"learner": "ada", "due_at": "2026-03-07T09:00"}, follow=True)
+        )
+        assert "extension moved from 6 Mar 2026, 09:00 (UTC) to 7 Mar 2026, 09:00 (UTC)." in moved
+        assert "now count" not in moved
+        taken = said(client.post(remove, follow=True))
+    assert (
+        "Extension removed: the cohort's due date applies. "
+        "1 attempt handed in on time now counts as late." in taken
+    )
+    assert _cell(cohort, learner).status == gradebook.LATE

@@ -22,8 +22,10 @@ def _cleaned(text: str) -> str:
     """What a person typed, upper case, without spaces and dashes of any kind: a code pasted
     from a chat or a document may carry an en dash (–) or a no-break space, and one typed on a
     phone or with a Japanese keyboard full-width letters (Ｘ７): NFKC folds those to A-Z and
-    0-9; every Unicode space and dash (`Zs`, `Pd`) goes, as the ASCII ones always did."""
-    folded = unicodedata.normalize("NFKC", (text or "")[:64]).upper()
+    0-9; every Unicode space and dash (`Zs`, `Pd`) goes, as the ASCII ones always did. A
+    code holds no colon, so what comes before the last one is a label copied with it ("Join
+    code: ACDE-FGHJ" from the instructor's page or an email)."""
+    folded = unicodedata.normalize("NFKC", (text or "")[:64]).upper().rsplit(":", 1)[-1]
     return "".join(
         ch
         for ch in folded

@@ -332,6 +332,8 @@ def test_a_code_pasted_with_unicode_dashes_or_spaces_or_typed_full_width_joins(
         f"{code[:4]}\u2212{code[4:]}",  # minus sign
         f"\u00a0{code[:4]}\u2003{code[4:]}\u200b",  # no-break and em spaces, zero width
         fullwidth.lower(),
+        f"Join code: {code[:4]}-{code[4:]}",  # copied with its label (it said "that has 17")
+        f"code：{code}",  # a full-width colon folds to ":" too
     ):
         assert services.cohort_by_code(typed) == cohort, repr(typed)
     client = client_for(other_learner)

@@ -17,6 +17,7 @@ from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from quizzes.kinds import Problem
+from quizzes.kinds.base import as_sentence
 from quizzes.kinds.least_privilege import (
     KIND,
     MAX_POLICY_CHARS,
@@ -260,7 +261,8 @@ def reference_check(data: dict, link=None) -> dict:
             graded = check_policy(data["challenge"], data["reference"])
         except PolicyError as exc:
             said = f"reference solution: {policy_error_message(exc)}"
-            found = [Problem(said, ("reference",), plain=said)]
+            # Begun with a capital, as the save's refusal (the kind's own check) says it.
+            found = [Problem(said, ("reference",), plain=as_sentence(said))]
         else:
             result = graded.to_dict()
             found = result_problems(graded)

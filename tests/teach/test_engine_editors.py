@@ -123,6 +123,25 @@ def test_saving_a_policy_question_whose_expect_disagrees_is_refused(teacher, own
         assert again[name] == data[name]
 
 
+@pytest.mark.usefixtures("template_context")
+def test_a_scenario_without_title_or_situation_is_named_and_linked_in_the_summary(teacher, owned):
+    """The summary at the top said only "See the highlighted fields below" for a new scenario
+    with no title and no situation; every other editor names each problem and links to it."""
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, **{"k-title": "", "k-situation": "", "action": "save"})
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert [p.anchor for p in problems] == ["id_k-title", "id_k-situation"]
+    assert "Give the scenario a title." in problems[0]
+    assert "Describe the situation" in problems[1]
+    body = response.content.decode()
+    start = body.index('id="problems"')
+    summary = body[start : body.index("</div>", start)]
+    assert '<a href="#id_k-title">' in summary and '<a href="#id_k-situation">' in summary
+    assert "See the highlighted fields below" not in summary
+
+
 def test_the_editor_fills_expect_from_the_engine(teacher, owned):
     quiz, _ = owned
     url, data = policy_form(teacher, quiz, op="fill-expect")
@@ -349,6 +368,19 @@ def test_a_reference_that_fails_the_challenge_is_refused_saying_why(
     # The live check says the same as the author types.
     live = teacher.post(url, data | {"action": "check"}, **HTMX)
     assert words in text(live) and "Not ready to save" in text(live)
+
+
+def test_a_reference_that_is_not_json_is_said_alike_live_and_on_save(teacher, owned):
+    """The live check said "reference solution: Line 4, …" where the refused save (and every
+    other line of the panel) begins "Reference solution: …"."""
+    quiz, _ = owned
+    broken = '{\n  "Version": "2012-10-17",\n  "Statement": [\n}'
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-reference": broken})
+    saved = text(teacher.post(url, data))
+    live = text(teacher.post(url, data | {"action": "check"}, **HTMX))
+    said = "Reference solution: Line 4, column 1: Invalid JSON"
+    assert said in saved and said in live
+    assert "reference solution: Line" not in live
 
 
 def test_the_live_check_shows_each_request_and_the_over_grant_count(teacher, owned):

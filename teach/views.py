@@ -1013,5 +1013,8 @@ def question_archive(request: HttpRequest, pk: int) -> HttpResponse:
     )
     quiz = _return_quiz(request)
     if quiz is not None:
-        return redirect("teach:quiz", pk=quiz.pk)
+        # Back at the question (its badge says the change), as after "↑ Up" or "Take out": it
+        # came back at the page's top, and a keyboard tabbed through the header and every
+        # question before it to reach the next one.
+        return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
     return redirect("teach:dashboard")

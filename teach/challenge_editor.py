@@ -11,6 +11,7 @@ admin and the loader refuse the same challenges; grading's work budget bounds it
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
@@ -177,11 +178,28 @@ class ChallengeParts(Parts):
     allow: BaseFormSet
     deny: BaseFormSet
     check: dict | None = None  # the live check's outcome
+    # The check of what was posted, worked out when a whole page is drawn for it (a refused
+    # save): the panel said "Fill in the requests and the reference solution" above fields
+    # that held them, its table of requests gone until the author typed again.
+    work_out: Callable[[dict | None], dict] | None = None
+    filled: dict | None = None  # the data a save put on the question (before its refusal)
 
     def is_valid(self) -> bool:
         return all(p.is_valid() for p in (self.extra, self.allow, self.deny))
 
     def context(self, request) -> dict:
+        if self.check is None and self.extra.is_bound:
+            # A save's refusal marks its fields with the kind's problems: checked as filled.
+            if self.work_out is not None and self.filled is not None:
+                check = self.work_out(self.filled)
+            elif self.work_out is not None and self.is_valid():
+                check = self.work_out(None)
+            else:
+                check = {"problems": [], "result": None, "ok": False}
+            if not check["ok"]:
+                # Said in the summary and beside each field already: not a third time here.
+                check.update(problems=[], said_above=True)
+            self.check = check
         return {"check": self.check, "max_requests": MAX_REQUESTS}
 
     def summary(self) -> list[str]:
@@ -307,6 +325,10 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
                 allow=request_rows("allow", post),
                 deny=request_rows("deny", post),
             )
+            posted.work_out = lambda data: reference_check(
+                self.data(posted, {}) if data is None else data,
+                lambda found: self.linked(posted, found),
+            )
             return _explain_missing_reference(posted, question)
         data = question.data if isinstance(question.data, dict) else {}
         ch = data.get("challenge")
@@ -384,6 +406,10 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
                 formset.prefix, tuple(index for index, _request in kept), ROW_FIELDS
             )
         return lists
+
+    def fill(self, question, parts: ChallengeParts, *, previous: dict, user) -> list:
+        parts.filled = question.data = self.data(parts, previous)
+        return []
 
     def formsets(self, parts: ChallengeParts) -> list:
         return [parts.allow, parts.deny]

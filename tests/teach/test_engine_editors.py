@@ -383,6 +383,30 @@ def test_a_reference_that_is_not_json_is_said_alike_live_and_on_save(teacher, ow
     assert "reference solution: Line" not in live
 
 
+def test_a_refused_save_draws_the_engines_check_of_what_was_sent(teacher, owned):
+    """The panel under "What the engine says" said "Fill in the requests and the reference
+    solution" on a refused save, above fields holding both: the table of requests, which says
+    which one fails, was gone until the author typed again."""
+    quiz, _ = owned
+    allows_all = policy(stmt("Allow", "s3:*", "arn:aws:s3:::reports/*"))
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-reference": allows_all})
+    page = text(teacher.post(url, data))
+    assert "Fill in the requests and the reference solution" not in page
+    assert "The reference solution, request by request" in page
+    assert page.count("<tr>") >= 1 + len(ALLOW_ROWS) + len(DENY_ROWS)
+    assert "Over-grants: 33" in page  # each problem is said above, not a third time
+    # A challenge the engine accepts, refused for a shared field (no prompt): said so too.
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, prompt="")
+    page = text(teacher.post(url, data))
+    assert "passes every request and over-grants nothing" in page
+    # A row the form refuses: the panel lists it, as the live check does.
+    rows = [("s3:GetObject", REPORT, '{"aws:SecureTransport": tru}')]
+    url, data = challenge_form(teacher, quiz, rows, DENY_ROWS)
+    page = text(teacher.post(url, data))
+    assert "Fill in the requests and the reference solution" not in page
+    assert "what is wrong is listed at the top of the page and beside each field" in page
+
+
 def test_the_live_check_shows_each_request_and_the_over_grant_count(teacher, owned):
     quiz, _ = owned
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, action="check")

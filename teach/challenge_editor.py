@@ -349,7 +349,12 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
             "allow": _rows_of(ch.get("must_allow")) or [dict(blank)],
             "deny": _rows_of(ch.get("must_deny")) or [dict(blank)],
         }
-        return _explain_missing_reference(self._unbound(lists, initial), question)
+        parts = _explain_missing_reference(self._unbound(lists, initial), question)
+        if question.pk and initial["reference"]:
+            # A saved question's editor opens on the engine's check of it, as the network and
+            # routing editors do: it said "Fill in the requests and the reference solution".
+            parts.check = reference_check(data, lambda found: self.linked(parts, found))
+        return parts
 
     def _posted_initial(self, post) -> dict:
         return {name: post.get(f"k-{name}", "") for name in ChallengeForm.base_fields}

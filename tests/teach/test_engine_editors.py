@@ -407,6 +407,18 @@ def test_a_refused_save_draws_the_engines_check_of_what_was_sent(teacher, owned)
     assert "what is wrong is listed at the top of the page and beside each field" in page
 
 
+def test_a_saved_challenges_editor_opens_on_the_engines_check(teacher, owned):
+    """It opened on "Fill in the requests and the reference solution" above the saved ones."""
+    quiz, _ = owned
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS)
+    teacher.post(url, data)
+    question = Question.objects.get(type="least_privilege")
+    page = text(teacher.get(reverse("teach:question-edit", args=[question.pk])))
+    assert "Fill in the requests and the reference solution" not in page
+    assert "passes every request and over-grants nothing" in page
+    assert "The reference solution, request by request" in page
+
+
 def test_the_live_check_shows_each_request_and_the_over_grant_count(teacher, owned):
     quiz, _ = owned
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, action="check")

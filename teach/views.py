@@ -748,7 +748,8 @@ def _field_problems(base: QuestionForm) -> tuple[list[str], list[str]]:
     highlighted fields below" for a prompt too long, the focus on it and no link to the field."""
     if not base.is_bound:
         return [], []
-    text, rest = [], []
+    text: list[str] = []
+    rest: list[str] = []
     for name, errors in base.errors.items():
         if name not in base.fields or base.fields[name].widget.is_hidden:
             continue

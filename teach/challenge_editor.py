@@ -27,13 +27,14 @@ from quizzes.kinds.least_privilege import (
 )
 from quizzes.least_privilege import check_policy
 from quizzes.models import Question
-from srm_trainer.iam import PolicyError
+from srm_trainer.iam import PolicyError, parse_policy
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.errors import CaseError
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.principals import parse_caller
 from srm_trainer.typed_text import Textarea
 from teach.editors import (
+    NAMES_ITSELF,
     Editor,
     Parts,
     RowFocus,
@@ -151,6 +152,18 @@ class ChallengeForm(_Form):
                 "arn:aws:iam::111122223333:role/Deployer (an assumed-role session, a federated "
                 "user or an account's root ARN is accepted too)."
             )
+        return text
+
+    def clean_reference(self) -> str:
+        """JSON that does not parse is said with the other fields' and rows' refusals: it was
+        said only by the engine's check, which runs once every other field passes, so a bad
+        request context hid it until a save later. The same words as that check's."""
+        text = self.cleaned_data["reference"]
+        try:
+            parse_policy(text, kind="identity")
+        except PolicyError as exc:
+            said = as_sentence(f"reference solution: {policy_error_message(exc)}")
+            raise forms.ValidationError(said, code=NAMES_ITSELF) from None
         return text
 
     def clean_scope(self) -> list[str]:

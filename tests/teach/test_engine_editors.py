@@ -419,6 +419,23 @@ def test_a_saved_challenges_editor_opens_on_the_engines_check(teacher, owned):
     assert "The reference solution, request by request" in page
 
 
+def test_a_bad_context_does_not_hide_a_reference_that_is_not_json(teacher, owned):
+    """A request's context that did not parse hid the reference's own JSON error: the live
+    check and the save said only the context, and the reference's turned up a save later."""
+    quiz, _ = owned
+    rows = [("s3:GetObject", REPORT, '{"aws:SecureTransport": tru}')]
+    broken = '{\n  "Version": "2012-10-17",\n  "Statement": [\n}'
+    url, data = challenge_form(teacher, quiz, rows, DENY_ROWS, **{"k-reference": broken})
+    for response in (
+        teacher.post(url, data),
+        teacher.post(url, data | {"action": "check"}, **HTMX),
+    ):
+        said = text(response)
+        assert "Must-allow request 1, context: Line 1" in said
+        assert "Reference solution: Line 4, column 1: Invalid JSON" in said
+    assert not Question.objects.filter(type="least_privilege").exists()
+
+
 def test_the_live_check_shows_each_request_and_the_over_grant_count(teacher, owned):
     quiz, _ = owned
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, action="check")

@@ -448,10 +448,13 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
 
 def _form_errors(parts: ChallengeParts) -> list[str]:
     """The forms' errors as sentences naming the field (for the live check), each linked to
-    its field."""
+    its field, in the page's order: the principal and account, the requests, then the probed
+    resources, the starting policy and the reference."""
     out: list[str] = []
-    for name, errors in parts.extra.errors.items():
-        out += [linked_to(parts.extra, name, named_error(parts.extra, name, e)) for e in errors]
+    extra = parts.extra
+    said = [(name, e) for name, errors in extra.errors.items() for e in errors]
+    after = ("scope", "start_policy", "reference")
+    out += [linked_to(extra, n, named_error(extra, n, e)) for n, e in said if n not in after]
     for formset, title in (
         (parts.allow, "Must-allow request"),
         (parts.deny, "Must-deny request"),
@@ -465,4 +468,4 @@ def _form_errors(parts: ChallengeParts) -> list[str]:
                     linked_to(form, name, m if m in placed else f"{title} {n}, {name}: {m}")
                     for m in messages
                 ]
-    return out
+    return out + [linked_to(extra, n, named_error(extra, n, e)) for n, e in said if n in after]

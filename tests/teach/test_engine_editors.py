@@ -433,6 +433,8 @@ def test_a_bad_context_does_not_hide_a_reference_that_is_not_json(teacher, owned
         said = text(response)
         assert "Must-allow request 1, context: Line 1" in said
         assert "Reference solution: Line 4, column 1: Invalid JSON" in said
+        # In the page's order: the request above the reference.
+        assert said.index("Must-allow request 1, context") < said.index("Reference solution: L")
     assert not Question.objects.filter(type="least_privilege").exists()
 
 

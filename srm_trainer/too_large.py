@@ -25,8 +25,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.views import defaults
 
@@ -52,7 +53,22 @@ def bad_request(request: HtmxHttpRequest, exception: Exception) -> HttpResponse:
             return refusal(request, exception)
         if wants_partial(request):
             return live_refusal(request, name, words(exception))
+        return whole_page_refusal(exception)
     return defaults.bad_request(request, exception)
+
+
+def whole_page_refusal(exception: Exception) -> HttpResponse:
+    """The 400 page for a form sent without htmx (a question's "Save") that was too large to
+    read, saying which limit it went over: the page said "too many fields or parameters, or a
+    malformed header" for 3 MB pasted into a case, and nothing of going back to what was typed
+    (the browser keeps it; the server never read it, so cannot draw it again)."""
+    fix = "shorten it" if isinstance(exception, RequestDataTooBig) else "remove some"
+    said = (
+        f"{over_limit(exception, 'this page can send')}, so nothing was saved. Go back to the "
+        f"form (your browser keeps what you typed there), {fix} and send it again."
+    )
+    body = render_to_string("400.html", {"too_large": said})
+    return HttpResponseBadRequest(body)
 
 
 def words(exception: Exception) -> str:

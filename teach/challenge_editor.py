@@ -11,12 +11,14 @@ admin and the loader refuse the same challenges; grading's work budget bounds it
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 
 from quizzes.kinds import Problem
+from quizzes.kinds.base import as_sentence
 from quizzes.kinds.least_privilege import (
     KIND,
     MAX_POLICY_CHARS,
@@ -25,13 +27,14 @@ from quizzes.kinds.least_privilege import (
 )
 from quizzes.least_privilege import check_policy
 from quizzes.models import Question
-from srm_trainer.iam import PolicyError
+from srm_trainer.iam import PolicyError, parse_policy
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.errors import CaseError
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.principals import parse_caller
 from srm_trainer.typed_text import Textarea
 from teach.editors import (
+    NAMES_ITSELF,
     Editor,
     Parts,
     RowFocus,
@@ -151,6 +154,18 @@ class ChallengeForm(_Form):
             )
         return text
 
+    def clean_reference(self) -> str:
+        """JSON that does not parse is said with the other fields' and rows' refusals: it was
+        said only by the engine's check, which runs once every other field passes, so a bad
+        request context hid it until a save later. The same words as that check's."""
+        text = self.cleaned_data["reference"]
+        try:
+            parse_policy(text, kind="identity")
+        except PolicyError as exc:
+            said = as_sentence(f"reference solution: {policy_error_message(exc)}")
+            raise forms.ValidationError(said, code=NAMES_ITSELF) from None
+        return text
+
     def clean_scope(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["scope"].splitlines() if line.strip()]
 
@@ -176,11 +191,28 @@ class ChallengeParts(Parts):
     allow: BaseFormSet
     deny: BaseFormSet
     check: dict | None = None  # the live check's outcome
+    # The check of what was posted, worked out when a whole page is drawn for it (a refused
+    # save): the panel said "Fill in the requests and the reference solution" above fields
+    # that held them, its table of requests gone until the author typed again.
+    work_out: Callable[[dict | None], dict] | None = None
+    filled: dict | None = None  # the data a save put on the question (before its refusal)
 
     def is_valid(self) -> bool:
         return all(p.is_valid() for p in (self.extra, self.allow, self.deny))
 
     def context(self, request) -> dict:
+        if self.check is None and self.extra.is_bound:
+            # A save's refusal marks its fields with the kind's problems: checked as filled.
+            if self.work_out is not None and self.filled is not None:
+                check = self.work_out(self.filled)
+            elif self.work_out is not None and self.is_valid():
+                check = self.work_out(None)
+            else:
+                check = {"problems": [], "result": None, "ok": False}
+            if not check["ok"]:
+                # Said in the summary and beside each field already: not a third time here.
+                check.update(problems=[], said_above=True)
+            self.check = check
         return {"check": self.check, "max_requests": MAX_REQUESTS}
 
     def summary(self) -> list[str]:
@@ -260,7 +292,8 @@ def reference_check(data: dict, link=None) -> dict:
             graded = check_policy(data["challenge"], data["reference"])
         except PolicyError as exc:
             said = f"reference solution: {policy_error_message(exc)}"
-            found = [Problem(said, ("reference",), plain=said)]
+            # Begun with a capital, as the save's refusal (the kind's own check) says it.
+            found = [Problem(said, ("reference",), plain=as_sentence(said))]
         else:
             result = graded.to_dict()
             found = result_problems(graded)
@@ -305,6 +338,10 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
                 allow=request_rows("allow", post),
                 deny=request_rows("deny", post),
             )
+            posted.work_out = lambda data: reference_check(
+                self.data(posted, {}) if data is None else data,
+                lambda found: self.linked(posted, found),
+            )
             return _explain_missing_reference(posted, question)
         data = question.data if isinstance(question.data, dict) else {}
         ch = data.get("challenge")
@@ -325,7 +362,12 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
             "allow": _rows_of(ch.get("must_allow")) or [dict(blank)],
             "deny": _rows_of(ch.get("must_deny")) or [dict(blank)],
         }
-        return _explain_missing_reference(self._unbound(lists, initial), question)
+        parts = _explain_missing_reference(self._unbound(lists, initial), question)
+        if question.pk and initial["reference"]:
+            # A saved question's editor opens on the engine's check of it, as the network and
+            # routing editors do: it said "Fill in the requests and the reference solution".
+            parts.check = reference_check(data, lambda found: self.linked(parts, found))
+        return parts
 
     def _posted_initial(self, post) -> dict:
         return {name: post.get(f"k-{name}", "") for name in ChallengeForm.base_fields}
@@ -383,6 +425,10 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
             )
         return lists
 
+    def fill(self, question, parts: ChallengeParts, *, previous: dict, user) -> list:
+        parts.filled = question.data = self.data(parts, previous)
+        return []
+
     def formsets(self, parts: ChallengeParts) -> list:
         return [parts.allow, parts.deny]
 
@@ -402,10 +448,13 @@ class LeastPrivilegeEditor(Editor[ChallengeParts]):
 
 def _form_errors(parts: ChallengeParts) -> list[str]:
     """The forms' errors as sentences naming the field (for the live check), each linked to
-    its field."""
+    its field, in the page's order: the principal and account, the requests, then the probed
+    resources, the starting policy and the reference."""
     out: list[str] = []
-    for name, errors in parts.extra.errors.items():
-        out += [linked_to(parts.extra, name, named_error(parts.extra, name, e)) for e in errors]
+    extra = parts.extra
+    said = [(name, e) for name, errors in extra.errors.items() for e in errors]
+    after = ("scope", "start_policy", "reference")
+    out += [linked_to(extra, n, named_error(extra, n, e)) for n, e in said if n not in after]
     for formset, title in (
         (parts.allow, "Must-allow request"),
         (parts.deny, "Must-deny request"),
@@ -419,4 +468,4 @@ def _form_errors(parts: ChallengeParts) -> list[str]:
                     linked_to(form, name, m if m in placed else f"{title} {n}, {name}: {m}")
                     for m in messages
                 ]
-    return out
+    return out + [linked_to(extra, n, named_error(extra, n, e)) for n, e in said if n in after]

@@ -24,11 +24,12 @@ from quizzes import kinds
 from quizzes.forms import AnswerForm
 from quizzes.kinds import Problem
 from quizzes.kinds import netlab_common as nl
+from quizzes.kinds.base import as_sentence
 from quizzes.kinds.flow_fix import check as flow_fix_check
 from quizzes.models import Question
 from srm_trainer.iam import PolicyError
 from srm_trainer.typed_text import Textarea
-from teach.editors import Editor, Linked, Parts, _Form
+from teach.editors import NAMES_ITSELF, Editor, Linked, Parts, _Form
 from teach.network_starters import STARTERS
 from teach.transfer.json_format import read_located
 
@@ -154,6 +155,19 @@ class ChallengeForm(_Form):
 
     def clean_challenge(self) -> dict:
         return read_box(self, "challenge", "challenge")
+
+    def clean_reference(self) -> str:
+        """JSON that does not parse is said with the challenge's refusal: it was said only by
+        the kind's check, which runs once the challenge reads, so a comma missing in both
+        boxes was told one box at a time. The same words as that check's."""
+        text = self.cleaned_data["reference"]
+        if text.strip():
+            try:
+                nl.load_json(text, "Your rules")
+            except ValueError as exc:
+                said = as_sentence(f"reference solution: {exc}")
+                raise forms.ValidationError(said, code=NAMES_ITSELF) from None
+        return text
 
 
 @dataclass(kw_only=True)

@@ -42,7 +42,7 @@ from srm_trainer.sandbox.state import (
     unprefixed,
 )
 from srm_trainer.typed_text import one_char_line_breaks
-from teach.editors import Editor, Linked, Parts, _Form
+from teach.editors import Editor, Linked, Parts, _Form, linked_to, named_error
 from teach.forms import MAX_SCENARIO_TEXT
 from teach.widgets import FittedTextarea
 
@@ -341,7 +341,19 @@ class PolicyParts(Parts):
         return form.whole(key)
 
     def summary(self) -> list[str]:
-        return [self.refusal] if self.refusal else []
+        """The case's refusal, then the scenario form's (no title, no situation), each named by
+        its field and linked to it: the summary said only "See the highlighted fields below"
+        while the other editors list every problem."""
+        said: list[str] = [self.refusal] if self.refusal else []
+        form = self.form
+        if form.is_bound:
+            said += [
+                linked_to(form, name, named_error(form, name, e))
+                for name, errors in form.errors.items()
+                if name in form.fields
+                for e in errors
+            ]
+        return said
 
     def engine_refusal(self) -> Linked | None:
         """Why the engine cannot decide the case, in the words and place the key panel shows

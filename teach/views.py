@@ -38,7 +38,7 @@ from teach.access import (
     teacher_required,
     visible_quiz,
 )
-from teach.editors import EDITORS, Parts, editor_for, saved_notice
+from teach.editors import EDITORS, Parts, editor_for, linked_to, named_error, saved_notice
 from teach.forms import QuestionForm, QuizForm
 from teach.transfer.gift import GIFT_KINDS
 
@@ -731,6 +731,7 @@ def _question_page(
                 question, parts, user=user, shared=base.fields
             )
     # What only the whole page shows (not a partial, not a save that succeeded).
+    context["field_problems"] = _field_problems(base)
     _offer(base, user, context)
     context["has_answers"] = not creating and services.question_has_answers(question)
     context.update(form=base, parts=parts, **parts.context(request))
@@ -738,6 +739,23 @@ def _question_page(
     if "refused_for" in context:
         return _saves_refused(response, context["refused_for"])
     return response
+
+
+def _field_problems(base: QuestionForm) -> tuple[list[str], list[str]]:
+    """The shared fields' refusals for the summary at the top, each named by its label and
+    linked to its field: those of the text (prompt, explanation), said before the kind's
+    problems, and the rest (module, lesson, tags…), after them. The summary said only "See the
+    highlighted fields below" for a prompt too long, the focus on it and no link to the field."""
+    if not base.is_bound:
+        return [], []
+    text: list[str] = []
+    rest: list[str] = []
+    for name, errors in base.errors.items():
+        if name not in base.fields or base.fields[name].widget.is_hidden:
+            continue
+        lines = [linked_to(base, name, named_error(base, name, e)) for e in errors]
+        (text if name in ("prompt", "explanation") else rest).extend(lines)
+    return text, rest
 
 
 # Where the engine's verdict would be, on a page drawn for a save refused by `teach_save`.
@@ -1013,5 +1031,8 @@ def question_archive(request: HttpRequest, pk: int) -> HttpResponse:
     )
     quiz = _return_quiz(request)
     if quiz is not None:
-        return redirect("teach:quiz", pk=quiz.pk)
+        # Back at the question (its badge says the change), as after "↑ Up" or "Take out": it
+        # came back at the page's top, and a keyboard tabbed through the header and every
+        # question before it to reach the next one.
+        return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
     return redirect("teach:dashboard")

@@ -135,6 +135,11 @@ def test_any_other_live_update_over_the_limit_is_said_in_the_pages_alert_region(
     page = browser.post(url, too_big(flagged="1"))  # without htmx: the 400 page, as before
     assert page.status_code == 400
     assert "This request could not be read" in page.content.decode()
+    # It says what was too large, not "too many fields or parameters, or a malformed header",
+    # and that what was typed is back a page.
+    said = " ".join(BeautifulSoup(page.content, "html.parser").get_text().split())
+    assert "That is more text than this page can send at once (at most 2.5 MB)" in said
+    assert "malformed header" not in said and "Go back to the form" in said
 
 
 # Too many fields is a count, not a size: "more than … takes at once (64 KB)" told the learner

@@ -274,3 +274,35 @@ def test_removing_the_last_policy_by_keyboard_leaves_focus_in_the_policy_before_
     phone.keyboard.press("Enter")
     expect(second).to_have_count(0)
     expect(policy_editor(phone, "Identity policy 1")).to_be_focused()
+
+
+def test_a_bad_context_and_a_bad_reference_are_both_marked_as_the_author_types(page, base_url):
+    """A request's context that did not parse hid the reference's own JSON mistake: the live
+    check named the context alone, and only the context's box was marked invalid. Both are
+    listed now, each box marked and described by its own problem, in the page's order."""
+    user = signed_in_instructor(page, base_url)
+    quiz = Quiz.objects.create(
+        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
+    )
+    page.goto(f"/teach/quizzes/{quiz.pk}/questions/new/least_privilege/")
+    page.get_by_label("Principal (who makes every request)").fill(
+        "arn:aws:iam::111122223333:user/alice"
+    )
+    report = "arn:aws:s3:::reports/q1.csv"
+    page.get_by_role("textbox", name="Must-allow request 1: action").fill("s3:GetObject")
+    page.get_by_role("textbox", name="Resource ARN (must-allow request 1)").fill(report)
+    page.locator("details:has(#id_allow-0-context) > summary").click()
+    context = page.locator("#id_allow-0-context")
+    context.fill('{"aws:SecureTransport": tru}')
+    settled(page)
+    reference = policy_editor(page, "Reference solution (JSON; never shown to learners)")
+    reference.fill('{"Version": "2012-10-17", "Statement": [}')
+    problems = page.locator("#check-error li")
+    expect(problems).to_have_count(2)
+    expect(problems.nth(0)).to_contain_text("Must-allow request 1, context: Line 1")
+    expect(problems.nth(1)).to_contain_text("Reference solution: Line 1, column")
+    expect(context).to_have_attribute("aria-invalid", "true")
+    expect(context).to_have_accessible_description(re.compile("context: Line 1"))
+    expect(reference).to_have_attribute("aria-invalid", "true")
+    expect(reference).to_have_accessible_description(re.compile("Reference solution: Line 1"))
+    expect(page.locator("#live-status")).to_contain_text("(and 1 more problem)")

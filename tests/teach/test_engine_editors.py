@@ -123,6 +123,25 @@ def test_saving_a_policy_question_whose_expect_disagrees_is_refused(teacher, own
         assert again[name] == data[name]
 
 
+@pytest.mark.usefixtures("template_context")
+def test_a_scenario_without_title_or_situation_is_named_and_linked_in_the_summary(teacher, owned):
+    """The summary at the top said only "See the highlighted fields below" for a new scenario
+    with no title and no situation; every other editor names each problem and links to it."""
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, **{"k-title": "", "k-situation": "", "action": "save"})
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    problems = response.context["problems"]
+    assert [p.anchor for p in problems] == ["id_k-title", "id_k-situation"]
+    assert "Give the scenario a title." in problems[0]
+    assert "Describe the situation" in problems[1]
+    body = response.content.decode()
+    start = body.index('id="problems"')
+    summary = body[start : body.index("</div>", start)]
+    assert '<a href="#id_k-title">' in summary and '<a href="#id_k-situation">' in summary
+    assert "See the highlighted fields below" not in summary
+
+
 def test_the_editor_fills_expect_from_the_engine(teacher, owned):
     quiz, _ = owned
     url, data = policy_form(teacher, quiz, op="fill-expect")
@@ -349,6 +368,74 @@ def test_a_reference_that_fails_the_challenge_is_refused_saying_why(
     # The live check says the same as the author types.
     live = teacher.post(url, data | {"action": "check"}, **HTMX)
     assert words in text(live) and "Not ready to save" in text(live)
+
+
+def test_a_reference_that_is_not_json_is_said_alike_live_and_on_save(teacher, owned):
+    """The live check said "reference solution: Line 4, …" where the refused save (and every
+    other line of the panel) begins "Reference solution: …"."""
+    quiz, _ = owned
+    broken = '{\n  "Version": "2012-10-17",\n  "Statement": [\n}'
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-reference": broken})
+    saved = text(teacher.post(url, data))
+    live = text(teacher.post(url, data | {"action": "check"}, **HTMX))
+    said = "Reference solution: Line 4, column 1: Invalid JSON"
+    assert said in saved and said in live
+    assert "reference solution: Line" not in live
+
+
+def test_a_refused_save_draws_the_engines_check_of_what_was_sent(teacher, owned):
+    """The panel under "What the engine says" said "Fill in the requests and the reference
+    solution" on a refused save, above fields holding both: the table of requests, which says
+    which one fails, was gone until the author typed again."""
+    quiz, _ = owned
+    allows_all = policy(stmt("Allow", "s3:*", "arn:aws:s3:::reports/*"))
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-reference": allows_all})
+    page = text(teacher.post(url, data))
+    assert "Fill in the requests and the reference solution" not in page
+    assert "The reference solution, request by request" in page
+    assert page.count("<tr>") >= 1 + len(ALLOW_ROWS) + len(DENY_ROWS)
+    assert "Over-grants: 33" in page  # each problem is said above, not a third time
+    # A challenge the engine accepts, refused for a shared field (no prompt): said so too.
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, prompt="")
+    page = text(teacher.post(url, data))
+    assert "passes every request and over-grants nothing" in page
+    # A row the form refuses: the panel lists it, as the live check does.
+    rows = [("s3:GetObject", REPORT, '{"aws:SecureTransport": tru}')]
+    url, data = challenge_form(teacher, quiz, rows, DENY_ROWS)
+    page = text(teacher.post(url, data))
+    assert "Fill in the requests and the reference solution" not in page
+    assert "what is wrong is listed at the top of the page and beside each field" in page
+
+
+def test_a_saved_challenges_editor_opens_on_the_engines_check(teacher, owned):
+    """It opened on "Fill in the requests and the reference solution" above the saved ones."""
+    quiz, _ = owned
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS)
+    teacher.post(url, data)
+    question = Question.objects.get(type="least_privilege")
+    page = text(teacher.get(reverse("teach:question-edit", args=[question.pk])))
+    assert "Fill in the requests and the reference solution" not in page
+    assert "passes every request and over-grants nothing" in page
+    assert "The reference solution, request by request" in page
+
+
+def test_a_bad_context_does_not_hide_a_reference_that_is_not_json(teacher, owned):
+    """A request's context that did not parse hid the reference's own JSON error: the live
+    check and the save said only the context, and the reference's turned up a save later."""
+    quiz, _ = owned
+    rows = [("s3:GetObject", REPORT, '{"aws:SecureTransport": tru}')]
+    broken = '{\n  "Version": "2012-10-17",\n  "Statement": [\n}'
+    url, data = challenge_form(teacher, quiz, rows, DENY_ROWS, **{"k-reference": broken})
+    for response in (
+        teacher.post(url, data),
+        teacher.post(url, data | {"action": "check"}, **HTMX),
+    ):
+        said = text(response)
+        assert "Must-allow request 1, context: Line 1" in said
+        assert "Reference solution: Line 4, column 1: Invalid JSON" in said
+        # In the page's order: the request above the reference.
+        assert said.index("Must-allow request 1, context") < said.index("Reference solution: L")
+    assert not Question.objects.filter(type="least_privilege").exists()
 
 
 def test_the_live_check_shows_each_request_and_the_over_grant_count(teacher, owned):

@@ -471,6 +471,22 @@ def test_a_refused_reference_names_its_field_once_in_the_panel(teacher, owned):
     assert "learners): Reference solution" not in html.unescape(text(response))
 
 
+def test_a_challenge_that_is_not_json_does_not_hide_the_references_mistake(teacher, owned):
+    """A comma missing in both boxes was told one box at a time: the reference's JSON was read
+    only by the kind's check, which runs once the challenge reads."""
+    quiz, _ = owned
+    broken = case_json(challenge()).replace(",", "", 1)
+    url, data = fix_form(teacher, quiz, broken, '{\n  "network_acls": [\n}')
+    for response in (
+        teacher.post(url, data),
+        teacher.post(url, data | {"action": "check"}, **HTMX),
+    ):
+        said = html.unescape(text(response))
+        assert "The challenge (JSON): Line" in said
+        assert "Reference solution: Line 3, column 1: Expected a value" in said
+    assert not Question.objects.filter(type="flow_fix").exists()
+
+
 def test_a_save_refused_for_its_prompt_still_shows_the_question_and_its_key(teacher, owned):
     quiz, _ = owned
     url, data = flow_form(teacher, quiz, flow_case(), prompt="")

@@ -4,6 +4,7 @@ learner's form and grading; bad input gets a clear message; ids survive reorders
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from django.urls import reverse
@@ -515,3 +516,32 @@ def test_a_true_false_answer_not_given_is_said_and_linked_in_the_summary(teacher
     anchor = problems[0].anchor
     assert f'<a href="#{anchor}">' in summary and f'id="{anchor}"' in body
     assert "See the highlighted fields below" not in summary
+
+
+@pytest.mark.usefixtures("template_context")
+def test_a_shared_field_refused_is_named_and_linked_in_the_summary(teacher, owned):
+    """A prompt too long (or no explanation) was said beside its field only; the summary at the
+    top, where the page puts the focus, said "See the highlighted fields below" and linked to
+    nothing. Each is listed there now, named by its label and linked to its field, the text's
+    before the kind's problems (two choices marked right) and the rest after them."""
+    quiz, _ = owned
+    rows = [choice("A", correct=True), choice("B", correct=True)]
+    data = form_data(rows, prompt="x" * 6000, explanation="", category="Not A Slug")
+    response = _create(teacher, quiz, "single", data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    start = body.index('id="problems"')
+    summary = body[start : body.index("</div>", start)]
+    assert "See the highlighted fields below" not in summary
+    links = re.findall(r'<a href="#([^"]+)">([^<]*)</a>', summary)
+    anchors = [anchor for anchor, _words in links]
+    assert anchors[:2] == ["id_prompt", "id_explanation"]
+    assert anchors[-1] == "id_category"
+    assert links[0][1].startswith("Prompt (Markdown): ")
+    kind_said = summary.index("Mark only one choice as correct: 2 are marked.")
+    assert (
+        summary.index('href="#id_explanation"') < kind_said < summary.index('href="#id_category"')
+    )
+    from tests.teach.formdata import form_fields
+
+    assert form_fields(body)["prompt"] == "x" * 6000

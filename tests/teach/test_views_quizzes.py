@@ -698,6 +698,18 @@ def test_a_draw_of_more_than_the_category_holds_says_what_a_learner_gets(teacher
     assert "2 drawn at random from the category “week-1” (3 usable there)" in page
 
 
+def test_a_draw_from_a_category_of_one_question_says_it_in_the_singular(teacher, instructor):
+    """It said "All 1 usable questions of the category …, in a random order"."""
+    make_question("single", owner=instructor, source=Source.AUTHORED, category="week-1")
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED, draw_category="week-1", draw_count=5)
+    page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert "All 1 usable questions" not in page
+    assert (
+        "The one usable question of the category “week-1”: the quiz asks for 5, more than the "
+        "category holds" in page
+    )
+
+
 def test_taking_a_question_out_says_where_it_still_is(teacher, owned):
     """A shipped question taken out was said to be "still in your list": it is in the bank."""
     quiz, mine = owned

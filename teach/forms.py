@@ -305,6 +305,20 @@ def _database_bound(error: forms.ValidationError) -> bool:
     return error.code == "max_value" and limit in {high for _, high in columns}
 
 
+class BankCategoryField(forms.SlugField):
+    """A bank category as typed, in lower case: a quiz draws by the exact category, so a
+    question filed as "IAM" sat in a bank of its own that a quiz drawing "iam" never drew
+    from, with nothing said. The help text always asked for lower case."""
+
+    default_error_messages = {
+        "invalid": "A category is lower-case words joined by dashes, such as “iam” or "
+        "“week-1”: not “%(value)s”."
+    }
+
+    def to_python(self, value):
+        return super().to_python(value).lower()
+
+
 class QuizForm(forms.ModelForm):
     """Every setting of a quiz except its slug (made from the title when it is created).
     `Quiz.clean()` runs on save, so the limits are the loader's and the admin's."""
@@ -363,13 +377,7 @@ class QuizForm(forms.ModelForm):
             "right answer earns 1, 2 or 3, a wrong one costs 0, 2 or 6.",
         }
         widgets = {"description": Textarea(attrs={"rows": 3})}
-        field_classes = {"module": ModuleChoiceField}
-        error_messages = {
-            "draw_category": {
-                "invalid": "A category is lower-case words joined by dashes, such as "
-                "“iam” or “week-1”: not “%(value)s”."
-            }
-        }
+        field_classes = {"module": ModuleChoiceField, "draw_category": BankCategoryField}
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -477,7 +485,7 @@ class QuestionForm(forms.Form):
         max_length=MAX_EXPLANATION_CHARS,
         error_messages={"required": "Write an explanation: learners read it after answering."},
     )
-    category = forms.SlugField(
+    category = BankCategoryField(
         label="Bank category",
         max_length=100,
         help_text="Lower-case words joined by dashes; a quiz can draw questions from it.",

@@ -545,3 +545,24 @@ def test_a_shared_field_refused_is_named_and_linked_in_the_summary(teacher, owne
     from tests.teach.formdata import form_fields
 
     assert form_fields(body)["prompt"] == "x" * 6000
+
+
+def test_a_bank_category_typed_in_capitals_is_filed_where_a_quiz_draws_it(teacher, owned):
+    """A question filed as "IAM" sat in a bank of its own: a quiz drawing "iam" (as every
+    shipped quiz names it) never drew it, and nothing said so. Categories are kept in lower
+    case, a quiz's draw too; one that is no category says what one looks like."""
+    from teach.forms import QuizForm
+    from tests.teach.test_views_quizzes import SETTINGS
+
+    quiz, _ = owned
+    rows, extra = KINDS["single"]
+    saved = _create(teacher, quiz, "single", form_data(rows, extra, category=" IAM "))
+    assert saved.status_code == 302
+    assert Question.objects.get(prompt__contains="yours").category == "iam"
+    draws = QuizForm({**SETTINGS, "draw_category": "IAM", "draw_count": "1"})
+    assert draws.is_valid(), draws.errors
+    assert draws.cleaned_data["draw_category"] == "iam"
+    refused = _create(teacher, quiz, "single", form_data(rows, extra, category="IAM basics"))
+    assert "A category is lower-case words joined by dashes, such as “iam”" in html.unescape(
+        refused.content.decode()
+    )

@@ -326,7 +326,7 @@ BODY_HELP = format_html(
     " a quiz question in the lesson; <code>::: diagram name</code> then <code>:::</code> draws"
     " a diagram: {}. Link another lesson by its address,"
     " <code>/learn/module-slug/lesson-slug/</code>. Saving refuses an unknown question or"
-    " diagram, naming its line.",
+    " diagram, a box left open and a link to no module or lesson, naming its line.",
     format_html_join(", ", "<code>{}</code>", ((name,) for name in DIAGRAM_NAMES)),
 )
 

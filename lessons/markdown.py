@@ -166,10 +166,16 @@ def body_problems(text: str, check_problems=None) -> list[tuple[int, str]]:
     `Lesson.clean` (the admin) both refuse a body with these."""
     found: list[tuple[int, str]] = []
     checks: list[tuple[int, str]] = []
+    opened: list[tuple[int, str]] = []
     for token in _parser().parse(text):
+        if token.type == _CLOSE and opened:
+            line, info = opened.pop()
+            if not token.markup:  # the page ended it: no line ':::' closes it
+                found.append((line, unclosed_box_message(info)))
         if token.type != _OPEN:
             continue
         line = (token.map[0] + 1) if token.map else 1
+        opened.append((line, token.info.strip()))
         words = token.info.strip().split()[1:]
         if _directive(token.info) == "diagram":
             name = words[0] if words else ""
@@ -193,6 +199,26 @@ def body_problems(text: str, check_problems=None) -> list[tuple[int, str]]:
     return sorted(found)
 
 
+_LEARN_LINK = re.compile(r"\]\(\s*<?(/learn/[^)\s>?#]*)")
+# Pages under /learn/ that are no module (lessons/urls.py, glossary/urls.py).
+LEARN_PAGES = frozenset({"srm", "compliance", "glossary"})
+
+
+def learn_links(text: str) -> list[tuple[int, str, str, str]]:
+    """(line, address, module slug, lesson slug or "") of each Markdown link in `text` to a
+    module or lesson page (`/learn/module/` or `/learn/module/lesson/`), lines from 1: what a
+    lesson's body links that a rename or a typo leaves leading nowhere."""
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _LEARN_LINK.finditer(line):
+            address = match.group(1)
+            parts = [part for part in address.split("/") if part][1:]
+            if not parts or parts[0] in LEARN_PAGES or len(parts) > 2:
+                continue
+            found.append((number, address, parts[0], parts[1] if len(parts) == 2 else ""))
+    return found
+
+
 def check_slugs(text: str) -> tuple[str, ...]:
     """The question slugs of a body's `::: check` markers in page order, as `render_markdown`
     finds them, from the parse alone (no HTML made or sanitized)."""
@@ -200,6 +226,16 @@ def check_slugs(text: str) -> tuple[str, ...]:
         _check_slug(token.info)
         for token in _parser().parse(text)
         if token.type == _OPEN and _directive(token.info) == "check" and _check_slug(token.info)
+    )
+
+
+def unclosed_box_message(info: str) -> str:
+    """A box the page ends for want of its line ':::': everything after it was drawn inside
+    it. A box opened inside another box is ended with it, so the fix may be a line above."""
+    return (
+        f"the box '::: {info}' is not closed by a line ':::' of its own (left open, or "
+        "opened inside another box), so what follows is drawn inside it: close each box "
+        "before the next one opens"
     )
 
 
@@ -345,6 +381,7 @@ def _bounded_table(state, start_line: int, end_line: int, silent: bool) -> bool:
 # had each looked at every line of a paragraph twice (as it grew, then as a setext heading).
 _DIRECTIVES = frozenset({*BOXES, "diagram", "check"})
 _OPEN = "container_directive_open"
+_CLOSE = "container_directive_close"
 
 
 def _close_names(state) -> None:

@@ -31,7 +31,7 @@ from curriculum.validation import (
 )
 from lessons import hooks, shown_names
 from lessons.hands_on import hands_on_problem
-from lessons.markdown import body_problems
+from lessons.markdown import body_problems, learn_links
 from lessons.rendered import SCENARIO, RenderedQuerySet, ScenarioShown
 from srm_trainer.typed_text import hidden_in_title
 
@@ -292,10 +292,33 @@ class Lesson(EditStamped, UniqueErrorAtField, models.Model):
             too_long = length_problem(self.body, MAX_LESSON_BODY)
             if too_long:
                 return [f"The body {too_long}: split the lesson."]
-            found = body_problems(self.body, hooks.check_problems)
-            return [f"Line {line}: {message}." for line, message in found]
+            found = body_problems(self.body, hooks.check_problems) + self._dead_links()
+            return [f"Line {line}: {message}." for line, message in sorted(found)]
 
         fields_cleaned(super().clean_fields, exclude, [title_check(self), ("body", body)])
+
+    def _dead_links(self) -> list[tuple[int, str]]:
+        """(line, message) for each link in the body to a module or lesson that does not
+        exist: the admin saved it without a word and learners met a page not found (shipped
+        files are held to the same by tests/lessons/test_shipped_content.py). One query."""
+        links = learn_links(self.body)[:200]
+        if not links:
+            return []
+        modules = {module for _, _, module, _ in links}
+        known = set(
+            Lesson.objects.filter(module__slug__in=modules).values_list("module__slug", "slug")
+        )
+        known_modules = set(Module.objects.filter(slug__in=modules).values_list("slug", flat=True))
+        if self.module_id is not None:
+            own = Module.objects.filter(pk=self.module_id).values_list("slug", flat=True).first()
+            known.add((own, self.slug))  # a link to itself, under the slug being saved
+        found = []
+        for line, address, module, lesson in links:
+            if module not in known_modules:
+                found.append((line, f"the link {address} leads to no module ({module!r})"))
+            elif lesson and (module, lesson) not in known:
+                found.append((line, f"the link {address} leads to no lesson of {module!r}"))
+        return found
 
 
 class RenderedBody(models.Model):

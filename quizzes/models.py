@@ -27,6 +27,7 @@ from django.urls import reverse
 
 from curriculum.validation import MAX_EXPLANATION_CHARS, MAX_PROMPT_CHARS
 from lessons.models import (
+    KnowledgeCheck,
     Lesson,
     Level,
     Module,
@@ -257,11 +258,41 @@ class Question(models.Model):
     def clean(self) -> None:
         """The same checks the content loader applies, for the admin and any editor."""
         super().clean()
+        answered_as = self.type_change_refused()
+        if answered_as:
+            # The new type's data problems would only bury the one thing to change back.
+            raise ValidationError({"type": answered_as})
         errors: dict[str, list[ValidationError]] = {}
         for problem in self.problems():
             errors.setdefault(problem.field, []).append(problem_error(problem))
         if errors:
             raise ValidationError(errors)
+
+    def type_change_refused(self) -> str | None:
+        """Why this saved question's type may not change, or None: learners answered it (in a
+        quiz or as a lesson's check) as its stored type, which the new one can neither show
+        nor mark. The loader refuses the same change in a file (`curriculum/quiz_loader.py`);
+        the admin saved it without a word."""
+        if self.pk is None:
+            return None
+        stored = Question.objects.filter(pk=self.pk).values_list("type", "slug").first()
+        if stored is None or stored[0] == self.type:
+            return None
+        old, slug = stored
+        given = (
+            Answer.objects.filter(question_id=self.pk).count()
+            + KnowledgeCheck.objects.filter(kind=KnowledgeCheck.Kind.QUESTION, ref=slug).count()
+        )
+        if not given:
+            return None
+        labels = dict(kinds.choices())
+        was, new = quoted(labels.get(old, old)), quoted(labels.get(self.type, self.type))
+        return (
+            f"Learners have answered this question as {was} ({given} answer"
+            f"{'' if given == 1 else 's'}), which {new} can neither show nor mark, so its type "
+            f"stays {was}. To ask it another way, add a new question and archive this one (its "
+            "answers are kept)."
+        )
 
     def clean_fields(self, exclude=None) -> None:
         """Misconceptions are checked where the form edits them (`misconceptions_problem`): a

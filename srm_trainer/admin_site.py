@@ -28,6 +28,7 @@ from django.contrib.admin import apps as admin_apps
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 
 
@@ -90,6 +91,13 @@ class AdminSite(admin.AdminSite):
         # Imported here: allauth's account code needs the app registry this module is read before.
         from allauth.account.decorators import secure_admin_login
 
+        from srm_trainer.accounts.roles import is_instructor
+
+        user = request.user
+        if user.is_authenticated and not user.is_staff and is_instructor(user):
+            # allauth refuses any signed-in non-staff with the plain 403 page, which told an
+            # instructor only to "ask your instructor or an administrator": name their place.
+            return render(request, "403.html", {"instructor": True}, status=403)
         return secure_admin_login(super().login)(request, extra_context)
 
 

@@ -422,3 +422,23 @@ def test_the_admin_shows_an_authenticator_without_its_secret_and_takes_no_edit(
     authenticator.refresh_from_db()
     assert isinstance(authenticator.data, dict) and authenticator.data.get("secret")
     assert admin_client.get(url).status_code == 200
+
+
+def test_an_instructor_opening_the_admin_is_sent_to_the_teaching_pages_not_told_to_ask(
+    client, instructor, learner
+):
+    """docs/admin.md: an instructor who opens /admin/ is told their place is /teach/. allauth's
+    refusal was the plain 403 page, which said to "ask your instructor or an administrator"."""
+    give_mfa(instructor)
+    client.force_login(instructor)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "As an instructor, you manage your questions, quizzes, scenarios and cohorts" in page
+    assert 'href="/teach/"' in page
+    assert "ask your instructor" not in page
+
+    client.force_login(learner)  # anyone else signed in still gets the plain refusal
+    page = client.get("/admin/", follow=True).content.decode()
+    assert "ask your instructor or an administrator" in page
+    assert "/teach/" not in page.split("<main", 1)[-1]

@@ -98,3 +98,11 @@ def test_the_loader_refuses_an_unknown_diagram_at_its_line(content):
     assert "'::: diagram policy-flw' names no diagram (did you mean 'policy-flow'?)" in str(
         caught.value
     )
+
+
+def test_the_loader_refuses_a_box_left_open_at_its_line(content):
+    text = lesson_with(content, "## Grammar\nJSON.\n\n::: warning\nCareful.\n\n## Later\nMore.\n")
+    with pytest.raises(CurriculumError) as caught:
+        read_curriculum(content)
+    assert caught.value.line == line_of(text, "::: warning")
+    assert "the box '::: warning' is not closed by a line ':::' of its own" in str(caught.value)

@@ -607,3 +607,33 @@ def test_the_admin_keeps_a_lesson_body_it_refuses_as_too_long(admin_client):
     assert "Words. Words." in page  # what was typed comes back in the field
     lesson.refresh_from_db()
     assert len(lesson.body) < 100_000
+
+
+def test_the_admin_refuses_a_lesson_link_to_a_lesson_or_module_that_does_not_exist(admin_client):
+    """A typo or an old slug in a link gave learners a page not found, saved without a word;
+    each dead link is named with its line, what was typed kept, and real links still save."""
+    lesson = Lesson.objects.get(module__slug="iam", slug="least-privilege")
+    url = f"/admin/lessons/lesson/{lesson.pk}/change/"
+    typed = (
+        "## Links\n\nSee [roles](/learn/iam/roles/) and [the SRM](/learn/srm/).\n\n"
+        "Then [a typo](/learn/iam/no-such-lesson/).\n"
+        "And [a module](/learn/nomodule/) and [glossary](/learn/glossary/).\n"
+    )
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    form = _form(admin_client, url, "lesson_form")
+    form["body"] = [typed]
+    page = admin_client.post(url, form).content.decode()
+    assert (
+        escape("Line 5: the link /learn/iam/no-such-lesson/ leads to no lesson of 'iam'.") in page
+    )
+    assert escape("Line 6: the link /learn/nomodule/ leads to no module ('nomodule').") in page
+    assert "Line 3" not in page  # a real lesson and a page under /learn/ are fine
+    assert "[a typo](/learn/iam/no-such-lesson/)" in page  # what was typed comes back
+    lesson.refresh_from_db()
+    assert "no-such-lesson" not in lesson.body
+
+    fixed = typed.replace("no-such-lesson", "policies").replace("/learn/nomodule/", "/learn/iam/")
+    assert admin_client.post(url, {**form, "body": [fixed]}).status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.body == fixed.strip()

@@ -86,6 +86,23 @@ def test_the_admin_refuses_a_check_naming_no_question_and_an_unknown_diagram(adm
     assert lesson.body.replace("\r\n", "\n") == fixed.strip()  # the form strips the end
 
 
+def test_the_admin_refuses_a_box_left_open_at_the_line_that_opens_it(admin_client):
+    """A box without its closing ':::' swallowed the rest of the lesson into a note, saved
+    without a word; the loader refuses it in a file too (`body_problems`)."""
+    lesson = make_lesson()
+    body = "## Part\n\n::: note\nA note.\n\n## Next part\n\nMore words.\n"
+    response = _post_body(admin_client, lesson, body)
+    assert response.status_code == 200
+    errors = _body_errors(response)
+    assert "Line 3: the box &#x27;::: note&#x27; is not closed by a line &#x27;:::&#x27;" in errors
+    assert "More words." in response.content.decode()  # what was typed is kept
+    lesson.refresh_from_db()
+    assert "::: note" not in lesson.body
+
+    closed = body.replace("A note.\n", "A note.\n:::\n")
+    assert _post_body(admin_client, lesson, closed).status_code == 302
+
+
 def test_progress_counts_only_checks_whose_question_a_lesson_shows(learner):
     """Rows saved before the admin checked (a phantom slug, a question archived since, a
     broken one) offer nothing on the page, so progress does not count them."""

@@ -264,3 +264,37 @@ def test_archiving_too_many_at_once_changes_nothing_and_says_how_many_it_takes(
     page = client.post("/admin/quizzes/question/", chosen, follow=True).content.decode()
     assert "Nothing changed: select at most 2 questions to archive at a time" in page
     assert not Question.objects.filter(archived=True).exists()
+
+
+def test_an_answered_questions_type_change_is_refused_at_the_field_keeping_what_was_typed(
+    admin_client, learner
+):
+    """A single-choice question's data reads as multiple select too, so the admin saved the
+    change without a word, and learners' answers were then shown and marked as another type.
+    The loader refuses it in a file (docs/curriculum.md); the admin now says why at the field."""
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    _, _, (question,) = _answered(learner, "answered-single")
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    form = _form(admin_client, url, "question_form")
+
+    refused = admin_client.post(url, {**form, "type": ["multiple"], "prompt": ["Reworded?"]})
+
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert (
+        "Learners have answered this question as &#x27;Single choice&#x27; (1 answer), which "
+        "&#x27;Multiple select&#x27; can neither show nor mark, so its type stays &#x27;Single "
+        "choice&#x27;."
+    ) in page
+    assert "archive this one (its answers are kept)" in page
+    assert "Reworded?" in page  # what was typed is drawn again
+    question.refresh_from_db()
+    assert (question.type, question.prompt) != ("multiple", "Reworded?")
+
+    unanswered = make_question(slug="never-answered")
+    url = f"/admin/quizzes/question/{unanswered.pk}/change/"
+    form = _form(admin_client, url, "question_form")
+    assert admin_client.post(url, {**form, "type": ["multiple"]}).status_code == 302
+    unanswered.refresh_from_db()
+    assert unanswered.type == "multiple"

@@ -315,8 +315,9 @@ class BankCategoryField(forms.SlugField):
         "“week-1”: not “%(value)s”."
     }
 
-    def to_python(self, value):
-        return super().to_python(value).lower()
+    def clean(self, value):
+        # Checked as typed (a refusal quotes what was typed; case never makes a slug invalid).
+        return super().clean(value).lower()
 
 
 class QuizForm(forms.ModelForm):

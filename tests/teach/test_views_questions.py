@@ -238,7 +238,11 @@ def test_the_same_words_as_question_clean(owned):
     [
         ({"prompt": ""}, "prompt", "Write the question's prompt."),
         ({"explanation": ""}, "explanation", "Write an explanation"),
-        ({"category": "Not a slug!"}, "category", "Enter a valid"),
+        (
+            {"category": "Not a slug!"},
+            "category",
+            "words joined by dashes, such as “iam” or “week-1”: not “Not a slug!”",
+        ),
         ({"misconceptions": "Bad Tag"}, "misconceptions", "is not a tag"),
         ({"lesson": "999999"}, "lesson", "is not the address of a published lesson"),
     ],

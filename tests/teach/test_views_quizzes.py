@@ -722,14 +722,17 @@ def test_taking_a_question_out_says_where_it_still_is(teacher, owned):
 
 
 def test_a_new_quiz_drawing_from_an_unknown_category_is_saved_with_a_warning(teacher):
-    """Categories are case-sensitive slugs: "Shipped-Bank" for "shipped-bank" made a quiz with
-    nothing to draw, said only when publishing was refused. The save says so at once and names
-    the category meant."""
+    """A category no usable question has made a quiz with nothing to draw, said only when
+    publishing was refused. The save says so at once and names the category meant. (One typed
+    in capitals is the same category: categories are kept in lower case.)"""
     make_question("single", source=Source.FILE, lesson=None, category="shipped-bank")
     data = {**SETTINGS, "draw_category": "Shipped-Bank", "draw_count": "1"}
     page = teacher.post(reverse("teach:quiz-create"), data, follow=True).content.decode()
-    assert Quiz.objects.get().draw_category == "Shipped-Bank"
-    assert "No question you can use has the category “Shipped-Bank” yet" in page
+    assert Quiz.objects.get().draw_category == "shipped-bank"
+    assert "No question you can use has the category" not in page
+    data = {**SETTINGS, "title": "Second", "draw_category": "shiped-bank", "draw_count": "1"}
+    page = teacher.post(reverse("teach:quiz-create"), data, follow=True).content.decode()
+    assert "No question you can use has the category “shiped-bank” yet" in page
     assert "Did you mean “shipped-bank”?" in page
 
 

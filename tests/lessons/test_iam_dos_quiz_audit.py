@@ -41,3 +41,13 @@ def test_the_principal_element_question_names_rcps_as_the_organizations_exceptio
     assert "A service control policy never has one" in explanation
     right = [c["text"] for c in _choices("iam-principal-element") if c["correct"]]
     assert right == ["To a resource, such as a bucket, a KMS key or a role (its trust policy)"]
+
+
+def test_the_slowloris_explanation_says_the_load_balancer_forwards_only_whole_requests():
+    """AWS Best Practices for DDoS Resiliency, "Elastic Load Balancing (BP6)": an Application
+    Load Balancer accepts only well-formed web requests. The explanation credited it only with
+    closing idle connections, which a Slowloris client (one that sends a byte now and then)
+    never is."""
+    explanation = " ".join(QUESTIONS["dos-elb-slowloris"].explanation.split())
+    assert "forwards only well-formed web requests" in explanation
+    assert "never reaches your server" in explanation

@@ -637,3 +637,25 @@ def test_the_admin_refuses_a_lesson_link_to_a_lesson_or_module_that_does_not_exi
     assert admin_client.post(url, {**form, "body": [fixed]}).status_code == 302
     lesson.refresh_from_db()
     assert lesson.body == fixed.strip()
+
+
+def test_a_learn_address_in_code_is_not_taken_for_a_dead_link(admin_client):
+    """A lesson showing how to write a link (in a code block or `inline code`) was refused
+    for a "dead link" the page never draws as one; a real link beside it still is."""
+    lesson = Lesson.objects.get(module__slug="iam", slug="least-privilege")
+    url = f"/admin/lessons/lesson/{lesson.pk}/change/"
+    typed = (
+        "Write a link as `[roles](/learn/iam/no-such-lesson/)`, or:\n\n"
+        "```\n[roles](/learn/nomodule/lesson/)\n```\n\n"
+        "But [this one](/learn/iam/still-missing/) is a link.\n"
+    )
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    form = _form(admin_client, url, "lesson_form")
+    page = admin_client.post(url, {**form, "body": [typed]}).content.decode()
+    assert escape("Line 7: the link /learn/iam/still-missing/ leads to no lesson of 'iam'.") in page
+    assert page.count("leads to no") == 1  # the code's addresses are not named
+    fixed = typed.replace("[this one](/learn/iam/still-missing/)", "this one")
+    assert admin_client.post(url, {**form, "body": [fixed]}).status_code == 302
+    lesson.refresh_from_db()
+    assert "/learn/nomodule/lesson/" in lesson.body

@@ -248,7 +248,7 @@ def _per_object(model, path: str, objs, counted: str) -> dict[str, int]:
     return {"/".join(row[:-1]): row[-1] for row in rows}
 
 
-def say_old_address(request, module_slug: str, lesson_slug: str, *, besides=None) -> None:
+def say_old_address(request, module_slug: str, lesson_slug: str, new: str, *, besides=None) -> None:
     """After a rename in the admin (a lesson's slug or module, a module's slug) has recorded
     the old address (`addresses`): say that it leads to the new one, and name the lessons that
     link to it, each with its admin page, to change: their links work through the old address
@@ -269,13 +269,14 @@ def say_old_address(request, module_slug: str, lesson_slug: str, *, besides=None
         request,
         format_html(
             "Its old address {} now leads here. {} link{} to the old address: {}{}. Change "
-            "them to the new one: they lead here only while no other lesson or module takes "
-            "the old address.",
+            "them to {}: they lead here only while no other lesson or module takes the old "
+            "address.",
             old,
             "These lessons" if len(found) > 1 or more else "This lesson",
             "" if len(found) > 1 or more else "s",
             named,
             ", and more" if more else "",
+            new,
         ),
     )
 
@@ -333,7 +334,7 @@ class ModuleAdmin(
         super().save_model(request, obj, form, change)
         if before and before != obj.slug:
             addresses.record_module_move(obj, module_slug=before)
-            say_old_address(request, before, "")
+            say_old_address(request, before, "", obj.get_absolute_url())
 
     def save_formset(self, request, form, formset, change):
         """A lesson given a new slug in the module's rows: as on its own page."""
@@ -348,7 +349,13 @@ class ModuleAdmin(
         for lesson, before in renamed:
             if before and before != lesson.slug:
                 addresses.record_move(lesson, module_slug=lesson.module.slug, lesson_slug=before)
-                say_old_address(request, lesson.module.slug, before, besides=lesson.pk)
+                say_old_address(
+                    request,
+                    lesson.module.slug,
+                    before,
+                    lesson.get_absolute_url(),
+                    besides=lesson.pk,
+                )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -444,7 +451,7 @@ class LessonAdmin(
         super().save_model(request, obj, form, change)
         if before and before != (obj.module.slug, obj.slug):
             addresses.record_move(obj, module_slug=before[0], lesson_slug=before[1])
-            say_old_address(request, *before, besides=obj.pk)
+            say_old_address(request, *before, obj.get_absolute_url(), besides=obj.pk)
 
 
 class ResponsibilityInline(admin.TabularInline):

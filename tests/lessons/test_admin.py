@@ -685,6 +685,7 @@ def test_renaming_a_lesson_keeps_links_to_its_old_address_working_and_names_them
     said = _messages(done)
     assert "/learn/iam/roles/ now leads here" in said
     assert f'<a href="/admin/lessons/lesson/{linker.pk}/change/">{linker.title}</a>' in said
+    assert "Change them to /learn/iam/iam-roles/" in said
 
     assert admin_client.get("/learn/iam/roles/")["Location"] == "/learn/iam/iam-roles/"
     linker_url = f"/admin/lessons/lesson/{linker.pk}/change/"

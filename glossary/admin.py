@@ -2,6 +2,8 @@
 `load_curriculum` replaces the rows with the file's terms (a row edited here would be lost)."""
 
 from django.contrib import admin
+from django.shortcuts import render
+from django.urls import reverse
 
 from glossary.models import GlossaryTerm
 from lessons.admin import FromContentFile, ListColumnsAdmin, lesson_text
@@ -19,8 +21,32 @@ class GlossaryTermAdmin(FromContentFile, ListColumnsAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def add_view(self, request, form_url="", extra_context=None):
+        """Django's refusal was the plain 403 page, which told the administrator to "ask your
+        instructor or an administrator": say where terms come from instead."""
+        return _from_files(request, "added")
+
+    def delete_view(self, request, object_id, extra_context=None):
+        return _from_files(request, "deleted")
+
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+def _from_files(request, done: str):
+    """The 403 page for adding or deleting a term (`done`), saying what is true: the glossary
+    is the course files' (docs/curriculum.md), and the next load writes it from them."""
+    why = (
+        f"Glossary terms are not {done} in the admin: they come from the course files, "
+        "lessons/content/glossary.yaml, which manage.py load_curriculum reads (each deploy runs "
+        "it). Change the term there; the next load writes the glossary from it."
+    )
+    context = {
+        "from_files": why,
+        "back_url": reverse("admin:glossary_glossaryterm_changelist"),
+        "back_label": "Back to the glossary terms",
+    }
+    return render(request, "403.html", context, status=403)

@@ -34,3 +34,50 @@ def module_now(user, module_slug: str) -> Module | None:
     lessons = Lesson.objects.visible_to(user).filter(pk__in=moved.values("lesson"))
     modules = list(Module.objects.visible_to(user).filter(lessons__in=lessons).distinct()[:2])
     return modules[0] if len(modules) == 1 else None
+
+
+def record_module_move(module: Module, *, module_slug: str) -> None:
+    """`module` had the slug `module_slug` until now (a rename in the admin): each of its
+    lessons' old address leads to it, as `module_now` finds the module through them. One
+    statement, however many lessons."""
+    rows = [
+        EarlierAddress(module_slug=module_slug, lesson_slug=slug, lesson_id=pk)
+        for pk, slug in module.lessons.values_list("pk", "slug")
+    ]
+    EarlierAddress.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["module_slug", "lesson_slug"],
+        update_fields=["lesson"],
+    )
+
+
+# How many lessons `linking` reads: a bounded scan, however many link an old address.
+LINKING_SCAN = 20
+
+
+def linking(module_slug: str, lesson_slug: str = "", *, besides: int | None = None):
+    """(lessons, more) the lessons whose body links `/learn/module_slug/lesson_slug/` (with
+    `lesson_slug` "", the module's address or any lesson of it), read as the page draws
+    links (`learn_links`: code is not a link); `more` when the scan stopped at LINKING_SCAN
+    lessons that mention the address. One query; `besides` a lesson not to list (itself)."""
+    from lessons.markdown import learn_links  # the renderer is read only when a link is asked for
+
+    mention = f"/learn/{module_slug}/{lesson_slug}"
+    rows = list(
+        Lesson.objects.filter(body__contains=mention)
+        .exclude(pk=besides)
+        .select_related("module")
+        .only("title", "slug", "body", "module__slug")
+        .order_by("module__slug", "slug")[: LINKING_SCAN + 1]
+    )
+    more = len(rows) > LINKING_SCAN
+    found = [
+        row
+        for row in rows[:LINKING_SCAN]
+        if any(
+            module == module_slug and (not lesson_slug or lesson == lesson_slug)
+            for _, _, module, lesson in learn_links(row.body)
+        )
+    ]
+    return found, more

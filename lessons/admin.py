@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from curriculum.validation import LESSON_MINUTES
-from lessons import hooks
+from lessons import addresses, hooks
 from lessons.hands_on import known as known_pieces
 from lessons.markdown import DIAGRAM_NAMES
 from lessons.models import (
@@ -248,6 +248,39 @@ def _per_object(model, path: str, objs, counted: str) -> dict[str, int]:
     return {"/".join(row[:-1]): row[-1] for row in rows}
 
 
+def say_old_address(request, module_slug: str, lesson_slug: str, new: str, *, besides=None) -> None:
+    """After a rename in the admin (a lesson's slug or module, a module's slug) has recorded
+    the old address (`addresses`): say that it leads to the new one, and name the lessons that
+    link to it, each with its admin page, to change: their links work through the old address
+    only while no new lesson or module takes it. A bounded scan (`addresses.linking`)."""
+    old = f"/learn/{module_slug}/" + (f"{lesson_slug}/" if lesson_slug else "")
+    found, more = addresses.linking(module_slug, lesson_slug, besides=besides)
+    if not found:
+        messages.info(
+            request, f"Its old address {old} now leads here, so links and bookmarks to it work."
+        )
+        return
+    named = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        ((reverse("admin:lessons_lesson_change", args=[row.pk]), row.title) for row in found),
+    )
+    messages.warning(
+        request,
+        format_html(
+            "Its old address {} now leads here. {} link{} to the old address: {}{}. Change "
+            "them to {}: they lead here only while no other lesson or module takes the old "
+            "address.",
+            old,
+            "These lessons" if len(found) > 1 or more else "This lesson",
+            "" if len(found) > 1 or more else "s",
+            named,
+            ", and more" if more else "",
+            new,
+        ),
+    )
+
+
 @admin.register(Module)
 class ModuleAdmin(
     EditedElsewhereAdmin,
@@ -293,6 +326,36 @@ class ModuleAdmin(
     @admin.display(description="Lessons", ordering="lessons_counted")
     def lesson_count(self, obj: Module) -> int:
         return obj.lessons_counted  # type: ignore[attr-defined]  # get_queryset annotates it
+
+    def save_model(self, request, obj, form, change):
+        """A module given a new slug here: its lessons' old addresses lead to them, as after
+        a course update's rename (`addresses.module_now`), and the page says who links there."""
+        before = form.initial.get("slug") if change and "slug" in form.changed_data else None
+        super().save_model(request, obj, form, change)
+        if before and before != obj.slug:
+            addresses.record_module_move(obj, module_slug=before)
+            say_old_address(request, before, "", obj.get_absolute_url())
+
+    def save_formset(self, request, form, formset, change):
+        """A lesson given a new slug in the module's rows: as on its own page."""
+        renamed = [
+            (row.instance, row.initial.get("slug"))
+            for row in formset.initial_forms
+            if formset.model is Lesson
+            and "slug" in row.changed_data
+            and row not in formset.deleted_forms
+        ]
+        super().save_formset(request, form, formset, change)
+        for lesson, before in renamed:
+            if before and before != lesson.slug:
+                addresses.record_move(lesson, module_slug=lesson.module.slug, lesson_slug=before)
+                say_old_address(
+                    request,
+                    lesson.module.slug,
+                    before,
+                    lesson.get_absolute_url(),
+                    besides=lesson.pk,
+                )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -376,6 +439,19 @@ class LessonAdmin(
             # beside the field if sent anyway); its own were 0 to none.
             field.widget.attrs.update(min=LESSON_MINUTES[0], max=LESSON_MINUTES[1])
         return field
+
+    def save_model(self, request, obj, form, change):
+        """A lesson given a new slug or module here: its old address leads to it, as after a
+        course update's rename (`addresses`): links and bookmarks to it keep working, and the
+        page names the lessons that link there (`say_old_address`)."""
+        before = None
+        if change and {"slug", "module"} & set(form.changed_data):
+            stored = Lesson.objects.filter(pk=obj.pk).values_list("module__slug", "slug")
+            before = stored.first()
+        super().save_model(request, obj, form, change)
+        if before and before != (obj.module.slug, obj.slug):
+            addresses.record_move(obj, module_slug=before[0], lesson_slug=before[1])
+            say_old_address(request, *before, obj.get_absolute_url(), besides=obj.pk)
 
 
 class ResponsibilityInline(admin.TabularInline):

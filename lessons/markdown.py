@@ -199,7 +199,6 @@ def body_problems(text: str, check_problems=None) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-_LEARN_LINK = re.compile(r"\]\(\s*<?(/learn/[^)\s>?#]*)")
 # Pages under /learn/ that are no module (lessons/urls.py, glossary/urls.py).
 LEARN_PAGES = frozenset({"srm", "compliance", "glossary"})
 
@@ -207,15 +206,25 @@ LEARN_PAGES = frozenset({"srm", "compliance", "glossary"})
 def learn_links(text: str) -> list[tuple[int, str, str, str]]:
     """(line, address, module slug, lesson slug or "") of each Markdown link in `text` to a
     module or lesson page (`/learn/module/` or `/learn/module/lesson/`), lines from 1: what a
-    lesson's body links that a rename or a typo leaves leading nowhere."""
+    lesson's body links that a rename or a typo leaves leading nowhere. Read from the parse,
+    as the page draws it: an address in a code block or `inline code` is text, not a link."""
     found = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        for match in _LEARN_LINK.finditer(line):
-            address = match.group(1)
-            parts = [part for part in address.split("/") if part][1:]
-            if not parts or parts[0] in LEARN_PAGES or len(parts) > 2:
-                continue
-            found.append((number, address, parts[0], parts[1] if len(parts) == 2 else ""))
+    for token in _parser().parse(text):
+        if token.type != "inline" or not token.children or token.map is None:
+            continue
+        number = token.map[0] + 1
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                number += 1
+            elif child.type == "link_open":
+                href = str(child.attrGet("href") or "")
+                address = re.split(r"[?#]", href, maxsplit=1)[0]
+                if not address.startswith("/learn/"):
+                    continue
+                parts = [part for part in address.split("/") if part][1:]
+                if not parts or parts[0] in LEARN_PAGES or len(parts) > 2:
+                    continue
+                found.append((number, address, parts[0], parts[1] if len(parts) == 2 else ""))
     return found
 
 

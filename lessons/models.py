@@ -300,7 +300,8 @@ class Lesson(EditStamped, UniqueErrorAtField, models.Model):
     def _dead_links(self) -> list[tuple[int, str]]:
         """(line, message) for each link in the body to a module or lesson that does not
         exist: the admin saved it without a word and learners met a page not found (shipped
-        files are held to the same by tests/lessons/test_shipped_content.py). One query."""
+        files are held to the same by tests/lessons/test_shipped_content.py). A few queries,
+        whatever the number of links."""
         links = learn_links(self.body)[:200]
         if not links:
             return []
@@ -309,6 +310,15 @@ class Lesson(EditStamped, UniqueErrorAtField, models.Model):
             Lesson.objects.filter(module__slug__in=modules).values_list("module__slug", "slug")
         )
         known_modules = set(Module.objects.filter(slug__in=modules).values_list("slug", flat=True))
+        # An old address of a renamed or moved lesson or module leads to where it is now
+        # (lessons/addresses.py): a link to it is not dead.
+        earlier = set(
+            EarlierAddress.objects.filter(module_slug__in=modules).values_list(
+                "module_slug", "lesson_slug"
+            )
+        )
+        known |= earlier
+        known_modules |= {module for module, _ in earlier}
         if self.module_id is not None:
             own = Module.objects.filter(pk=self.module_id).values_list("slug", flat=True).first()
             known.add((own, self.slug))  # a link to itself, under the slug being saved

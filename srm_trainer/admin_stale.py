@@ -164,6 +164,26 @@ class EditedElsewhereAdmin:
             # The stamp as stored now: on a refused save, the newer one (saving again is then
             # a choice), else the one this page drew.
             context[SEEN] = self.stored_stamp(obj).text()
+        refused = _only_refusal(context)
+        if refused is not None:
+            # Django's "Please correct the error below." stood over a form with nothing below
+            # to correct: the page says the one thing, at the top (the template's `form_top`).
+            context["errors"] = []
+            context["edited_elsewhere"] = refused
         return super().render_change_form(
             request, context, add=add, change=change, form_url=form_url, obj=obj
         )
+
+
+def _only_refusal(context) -> str | None:
+    """The stale-save refusal when it is the page's only error (no field or inline row has
+    one), else None."""
+    errors = context.get("errors")
+    adminform = context.get("adminform")
+    if not errors or len(errors) != 1 or adminform is None:
+        return None
+    found = adminform.form.errors.as_data()
+    top = found.get("__all__", [])
+    if len(found) != 1 or len(top) != 1 or top[0].code != "edited_elsewhere":
+        return None
+    return str(top[0].message)

@@ -33,3 +33,19 @@ def test_an_everyday_admin_finds_a_term_and_reads_it_but_cannot_change_it(
     assert term.definition == "Sets the most an account may do."
     assert client.get(f"{LIST}{term.pk}/delete/").status_code == 403
     assert client.get("/admin/").content.decode().count('href="/admin/glossary/"') >= 1
+
+
+@pytest.mark.parametrize("address", ["add/", "{pk}/delete/"])
+def test_an_admin_opening_add_or_delete_is_told_terms_come_from_the_course_files(
+    client, everyday_admin, term, address
+):
+    """The plain 403 told the administrator to "ask your instructor or an administrator";
+    the page says what is true: the course files hold the glossary, the load writes it."""
+    page = client.get(LIST + address.format(pk=term.pk))
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert "ask your instructor or an administrator" not in text
+    assert "lessons/content/glossary.yaml" in text and "load_curriculum" in text
+    assert f'href="{LIST}"' in text  # back to the terms
+    client.post(LIST + address.format(pk=term.pk), {"post": "yes"})
+    assert GlossaryTerm.objects.filter(pk=term.pk).exists()

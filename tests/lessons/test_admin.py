@@ -637,3 +637,107 @@ def test_the_admin_refuses_a_lesson_link_to_a_lesson_or_module_that_does_not_exi
     assert admin_client.post(url, {**form, "body": [fixed]}).status_code == 302
     lesson.refresh_from_db()
     assert lesson.body == fixed.strip()
+
+
+def test_a_learn_address_in_code_is_not_taken_for_a_dead_link(admin_client):
+    """A lesson showing how to write a link (in a code block or `inline code`) was refused
+    for a "dead link" the page never draws as one; a real link beside it still is."""
+    lesson = Lesson.objects.get(module__slug="iam", slug="least-privilege")
+    url = f"/admin/lessons/lesson/{lesson.pk}/change/"
+    typed = (
+        "Write a link as `[roles](/learn/iam/no-such-lesson/)`, or:\n\n"
+        "```\n[roles](/learn/nomodule/lesson/)\n```\n\n"
+        "But [this one](/learn/iam/still-missing/) is a link.\n"
+    )
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    form = _form(admin_client, url, "lesson_form")
+    page = admin_client.post(url, {**form, "body": [typed]}).content.decode()
+    assert escape("Line 7: the link /learn/iam/still-missing/ leads to no lesson of 'iam'.") in page
+    assert page.count("leads to no") == 1  # the code's addresses are not named
+    fixed = typed.replace("[this one](/learn/iam/still-missing/)", "this one")
+    assert admin_client.post(url, {**form, "body": [fixed]}).status_code == 302
+    lesson.refresh_from_db()
+    assert "/learn/nomodule/lesson/" in lesson.body
+
+
+def _messages(response) -> str:
+    """The messages a save queued for the next page (its redirect, not followed)."""
+    assert response.status_code == 302
+    return " ".join(str(m) for m in response.wsgi_request._messages)
+
+
+def test_renaming_a_lesson_keeps_links_to_its_old_address_working_and_names_them(admin_client):
+    """A lesson renamed in the admin left every link to its old address a page not found
+    (the dead-link check runs only when the linking lesson is saved), and refused the next
+    save of each linking lesson. Its old address now leads to it, as after a course update's
+    rename, and the page names the lessons linking there, each with its admin page."""
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    linker = Lesson.objects.get(module__slug="iam", slug="least-privilege")
+    Lesson.objects.filter(pk=linker.pk).update(body="Read [roles](/learn/iam/roles/) first.")
+    roles = Lesson.objects.get(module__slug="iam", slug="roles")
+    Lesson.objects.filter(pk=roles.pk).update(body="About roles.")  # no questions loaded
+    url = f"/admin/lessons/lesson/{roles.pk}/change/"
+    form = _form(admin_client, url, "lesson_form")
+    done = admin_client.post(url, {**form, "slug": ["iam-roles"]})
+    assert Lesson.objects.get(pk=roles.pk).slug == "iam-roles"
+    said = _messages(done)
+    assert "/learn/iam/roles/ now leads here" in said
+    assert f'<a href="/admin/lessons/lesson/{linker.pk}/change/">{linker.title}</a>' in said
+    assert "Change them to /learn/iam/iam-roles/" in said
+
+    assert admin_client.get("/learn/iam/roles/")["Location"] == "/learn/iam/iam-roles/"
+    linker_url = f"/admin/lessons/lesson/{linker.pk}/change/"
+    saved = admin_client.post(linker_url, _form(admin_client, linker_url, "lesson_form"))
+    assert saved.status_code == 302  # the old address leads somewhere: not a dead link
+
+
+def test_renaming_a_module_keeps_its_lessons_old_addresses_working(admin_client):
+    """A module's new slug changes every lesson's address: the old ones lead to them, and
+    the lessons linking into the old module are named."""
+    from lessons.models import Module
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    module = Module.objects.get(slug="iam")
+    # The first lesson the bounded scan reads (by module slug, then slug): many link to iam.
+    linker = Lesson.objects.exclude(module=module).order_by("module__slug", "slug").first()
+    Lesson.objects.filter(pk=linker.pk).update(body="See [roles](/learn/iam/roles/).")
+    url = f"/admin/lessons/module/{module.pk}/change/"
+    form = _form(admin_client, url, "module_form")
+    done = admin_client.post(url, {**form, "slug": ["identity"]})
+    assert Module.objects.get(pk=module.pk).slug == "identity"
+    assert "/learn/iam/ now leads here" in _messages(done)
+    assert f'<a href="/admin/lessons/lesson/{linker.pk}/change/">' in _messages(done)
+    assert admin_client.get("/learn/iam/roles/")["Location"] == "/learn/identity/roles/"
+    assert admin_client.get("/learn/iam/")["Location"] == "/learn/identity/"
+
+
+def test_renaming_a_lesson_in_its_modules_rows_keeps_its_old_address(admin_client):
+    from lessons.models import Module
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    module = Module.objects.get(slug="iam")
+    url = f"/admin/lessons/module/{module.pk}/change/"
+    form = _form(admin_client, url, "module_form")
+    row = next(k for k, v in form.items() if k.endswith("-slug") and v == ["roles"])
+    done = admin_client.post(url, {**form, row: ["iam-roles"]})
+    assert "/learn/iam/roles/ now leads here" in _messages(done)
+    assert admin_client.get("/learn/iam/roles/")["Location"] == "/learn/iam/iam-roles/"
+
+
+def test_the_scan_for_lessons_linking_an_old_address_is_bounded(shipped_course, monkeypatch):
+    """However many lessons link an address, the rename reads at most LINKING_SCAN of them
+    (one query) and says there are more; an address in code is no link."""
+    from lessons import addresses
+
+    monkeypatch.setattr(addresses, "LINKING_SCAN", 2)
+    rows = list(Lesson.objects.order_by("module__slug", "slug")[:4])
+    Lesson.objects.filter(pk=rows[0].pk).update(body="In code: `[r](/learn/zz/old/)`.")
+    for row in rows[1:]:
+        Lesson.objects.filter(pk=row.pk).update(body="See [r](/learn/zz/old/).")
+    with CaptureQueriesContext(connection) as queries:
+        found, more = addresses.linking("zz", "old")
+    assert len(queries) == 1
+    assert [row.pk for row in found] == [rows[1].pk] and more
+    assert addresses.linking("zz", "old", besides=rows[0].pk) == ([rows[1], rows[2]], True)

@@ -88,3 +88,22 @@ def test_saving_the_same_page_twice_in_a_row_is_no_clash(admin_client):
         == 302
     )
     assert Quiz.objects.get(pk=quiz.pk).title == "Two"
+
+
+def test_a_refused_stale_save_says_one_thing_at_the_top(admin_client):
+    """Django's "Please correct the error below." stood over a form with nothing below to
+    correct; the refusal alone says what happened, and the title still says Error. With a
+    field's own error too, Django's note stays (there is something below)."""
+    quiz = make_quiz(make_question(), title="Original", pass_mark=70)
+    url = f"/admin/quizzes/quiz/{quiz.pk}/change/"
+    first, second = _form(admin_client, url, "quiz_form"), _form(admin_client, url, "quiz_form")
+    assert admin_client.post(url, {**first, "pass_mark": ["90"]}).status_code == 302
+
+    soup = BeautifulSoup(admin_client.post(url, second).content.decode(), "html.parser")
+    notes = [note.get_text(" ", strip=True) for note in soup.select(".errornote")]
+    assert len(notes) == 1 and CLASHED in notes[0]
+    assert "Please correct" not in soup.get_text()
+    assert soup.title.get_text().startswith("Error:")
+
+    both = admin_client.post(url, {**second, "pass_mark": ["not a number"]}).content.decode()
+    assert "Please correct the error" in both and CLASHED in both

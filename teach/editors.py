@@ -172,8 +172,19 @@ class ItemRow(RowForm):
         name_same(self, row)
 
 
+ITEM_CATEGORIES_ID = "item-categories"  # the <datalist> of the categories typed above the rows
+
+
 class CategorizedItemRow(ItemRow):
-    category = forms.CharField(required=False, max_length=100, label="Category")
+    # Suggests the categories typed in the list above (its <datalist>, drawn from the post on
+    # each round trip and kept in step as they are typed by static/js/category-options.js):
+    # a box with no suggestions was a guess at the exact spelling.
+    category = forms.CharField(
+        required=False,
+        max_length=100,
+        label="Category",
+        widget=forms.TextInput(attrs={"list": ITEM_CATEGORIES_ID, "autocomplete": "off"}),
+    )
 
     def name_fields(self, row: str) -> None:
         super().name_fields(row)
@@ -201,6 +212,23 @@ class CategoriesForm(_Form):
     def names(self) -> list[str]:
         lines = self.cleaned_data.get("categories", "").splitlines()
         return [line.strip() for line in lines if line.strip()]
+
+    def offered(self) -> list[str]:
+        """The categories as the box holds them (posted or stored), each once: the items'
+        category boxes' suggestions, drawn whether or not the form is valid."""
+        value = self["categories"].value()
+        lines = value.splitlines() if isinstance(value, str) else []
+        return list(dict.fromkeys(line.strip() for line in lines if line.strip()))
+
+
+def own_spelling(category: str, categories: list[str]) -> str:
+    """`category` as the category list spells it when they differ in case only ("aws" for
+    "AWS"): an item put in "aws" was refused as in no category. Kept as typed when it matches
+    none, or more than one ("AWS" and "Aws" both listed), for the kind's check to refuse."""
+    if category in categories:
+        return category
+    same = [c for c in categories if c.casefold() == category.casefold()]
+    return same[0] if len(same) == 1 else category
 
 
 def _formset(row_form):
@@ -695,6 +723,7 @@ class Editor(Generic[P]):
     fragment_template: str | None = None
     uses_case_editor = False  # the page loads the sandbox's script for its case editor
     uses_policy_editor = False  # the page loads the policy editor (CodeMirror) for its policies
+    uses_category_options = False  # the page keeps the items' category suggestions in step
 
     @property
     def template(self) -> str:
@@ -980,6 +1009,7 @@ class CategorizeEditor(Editor[Parts]):
     row_form = CategorizedItemRow
     extra_form = CategoriesForm
     extra_fields = {("categories",): "categories"}
+    uses_category_options = True
     list_key = "items"
     row_fields = ("id", "text", "category", "same")
     min_rows = 3
@@ -989,14 +1019,20 @@ class CategorizeEditor(Editor[Parts]):
         return {"categories": "\n".join(n for n in (names or []) if isinstance(n, str))}
 
     def data(self, parts: Parts, previous: dict) -> dict:
+        categories = cast(CategoriesForm, parts.extra).names()  # the editor's extra_form
         items = [
-            {"id": r["id"], "text": r["text"], "category": r["category"] or "", "same": r["same"]}
+            {
+                "id": r["id"],
+                "text": r["text"],
+                "category": own_spelling(r["category"] or "", categories),
+                "same": r["same"],
+            }
             for r in self.cleaned_rows(parts)
         ]
         parts.reworded = []
         previous_items = previous.get("items") or []
         return {
-            "categories": cast(CategoriesForm, parts.extra).names(),  # the editor's extra_form
+            "categories": categories,
             "items": assign_ids(items, previous_items, reworded=parts.reworded, word="Item"),
         }
 

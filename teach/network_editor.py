@@ -309,7 +309,13 @@ class NetworkEditor(Editor[NetworkParts]):
         if problem.field != "data" or path[:1] != (self.box,) or len(path) < 2:
             return problem
         line, _column = locate(path[1:])
-        return replace(problem, message=f"Line {line}: {problem.message}") if line else problem
+        if not line:
+            return problem
+        # The editor's words (`plain`, a sentence: "Case: …") get the line as the file's do.
+        plain = (
+            f"Line {line}: {problem.plain[:1].lower()}{problem.plain[1:]}" if problem.plain else ""
+        )
+        return replace(problem, message=f"Line {line}: {problem.message}", plain=plain)
 
     def fill(self, question, parts: NetworkParts, *, previous: dict, user) -> list:
         parts.filled = question.data = self.data(parts, previous)

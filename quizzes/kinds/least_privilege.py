@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 
-from quizzes.kinds.base import Grade, Kind, Problem, is_text
+from quizzes.kinds.base import Grade, Kind, Problem, as_sentence, is_text
 from quizzes.least_privilege import check_policy, request_case
 from srm_trainer.iam import PolicyError, catalog, parse_case, parse_policy
 from srm_trainer.typed_text import Textarea
@@ -324,22 +324,22 @@ def result_problems(result) -> list[Problem]:
         counts[r.want] += 1
         if r.ok:
             continue
-        if r.want == "Allow":
-            problems.append(
-                Problem(
-                    f"reference solution: must-allow request #{counts['Allow']} ({r.action} on "
-                    f"{r.resource}) is not allowed: the engine decides {r.decision}",
-                    at,
-                )
+        # The file's words number the entry as a file names entries ("must-deny request #1");
+        # the editor's (`plain`) as its rows are labelled ("Must-deny request 1: action").
+        which = "must-allow" if r.want == "Allow" else "must-deny"
+        n = counts[r.want]
+        what = f"({r.action} on {r.resource}) " + (
+            f"is not allowed: the engine decides {r.decision}"
+            if r.want == "Allow"
+            else "is allowed"
+        )
+        problems.append(
+            Problem(
+                f"reference solution: {which} request #{n} {what}",
+                at,
+                plain=as_sentence(f"reference solution: {which} request {n} {what}"),
             )
-        else:
-            problems.append(
-                Problem(
-                    f"reference solution: must-deny request #{counts['Deny']} ({r.action} on "
-                    f"{r.resource}) is allowed",
-                    at,
-                )
-            )
+        )
     if result.unchecked:
         problems.append(
             Problem(
@@ -354,7 +354,8 @@ def result_problems(result) -> list[Problem]:
         problems.append(
             Problem(
                 f"reference solution: it over-grants {more}{len(result.overgrants)} "
-                f"action-resource pair(s), e.g. {worst.get('action')} on "
+                f"action-resource pair{'s' if len(result.overgrants) != 1 else ''}, e.g. "
+                f"{worst.get('action')} on "
                 f"{worst.get('resource')}, so the grader would not give it full marks",
                 at,
             )

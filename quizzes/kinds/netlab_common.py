@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from quizzes.kinds.base import Problem
+from quizzes.kinds.base import Problem, as_sentence
 from srm_trainer.detection.jsontext import json_words
 from srm_trainer.iam.json_mistakes import likely_mistake
 from srm_trainer.netlab import NetlabError, Trace, parse_flow, parse_network, trace
@@ -80,21 +80,28 @@ def engine_messages(exc: NetlabError) -> list[str]:
     return [p.message for p in exc.problems] + ([more_words(exc.more)] if exc.more else [])
 
 
-def expect_problems(mismatches: list[Mismatch], prefix: tuple) -> list[Problem]:
+def expect_problems(
+    mismatches: list[Mismatch], prefix: tuple, shown: list[Mismatch] | None = None
+) -> list[Problem]:
     """The first way the engine's result differs from the case's `expect`, placed at the key
-    under `expect` it is about (the `expect` itself when the check names no key)."""
+    under `expect` it is about (the `expect` itself when the check names no key). `shown`: the
+    same mismatches in the question editor's numbering (a WAF request counted from 1, as its
+    panel says "Request 1 of 3"), its `plain`; the file's words count from 0, as the case
+    file's indexes do."""
     if not mismatches:
         return []
-    where, words = mismatches[0]
-    if not words.startswith("expect: "):  # else about `expect` itself, not the engine's result
-        words = f"the engine disagrees with expect: {words}"
-    return [
-        Problem(
+
+    def said(words: str) -> str:
+        if not words.startswith("expect: "):  # else about `expect` itself, not the result
+            words = f"the engine disagrees with expect: {words}"
+        return (
             f"case: {words} (correct “expect”, or take it "
-            "out: it is optional, the engine works the key out without it)",
-            (*prefix, "expect", *where),
+            "out: it is optional, the engine works the key out without it)"
         )
-    ]
+
+    where, words = mismatches[0]
+    plain = as_sentence(said(shown[0][1])) if shown and shown[0][1] != words else ""
+    return [Problem(said(words), (*prefix, "expect", *where), plain=plain)]
 
 
 def verdict(result: Trace) -> str:

@@ -129,7 +129,13 @@ class WafRule(Kind):
                     "the last request.",
                 )
             ]
-        return nl.expect_problems(waf_expect_mismatches(result, case.get("expect")), at)
+        expect = case.get("expect")
+        return nl.expect_problems(
+            waf_expect_mismatches(result, expect),
+            at,
+            # The editor's panel numbers the requests from 1; the file's indexes count from 0.
+            shown=waf_expect_mismatches(result, expect, counted_from=1),
+        )
 
     def rule_choices(self, question) -> list[tuple[str, str]]:
         raw = question.data["case"]["web_acl"].get("Rules") or []

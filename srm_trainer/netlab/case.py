@@ -135,10 +135,13 @@ def waf_mismatches(result: WafResult, expect: Any) -> list[str]:
     return [words for _, words in waf_expect_mismatches(result, expect)]
 
 
-def waf_expect_mismatches(result: WafResult, expect: Any) -> list[Mismatch]:
+def waf_expect_mismatches(
+    result: WafResult, expect: Any, *, counted_from: int = 0
+) -> list[Mismatch]:
     """`waf_mismatches` with the place under `expect` each one is about (`("action",)`,
     `("requests", 1, "rule")`, `("counts", "Block")`), so the WAF question kind can point at
-    that key's line. An `expect` of the wrong shape is a mismatch too, never a crash."""
+    that key's line. An `expect` of the wrong shape is a mismatch too, never a crash.
+    `counted_from`: what the first request is called (`_request_mismatches`)."""
     if expect is None:
         return []
     if not isinstance(expect, dict):
@@ -171,7 +174,7 @@ def waf_expect_mismatches(result: WafResult, expect: Any) -> list[Mismatch]:
             continue
         checks.append((("requests", j), check, 0))
     for at, check, default in checks:
-        out.extend(_request_mismatches(result, at, check, default))
+        out.extend(_request_mismatches(result, at, check, default, counted_from))
     counts = expect.get("counts")
     if "counts" in expect and not isinstance(counts, dict):
         out.append((("counts",), "counts must be an object (action: number)"))
@@ -208,15 +211,22 @@ def _key_mismatches(expect: dict[str, Any], known: tuple[str, ...]) -> list[Mism
 
 
 def _request_mismatches(
-    result: WafResult, at: tuple[str | int, ...], check: dict[str, Any], default: int
+    result: WafResult,
+    at: tuple[str | int, ...],
+    check: dict[str, Any],
+    default: int,
+    counted_from: int = 0,
 ) -> list[Mismatch]:
     """How one request's decision differs from one check (`at`: where the check is written;
-    `default`: the request's index when the check names none)."""
+    `default`: the request's index when the check names none). A request is named by its
+    index, as a case file counts them (from 0); `counted_from=1` names it as the question
+    editor's panel numbers it ("Request 1 of 3")."""
     index = check.get("index", default)
     if isinstance(index, bool) or not isinstance(index, int):
         return [((*at, "index"), f"index must be a whole number, not {index!r}")]
+    number = index + counted_from
     if not 0 <= index < len(result.decisions):
-        return [((*at, "index") if "index" in check else at, f"request {index} does not exist")]
+        return [((*at, "index") if "index" in check else at, f"request {number} does not exist")]
     d = result.decisions[index]
     out: list[Mismatch] = []
     for key in ("action", "rule", "status"):
@@ -224,7 +234,7 @@ def _request_mismatches(
             out.append(
                 (
                     (*at, key),
-                    f"request {index}: {key} expected {check[key]!r}, got {getattr(d, key)!r}",
+                    f"request {number}: {key} expected {check[key]!r}, got {getattr(d, key)!r}",
                 )
             )
     for key, want_present in (("labels", True), ("absent_labels", False)):
@@ -235,9 +245,9 @@ def _request_mismatches(
         for n, label in enumerate(labels):
             present = label in d.labels or any(x.endswith(":" + label) for x in d.labels)
             if want_present and not present:
-                words = f"request {index}: label {label!r} missing (has {list(d.labels)})"
+                words = f"request {number}: label {label!r} missing (has {list(d.labels)})"
             elif present and not want_present:
-                words = f"request {index}: label {label!r} present"
+                words = f"request {number}: label {label!r} present"
             else:
                 continue
             out.append(((*at, key, n), words))

@@ -209,7 +209,7 @@ def test_a_refused_reference_solution_is_said_beside_its_editor_and_linked(page,
     settled(page)
     page.get_by_role("button", name="Save the question").click()
 
-    message = f"Reference solution: must-deny request #1 (s3:DeleteObject on {report}) is allowed"
+    message = f"Reference solution: must-deny request 1 (s3:DeleteObject on {report}) is allowed"
     alert = page.get_by_role("alert").first
     expect(alert).to_contain_text("The question was not saved.")
     reference = policy_editor(page, name)

@@ -341,15 +341,15 @@ DENY_ROWS = [("s3:DeleteObject", REPORT, ""), ("s3:PutObject", REPORT, "")]
     [
         (
             policy(stmt("Allow", "s3:ListBucket", "arn:aws:s3:::reports")),
-            f"must-allow request #1 (s3:GetObject on {REPORT}) is not allowed",
+            f"must-allow request 1 (s3:GetObject on {REPORT}) is not allowed",
         ),
         (
             policy(stmt("Allow", ["s3:GetObject", "s3:PutObject"], "arn:aws:s3:::reports/*")),
-            f"must-deny request #2 (s3:PutObject on {REPORT}) is allowed",
+            f"must-deny request 2 (s3:PutObject on {REPORT}) is allowed",
         ),
         (
             policy(stmt("Allow", ["s3:GetObject", "s3:GetObjectTagging"], "*")),
-            "over-grants",
+            "it over-grants 1 action-resource pair, e.g.",
         ),
         ('{\n  "Version": "2012-10-17",\n  "Statement": [\n}', "Line 4, column 1"),
     ],
@@ -501,6 +501,28 @@ def test_request_rows_are_added_moved_and_removed_with_buttons(teacher, owned):
     removed = form_fields(teacher.post(url, added | {"action": "deny-remove-0"}).content.decode())
     assert removed["deny-TOTAL_FORMS"] == "1" and removed["deny-0-action"] == "s3:DeleteObject"
     assert removed["k-reference"] == READ
+
+
+@pytest.mark.parametrize(
+    "count,words",
+    [(1, "it over-grants 1 action-resource pair, e.g."), (33, "33 action-resource pairs, e.g.")],
+)
+def test_a_reference_that_over_grants_says_how_many_in_plain_english(count, words):
+    """ "over-grants 33 action-resource pair(s)": the count with the word it needs."""
+    from types import SimpleNamespace
+
+    from quizzes.kinds.least_privilege import result_problems
+
+    result = SimpleNamespace(
+        requests=[],
+        unchecked=False,
+        overgrants=[object()] * count,
+        complete=True,
+        counterexample=lambda: {"action": "s3:PutObject", "resource": REPORT},
+    )
+    [problem] = result_problems(result)
+    assert words in problem.message and words in problem.in_words()
+    assert "(s)" not in problem.message
 
 
 def test_the_admin_and_loader_refuse_the_same_reference(owned):

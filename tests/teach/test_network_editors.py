@@ -370,6 +370,40 @@ def test_every_problem_of_a_web_acl_is_listed_at_its_line(teacher, owned):
     assert form_fields(response.content.decode())["k-case"] == typed
 
 
+def test_an_expect_about_a_request_names_it_as_the_panel_numbers_it(teacher, owned, instructor):
+    """The panel says "Request 1 of 150"; the engine's own words name the case file's index
+    ("request 0"). The editor says the panel's number, the loader and an import the file's."""
+    quiz, _ = owned
+    case = waf_case()
+    case["expect"] = {"requests": [{"index": 0, "action": "Block"}]}
+    typed = case_json(case)
+    url, data = waf_form(teacher, quiz, typed)
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    line = next(n for n, t in enumerate(typed.splitlines(), 1) if '"action": "Block"' in t)
+    words = (
+        f"Line {line}: case: the engine disagrees with expect: request 1: action expected "
+        "'Block', got 'Allow'"
+    )
+    assert words in html.unescape(summary_of(response))
+    assert words in " ".join(error_beside(response, "k-case"))
+    assert "request 0" not in html.unescape(summary_of(response))
+    live = html.unescape(text(teacher.post(url, data | {"action": "check"}, **HTMX)))
+    assert words in live and "request 0" not in live
+    # The last request, when the check names none: the panel's "Request 150 of 150".
+    case["expect"] = {"action": "Allow"}
+    response = teacher.post(url, data | {"k-case": case_json(case)})
+    assert "expect: request 150: action expected 'Allow', got 'Block'" in html.unescape(
+        summary_of(response)
+    )
+    # A question stored so (by the loader, before the check) opens saying the panel's number.
+    stored = make_question("waf_rule", owner=instructor, lesson=None, data={"case": case})
+    opened = html.unescape(text(teacher.get(edit_url(stored))))
+    assert "request 150: action expected 'Allow'" in opened and "request 149" not in opened
+    # The file's words, for the loader and an import: the index the file writes.
+    assert "request 149: action expected 'Allow', got 'Block'" in stored.problems()[0].message
+
+
 def test_the_waf_live_check_shows_the_rules_learners_choose_from_and_the_key(teacher, owned):
     quiz, _ = owned
     url, data = waf_form(teacher, quiz, waf_case(), action="check", **{"k-ask_index": "120"})

@@ -407,12 +407,12 @@ def test_a_request_both_allowed_and_denied_is_beside_the_deny_row(teacher, owned
     [
         (
             policy(stmt("Allow", ["s3:GetObject", "s3:DeleteObject"], REPORT)),
-            [f"Reference solution: must-deny request #1 (s3:DeleteObject on {REPORT}) is allowed"],
+            [f"Reference solution: must-deny request 1 (s3:DeleteObject on {REPORT}) is allowed"],
         ),
         (
             policy(stmt("Allow", "s3:ListBucket", "arn:aws:s3:::reports")),
             [
-                f"Reference solution: must-allow request #1 (s3:GetObject on {REPORT}) is not "
+                f"Reference solution: must-allow request 1 (s3:GetObject on {REPORT}) is not "
                 "allowed: the engine decides ImplicitDeny",
                 "Reference solution: it over-grants ",
             ],

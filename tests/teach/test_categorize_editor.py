@@ -1,0 +1,103 @@
+"""The sort-into-categories editor's item category boxes: each suggests the categories typed
+above the rows (a <datalist> drawn from what the page posts, so a row button or a refused save
+offers the categories just typed), and an item put in a category that differs from one only in
+capitals is saved in the category's own spelling ("aws" in "AWS" was refused as in none)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+from django.urls import reverse
+
+from lessons.models import Source
+from quizzes.models import Question
+from tests.quizzes.builders import make_question, make_quiz
+from tests.teach.test_views_questions import form_data
+
+pytestmark = pytest.mark.django_db
+
+ROWS = [
+    {"id": "", "text": "The hypervisor", "category": "AWS"},
+    {"id": "", "text": "The guest OS", "category": "Customer"},
+    {"id": "", "text": "Your own data", "category": "Customer"},
+]
+
+
+@pytest.fixture
+def question(instructor):
+    items = [
+        {"id": f"c{n}", **{k: v for k, v in r.items() if k != "id"}} for n, r in enumerate(ROWS)
+    ]
+    question = make_question(
+        "categorize",
+        owner=instructor,
+        source=Source.AUTHORED,
+        lesson=None,
+        category="mine",
+        data={"categories": ["AWS", "Customer"], "items": items},
+    )
+    make_quiz(question, owner=instructor, source=Source.AUTHORED, published=False)
+    return question
+
+
+def _suggested(page: str) -> list[str]:
+    """The options of the items' category <datalist>, and that every item's box uses it."""
+    boxes = re.findall(r'<input[^>]*name="rows-\d+-category"[^>]*>', page)
+    assert boxes and all('list="item-categories"' in box for box in boxes), boxes
+    found = re.search(r'<datalist id="item-categories"[^>]*>(.*?)</datalist>', page, re.S)
+    assert found, "the page draws the items' suggestions"
+    return [html.unescape(v) for v in re.findall(r'<option value="([^"]*)"', found.group(1))]
+
+
+def test_each_items_category_box_suggests_the_categories(teacher, question):
+    page = teacher.get(reverse("teach:question-edit", args=[question.pk])).content.decode()
+    assert _suggested(page) == ["AWS", "Customer"]
+
+
+def test_the_suggestions_follow_the_categories_posted_on_a_round_trip(teacher, question):
+    """A row button draws the page from the post: the categories just typed are offered."""
+    url = reverse("teach:question-edit", args=[question.pk])
+    extra = {"categories": "AWS\n  Customer & partner \n\nAWS\n"}
+    page = teacher.post(url, form_data(ROWS, extra, category="mine", action="add"))
+    assert _suggested(page.content.decode()) == ["AWS", "Customer & partner"]
+
+
+def test_a_category_differing_in_capitals_only_is_saved_in_the_categorys_spelling(
+    teacher, question
+):
+    rows = [{**ROWS[0], "category": "aws"}, ROWS[1], {**ROWS[2], "category": " CUSTOMER "}]
+    url = reverse("teach:question-edit", args=[question.pk])
+    extra = {"categories": "AWS\nCustomer"}
+    response = teacher.post(url, form_data(rows, extra, category="mine"))
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert [i["category"] for i in question.items()] == ["AWS", "Customer", "Customer"]
+
+
+@pytest.mark.parametrize(
+    "categories,typed,words",
+    [
+        (
+            "AWS\nCustomer",
+            "Nobody",
+            "Put item 1 in one of the categories (AWS, Customer): “Nobody” is not one of them.",
+        ),
+        # Two categories that differ in capitals only: "aws" is neither, it is not guessed.
+        (
+            "AWS\nAws\nCustomer",
+            "aws",
+            "Put item 1 in one of the categories (AWS, Aws, Customer): “aws” is not one of them.",
+        ),
+    ],
+)
+def test_a_category_matching_none_is_still_refused(teacher, question, categories, typed, words):
+    rows = [{**ROWS[0], "category": typed}, *ROWS[1:]]
+    url = reverse("teach:question-edit", args=[question.pk])
+    response = teacher.post(url, form_data(rows, {"categories": categories}, category="mine"))
+    assert response.status_code == 200
+    assert words in html.unescape(response.content.decode())
+    question.refresh_from_db()
+    assert question.items()[0]["category"] == "AWS", "nothing saved"
+    assert Question.objects.filter(pk=question.pk).count() == 1

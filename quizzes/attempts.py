@@ -935,10 +935,15 @@ def usable_counts(entries) -> dict[int, int]:
     broken question is left out of attempts, so a page counting it promised one more than the
     learner got. One query for every quiz a page lists, each question checked as an attempt's
     page checks it (`_light_usable`, kept per process)."""
-    counts: dict[int, int] = {}
-    for quiz_id, *light in entries.order_by().values_list("quiz_id", *_ENTRY_LIGHT):
+    return _count_usable(entries.order_by().values_list("quiz_id", *_ENTRY_LIGHT))
+
+
+def _count_usable(rows) -> dict:
+    """Rows of (key, *light question columns) counted by key, those `_light_usable` passes."""
+    counts: dict = {}
+    for key, *light in rows:
         if _light_usable(light):
-            counts[quiz_id] = counts.get(quiz_id, 0) + 1
+            counts[key] = counts.get(key, 0) + 1
     return counts
 
 
@@ -946,19 +951,14 @@ def category_usable_counts(categories) -> dict[str, int]:
     """How many usable, unarchived questions each of `categories` holds, the bank a quiz that
     draws by category samples from (`_drawn`): one query, each question checked as
     `usable_counts` checks a quiz entry's."""
-    counts: dict[str, int] = {}
     wanted = sorted({c for c in categories if c})
     if not wanted:
-        return counts
-    rows = (
+        return {}
+    return _count_usable(
         Question.objects.filter(category__in=wanted, archived=False)
         .order_by()
         .values_list("category", *_LIGHT)
     )
-    for category, *light in rows:
-        if _light_usable(light):
-            counts[category] = counts.get(category, 0) + 1
-    return counts
 
 
 def learner_counts(quizzes, entries) -> dict[int, int]:

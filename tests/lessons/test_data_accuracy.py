@@ -474,8 +474,8 @@ def test_edge_caches_are_taught_as_a_residency_decision_of_the_customer():
     assert "CloudFront keeps cached copies" in body and "North America" in body
     edge = _choices("comp-edge-copies-leave-region")
     assert [t for t, ok in edge.items() if ok] == [
-        "CloudFront caches copies of the records at edge locations, some outside the EU, so"
-        " turning it on is a residency decision the clinic must make"
+        "CloudFront caches the records at edge locations, some outside the EU, so turning it on"
+        " is a residency decision"
     ]
     geo = "Nothing, as long as CloudFront's geographic restrictions allow only viewers in EU countries"
     assert edge[geo] is False

@@ -1297,6 +1297,23 @@ def test_audit_manager_is_given_no_end_of_support_date_aws_does_not_state():
     assert [where for where, text in _chunks() if dated.search(text)] == []
 
 
+def test_artifact_reports_are_not_said_to_be_watermarked():
+    """AWS Artifact User Guide, "Downloading reports": some reports ask the reader to accept
+    terms first; the AWS Artifact NDA those terms point to binds the reader to take reasonable
+    measures against disclosure. Neither that guide, the NDA nor AWS Artifact's FAQ says a
+    download is watermarked, which the lesson, the glossary and a quiz's feedback all claimed;
+    the course now gives the documented reason to share reports carefully."""
+    feedback = [
+        (f"question {q.slug}", choice.get("feedback") or "")
+        for q in QUESTIONS.values()
+        for choice in q.data.get("choices", [])
+    ]
+    said = [where for where, text in _chunks() + feedback if re.search(r"watermark", text, re.I)]
+    assert said == []
+    lesson = " ".join(_paragraphs("compliance-and-artifact/aws-artifact"))
+    assert "reasonable care that they are not disclosed" in lesson
+
+
 def test_a_low_guardduty_finding_is_not_taught_as_something_blocked():
     """GuardDuty User Guide, "Severity levels of GuardDuty findings": Low (1.0-3.9) is
     attempted suspicious activity that did not compromise anything, such as a port scan or a

@@ -3,6 +3,7 @@
 `AdminConfig` (named in INSTALLED_APPS in place of "django.contrib.admin") makes
 `admin_json_field.AdminJSONField` the admin's field for every `models.JSONField`, and
 `typed_text.AdminTextarea` its widget for every `models.TextField` (line breaks stored as LF),
+and an autocomplete field read-only for whoever may not view its model (`admin_unseen`),
 before the admin modules are read, names the rows of many-to-many tables by what they join
 (`name_through_rows`), and makes `AdminSite` the default site.
 
@@ -126,7 +127,13 @@ class AdminConfig(admin_apps.AdminConfig):
     default_site = "srm_trainer.admin_site.AdminSite"
 
     def ready(self) -> None:
-        from srm_trainer import admin_bounds, admin_json_field, choice_errors, typed_text
+        from srm_trainer import (
+            admin_bounds,
+            admin_json_field,
+            admin_unseen,
+            choice_errors,
+            typed_text,
+        )
 
         # The first app the project lists: every form's choice refusals, the admin's too.
         choice_errors.quote_choices_briefly()
@@ -134,5 +141,6 @@ class AdminConfig(admin_apps.AdminConfig):
         admin_json_field.use_in_every_admin()
         admin_json_field.refuse_deep_json_in_every_form()  # allauth's forms' too
         typed_text.use_in_every_admin()
+        admin_unseen.use_in_every_admin()
         name_through_rows()
         super().ready()

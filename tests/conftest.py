@@ -658,6 +658,17 @@ def everyday_admin(client, django_user_model):
 
 
 @pytest.fixture
+def content_editor(client, django_user_model):
+    """A staff member of the "Content editors" role, with two-factor set up, signed in on
+    `client`."""
+    user = django_user_model.objects.create_user("kim", password="a-long-passphrase-7")
+    call_command("make_content_editor", "kim")
+    give_mfa(user)
+    sign_in(client, user)
+    return user
+
+
+@pytest.fixture
 def learner_client(client, learner):
     """The `client` signed in as `learner` (`sign_in`: the session written directly)."""
     sign_in(client, learner)

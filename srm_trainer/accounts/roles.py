@@ -2,6 +2,8 @@
 
 learner: any signed-in account; no model permissions at all.
 instructor: member of the `Instructors` group; may author quiz content (see the roles migration).
+content editor: staff in the `Content editors` group; edits course content in the Django admin and
+nothing else there (no accounts, certificates or audit log).
 admin: staff in the `Administrators` group; manages content in the Django admin, but cannot grant
 staff, superuser or permissions (only a superuser can, and the superuser is for set-up only).
 Staff and instructors must set up two-factor authentication before /admin/ and /teach/ open.
@@ -18,7 +20,11 @@ from srm_trainer.prepared import PreparedQuery
 
 INSTRUCTORS = "Instructors"
 ADMINISTRATORS = "Administrators"
-ROLE_GROUPS = (INSTRUCTORS, ADMINISTRATORS)
+CONTENT_EDITORS = "Content editors"
+ROLE_GROUPS = (INSTRUCTORS, ADMINISTRATORS, CONTENT_EDITORS)
+# The roles that come with staff status (the admin's door): someone keeps it while they hold one.
+STAFF_ROLE_GROUPS = (ADMINISTRATORS, CONTENT_EDITORS)
+_STAFF_ROLE_NAMES = {ADMINISTRATORS: "an admin", CONTENT_EDITORS: "a content editor"}
 # Set on the user by our authentication backends (`srm_trainer.accounts.backends`) when they
 # load the signed-in user: membership of `Instructors`, fetched in the same query.
 INSTRUCTOR_FLAG = "in_instructors_group"
@@ -75,25 +81,48 @@ def set_instructor(*, user: User, instructor: bool) -> None:
     setattr(user, INSTRUCTOR_FLAG, instructor)  # this object must not keep a stale role
 
 
-def set_administrator(*, user: User, administrator: bool) -> None:
-    """An everyday admin is staff plus the `Administrators` group; removing the role takes both
-    away (a superuser keeps staff status, since the admin is the superuser's only door)."""
-    group = Group.objects.get(name=ADMINISTRATORS)
-    if administrator:
+def _set_staff_role(*, user: User, group_name: str, on: bool) -> None:
+    """A staff role is staff plus its group. Taking it away takes the group, and staff status
+    unless the user still holds another staff role (an admin who was also a content editor
+    stays an admin) or is a superuser (the admin is the superuser's only door)."""
+    group = Group.objects.get(name=group_name)
+    if on:
         user.groups.add(group)
         user.is_staff = True
     else:
         user.groups.remove(group)
-        user.is_staff = user.is_superuser
+        others = [name for name in STAFF_ROLE_GROUPS if name != group_name]
+        user.is_staff = user.is_superuser or user.groups.filter(name__in=others).exists()
     user.save(update_fields=["is_staff"])
 
 
+def staff_roles(user: User) -> list[str]:
+    """What keeps `user` staff, in words (["a superuser", "an admin"]); empty for non-staff."""
+    if not user.is_staff:
+        return []
+    held = set(user.groups.filter(name__in=STAFF_ROLE_GROUPS).values_list("name", flat=True))
+    roles = ["a superuser"] if user.is_superuser else []
+    return roles + [_STAFF_ROLE_NAMES[name] for name in STAFF_ROLE_GROUPS if name in held]
+
+
+def set_administrator(*, user: User, administrator: bool) -> None:
+    """An everyday admin is staff plus the `Administrators` group."""
+    _set_staff_role(user=user, group_name=ADMINISTRATORS, on=administrator)
+
+
+def set_content_editor(*, user: User, content_editor: bool) -> None:
+    """A content editor is staff plus the `Content editors` group."""
+    _set_staff_role(user=user, group_name=CONTENT_EDITORS, on=content_editor)
+
+
 # The data migrations that grant the roles' permissions, in order, each with its table of
-# {group: {app: {model: [verbs]}}}: 0001 makes the groups, later ones add to them.
+# {group: {app: {model: [verbs]}}}: 0001 makes the first two groups, 0006 `Content editors`,
+# and the others add to them.
 ROLE_MIGRATIONS = (
     ("0001_roles", "GROUPS"),
     ("0002_view_certificates", "GRANTS"),
     ("0005_view_glossary", "GRANTS"),
+    ("0006_content_editors", "GRANTS"),
 )
 
 

@@ -1,4 +1,5 @@
-"""Roles hold exactly the permissions they need: learners none, instructors authoring, admins content."""
+"""Roles hold exactly the permissions they need: learners none, instructors authoring, content
+editors content, admins content and (read-mostly) accounts."""
 
 from __future__ import annotations
 
@@ -50,6 +51,14 @@ ADMINISTRATOR_PERMISSIONS = {
 ADMINISTRATOR_PERMISSIONS |= {"certificates.view_certificate"}
 # 0005_view_glossary: to look a term up (its admin is read-only: the file is its source).
 ADMINISTRATOR_PERMISSIONS |= {"glossary.view_glossaryterm"}
+# 0006_content_editors: the admins' content, as admins hold it, and nothing about people:
+# no accounts, groups, certificates or audit log.
+CONTENT_EDITOR_PERMISSIONS = {
+    f"{app}.{verb}_{model}"
+    for app, models in _CONTENT.items()
+    for model in models
+    for verb in ("add", "change", "delete", "view")
+} | {"glossary.view_glossaryterm"}
 
 
 def _codenames(group_name: str) -> set[str]:
@@ -68,8 +77,22 @@ def test_administrators_hold_exactly_content_permissions_and_read_only_accounts(
     assert _codenames("Administrators") == ADMINISTRATOR_PERMISSIONS
 
 
+def test_content_editors_hold_exactly_the_content_permissions():
+    assert _codenames("Content editors") == CONTENT_EDITOR_PERMISSIONS
+
+
+def test_content_editors_hold_nothing_about_people():
+    """Each app of theirs is content: not accounts, certificates (a learner's record) or the
+    audit log (every sign-in, with its address)."""
+    assert {codename.split(".")[0] for codename in _codenames("Content editors")} == {
+        "lessons",
+        "quizzes",
+        "glossary",
+    }
+
+
 def test_no_role_touches_learner_records_or_grants_power():
-    for group in ("Instructors", "Administrators"):
+    for group in ("Instructors", "Administrators", "Content editors"):
         for codename in _codenames(group):
             assert not codename.startswith(
                 ("quizzes.add_attempt", "quizzes.change_attempt", "quizzes.delete_attempt")
@@ -112,6 +135,65 @@ def test_make_admin_gives_staff_and_the_group_and_takes_both_back(learner):
     learner.refresh_from_db()
     assert not learner.is_staff
     assert not learner.groups.filter(name="Administrators").exists()
+
+
+def test_make_content_editor_gives_staff_and_the_group_and_takes_both_back(learner):
+    from io import StringIO
+
+    said = StringIO()
+    call_command("make_content_editor", "ada", stdout=said)
+    learner.refresh_from_db()
+    assert learner.is_staff and not learner.is_superuser
+    assert [g.name for g in learner.groups.all()] == ["Content editors"]
+    assert "ada is now a content editor; they must set up two-factor" in said.getvalue()
+    fresh = type(learner).objects.get(pk=learner.pk)  # permissions are cached per object
+    assert fresh.has_perm("lessons.change_lesson") and not fresh.has_perm("auth.view_user")
+    said = StringIO()
+    call_command("make_content_editor", "ada", "--remove", stdout=said)
+    learner.refresh_from_db()
+    assert not learner.is_staff and not learner.groups.exists()
+    assert said.getvalue() == "ada is no longer a content editor.\n"
+
+
+def test_make_content_editor_names_an_unknown_user():
+    with pytest.raises(CommandError, match="No user is called 'nobody'"):
+        call_command("make_content_editor", "nobody")
+
+
+@pytest.mark.parametrize(
+    ("kept", "taken", "stays_as"),
+    [
+        ("make_admin", "make_content_editor", "an admin"),
+        ("make_content_editor", "make_admin", "a content editor"),
+    ],
+)
+def test_taking_one_staff_role_keeps_staff_for_the_other(learner, kept, taken, stays_as):
+    """Someone both admin and content editor who loses one role keeps the other, which is
+    nothing without staff status: taking the admin role away cleared staff outright."""
+    from io import StringIO
+
+    call_command(kept, "ada")
+    call_command(taken, "ada")
+    said = StringIO()
+    call_command(taken, "ada", "--remove", stdout=said)
+    learner.refresh_from_db()
+    assert learner.is_staff
+    assert f"ada stays staff as {stays_as}: /admin/ is still open to them." in said.getvalue()
+    call_command(kept, "ada", "--remove")
+    learner.refresh_from_db()
+    assert not learner.is_staff and not learner.groups.exists()
+
+
+def test_a_superuser_keeps_staff_when_a_staff_role_is_taken(django_user_model):
+    from io import StringIO
+
+    root = django_user_model.objects.create_superuser("root", password="a-long-passphrase-8")
+    call_command("make_content_editor", "root")
+    said = StringIO()
+    call_command("make_content_editor", "root", "--remove", stdout=said)
+    root.refresh_from_db()
+    assert root.is_staff and not root.groups.exists()
+    assert "root stays staff as a superuser" in said.getvalue()
 
 
 def test_an_everyday_admin_makes_instructors_from_the_user_list(client, everyday_admin, learner):

@@ -1,16 +1,18 @@
-"""What `make_instructor` and `make_admin` share: one user by name, a role given or taken."""
+"""What the role commands share (`make_instructor`, `make_admin`, `make_content_editor`): one
+user by name, a role given or taken."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from srm_trainer.accounts.roles import has_mfa
+from srm_trainer.accounts.roles import has_mfa, staff_roles
 
 
 class RoleCommand(BaseCommand):
     role = ""  # "an instructor"
     opens = ""  # the pages the role needs two-factor sign-in for
+    staff_role = False  # the role comes with staff status (the admin's door)
 
     def set_role(self, user, *, on: bool) -> None:
         raise NotImplementedError
@@ -30,6 +32,12 @@ class RoleCommand(BaseCommand):
         self.set_role(user, on=not remove)
         if remove:
             self.stdout.write(f"{username} is no longer {self.role}.")
+            kept = staff_roles(user) if self.staff_role else []
+            if kept:  # someone expecting the admin closed to them is told why it is not
+                self.stdout.write(
+                    f"{username} stays staff as {' and '.join(kept)}: /admin/ is still open to "
+                    "them."
+                )
             warning = self.left_behind(user)
             if warning:
                 self.stderr.write(warning)

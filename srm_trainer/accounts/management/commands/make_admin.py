@@ -10,6 +10,7 @@ class Command(RoleCommand):
     help = f"Make a user staff in the {ADMINISTRATORS} group (or undo it with --remove)."
     role = "an admin"
     opens = "/admin/"
+    staff_role = True
 
     def set_role(self, user, *, on: bool) -> None:
         set_administrator(user=user, administrator=on)

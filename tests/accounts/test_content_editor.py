@@ -1,0 +1,151 @@
+"""The content editor (staff + `Content editors`) edits the course in the admin, and nothing
+about people: accounts, certificates and the audit log answer 403, the admin's home lists the
+content apps alone, and an everyday admin cannot make anyone one."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from auditlog.models import LogEntry
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from tests.conftest import give_mfa, make_lesson, sign_in
+from tests.quizzes.builders import make_question
+from tests.quizzes.test_admin_edited_elsewhere import _form
+
+pytestmark = pytest.mark.django_db
+
+# What a content editor opens in the admin: the course's models, and the glossary to read.
+CONTENT = {
+    "lessons.module",
+    "lessons.lesson",
+    "lessons.layer",
+    "lessons.service",
+    "lessons.responsibility",
+    "lessons.scenario",
+    "lessons.artifactsection",
+    "lessons.complianceprogram",
+    "quizzes.question",
+    "quizzes.quiz",
+    "glossary.glossaryterm",
+}
+
+
+def test_the_admin_asks_a_content_editor_for_two_factor_first(client, django_user_model):
+    """Staff status is what the guard reads: the role is staff, so /admin/ waits for it."""
+    user = django_user_model.objects.create_user("kim", password="a-long-passphrase-7")
+    call_command("make_content_editor", "kim")
+    sign_in(client, user)
+    for page in ("/admin/", "/admin/lessons/lesson/"):
+        response = client.get(page)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/2fa/?next=")
+    give_mfa(user)
+    assert client.get("/admin/lessons/lesson/").status_code == 200
+
+
+def test_the_admins_home_lists_only_the_content_apps(client, content_editor):
+    page = client.get("/admin/").content.decode()
+    main = page[page.index('id="content-main"') : page.index('id="content-related"')]
+    listed = set(re.findall(r'href="/admin/(\w+)/(\w+)/"', main))
+    assert {f"{app}.{model}" for app, model in listed} == CONTENT
+    sections = re.findall(r'class="section" title="Models in the [^"]*">([^<]*)</a>', main)
+    assert sections == ["Curriculum", "Glossary", "Quizzes"]  # no accounts, progress, log
+
+
+def test_every_admin_list_opens_exactly_for_content(client, content_editor):
+    """Each registered model's list: 200 for the course's, 403 for the rest (accounts, groups,
+    e-mail addresses, authenticators, learners' records, certificates, the audit log)."""
+    opened = {}
+    for model in admin.site._registry:
+        label = model._meta.label_lower
+        opened[label] = client.get(f"/admin/{label.replace('.', '/')}/").status_code
+    assert {label for label, status in opened.items() if status == 200} == CONTENT
+    assert {status for label, status in opened.items() if label not in CONTENT} == {403}
+
+
+def test_a_content_editor_cannot_open_or_change_an_account(client, content_editor, learner):
+    learner_page = f"/admin/auth/user/{learner.pk}/"
+    for page in ("change/", "history/", "delete/", "password/", "hand-over/"):
+        assert client.get(learner_page + page).status_code == 403, page
+    assert client.get("/admin/auth/user/add/").status_code == 403
+    client.post(learner_page + "change/", {"username": "ada", "first_name": "Renamed"})
+    response = client.post(
+        "/admin/auth/user/", {"action": "make_instructor", "_selected_action": [learner.pk]}
+    )
+    assert response.status_code == 403
+    learner.refresh_from_db()
+    assert learner.first_name == "" and not learner.groups.exists()
+    # Nor find accounts through a question's owner search.
+    found = client.get(
+        "/admin/autocomplete/",
+        {"app_label": "quizzes", "model_name": "question", "field_name": "owner", "term": "ada"},
+    )
+    assert found.status_code == 403
+
+
+def test_a_content_editor_changes_a_lesson_in_the_admin(client, content_editor):
+    lesson = make_lesson(body="## Roles\n\nA role has no long-term credentials.\n")
+    url = f"/admin/lessons/lesson/{lesson.pk}/change/"
+    form = _form(client, url, "lesson_form")
+    fixed = "## Roles\n\nA role has no long-term credentials of its own.\n"
+    form["body"] = [fixed]
+    assert client.post(url, form).status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.body == fixed.strip()
+    change = LogEntry.objects.get_for_object(lesson).get(action=LogEntry.Action.UPDATE)
+    assert change.actor == content_editor  # the audit log names who, as for an admin
+    assert client.get(f"/learn/{lesson.module.slug}/{lesson.slug}/").status_code == 200
+
+
+def test_a_questions_owner_is_shown_to_a_content_editor_not_chosen(
+    client, content_editor, learner, other_learner
+):
+    """The owner search reads accounts, which the role may not: the box whose search always
+    failed is the owner's name instead, and a save keeps the owner."""
+    question = make_question(owner=learner)
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="owner"' not in page
+    assert ">ada<" in page
+    form = _form(client, url, "question_form")
+    form["owner"] = [str(other_learner.pk)]
+    form["explanation"] = ["Rewritten by the content editor."]
+    assert client.post(url, form).status_code == 302
+    question.refresh_from_db()
+    assert question.explanation == "Rewritten by the content editor."
+    assert question.owner == learner
+    for page in ("/admin/quizzes/quiz/add/", "/admin/lessons/scenario/add/"):
+        assert 'name="owner"' not in client.get(page).content.decode(), page
+
+
+def test_an_everyday_admin_cannot_make_a_content_editor(client, everyday_admin, learner):
+    """Staff and groups are the superuser's to give: the user page's fields stay read-only,
+    a sent group or staff box is ignored, and the user list has no such action."""
+    editors = Group.objects.get(name="Content editors")
+    client.post(
+        f"/admin/auth/user/{learner.pk}/change/",
+        {"username": "ada", "is_active": "on", "is_staff": "on", "groups": [editors.pk]},
+    )
+    client.post(
+        "/admin/auth/user/", {"action": "make_content_editor", "_selected_action": [learner.pk]}
+    )
+    learner.refresh_from_db()
+    assert not learner.is_staff and not learner.groups.exists()
+
+
+def test_an_everyday_admin_cannot_change_a_content_editors_account(
+    client, everyday_admin, django_user_model
+):
+    """A content editor is staff: no everyday admin edits them (their address would let the
+    admin have a reset link sent, and sign in as them)."""
+    kim = django_user_model.objects.create_user("kim", password="a-long-passphrase-7")
+    call_command("make_content_editor", "kim")
+    client.post(f"/admin/auth/user/{kim.pk}/change/", {"username": "kim", "first_name": "Renamed"})
+    client.post("/admin/auth/user/", {"action": "remove_instructor", "_selected_action": [kim.pk]})
+    kim.refresh_from_db()
+    assert kim.first_name == "" and kim.is_staff
+    assert [g.name for g in kim.groups.all()] == ["Content editors"]

@@ -21,7 +21,7 @@ from django.urls import reverse
 from cohorts.models import Assignment, Cohort, Membership
 from srm_trainer.counts import counted
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
-from teach.access import can_teach
+from teach.access import can_run_classes
 
 
 def _taught_by(user_id: int) -> QuerySet[Cohort]:
@@ -31,7 +31,7 @@ def _taught_by(user_id: int) -> QuerySet[Cohort]:
 
 def cohorts_for_instructor(user) -> QuerySet[Cohort]:
     """The cohorts `user` teaches (owns or co-teaches); none unless they can teach."""
-    if not can_teach(user):
+    if not can_run_classes(user):
         return Cohort.objects.none()
     return _taught_by(user.pk)
 
@@ -94,7 +94,7 @@ _TAUGHT = PreparedQuery(
 def _cohort_for_instructor(request: HttpRequest, pk: int, *, owner_only: bool = False) -> Cohort:
     """The cohort `pk` if this teacher teaches it (404 otherwise); with `owner_only`, 403 for
     a co-instructor. `pk` is a URL's `<id:...>` (at most 18 digits: it fits the column)."""
-    rows = _TAUGHT.rows(pk, request.user.pk) if can_teach(request.user) else []
+    rows = _TAUGHT.rows(pk, request.user.pk) if can_run_classes(request.user) else []
     if not rows:
         raise Http404("No Cohort matches the given query.")
     cohort_columns, owner_columns = _columns()

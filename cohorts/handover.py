@@ -19,7 +19,7 @@ from cohorts.models import Cohort, Membership
 from cohorts.services import free_name
 from lessons.models import Scenario
 from quizzes.models import Question, Quiz
-from teach.access import can_teach
+from teach.access import can_run_classes
 
 
 class HandOverError(Exception):
@@ -125,7 +125,7 @@ def _cohorts(from_user) -> list[Cohort]:
 def _check(*, from_user, to_user, cohorts: list[Cohort]) -> None:
     if to_user.pk == from_user.pk:
         raise HandOverError("Hand the teaching to someone else.")
-    if not can_teach(to_user):
+    if not can_run_classes(to_user):
         raise HandOverError(
             f"{to_user.get_username()} is not an instructor: make them one first "
             "(manage.py make_instructor)."

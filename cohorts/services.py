@@ -29,7 +29,7 @@ from cohorts.gradebook import counted_attempts, learners_due
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons.timezones import zoned
 from srm_trainer.typed_text import hidden_character
-from teach.access import can_teach, quizzes_visible
+from teach.access import can_run_classes, quizzes_visible
 
 
 class CohortError(Exception):
@@ -185,7 +185,9 @@ def cohort_next_term(
         )
         if with_instructors:
             teachers = [source.owner, *source.co_instructors.all()]
-            cohort.co_instructors.add(*[u for u in teachers if u.pk != owner.pk and can_teach(u)])
+            cohort.co_instructors.add(
+                *[u for u in teachers if u.pk != owner.pk and can_run_classes(u)]
+            )
         for each in kept:
             dated = shift_days is not None
             assignment = Assignment.objects.create(
@@ -293,7 +295,7 @@ def co_instructor_add(*, cohort: Cohort, username: str) -> AbstractBaseUser:
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise CohortError(f"No account is called “{username[:150]}”: check the spelling with them.")
-    if not can_teach(user):
+    if not can_run_classes(user):
         raise CohortError(
             f"{user.get_username()} is not an instructor here. An administrator can make them "
             "one (the make_instructor command); then add them again."
@@ -353,7 +355,7 @@ def cohort_hand_to(*, cohort: Cohort, user_id: int) -> AbstractBaseUser:
     user = cohort.co_instructors.filter(pk=user_id).first()
     if user is None:
         raise CohortError("Only one of the cohort's co-instructors can be made its owner.")
-    if not can_teach(user):
+    if not can_run_classes(user):
         raise CohortError(
             f"{user.get_username()} is no longer an instructor here, so they cannot own it."
         )

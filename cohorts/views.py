@@ -35,7 +35,7 @@ from srm_trainer.finder import too_many_said
 from srm_trainer.htmx import HtmxHttpRequest
 from srm_trainer.ratelimit import rate_limited
 from teach import statistics_views
-from teach.access import quizzes_visible, teacher_required
+from teach.access import classes_required, quizzes_visible
 
 LEARNERS_PER_PAGE = 50
 # The gradebook's assignments (columns) and learners (rows) a page shows: with 40 assignments,
@@ -79,7 +79,7 @@ def _refused_if_archived(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@teacher_required
+@classes_required
 def cohort_list(request: HttpRequest) -> HttpResponse:
     """The list and its "Create a cohort" form, known by the form's token in the page's
     address (`once.page`): Back after creating asks for it again, also in a browser that keeps
@@ -149,7 +149,7 @@ def _cohort_sent_again(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@teacher_required
+@classes_required
 def cohort_next_term(request: HttpRequest, pk: int) -> HttpResponse:
     """The next term, set up from this cohort (current or archived): a form, then a new
     cohort with its assignments copied (`services.cohort_next_term`), opened at its gradebook.
@@ -214,7 +214,7 @@ def _next_term_said(made: services.NextTerm, shift_days: int | None) -> list[str
 
 
 @require_safe
-@teacher_required
+@classes_required
 def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
@@ -255,7 +255,7 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@teacher_required
+@classes_required
 def cohort_people(request: HttpRequest, pk: int) -> HttpResponse:
     return _people_page(request, _cohort_for_instructor(request, pk))
 
@@ -313,7 +313,7 @@ def _people_again(request: HttpRequest, cohort: Cohort) -> str:
 
 
 @require_POST
-@teacher_required
+@classes_required
 def cohort_rename(request: HttpRequest, pk: int) -> HttpResponse:
     """Anyone teaching the cohort renames it (its owner's other cohorts' names are taken)."""
     cohort = _cohort_for_instructor(request, pk)
@@ -336,7 +336,7 @@ def cohort_rename(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@teacher_required
+@classes_required
 def code_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks first (the old code stops working for good); POST makes the new code."""
     cohort = _cohort_for_instructor(request, pk)
@@ -355,7 +355,7 @@ def code_rotate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@teacher_required
+@classes_required
 def cohort_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Owner only. GET asks first and says what goes (the cohort, its assignments and
     memberships) and what stays (every learner's attempts); POST deletes."""
@@ -401,7 +401,7 @@ def _deleted_here(request: HttpRequest) -> dict[str, str]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@teacher_required
+@classes_required
 def cohort_archive(request: HttpRequest, pk: int) -> HttpResponse:
     """Owner only (it takes the class out of every instructor's list). GET asks first and
     says what archiving does; POST archives. Asked again once archived (a double click, Back
@@ -432,7 +432,7 @@ def cohort_archive(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@teacher_required
+@classes_required
 def cohort_restore(request: HttpRequest, pk: int) -> HttpResponse:
     """Owner only: the cohort is current again, as it was when archived."""
     cohort = _cohort_for_instructor(request, pk, owner_only=True)
@@ -448,7 +448,7 @@ def cohort_restore(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@teacher_required
+@classes_required
 def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     """GET asks first: a learner taken out loses their extensions, and if they join again
     only attempts started after that count, so one stray click must not do it. POST removes."""
@@ -491,7 +491,7 @@ def member_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
 
 
 @require_POST
-@teacher_required
+@classes_required
 def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk, owner_only=True)
     form = CoInstructorForm(request.POST)
@@ -508,7 +508,7 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@teacher_required
+@classes_required
 def instructor_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk, owner_only=True)
     services.co_instructor_remove(cohort=cohort, user_id=user_pk)
@@ -517,7 +517,7 @@ def instructor_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpRespon
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@teacher_required
+@classes_required
 def owner_hand(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     """Owner only. GET asks first (what the new owner may do that a co-instructor may not,
     and that the asker stays as a co-instructor); POST hands the cohort over."""
@@ -552,7 +552,7 @@ def owner_hand(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@teacher_required
+@classes_required
 def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     refused = _refused_if_archived(request, cohort, "no work can be assigned to it")
@@ -599,7 +599,7 @@ def _too_many_searches(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 
 @require_safe
-@teacher_required
+@classes_required
 @rate_limited("search", _too_many_searches)
 def quiz_find(request: HttpRequest, pk: int) -> HttpResponse:
     """`?quiz=words`: the quizzes this teacher may assign to the cohort matching the words
@@ -613,7 +613,7 @@ def quiz_find(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@teacher_required
+@classes_required
 def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     assignment = _assignment_for(cohort, assignment_pk)
@@ -728,7 +728,7 @@ def _too_many_learner_searches(request: HttpRequest, retry_after: int) -> HttpRe
 
 
 @require_safe
-@teacher_required
+@classes_required
 @rate_limited("search", _too_many_learner_searches)
 def learner_find(request: HttpRequest, pk: int) -> HttpResponse:
     """`?learner=letters`: the cohort's learners whose username holds them (at most `MATCHES`),
@@ -739,7 +739,7 @@ def learner_find(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@teacher_required
+@classes_required
 def assignment_close(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     assignment = _assignment_for(cohort, assignment_pk)
@@ -765,7 +765,7 @@ def assignment_close(request: HttpRequest, pk: int, assignment_pk: int) -> HttpR
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@teacher_required
+@classes_required
 def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     """GET asks first, or says why it cannot be removed (learners' results count for it);
     POST removes it. Sent again once removed (a double click, Back), the gradebook says so."""
@@ -801,7 +801,7 @@ def assignment_remove(request: HttpRequest, pk: int, assignment_pk: int) -> Http
 
 
 @require_POST
-@teacher_required
+@classes_required
 def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     assignment = _assignment_for(cohort, assignment_pk)
@@ -849,7 +849,7 @@ def extension_set(request: HttpRequest, pk: int, assignment_pk: int) -> HttpResp
 
 
 @require_POST
-@teacher_required
+@classes_required
 def extension_remove(
     request: HttpRequest, pk: int, assignment_pk: int, user_pk: int
 ) -> HttpResponse:
@@ -877,7 +877,7 @@ def extension_remove(
 
 
 @require_safe
-@teacher_required
+@classes_required
 def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
@@ -924,7 +924,7 @@ def _file_name(cohort: Cohort, what: str) -> str:
 
 
 @require_safe
-@teacher_required
+@classes_required
 def gradebook_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
@@ -934,7 +934,7 @@ def gradebook_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 @require_safe
-@teacher_required
+@classes_required
 def answers_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
@@ -942,7 +942,7 @@ def answers_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 
 
 @require_safe
-@teacher_required
+@classes_required
 @vary_on_headers("HX-Request")
 def cohort_statistics(request: HtmxHttpRequest, pk: int, quiz_pk: int) -> HttpResponse:
     """The quiz's statistics over this cohort's counted attempts (those its gradebook counts:

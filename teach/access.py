@@ -4,7 +4,10 @@
 - instructors see their own quizzes and questions and may change them; content loaded from
   the curriculum files (no owner) is visible to them but read-only; anything another instructor
   owns does not exist for them (404, so its existence is not revealed);
-- staff see and change everything, file content included (the loader reports the conflict).
+- staff see and change everything, file content included (the loader reports the conflict);
+- cohorts show learners by name with their work, so running one (`can_run_classes`,
+  `classes_required`) takes the instructor role or an admin's: a content editor, staff for the
+  course's content only, writes questions and quizzes here but runs no class.
 """
 
 from __future__ import annotations
@@ -20,11 +23,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import ForeignKey, Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from lessons.models import Source
 from quizzes.models import Question, QuestionQuerySet, Quiz, QuizQuerySet
-from srm_trainer.accounts.roles import is_instructor
+from srm_trainer.accounts.roles import is_instructor, only_content_editor
 from srm_trainer.csrf_failure import page_address
 from srm_trainer.htmx import stale_notice, wants_partial
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
@@ -33,6 +37,11 @@ from srm_trainer.typed_back import typed_back
 
 def can_teach(user) -> bool:
     return user.is_authenticated and (user.is_staff or is_instructor(user))
+
+
+def can_run_classes(user) -> bool:
+    """Cohorts: an instructor, an admin or the superuser; not a content editor alone."""
+    return can_teach(user) and (is_instructor(user) or not only_content_editor(user))
 
 
 def _same_site_path(url: str, request: HttpRequest) -> str:
@@ -70,6 +79,33 @@ def teacher_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
         if not can_teach(request.user):
             raise PermissionDenied("Only instructors can open the teaching pages.")
         return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+CLASSES_REFUSED = (
+    "Cohorts are for instructors and admins. As a content editor, you write the course's "
+    "questions and quizzes here, and run no class."
+)
+
+
+def classes_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """As `teacher_required`, for the cohort pages: only those who may run classes."""
+    taught = teacher_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        user = request.user
+        if user.is_authenticated and can_teach(user) and not can_run_classes(user):
+            if wants_partial(request):
+                raise PermissionDenied(CLASSES_REFUSED)
+            context = {
+                "refusal": CLASSES_REFUSED,
+                "back_url": reverse("teach:dashboard"),
+                "back_label": "Go to the teaching pages",
+            }
+            return render(request, "403.html", context, status=403)
+        return taught(request, *args, **kwargs)
 
     return wrapper
 

@@ -39,7 +39,7 @@ from django.utils.http import urlencode
 from cohorts.handover import HandOverError, hand_over, owns_teaching, preview, still_owned
 from srm_trainer.accounts.adapter import RESERVED_USERNAMES, check_characters
 from srm_trainer.accounts.addresses import PrimaryAddress, is_primary, remove_address, set_address
-from srm_trainer.accounts.roles import INSTRUCTORS, set_instructor
+from srm_trainer.accounts.roles import INSTRUCTORS, only_content_editors, set_instructor
 from srm_trainer.admin_names import NamedControls, name_controls_of
 
 User = get_user_model()
@@ -89,8 +89,8 @@ def _instructors(count: int, *, now: bool) -> str:
 
 
 class HandOverForm(forms.Form):
-    """Who takes over: an active instructor (or staff, who may teach: `can_teach`), not the
-    person leaving."""
+    """Who takes over: an active instructor (or staff who may run classes: `can_run_classes`,
+    so not a content editor alone), not the person leaving."""
 
     to = forms.ModelChoiceField(
         label="Instructor who takes over",
@@ -101,7 +101,11 @@ class HandOverForm(forms.Form):
     def __init__(self, *args, from_user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = (
-            User.objects.filter(Q(groups__name=INSTRUCTORS) | Q(is_staff=True), is_active=True)
+            User.objects.filter(
+                Q(groups__name=INSTRUCTORS)
+                | (Q(is_staff=True) & ~Q(pk__in=only_content_editors())),
+                is_active=True,
+            )
             .exclude(pk=from_user.pk)
             .distinct()
             .order_by("username")

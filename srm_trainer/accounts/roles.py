@@ -72,6 +72,24 @@ def has_mfa(user: User | AnonymousUser) -> bool:
     return bool(_ANY_AUTHENTICATOR.rows(user.pk))
 
 
+def only_content_editors():
+    """The users `only_content_editor` is true of, as a query (for lists of who may teach)."""
+    return (
+        User.objects.filter(is_staff=True, is_superuser=False, groups__name=CONTENT_EDITORS)
+        .exclude(groups__name=ADMINISTRATORS)
+        .values("pk")
+    )
+
+
+def only_content_editor(user: User | AnonymousUser) -> bool:
+    """Staff only through the `Content editors` group (not an admin, not a superuser): they
+    edit the course, and run no class. One query, asked only of such staff."""
+    if not (user.is_authenticated and user.is_staff) or user.is_superuser:
+        return False
+    held = set(user.groups.filter(name__in=STAFF_ROLE_GROUPS).values_list("name", flat=True))
+    return held == {CONTENT_EDITORS}
+
+
 def set_instructor(*, user: User, instructor: bool) -> None:
     group = Group.objects.get(name=INSTRUCTORS)
     if instructor:

@@ -230,3 +230,44 @@ def test_an_editor_added_by_htmx_is_upgraded_and_focused(page):
         '{"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": "*"}]}'
     )
     expect(decision(page)).to_contain_text("Explicit deny")
+
+
+def test_typing_over_a_selection_of_several_lines_breaks_no_csp_rule(page):
+    """Select all, `{` (closeBrackets wraps the lines in braces, the selection kept inside), then
+    a character over the selection: Chromium's own editing typed it first and, joining the
+    lines, wrote a `style` attribute, which the page's CSP (`style-src-attr`) refused with a
+    console error. The same for any selection of several lines typed over. CodeMirror now
+    applies that input itself, its bracket wrapping included."""
+    page.add_init_script(
+        "window.cspViolations = [];"
+        " document.addEventListener('securitypolicyviolation',"
+        " e => window.cspViolations.push(`${e.violatedDirective}: ${e.sample}`));"
+    )
+    page.goto("/sandbox/")
+    editor = policy_editor(page, IDENTITY)
+    textarea = page.locator("textarea[name='identity-0-text']")
+    expect(textarea).to_have_value(re.compile(r'^\{\n  "Version": "2012-10-17",\n  "Statement"'))
+    editor.click()
+    editor.press("Control+a")
+    editor.press("{")
+    expect(textarea).to_have_value(re.compile(r"^\{\{[\s\S]*\}\}$"))
+    editor.press_sequentially("xy")
+    expect(textarea).to_have_value("{xy}")
+    expect(editor).to_have_text("{xy}")
+
+    # From inside the first line to inside the third, typed over; then `[` wraps such a selection.
+    with answered(page):
+        editor.fill('{\n  "Version": "2012-10-17",\n  "Statement": []\n}')
+    editor.press("Control+Home")
+    editor.press("ArrowRight")
+    for _ in range(2):
+        editor.press("Shift+ArrowDown")
+    editor.press_sequentially("z")
+    expect(textarea).to_have_value('{z "Statement": []\n}')
+    editor.press("Control+a")
+    editor.press("ArrowLeft")
+    editor.press("Shift+ArrowDown")
+    editor.press("[")
+    expect(textarea).to_have_value('[{z "Statement": []\n]}')
+    expect(line(editor, 1)).to_have_text('[{z "Statement": []')
+    assert page.evaluate("window.cspViolations") == []

@@ -258,6 +258,29 @@ function showFindings(textarea) {
 
 // --- the editor itself -------------------------------------------------------------------
 
+/**
+ * Text typed over a selection that spans lines, applied by CodeMirror rather than the browser.
+ * CodeMirror lets the browser type into the page and reads the change back; joining the lines,
+ * Chromium's editing writes a `style` attribute to keep the moved text's look, which the page's
+ * CSP refuses (a console error and a `securitypolicyviolation` event; CodeMirror then redraws).
+ * So that input is taken over here: the editor's input handlers first (closeBrackets wrapping
+ * the selection), as for any typed text, else a plain replace. A composition is left alone:
+ * CodeMirror itself deletes such a selection when one starts over it.
+ */
+function typeOverLines(event, view) {
+  if (event.inputType !== "insertText" || !event.data || view.composing) return false;
+  const { state } = view;
+  const spansLines = (r) => state.doc.lineAt(r.from).number !== state.doc.lineAt(r.to).number;
+  if (!state.selection.ranges.some(spansLines)) return false;
+  if (state.readOnly) return true; // no edit, as CodeMirror would have ended up
+  const { from, to } = state.selection.main;
+  const insert = () => state.update(state.replaceSelection(event.data), { userEvent: "input.type", scrollIntoView: true });
+  if (!state.facet(EditorView.inputHandler).some((handler) => handler(view, from, to, event.data, insert))) {
+    view.dispatch(insert());
+  }
+  return true; // handled: CodeMirror prevents the browser's own edit
+}
+
 let counter = 0;
 
 function labelText(textarea) {
@@ -366,6 +389,7 @@ function upgrade(textarea) {
             takeBackTabHint();
             return false;
           },
+          beforeinput: typeOverLines,
         }),
         EditorView.updateListener.of((update) => {
           if (!update.docChanged || syncing) return;

@@ -11,35 +11,18 @@ import re
 import pytest
 from django.urls import reverse
 
-from lessons.models import Source
 from quizzes.models import Question
-from tests.quizzes.builders import make_question, make_quiz
+from tests.quizzes.builders import PLACED, make_authored_categorize
 from tests.teach.test_views_questions import form_data
 
 pytestmark = pytest.mark.django_db
 
-ROWS = [
-    {"id": "", "text": "The hypervisor", "category": "AWS"},
-    {"id": "", "text": "The guest OS", "category": "Customer"},
-    {"id": "", "text": "Your own data", "category": "Customer"},
-]
+ROWS = [{"id": "", "text": text, "category": category} for text, category in PLACED]
 
 
 @pytest.fixture
 def question(instructor):
-    items = [
-        {"id": f"c{n}", **{k: v for k, v in r.items() if k != "id"}} for n, r in enumerate(ROWS)
-    ]
-    question = make_question(
-        "categorize",
-        owner=instructor,
-        source=Source.AUTHORED,
-        lesson=None,
-        category="mine",
-        data={"categories": ["AWS", "Customer"], "items": items},
-    )
-    make_quiz(question, owner=instructor, source=Source.AUTHORED, published=False)
-    return question
+    return make_authored_categorize(instructor)[1]
 
 
 def _suggested(page: str) -> list[str]:

@@ -516,8 +516,23 @@ def place_problems(
     out = []
     for problem in problems:
         path = tuple(problem.path) if problem.field == "data" else ()
-        out.append(_row_place(problem, path, lists) or _field_place(problem, path, fields or {}))
+        out.append(
+            _row_place(problem, path, lists)
+            or _field_place(problem, path, fields or {}, _entry_row(problem, lists))
+        )
     return out
+
+
+def _entry_row(problem: Problem, lists: dict[tuple, RowList]) -> int | None:
+    """The row (from 0) of the entry a problem placed elsewhere numbers (`Problem.entry`), or
+    None: a reference solution's refusal of a request is the reference's, but names the
+    request as the page labels its row."""
+    entry = tuple(problem.entry)
+    for key, rows in lists.items():
+        if len(entry) == len(key) + 1 and entry[: len(key)] == key:
+            n = entry[-1]
+            return rows.rows[n] if type(n) is int and 0 <= n < len(rows.rows) else None
+    return None
 
 
 def _row_place(problem: Problem, path: tuple, lists: dict[tuple, RowList]) -> Placed | None:
@@ -533,11 +548,15 @@ def _row_place(problem: Problem, path: tuple, lists: dict[tuple, RowList]) -> Pl
     return None
 
 
-def _field_place(problem: Problem, path: tuple, fields: dict[tuple, tuple[str, str]]) -> Placed:
+def _field_place(
+    problem: Problem, path: tuple, fields: dict[tuple, tuple[str, str]], row: int | None = None
+) -> Placed:
+    """`row`: the row the problem's words number (`_entry_row`), when it names one."""
+    words = problem.in_words(None if row is None else row + 1)
     for key, (prefix, field) in fields.items():
         if key and path[: len(key)] == key:
-            return Placed(problem.in_words(), prefix, None, field)
-    return Placed(problem.in_words())
+            return Placed(words, prefix, None, field)
+    return Placed(words)
 
 
 def in_words(problem: Problem, entry: int, row: int) -> str:

@@ -209,6 +209,23 @@ class CategoriesForm(_Form):
         error_messages={"required": "Name at least two categories."},
     )
 
+    def clean_categories(self) -> str:
+        """Two categories that differ only in capitals ("AWS" and "Aws") are refused here: a
+        learner could not tell them apart, and an item's category folded to a category's own
+        spelling (`own_spelling`) could say neither. The same name twice is the kind's check
+        ("listed twice"), as in a file."""
+        text = self.cleaned_data["categories"]
+        seen: dict[str, str] = {}
+        for line in text.splitlines():
+            name = line.strip()
+            first = seen.setdefault(name.casefold(), name)
+            if name and first != name:
+                raise forms.ValidationError(
+                    f"“{first}” and “{name}” differ only in capitals: learners could not tell "
+                    "them apart. Keep one spelling."
+                )
+        return text
+
     def names(self) -> list[str]:
         lines = self.cleaned_data.get("categories", "").splitlines()
         return [line.strip() for line in lines if line.strip()]
@@ -224,7 +241,8 @@ class CategoriesForm(_Form):
 def own_spelling(category: str, categories: list[str]) -> str:
     """`category` as the category list spells it when they differ in case only ("aws" for
     "AWS"): an item put in "aws" was refused as in no category. Kept as typed when it matches
-    none, or more than one ("AWS" and "Aws" both listed), for the kind's check to refuse."""
+    none, for the kind's check to refuse (or more than one, which `clean_categories` refuses
+    before this is asked)."""
     if category in categories:
         return category
     same = [c for c in categories if c.casefold() == category.casefold()]

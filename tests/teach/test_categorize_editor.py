@@ -87,7 +87,7 @@ def test_a_category_matching_none_is_still_refused(teacher, question, categories
 def test_categories_differing_only_in_capitals_are_refused_at_their_field(
     teacher, question, categories
 ):
-    """"AWS" and "Aws" were saved as two categories: learners choose between two names they
+    """ "AWS" and "Aws" were saved as two categories: learners choose between two names they
     cannot tell apart, and an item put in "aws" could say neither (`own_spelling`)."""
     url = reverse("teach:question-edit", args=[question.pk])
     response = teacher.post(url, form_data(ROWS, {"categories": categories}, category="mine"))

@@ -121,13 +121,17 @@ class WafRule(Kind):
                 said = "Requests are numbered from 1, as the key below numbers them"
             else:
                 said = f"There is no request {index + 1} in the case"
+            give = (
+                f"give a number from 1 to {last + 1} (each copy of a repeated request counted)"
+                if last
+                else "it holds one request, so give 1"
+            )
             return [
                 Problem(
                     f"'ask_index' must be a request's index, 0 to {last}",
                     ("ask_index",),
                     # The editor's field: a teacher sees a box, not the key's name.
-                    plain=f"{said}: give a number from 1 to {last + 1} (each copy of a "
-                    "repeated request counted), or leave it blank for the last request.",
+                    plain=f"{said}: {give}, or leave it blank for the last request.",
                 )
             ]
         expect = case.get("expect")

@@ -63,6 +63,54 @@ def rules_pool(quiz: Quiz, usable, modules: dict[str, int] | None = None) -> lis
     return usable(candidates.select_related("scenario", "lesson").order_by("pk"))
 
 
+def _bank(rule: dict, pool: list[Question], modules: dict[str, int]) -> list[int]:
+    """The pks of `pool` (`rules_pool`'s) that `rule` draws from, in the pool's order."""
+    kind, slug = rule_target(rule)
+    if kind == "module":
+        return [q.pk for q in pool if module_id_of(q) == modules.get(slug, -1)]
+    return [q.pk for q in pool if q.category == slug]
+
+
+@dataclass(frozen=True)
+class RuleSupply:
+    """One draw rule and how many usable questions its bank holds."""
+
+    rule: dict
+    usable: int
+
+    @property
+    def short(self) -> bool:
+        return self.usable < self.rule["count"]
+
+
+@dataclass(frozen=True)
+class RulesSupply:
+    """What a quiz's rules can draw: every usable question some rule could draw (`pool`), and
+    each rule with its bank's usable questions (`rules`, in rule order)."""
+
+    pool: list[Question]
+    rules: list[RuleSupply]
+
+    @property
+    def total(self) -> int:
+        return sum(r.rule["count"] for r in self.rules)
+
+    @property
+    def at_most(self) -> int:
+        """The most an attempt can get: each rule's count, or its bank's usable questions when
+        fewer (`draw_by_rules`); banks that overlap can give fewer still."""
+        return sum(min(r.rule["count"], r.usable) for r in self.rules)
+
+
+def rules_supply(quiz: Quiz, usable) -> RulesSupply:
+    """`rules_pool` with what each rule's bank holds: the same two queries."""
+    modules = _rule_modules(quiz)
+    pool = rules_pool(quiz, usable, modules)
+    return RulesSupply(
+        pool, [RuleSupply(rule, len(_bank(rule, pool, modules))) for rule in quiz.draw_rules]
+    )
+
+
 def draw_by_rules(quiz: Quiz, rng: random.Random, usable) -> list[Question]:
     """The questions of one attempt: each rule's count drawn from its bank (fewer when a bank
     has fewer usable questions), no question twice, in rule order unless the quiz shuffles. Two
@@ -73,12 +121,7 @@ def draw_by_rules(quiz: Quiz, rng: random.Random, usable) -> list[Question]:
     taken: set[int] = set()
     ids: list[int] = []
     for rule in rules:
-        kind, slug = rule_target(rule)
-        if kind == "module":
-            bank = [q.pk for q in pool if module_id_of(q) == modules.get(slug, -1)]
-        else:
-            bank = [q.pk for q in pool if q.category == slug]
-        bank = [pk for pk in bank if pk not in taken]
+        bank = [pk for pk in _bank(rule, pool, modules) if pk not in taken]
         chosen = rng.sample(bank, min(rule["count"], len(bank)))
         if not quiz.shuffle_questions:
             chosen.sort()

@@ -255,10 +255,27 @@ class Question(models.Model):
             _QUICK_PROBLEMS[key] = found
         return found
 
+    def full_clean(
+        self,
+        exclude=None,
+        validate_unique: bool = True,
+        validate_constraints: bool = True,
+        *,
+        stored_type: str | None = None,
+    ) -> None:
+        """`stored_type`: the type the caller read with this row in this request (the
+        question editor, which never changes it), so that `clean()` does not read it again
+        (`type_change_refused`); the admin, whose form can change it, gives none."""
+        self._stored_type = stored_type
+        try:
+            super().full_clean(exclude, validate_unique, validate_constraints)
+        finally:
+            self._stored_type = None
+
     def clean(self) -> None:
         """The same checks the content loader applies, for the admin and any editor."""
         super().clean()
-        answered_as = self.type_change_refused()
+        answered_as = self.type_change_refused(getattr(self, "_stored_type", None))
         if answered_as:
             # The new type's data problems would only bury the one thing to change back.
             raise ValidationError({"type": answered_as})
@@ -268,12 +285,13 @@ class Question(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def type_change_refused(self) -> str | None:
+    def type_change_refused(self, stored_type: str | None = None) -> str | None:
         """Why this saved question's type may not change, or None: learners answered it (in a
         quiz or as a lesson's check) as its stored type, which the new one can neither show
         nor mark. The loader refuses the same change in a file (`curriculum/quiz_loader.py`);
-        the admin saved it without a word."""
-        if self.pk is None:
+        the admin saved it without a word. `stored_type`: the type as the caller read it this
+        request; the same as the question's, nothing is read (one query a save)."""
+        if self.pk is None or stored_type == self.type:
             return None
         stored = Question.objects.filter(pk=self.pk).values_list("type", "slug").first()
         if stored is None or stored[0] == self.type:

@@ -209,6 +209,23 @@ class CategoriesForm(_Form):
         error_messages={"required": "Name at least two categories."},
     )
 
+    def clean_categories(self) -> str:
+        """Two categories that differ only in capitals ("AWS" and "Aws") are refused here: a
+        learner could not tell them apart, and an item's category folded to a category's own
+        spelling (`own_spelling`) could say neither. The same name twice is the kind's check
+        ("listed twice"), as in a file."""
+        text = self.cleaned_data["categories"]
+        seen: dict[str, str] = {}
+        for line in text.splitlines():
+            name = line.strip()
+            first = seen.setdefault(name.casefold(), name)
+            if name and first != name:
+                raise forms.ValidationError(
+                    f"“{first}” and “{name}” differ only in capitals: learners could not tell "
+                    "them apart. Keep one spelling."
+                )
+        return text
+
     def names(self) -> list[str]:
         lines = self.cleaned_data.get("categories", "").splitlines()
         return [line.strip() for line in lines if line.strip()]
@@ -224,7 +241,8 @@ class CategoriesForm(_Form):
 def own_spelling(category: str, categories: list[str]) -> str:
     """`category` as the category list spells it when they differ in case only ("aws" for
     "AWS"): an item put in "aws" was refused as in no category. Kept as typed when it matches
-    none, or more than one ("AWS" and "Aws" both listed), for the kind's check to refuse."""
+    none, for the kind's check to refuse (or more than one, which `clean_categories` refuses
+    before this is asked)."""
     if category in categories:
         return category
     same = [c for c in categories if c.casefold() == category.casefold()]
@@ -516,8 +534,23 @@ def place_problems(
     out = []
     for problem in problems:
         path = tuple(problem.path) if problem.field == "data" else ()
-        out.append(_row_place(problem, path, lists) or _field_place(problem, path, fields or {}))
+        out.append(
+            _row_place(problem, path, lists)
+            or _field_place(problem, path, fields or {}, _entry_row(problem, lists))
+        )
     return out
+
+
+def _entry_row(problem: Problem, lists: dict[tuple, RowList]) -> int | None:
+    """The row (from 0) of the entry a problem placed elsewhere numbers (`Problem.entry`), or
+    None: a reference solution's refusal of a request is the reference's, but names the
+    request as the page labels its row."""
+    entry = tuple(problem.entry)
+    for key, rows in lists.items():
+        if len(entry) == len(key) + 1 and entry[: len(key)] == key:
+            n = entry[-1]
+            return rows.rows[n] if type(n) is int and 0 <= n < len(rows.rows) else None
+    return None
 
 
 def _row_place(problem: Problem, path: tuple, lists: dict[tuple, RowList]) -> Placed | None:
@@ -533,11 +566,15 @@ def _row_place(problem: Problem, path: tuple, lists: dict[tuple, RowList]) -> Pl
     return None
 
 
-def _field_place(problem: Problem, path: tuple, fields: dict[tuple, tuple[str, str]]) -> Placed:
+def _field_place(
+    problem: Problem, path: tuple, fields: dict[tuple, tuple[str, str]], row: int | None = None
+) -> Placed:
+    """`row`: the row the problem's words number (`_entry_row`), when it names one."""
+    words = problem.in_words(None if row is None else row + 1)
     for key, (prefix, field) in fields.items():
         if key and path[: len(key)] == key:
-            return Placed(problem.in_words(), prefix, None, field)
-    return Placed(problem.in_words())
+            return Placed(words, prefix, None, field)
+    return Placed(words)
 
 
 def in_words(problem: Problem, entry: int, row: int) -> str:

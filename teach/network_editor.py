@@ -1,6 +1,6 @@
 """The network questions' editors (flow decision, WAF rule, flow fix): the case (a flow fix's
 challenge) as JSON in one box, in the import's format (`srm_trainer/netlab/FORMAT.md`), with the
-kind's own settings beside it (`ask_hop`, `ask_index`, the reference rules), and the question as
+kind's own settings beside it (`ask_hop`, the request asked about, the reference rules), and the question as
 a learner sees it with the engine's answer, checked as the author types.
 
 The case is one box, not a box per part, so a case written for the lab, the content files or an
@@ -115,11 +115,14 @@ class WafCaseForm(CaseForm):
         "order), and optionally “resource”, “ip_sets” and “regex_pattern_sets”, as the import "
         "and the WAF lab write it; an optional “expect” must agree with the engine."
     )
-    ask_index = forms.IntegerField(
-        label="Which request the question is about: its index from 0 (blank: the last)",
+    # The request's number as the key below numbers it ("Request 121 of 150") and as the
+    # editor's messages name it, from 1; stored as the file's `ask_index`, from 0
+    # (`WafRuleEditor.settings_data`).
+    ask_number = forms.IntegerField(
+        label="Which request the question is about: its number, from 1 (blank: the last)",
         required=False,
-        help_text="A request with “repeat” counts once per copy; the key below says how many "
-        "there are.",
+        help_text="Numbered as the key below numbers them (“Request 121 of 150”); a request "
+        "with “repeat” counts once per copy.",
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
         error_messages={"invalid": "Give a whole number, or leave it blank for the last request."},
     )
@@ -358,14 +361,17 @@ class WafRuleEditor(NetworkEditor):
     value: str = "waf_rule"
     form_class = WafCaseForm
     settings = ("ask_index",)
-    extra_fields = {("case",): "case", ("ask_index",): "ask_index"}
+    extra_fields = {("case",): "case", ("ask_index",): "ask_number"}
 
     def initial_settings(self, data: dict) -> dict:
         index = data.get("ask_index")
-        return {"ask_index": index if type(index) is int else ""}
+        return {"ask_number": index + 1 if type(index) is int else ""}
 
     def settings_data(self, cleaned: dict, previous: dict) -> dict:
-        return {"ask_index": cleaned.get("ask_index")}  # None (blank): the key is dropped
+        """The number typed (from 1) as the index the data keeps (from 0): 0 and numbers past
+        the last request are left for the kind's check to refuse, in the box's numbering."""
+        number = cleaned.get("ask_number")
+        return {"ask_index": None if number is None else number - 1}  # None: the key dropped
 
 
 class FlowFixEditor(NetworkEditor):

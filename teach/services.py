@@ -165,6 +165,12 @@ def quiz_questions(quiz: Quiz, *, entries: Sequence[QuizQuestion] | None = None)
     return usable(map(question_from, OWN_QUESTIONS.rows(quiz.pk)))
 
 
+def rules_supply(quiz: Quiz) -> exam.RulesSupply:
+    """For a quiz drawing by rules: the questions they could draw, as `quiz_questions`, with
+    how many usable questions each rule's bank holds (its page says when they fall short)."""
+    return exam.rules_supply(quiz, usable)
+
+
 # A quiz's own questions, not archived, in its order, each with its lesson (and module) and
 # scenario, as `quizzes.attempts` reads an attempt's: its SQL compiled once. The preview reads
 # them on every page, and building that join's SQL cost more than the rest of its view.

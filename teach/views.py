@@ -231,6 +231,8 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     finder = bank.BankFilterForm(
         categories=[row["category"] for row in banks], tags=bank.tag_uses(request.user)
     )
+    # A quiz drawing by rules: what each rule's bank holds too, to say when they fall short.
+    supply = services.rules_supply(quiz) if quiz.draws_by_rules else None
     return render(
         request,
         "teach/quiz_detail.html",
@@ -239,7 +241,10 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": may_edit(request.user, quiz),
             "entries": entries,
             "attempt_count": services.attempt_count(quiz),
-            "usable_count": len(services.quiz_questions(quiz, entries=entries)),
+            "usable_count": len(supply.pool)
+            if supply is not None
+            else len(services.quiz_questions(quiz, entries=entries)),
+            "supply": supply,
             "kinds": [kinds.KINDS[value] for value in EDITORS],
             "kinds_elsewhere": [k for value, k in kinds.KINDS.items() if value not in EDITORS],
             "finder": finder,  # the bank's search, to find a question to reuse here
@@ -822,7 +827,8 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         except ValidationError as exc:
             problems += editor.place_related(parts, exc)
     try:
-        question.full_clean(exclude=READ_THIS_REQUEST)
+        # Its type as read this request (an editor never changes it): not read once more.
+        question.full_clean(exclude=READ_THIS_REQUEST, stored_type=question.type)
     except ValidationError as exc:
         found: list[kinds.Problem] = []  # the kind's problems, with where they are
         for field, errors in exc.error_dict.items():

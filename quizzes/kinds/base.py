@@ -50,21 +50,25 @@ class Problem:
     loader, the admin and an import say it. `plain` is the same problem as a sentence for a
     teacher in the question editor, who sees rows and boxes, not keys ("Choice {n} needs some
     text."); `{n}` stands for the entry's number, which the editor gives as the row the page
-    shows. Both are written at the one place the check is made (`in_words` reads them)."""
+    shows. Both are written at the one place the check is made (`in_words` reads them).
+    `entry`: the list entry `{n}` numbers when the problem stands at another field (the
+    reference solution's refusal of must-deny request 2, `("challenge", "must_deny", 1)`), so
+    the editor numbers it by that entry's row too."""
 
     message: str
     path: tuple = ()
     field: str = "data"
     plain: str = ""
+    entry: tuple = ()
 
     def in_words(self, number: int | None = None) -> str:
         """The problem as the question editor says it: `plain` with `{n}` as `number` (else
-        the entry the path points at, counted from 1); a check without a plain sentence yet
+        the entry `entry` or the path points at, counted from 1); a check without a plain sentence yet
         gives its `message`, begun with a capital and ended with a full stop."""
         if not self.plain:
             return as_sentence(self.message)
         if number is None:
-            indexes = [step for step in self.path if type(step) is int]
+            indexes = [step for step in self.entry or self.path if type(step) is int]
             number = indexes[-1] + 1 if indexes else 0
         return self.plain.replace("{n}", str(number))
 

@@ -325,9 +325,11 @@ def result_problems(result) -> list[Problem]:
         if r.ok:
             continue
         # The file's words number the entry as a file names entries ("must-deny request #1");
-        # the editor's (`plain`) as its rows are labelled ("Must-deny request 1: action").
+        # the editor's (`plain`) as its rows are labelled ("Must-deny request 1: action"):
+        # `{n}`, the entry's row (`entry`), which a blank row before it moves.
         which = "must-allow" if r.want == "Allow" else "must-deny"
         n = counts[r.want]
+        entry = ("challenge", "must_allow" if r.want == "Allow" else "must_deny", n - 1)
         what = f"({r.action} on {r.resource}) " + (
             f"is not allowed: the engine decides {r.decision}"
             if r.want == "Allow"
@@ -337,7 +339,8 @@ def result_problems(result) -> list[Problem]:
             Problem(
                 f"reference solution: {which} request #{n} {what}",
                 at,
-                plain=as_sentence(f"reference solution: {which} request {n} {what}"),
+                plain=as_sentence(f"reference solution: {which} request {{n}} {what}"),
+                entry=entry,
             )
         )
     if result.unchecked:

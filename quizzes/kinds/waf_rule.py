@@ -114,19 +114,24 @@ class WafRule(Kind):
             or not 0 <= index < len(result.decisions)
         ):
             last = len(result.decisions) - 1
-            said = (
-                f"There is no request {index} in the case"
-                if type(index) is int
-                else "That is not a request's index"
+            # The editor's box numbers the requests from 1, as its key does: index 0 is 1.
+            if type(index) is not int:
+                said = "That is not a request's number"
+            elif index == -1:
+                said = "Requests are numbered from 1, as the key below numbers them"
+            else:
+                said = f"There is no request {index + 1} in the case"
+            give = (
+                f"give a number from 1 to {last + 1} (each copy of a repeated request counted)"
+                if last
+                else "it holds one request, so give 1"
             )
             return [
                 Problem(
                     f"'ask_index' must be a request's index, 0 to {last}",
                     ("ask_index",),
                     # The editor's field: a teacher sees a box, not the key's name.
-                    plain=f"{said}: give an index from 0 to "
-                    f"{last} (each copy of a repeated request counted), or leave it blank for "
-                    "the last request.",
+                    plain=f"{said}: {give}, or leave it blank for the last request.",
                 )
             ]
         expect = case.get("expect")

@@ -9,31 +9,19 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from lessons.models import Source
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
 from tests.e2e.journeys import make_user, sign_in_with_code
-from tests.quizzes.builders import make_question, make_quiz
+from tests.quizzes.builders import make_authored_categorize
 
 pytestmark = pytest.mark.e2e
-
-PLACED = (("The hypervisor", "AWS"), ("The guest OS", "Customer"), ("Your own data", "Customer"))
 
 
 def test_item_category_boxes_suggest_the_categories_as_typed(page):
     ines = make_user("ines")
     set_instructor(user=ines, instructor=True)
     secret = give_mfa(ines)
-    items = [{"id": f"c{n}", "text": t, "category": c} for n, (t, c) in enumerate(PLACED)]
-    question = make_question(
-        "categorize",
-        owner=ines,
-        source=Source.AUTHORED,
-        lesson=None,
-        category="mine",
-        data={"categories": ["AWS", "Customer"], "items": items},
-    )
-    quiz = make_quiz(question, owner=ines, source=Source.AUTHORED, published=False)
+    quiz, question = make_authored_categorize(ines)
     page.goto("/")
     sign_in_with_code(page, "ines", secret)
     page.goto(reverse("teach:question-edit", args=[question.pk]) + f"?quiz={quiz.pk}")

@@ -11,6 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from curriculum.quiz_readers import text_id
+from lessons.models import Source
 from quizzes.attempts import attempt_start
 from quizzes.models import Attempt, Question, Quiz, QuizQuestion
 from tests.conftest import make_lesson, make_scenario, scenery
@@ -190,6 +191,27 @@ def make_quiz(*questions: Question, **fields) -> Quiz:
     for order, question in enumerate(questions, start=1):
         QuizQuestion.objects.create(quiz=quiz, question=question, order=order)
     return quiz
+
+
+# An instructor's sort-into-categories question: its items as the editor's tests type them.
+PLACED = (("The hypervisor", "AWS"), ("The guest OS", "Customer"), ("Your own data", "Customer"))
+
+
+def make_authored_categorize(owner, *, published: bool = False) -> tuple[Quiz, Question]:
+    """A categorize question `owner` wrote (items `PLACED`, ids c0, c1, c2, in the categories
+    AWS and Customer; bank "mine", no lesson) and a quiz of theirs holding it, as the
+    editor's tests open it."""
+    items = [{"id": f"c{n}", "text": t, "category": c} for n, (t, c) in enumerate(PLACED)]
+    question = make_question(
+        "categorize",
+        owner=owner,
+        source=Source.AUTHORED,
+        lesson=None,
+        category="mine",
+        data={"categories": ["AWS", "Customer"], "items": items},
+    )
+    quiz = make_quiz(question, owner=owner, source=Source.AUTHORED, published=published)
+    return quiz, question
 
 
 def make_attempt(quiz: Quiz, user=None, session_key: str = ""):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -298,3 +299,18 @@ def test_an_answered_questions_type_change_is_refused_at_the_field_keeping_what_
     assert admin_client.post(url, {**form, "type": ["multiple"]}).status_code == 302
     unanswered.refresh_from_db()
     assert unanswered.type == "multiple"
+
+
+def test_a_type_change_is_still_refused_when_the_caller_gives_the_type_it_read(learner):
+    """The question editor passes the type it read with the row (`full_clean(stored_type=…)`)
+    so that a save does not read it again; a type that differs from it is refused all the
+    same, its answers counted, as the admin's change is above."""
+    _, _, (question,) = _answered(learner, "answered-passed")
+    question.type = "multiple"
+    with pytest.raises(ValidationError) as refused:
+        question.full_clean(stored_type="single")
+    assert "as 'Single choice' (1 answer), which 'Multiple select' can neither show" in str(
+        refused.value.message_dict["type"]
+    )
+    question.type = "single"
+    question.full_clean(stored_type="single")  # unchanged: nothing to refuse

@@ -347,6 +347,19 @@ def test_an_ask_index_past_the_last_request_is_refused():
     assert "'ask_index' must be a request's index, 0 to 149" in q.problems()[0].message
 
 
+def test_an_ask_index_in_a_case_of_one_request_is_told_there_is_one():
+    """The editor's words for a case of one request said "give a number from 1 to 1"."""
+    q = make_question("waf_rule")
+    q.data["case"]["requests"] = [{"ip": "203.0.113.66", "uri": "/admin"}]
+    q.data["ask_index"] = 1
+    [problem] = q.problems()
+    assert problem.in_words() == (
+        "There is no request 2 in the case: it holds one request, so give 1, or leave it "
+        "blank for the last request."
+    )
+    assert "'ask_index' must be a request's index, 0 to 0" in problem.message
+
+
 def test_a_burst_the_lab_takes_is_too_costly_for_a_question_and_says_where():
     """A quiz's pages work out every question's key at once (its detail page, an attempt's
     result): a question gets a twentieth of the lab's rule evaluations, so 60 of the lab's

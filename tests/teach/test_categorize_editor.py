@@ -1,7 +1,8 @@
 """The sort-into-categories editor's item category boxes: each suggests the categories typed
 above the rows (a <datalist> drawn from what the page posts, so a row button or a refused save
 offers the categories just typed), and an item put in a category that differs from one only in
-capitals is saved in the category's own spelling ("aws" in "AWS" was refused as in none)."""
+capitals is saved in the category's own spelling ("aws" in "AWS" was refused as in none);
+two categories that differ only in capitals are refused at the categories' field."""
 
 from __future__ import annotations
 
@@ -11,35 +12,20 @@ import re
 import pytest
 from django.urls import reverse
 
-from lessons.models import Source
 from quizzes.models import Question
-from tests.quizzes.builders import make_question, make_quiz
+from tests.quizzes.builders import PLACED, make_authored_categorize
+from tests.teach.formdata import form_fields
+from tests.teach.test_row_problems import page_of
 from tests.teach.test_views_questions import form_data
 
 pytestmark = pytest.mark.django_db
 
-ROWS = [
-    {"id": "", "text": "The hypervisor", "category": "AWS"},
-    {"id": "", "text": "The guest OS", "category": "Customer"},
-    {"id": "", "text": "Your own data", "category": "Customer"},
-]
+ROWS = [{"id": "", "text": text, "category": category} for text, category in PLACED]
 
 
 @pytest.fixture
 def question(instructor):
-    items = [
-        {"id": f"c{n}", **{k: v for k, v in r.items() if k != "id"}} for n, r in enumerate(ROWS)
-    ]
-    question = make_question(
-        "categorize",
-        owner=instructor,
-        source=Source.AUTHORED,
-        lesson=None,
-        category="mine",
-        data={"categories": ["AWS", "Customer"], "items": items},
-    )
-    make_quiz(question, owner=instructor, source=Source.AUTHORED, published=False)
-    return question
+    return make_authored_categorize(instructor)[1]
 
 
 def _suggested(page: str) -> list[str]:
@@ -84,12 +70,6 @@ def test_a_category_differing_in_capitals_only_is_saved_in_the_categorys_spellin
             "Nobody",
             "Put item 1 in one of the categories (AWS, Customer): “Nobody” is not one of them.",
         ),
-        # Two categories that differ in capitals only: "aws" is neither, it is not guessed.
-        (
-            "AWS\nAws\nCustomer",
-            "aws",
-            "Put item 1 in one of the categories (AWS, Aws, Customer): “aws” is not one of them.",
-        ),
     ],
 )
 def test_a_category_matching_none_is_still_refused(teacher, question, categories, typed, words):
@@ -101,3 +81,26 @@ def test_a_category_matching_none_is_still_refused(teacher, question, categories
     question.refresh_from_db()
     assert question.items()[0]["category"] == "AWS", "nothing saved"
     assert Question.objects.filter(pk=question.pk).count() == 1
+
+
+@pytest.mark.parametrize("categories", ["AWS\nAws\nCustomer", "Customer\n AWS \ncustomer"])
+def test_categories_differing_only_in_capitals_are_refused_at_their_field(
+    teacher, question, categories
+):
+    """ "AWS" and "Aws" were saved as two categories: learners choose between two names they
+    cannot tell apart, and an item put in "aws" could say neither (`own_spelling`)."""
+    url = reverse("teach:question-edit", args=[question.pk])
+    response = teacher.post(url, form_data(ROWS, {"categories": categories}, category="mine"))
+    assert response.status_code == 200
+    first, second = ("AWS", "Aws") if "Aws" in categories else ("Customer", "customer")
+    message = (
+        f"“{first}” and “{second}” differ only in capitals: learners could not tell them "
+        "apart. Keep one spelling."
+    )
+    page, _text = page_of(response)
+    assert page.invalid == {"id_k-categories": ["id_k-categories_error"]}
+    assert page.error_lists == {"id_k-categories_error": message}
+    assert page.links == {"#id_k-categories": f"Categories, one per line: {message}"}
+    assert form_fields(response.content.decode())["k-categories"] == categories
+    question.refresh_from_db()
+    assert question.categories() == ["AWS", "Customer"], "nothing saved"

@@ -69,7 +69,7 @@ CHECKS: dict[str, tuple[Callable, str, str]] = {
         "#net-check",
     ),
     "waf": (
-        lambda t, q: waf_form(t, q, waf_case(), action="check", **{"k-ask_index": "120"}),
+        lambda t, q: waf_form(t, q, waf_case(), action="check", **{"k-ask_number": "121"}),
         "net-check",
         "#net-check",
     ),

@@ -109,7 +109,7 @@ def test_an_instructor_writes_previews_publishes_exports_imports_and_a_learner_t
     assert teacher.post(url, data).status_code == 302
     url, data = flow_form(teacher, quiz, flow_case(), **{"k-ask_hop": "on"})
     assert teacher.post(url, data).status_code == 302
-    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_index": "120"})
+    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_number": "121"})
     assert teacher.post(url, data).status_code == 302
     url, data = fix_form(teacher, quiz, challenge())
     assert teacher.post(url, data).status_code == 302

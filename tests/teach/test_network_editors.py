@@ -311,10 +311,11 @@ def waf_case() -> dict:
 
 def test_a_waf_question_is_written_saved_and_graded_by_the_engine(teacher, owned):
     quiz, _ = owned
-    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_index": "120"})
+    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_number": "121"})
     response = teacher.post(url, data)
     assert response.status_code == 302, summary_of(response)
     question = Question.objects.get(type="waf_rule")
+    # Typed as the panel numbers the requests (from 1), stored as the file's index (from 0).
     assert question.data == {"case": waf_case(), "ask_index": 120}
     assert question.kind.key(question)["key"] == "rate"
     form = AnswerForm(question, [], {"rule": "rate"})
@@ -331,24 +332,49 @@ def test_a_waf_question_is_written_saved_and_graded_by_the_engine(teacher, owned
 
 def test_a_blank_index_asks_about_the_last_request(teacher, owned):
     quiz, _ = owned
-    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_index": ""})
+    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_number": ""})
     assert teacher.post(url, data).status_code == 302
     assert Question.objects.get(type="waf_rule").data == {"case": waf_case()}
 
 
-@pytest.mark.parametrize("index", ["150", "-1"])
-def test_an_index_past_the_requests_is_refused_beside_it_in_the_kinds_words(teacher, owned, index):
+def test_the_request_box_counts_from_1_as_the_panel_does(teacher, owned):
+    """The box took the file's index from 0 beside a panel saying "Request 121 of 150" and
+    messages naming requests from 1: typed 120 for the panel's request 120, the question was
+    about request 121."""
     quiz, _ = owned
-    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_index": index})
+    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_number": "1"})
+    page = text(teacher.get(url, follow=True))
+    assert "Which request the question is about: its number, from 1 (blank: the last)" in page
+    assert "its index from 0" not in page
+    live = text(teacher.post(url, data | {"action": "check"}, **HTMX))
+    assert "Request 1 of 150" in live and "request number 1 to arrive" in live
+    assert teacher.post(url, data).status_code == 302
+    assert Question.objects.get(type="waf_rule").data["ask_index"] == 0
+
+
+@pytest.mark.parametrize(
+    "number,said",
+    [
+        ("151", "There is no request 151 in the case"),
+        ("-1", "There is no request -1 in the case"),
+        ("0", "Requests are numbered from 1, as the key below numbers them"),
+    ],
+)
+def test_a_number_past_the_requests_is_refused_beside_it_in_the_kinds_words(
+    teacher, owned, number, said
+):
+    quiz, _ = owned
+    url, data = waf_form(teacher, quiz, waf_case(), **{"k-ask_number": number})
     response = teacher.post(url, data)
     assert response.status_code == 200
     words = (
-        f"There is no request {index} in the case: give an index from 0 to 149 (each copy of "
-        "a repeated request counted), or leave it blank for the last request."
+        f"{said}: give a number from 1 to 150 (each copy of a repeated request counted), or "
+        "leave it blank for the last request."
     )
-    assert words in " ".join(error_beside(response, "k-ask_index"))
+    assert words in " ".join(error_beside(response, "k-ask_number"))
     assert words in summary_of(response)
-    assert form_fields(response.content.decode())["k-ask_index"] == index
+    assert form_fields(response.content.decode())["k-ask_number"] == number
+    assert not Question.objects.filter(type="waf_rule").exists()
 
 
 def test_every_problem_of_a_web_acl_is_listed_at_its_line(teacher, owned):
@@ -406,12 +432,12 @@ def test_an_expect_about_a_request_names_it_as_the_panel_numbers_it(teacher, own
 
 def test_the_waf_live_check_shows_the_rules_learners_choose_from_and_the_key(teacher, owned):
     quiz, _ = owned
-    url, data = waf_form(teacher, quiz, waf_case(), action="check", **{"k-ask_index": "120"})
+    url, data = waf_form(teacher, quiz, waf_case(), action="check", **{"k-ask_number": "121"})
     live = text(teacher.post(url, data, **HTMX))
     assert re.search(r"Request 121 of 150: <strong[^>]*>rule rate</strong>, action Block", live)
     assert "Rule watch-admin (priority 0)" in live and "None: the web ACL's default action" in live
     assert "The question is about request number 121 to arrive." in live
-    early = text(teacher.post(url, data | {"k-ask_index": "5"}, **HTMX))
+    early = text(teacher.post(url, data | {"k-ask_number": "6"}, **HTMX))
     assert "Request 6 of 150" in early and "the default action" in early
 
 
@@ -422,7 +448,8 @@ def test_an_existing_waf_question_opens_with_its_data_and_saves_back_unchanged(
     question = stored_as("waf_rule", instructor, source)
     opened = saved_back_unchanged(teacher, question)
     assert json.loads(opened["k-case"]) == question.data["case"]
-    assert opened["k-ask_index"] == "120"
+    # Stored as the file's index 120; shown as the panel numbers it, request 121.
+    assert opened["k-ask_number"] == "121"
 
 
 # --- no input gives a 500 -----------------------------------------------------------------
@@ -438,8 +465,9 @@ def test_an_existing_waf_question_opens_with_its_data_and_saves_back_unchanged(
         {"case": "x" * 100_001},
         {"case": '{"network": {"subnets": "x"}, "flow": [], "web_acl": 3, "request": 1}'},
         {"case": '{"network": {}, "must_allow": [1], "must_block": "x"}'},
-        {"case": "{}", "k-ask_index": "9" * 40},
-        {"k-ask_index": "abc"},
+        {"case": "{}", "k-ask_number": "9" * 40},
+        {"k-ask_number": "9" * 40},
+        {"k-ask_number": "abc"},
         {"case": '"just text"'},
         {"k-reference": "[" * 5000},
         {"k-reference": '{"network_acls": 5, "security_groups": [{"name": 3}]}'},

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from quizzes.models import Question, Quiz
 from teach import bank, services
+from tests.teach.formdata import page_data
 from tests.teach.test_views_questions import KINDS, form_data
 
 pytestmark = pytest.mark.django_db
@@ -416,3 +417,34 @@ def test_a_long_title_gives_a_slug_that_ends_at_a_word():
     assert slug == "which-service-keeps-a-record-of-every-api-call-made-in-the"
     # One long word is cut where it must be, never left empty.
     assert services.unique_slug(Quiz, "x" * 200, fallback="quiz") == "x" * 90
+
+
+# `Question.type_change_refused`'s read of the stored type (and slug, for a lesson's checks).
+TYPE_READ = 'SELECT "quizzes_question"."type" AS "type", "quizzes_question"."slug" AS "slug" FROM'
+
+
+def _type_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].startswith(TYPE_READ)]
+
+
+def test_an_edited_questions_save_reads_its_type_no_second_time(teacher, owned, admin_client):
+    """The editor read the question, its type with it, to draw and fill it, and never changes
+    a type: `Question.clean()` read the type again on every save to refuse a change of it.
+    The editor passes the type it read (`full_clean(stored_type=…)`); the admin, whose form
+    can change the type, still reads it."""
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    _quiz, question = owned
+    url = reverse("teach:question-edit", args=[question.pk])
+    data = page_data(teacher, url) | {"action": "save", "prompt": "Which is yours, now?"}
+    with CaptureQueriesContext(connection) as queries:
+        assert teacher.post(url, data).status_code == 302
+    assert _type_reads(queries) == []
+    question.refresh_from_db()
+    assert question.prompt == "Which is yours, now?"
+
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    form = _form(admin_client, url, "question_form")
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.post(url, {**form, "prompt": ["Which is yours?"]}).status_code == 302
+    assert len(_type_reads(queries)) == 1

@@ -17,6 +17,7 @@ from quizzes.models import Attempt, Question
 from teach.statistics import quiz_statistics
 from tests.quizzes.builders import (
     make_attempt,
+    make_authored_categorize,
     make_question,
     make_quiz,
     page_text,
@@ -28,7 +29,6 @@ from tests.teach.test_views_questions import form_data
 pytestmark = pytest.mark.django_db
 
 STEPS = ("Sign in to the console", "Assume the admin role", "Call the API", "Read the result")
-PLACED = (("The hypervisor", "AWS"), ("The guest OS", "Customer"), ("Your own data", "Customer"))
 
 
 @pytest.fixture
@@ -46,16 +46,7 @@ def ordering(instructor):
 
 @pytest.fixture
 def categorize(instructor):
-    items = [{"id": f"c{n}", "text": t, "category": c} for n, (t, c) in enumerate(PLACED)]
-    question = make_question(
-        "categorize",
-        owner=instructor,
-        source=Source.AUTHORED,
-        lesson=None,
-        category="mine",
-        data={"categories": ["AWS", "Customer"], "items": items},
-    )
-    return make_quiz(question, owner=instructor, source=Source.AUTHORED, published=True), question
+    return make_authored_categorize(instructor, published=True)
 
 
 def _rows(question: Question) -> list[dict]:

@@ -443,6 +443,38 @@ def test_a_refused_reference_solution_is_beside_it(teacher, owned, reference, wo
     assert not Question.objects.filter(type="least_privilege").exists()
 
 
+def test_a_refused_reference_names_the_request_row_as_the_page_labels_it(teacher, owned):
+    """A blank row left between filled ones is not stored, so the reference's check counted
+    the saved requests: the one in the row labelled "Must-deny request 3" was "must-deny
+    request 2", the name of the blank row. Said in the summary, beside the reference and in
+    the live check (the content file's words keep the file's count: nothing is blank there)."""
+    quiz, _ = owned
+    deny = [DENY_ROWS[0], ("", "", ""), DENY_ROWS[1]]
+    reference = policy(stmt("Allow", ["s3:GetObject", "s3:PutObject"], REPORT))
+    allow = [("", "", ""), *ALLOW_ROWS]
+    url, data = challenge_form(teacher, quiz, allow, deny, **{"k-reference": reference})
+    message = f"Reference solution: must-deny request 3 (s3:PutObject on {REPORT}) is allowed."
+    assert_beside(teacher.post(url, data), "id_k-reference", message)
+    live = html.unescape(
+        teacher.post(url, data | {"action": "check"}, HTTP_HX_REQUEST="true").content.decode()
+    )
+    assert message in live and "must-deny request 2" not in live
+    # A must-allow request the reference refuses, after a blank first row: row 2.
+    url, data = challenge_form(
+        teacher,
+        quiz,
+        allow,
+        DENY_ROWS,
+        **{"k-reference": policy(stmt("Allow", "s3:ListBucket", "arn:aws:s3:::reports"))},
+    )
+    page, text = page_of(teacher.post(url, data))
+    assert (
+        f"Reference solution: must-allow request 2 (s3:GetObject on {REPORT}) is not allowed"
+        in page.error_lists["id_k-reference_error"]
+    )
+    assert not Question.objects.filter(type="least_privilege").exists()
+
+
 def test_a_scope_entry_that_is_no_arn_is_beside_the_scope(teacher, owned):
     quiz, _ = owned
     url, data = challenge_form(

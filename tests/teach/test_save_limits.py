@@ -41,7 +41,7 @@ SAVES: dict[str, Callable] = {
     "least_privilege": lambda t, q: challenge_form(t, q, ALLOW_ROWS, DENY_ROWS),
     "flow_decision": lambda t, q: flow_form(t, q, flow_case(), **{"k-ask_hop": "on"}),
     "flow_fix": lambda t, q: fix_form(t, q, challenge()),
-    "waf_rule": lambda t, q: waf_form(t, q, waf_case(), **{"k-ask_index": "120"}),
+    "waf_rule": lambda t, q: waf_form(t, q, waf_case(), **{"k-ask_number": "121"}),
     "route_findings": lambda t, q: route_form(t, q),
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -769,7 +771,41 @@ def test_a_quiz_drawn_by_rules_lists_each_rule(teacher, instructor):
     response = teacher.get(reverse("teach:quiz", args=[quiz.pk]))
     assert response.status_code == 200
     page = " ".join(response.content.decode().split())
-    assert "3 drawn by its rules (2 from module “iam”, 1 from category “kms”; 0 usable)" in page
+    assert (
+        "None: its rules ask for 3 (2 from module “iam”, 1 from category “kms”), and no usable "
+        "question is in their banks" in page
+    )
+
+
+def test_a_quiz_drawn_by_rules_says_when_a_rules_bank_holds_fewer_than_it_asks_for(
+    teacher, instructor
+):
+    """It said "3 drawn by its rules (…; 4 usable)" when the module's bank held one question
+    for a rule asking two: an attempt gets 2, as the page now says, naming the rule short."""
+    from tests.conftest import make_module
+
+    iam = make_module(slug="iam")
+    rules = [{"module": "iam", "count": 2}, {"category": "kms", "count": 1}]
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED, published=False, draw_rules=rules)
+    make_question("single", owner=instructor, lesson=None, module=iam, category="iam")
+    for _n in range(3):
+        make_question("single", owner=instructor, lesson=None, category="kms")
+    make_question("single", owner=instructor, lesson=None, category="kms", archived=True)
+
+    def facts() -> str:
+        page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+        found = re.search(r"<dt>Questions a learner gets</dt><dd>(.*?)</dd>", page)
+        assert found, "the quiz's facts say what a learner gets"
+        return found.group(1)
+
+    assert facts() == (
+        "At most 2, fewer than the 3 its rules ask for: 2 from module “iam” (only 1 usable "
+        "there), 1 from category “kms”; 4 usable in all"
+    )
+    make_question("single", owner=instructor, lesson=None, module=iam, category="other")
+    assert facts() == (
+        "3 drawn by its rules (2 from module “iam”, 1 from category “kms”; 5 usable)"
+    )
 
 
 def test_a_title_without_latin_letters_gets_its_own_address_and_file_name(teacher, instructor):

@@ -127,6 +127,20 @@ class WafCaseForm(CaseForm):
         error_messages={"invalid": "Give a whole number, or leave it blank for the last request."},
     )
 
+    def clean_ask_number(self) -> int | None:
+        """A page drawn before the box counted from 1 sends `ask_index` (from 0) instead: read
+        it as it was meant, not as blank (which asks about the last request)."""
+        number = self.cleaned_data.get("ask_number")
+        sent_before = self.data.get(self.add_prefix("ask_index"), "")
+        if number is not None or self.add_prefix("ask_number") in self.data or not sent_before:
+            return number
+        try:
+            return int(str(sent_before).strip()) + 1
+        except ValueError:
+            raise forms.ValidationError(
+                self.fields["ask_number"].error_messages["invalid"]
+            ) from None
+
 
 class ChallengeForm(_Form):
     """A flow-fix challenge: the network and the flows in one box, and the reference rules."""

@@ -352,6 +352,16 @@ def test_the_request_box_counts_from_1_as_the_panel_does(teacher, owned):
     assert Question.objects.get(type="waf_rule").data["ask_index"] == 0
 
 
+def test_a_page_drawn_before_the_box_counted_from_1_keeps_its_request(teacher, owned):
+    """An editor opened before the box was renamed sends `k-ask_index`, from 0: read as blank,
+    it silently asked about the last request instead of the one chosen."""
+    quiz, _ = owned
+    url, data = waf_form(teacher, quiz, waf_case())
+    del data["k-ask_number"]
+    assert teacher.post(url, data | {"k-ask_index": "120"}).status_code == 302
+    assert Question.objects.get(type="waf_rule").data["ask_index"] == 120
+
+
 @pytest.mark.parametrize(
     "number,said",
     [

@@ -32,6 +32,7 @@ from lessons.models import (
     Responsibility,
     Scenario,
     Service,
+    Source,
 )
 from srm_trainer.admin_names import NamedControlsAdmin
 from srm_trainer.admin_stale import EditedElsewhereAdmin
@@ -141,12 +142,70 @@ class InlinesInLowerCase(admin.ModelAdmin):
         return found
 
 
+def file_identity_help(obj: Lesson | Module) -> dict[str, str]:
+    """Why each field the next `load_curriculum` finds a file's row by is not changed here, and
+    how to change it in the files instead: field name -> help text (HTML)."""
+    if isinstance(obj, Module):
+        return {
+            "slug": format_html(
+                "Set by <code>lessons/content/modules.yaml</code> and the module’s folder: each"
+                " deploy’s <code>load_curriculum</code> finds the module by it, so it is not"
+                " changed here. To change it, change the slug in <code>modules.yaml</code> and"
+                " rename the folder to match: the load moves the lessons, their learners’"
+                " progress with them, to the new slug, and <code>/learn/{}/</code> leads there."
+                " Changed here, the next load would add the module again under its old slug,"
+                " move the lessons back to it and leave this one empty.",
+                obj.slug,
+            )
+        }
+    return {
+        "slug": format_html(
+            "Set by its file’s name (after <code>NN-</code>): each deploy’s"
+            " <code>load_curriculum</code> finds the lesson by its module and slug, so it is not"
+            " changed here. To rename the lesson, rename its file and add"
+            " <code>formerly: {}</code> to its front matter: the load renames this lesson,"
+            " its learners’ progress with it, and its old address leads to the new one."
+            " Changed here, the next load would add the file’s lesson again as a new one,"
+            " without that progress, and retire this one.",
+            obj.slug,
+        ),
+        "module": format_html(
+            "Set by the folder its file is in: to move the lesson, move its file to the other"
+            " module’s folder (with <code>formerly: {}</code> if you rename it too): the load"
+            " moves this lesson, its learners’ progress with it.",
+            obj.path,
+        ),
+    }
+
+
+class FileIdentityForm(forms.ModelForm):
+    """A lesson's or module's form (a lesson's row on its module's page too) that shows, but
+    does not take, the fields the next `load_curriculum` finds a file's row by (a lesson's
+    slug and module, a module's slug). Changed here, the load did not find the row: it added
+    the file's lesson again as a new row, without its learners' progress, and retired the
+    renamed one with the progress on it (a module came back as a second module, the renamed
+    one left empty). A disabled field keeps the stored value whatever is posted. A row
+    written in the admin is the admin's to rename (its old address kept: `say_old_address`);
+    a file's is renamed in its file (`formerly:`), which keeps the progress."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = self.instance
+        if row.pk is None or getattr(row, "source", None) != Source.FILE:
+            return
+        for name, why in file_identity_help(row).items():
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = why
+
+
 # A module's lessons edited in rows on its page while there are at most this many.
 INLINE_LESSONS = 100
 
 
 class LessonInline(admin.TabularInline):
     model = Lesson
+    form = FileIdentityForm
     fields = ("order", "slug", "title", "minutes", "published")
     extra = 0
     show_change_link = True
@@ -290,6 +349,7 @@ class ModuleAdmin(
     NamedControlsAdmin,
 ):
     record_path = "lesson__module"
+    form = FileIdentityForm
     list_display = ("title", "slug", "order", "published", "lesson_count")
     list_editable = ("order", "published")
     search_fields = ("title", "slug", "summary")
@@ -403,6 +463,7 @@ class LessonAdmin(
     ListColumnsAdmin,
 ):
     record_path = "lesson"
+    form = FileIdentityForm
     list_display = ("title", "module", "order", "level", "minutes", "published")
     list_deferred = (*LESSON_TEXT, "module__summary")
     list_filter = ("module", "level", "published")

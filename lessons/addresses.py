@@ -6,7 +6,7 @@ when nothing stands at the old address: a lesson or module there now is always s
 
 from __future__ import annotations
 
-from lessons.models import EarlierAddress, Lesson, Module
+from lessons.models import EarlierAddress, EarlierModuleSlug, Lesson, Module
 
 
 def record_move(lesson: Lesson, *, module_slug: str, lesson_slug: str) -> None:
@@ -28,8 +28,13 @@ def lesson_now(user, module_slug: str, lesson_slug: str) -> Lesson | None:
 
 
 def module_now(user, module_slug: str) -> Module | None:
-    """Where the lessons of a module no longer at `module_slug` went, if they all went to one
-    module `user` may read (a module given a new slug); a module split in two is not guessed."""
+    """The module once at `module_slug`, if `user` may read it: the module renamed in the
+    admin from it, else where its lessons went if they all went to one module (a course
+    update's new slug); a module split in two is not guessed."""
+    renamed = EarlierModuleSlug.objects.filter(slug=module_slug).values("module")
+    found = Module.objects.visible_to(user).filter(pk__in=renamed).first()
+    if found is not None:
+        return found
     moved = EarlierAddress.objects.filter(module_slug=module_slug)
     lessons = Lesson.objects.visible_to(user).filter(pk__in=moved.values("lesson"))
     modules = list(Module.objects.visible_to(user).filter(lessons__in=lessons).distinct()[:2])
@@ -37,9 +42,10 @@ def module_now(user, module_slug: str) -> Module | None:
 
 
 def record_module_move(module: Module, *, module_slug: str) -> None:
-    """`module` had the slug `module_slug` until now (a rename in the admin): each of its
-    lessons' old address leads to it, as `module_now` finds the module through them. One
-    statement, however many lessons."""
+    """`module` had the slug `module_slug` until now (a rename in the admin): the old slug
+    leads to it (`module_now`), a module with no lessons too, and each of its lessons' old
+    address to the lesson. A few queries, however many lessons."""
+    EarlierModuleSlug.objects.update_or_create(slug=module_slug, defaults={"module": module})
     rows = [
         EarlierAddress(module_slug=module_slug, lesson_slug=slug, lesson_id=pk)
         for pk, slug in module.lessons.values_list("pk", "slug")

@@ -716,6 +716,35 @@ def test_renaming_a_module_keeps_its_lessons_old_addresses_working(admin_client)
     assert admin_client.get("/learn/iam/")["Location"] == "/learn/identity/"
 
 
+def test_renaming_a_module_with_no_lessons_keeps_its_old_address_working(admin_client, client):
+    """A module's old address led on only through its lessons' old addresses, so an empty
+    module's (a new one, its lessons to come) was a page not found, and a lesson linking it
+    was refused as a dead link on its next save. Its own old slug is kept now."""
+    from django.test import Client
+
+    from lessons.models import Module
+    from tests.conftest import make_lesson, make_module
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    module = make_module(slug="coming-soon", title="Coming soon")
+    linker = make_lesson(slug="linker", body="Soon: [the module](/learn/coming-soon/).")
+    url = f"/admin/lessons/module/{module.pk}/change/"
+    form = _form(admin_client, url, "module_form")
+    done = admin_client.post(url, {**form, "slug": ["next-steps"]})
+    assert Module.objects.get(pk=module.pk).slug == "next-steps"
+    said = _messages(done)
+    assert "/learn/coming-soon/ now leads here" in said
+    assert f'<a href="/admin/lessons/lesson/{linker.pk}/change/">' in said
+    assert Client().get("/learn/coming-soon/")["Location"] == "/learn/next-steps/"
+
+    linker_url = f"/admin/lessons/lesson/{linker.pk}/change/"
+    saved = admin_client.post(linker_url, _form(admin_client, linker_url, "lesson_form"))
+    assert saved.status_code == 302  # the old address leads somewhere: not a dead link
+
+    make_module(slug="coming-soon", title="Another")  # a module there now is shown
+    assert Client().get("/learn/coming-soon/").status_code == 200
+
+
 def test_renaming_a_lesson_in_its_modules_rows_keeps_its_old_address(admin_client):
     from lessons.models import Module
     from tests.quizzes.test_admin_edited_elsewhere import _form

@@ -10,12 +10,15 @@ from functools import lru_cache
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy
 
 from curriculum.validation import LESSON_MINUTES
 from lessons import addresses, hooks
@@ -282,6 +285,48 @@ class LearnersWorkProtects:
         )
 
 
+class LinksIntoDeleted:
+    """The delete page of a lesson or module (and "Delete selected"'s) names the lessons whose
+    links the delete leaves leading nowhere, each with its admin page (`linked_from.html`):
+    Django's listed only what the delete removes, so an admin learned of the links from a
+    learner's page not found, or from the next save of each, refused for the dead link
+    (`Lesson._dead_links`). Only where the delete would go ahead: a refused one breaks
+    nothing. A bounded scan (`addresses.broken_by_delete`)."""
+
+    actions = ["delete_selected"]
+    # Which ids `addresses.broken_by_delete` is given ("lessons" or "modules"), and what the
+    # lessons found link to, for one object and for several.
+    deleted_as: str
+    linked_what: tuple[str, str]
+
+    def links_into(self, pks, *, many: bool) -> dict:
+        found, more = addresses.broken_by_delete(**{self.deleted_as: list(pks)})
+        return {
+            "linked_from": found,
+            "linked_more": more,
+            "linked_scan": addresses.LINKING_SCAN,
+            "linked_many": many,
+            "linked_what": self.linked_what[many],
+        }
+
+    def render_delete_form(self, request, context):
+        if not context.get("protected") and not context.get("perms_lacking"):
+            context.update(self.links_into([context["object"].pk], many=False))
+        return super().render_delete_form(request, context)  # type: ignore[misc]
+
+    @admin.action(
+        permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s")
+    )
+    def delete_selected(self, request, queryset):
+        """Django's, whose confirmation names the lessons linking what is chosen."""
+        response = delete_selected(self, request, queryset)
+        if isinstance(response, TemplateResponse) and response.context_data is not None:
+            said = response.context_data
+            if not said.get("protected") and not said.get("perms_lacking"):
+                said.update(self.links_into(queryset.values_list("pk", flat=True), many=True))
+        return response
+
+
 def records_in_words(*tallies: tuple[dict[str, int], Callable[[int], str]]) -> list[str]:
     """What protects each object from a delete, one line per object any tally names:
     “iam/root-user”: completed by 3 learners, 2 knowledge checks (each tally: counts by
@@ -345,10 +390,13 @@ class ModuleAdmin(
     EditedElsewhereAdmin,
     FromContentFile,
     LearnersWorkProtects,
+    LinksIntoDeleted,
     InlinesInLowerCase,
     NamedControlsAdmin,
 ):
     record_path = "lesson__module"
+    deleted_as = "modules"
+    linked_what = ("this module or its lessons", "the modules chosen or their lessons")
     form = FileIdentityForm
     list_display = ("title", "slug", "order", "published", "lesson_count")
     list_editable = ("order", "published")
@@ -459,10 +507,13 @@ class LessonAdmin(
     EditedElsewhereAdmin,
     FromContentFile,
     LearnersWorkProtects,
+    LinksIntoDeleted,
     InlinesInLowerCase,
     ListColumnsAdmin,
 ):
     record_path = "lesson"
+    deleted_as = "lessons"
+    linked_what = ("this lesson", "the lessons chosen")
     form = FileIdentityForm
     list_display = ("title", "module", "order", "level", "minutes", "published")
     list_deferred = (*LESSON_TEXT, "module__summary")

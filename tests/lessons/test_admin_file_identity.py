@@ -97,15 +97,3 @@ def test_a_file_modules_slug_is_shown_not_taken_and_the_next_load_makes_no_secon
     assert Module.objects.count() == before
     assert Lesson.objects.get(pk=roles.pk).module_id == module.pk
     assert LessonProgress.objects.filter(lesson=roles, user=learner).exists()
-
-
-def test_a_lesson_written_in_the_admin_is_still_renamed_there(admin_client, roles):
-    from tests.conftest import make_lesson
-
-    own = make_lesson(roles.module, slug="written-here", body="Words.")
-    url = f"/admin/lessons/lesson/{own.pk}/change/"
-    page = admin_client.get(url).content.decode()
-    assert not _control(page, "slug").has_attr("disabled")
-    form = _form(admin_client, url, "lesson_form")
-    assert admin_client.post(url, {**form, "slug": ["renamed"]}).status_code == 302
-    assert Lesson.objects.get(pk=own.pk).slug == "renamed"

@@ -291,9 +291,9 @@ class LinksIntoDeleted:
     Django's listed only what the delete removes, so an admin learned of the links from a
     learner's page not found, or from the next save of each, refused for the dead link
     (`Lesson._dead_links`). Only where the delete would go ahead: a refused one breaks
-    nothing. A bounded scan (`addresses.broken_by_delete`)."""
+    nothing. A bounded scan (`addresses.broken_by_delete`). Its admin lists "delete_selected"
+    in `actions`, so this one takes the place of the site's."""
 
-    actions = ["delete_selected"]
     # Which ids `addresses.broken_by_delete` is given ("lessons" or "modules"), and what the
     # lessons found link to, for one object and for several.
     deleted_as: str
@@ -312,7 +312,7 @@ class LinksIntoDeleted:
     def render_delete_form(self, request, context):
         if not context.get("protected") and not context.get("perms_lacking"):
             context.update(self.links_into([context["object"].pk], many=False))
-        return super().render_delete_form(request, context)  # type: ignore[misc]
+        return super().render_delete_form(request, context)
 
     @admin.action(
         permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s")
@@ -396,6 +396,7 @@ class ModuleAdmin(
 ):
     record_path = "lesson__module"
     deleted_as = "modules"
+    actions = ["delete_selected"]  # `LinksIntoDeleted`'s
     linked_what = ("this module or its lessons", "the modules chosen or their lessons")
     form = FileIdentityForm
     list_display = ("title", "slug", "order", "published", "lesson_count")
@@ -513,6 +514,7 @@ class LessonAdmin(
 ):
     record_path = "lesson"
     deleted_as = "lessons"
+    actions = ["delete_selected"]  # `LinksIntoDeleted`'s
     linked_what = ("this lesson", "the lessons chosen")
     form = FileIdentityForm
     list_display = ("title", "module", "order", "level", "minutes", "published")

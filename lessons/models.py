@@ -360,7 +360,8 @@ class RenderedBody(models.Model):
 class EarlierAddress(models.Model):
     """Where a lesson stood before a course update moved it (`module/lesson` as it was), so a
     learner's bookmark or an instructor's link sent by mail still leads to it
-    (lessons/addresses.py). Written by the loader on each move, never shown."""
+    (lessons/addresses.py). Written by the loader on each move and rename, and by a rename in
+    the admin; never shown."""
 
     module_slug = models.SlugField()
     lesson_slug = models.SlugField()

@@ -10,12 +10,15 @@ from functools import lru_cache
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count
 from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy
 
 from curriculum.validation import LESSON_MINUTES
 from lessons import addresses, hooks
@@ -32,6 +35,7 @@ from lessons.models import (
     Responsibility,
     Scenario,
     Service,
+    Source,
 )
 from srm_trainer.admin_names import NamedControlsAdmin
 from srm_trainer.admin_stale import EditedElsewhereAdmin
@@ -141,12 +145,70 @@ class InlinesInLowerCase(admin.ModelAdmin):
         return found
 
 
+def file_identity_help(obj: Lesson | Module) -> dict[str, str]:
+    """Why each field the next `load_curriculum` finds a file's row by is not changed here, and
+    how to change it in the files instead: field name -> help text (HTML)."""
+    if isinstance(obj, Module):
+        return {
+            "slug": format_html(
+                "Set by <code>lessons/content/modules.yaml</code> and the module’s folder: each"
+                " deploy’s <code>load_curriculum</code> finds the module by it, so it is not"
+                " changed here. To change it, change the slug in <code>modules.yaml</code> and"
+                " rename the folder to match: the load moves the lessons, their learners’"
+                " progress with them, to the new slug, and <code>/learn/{}/</code> leads there."
+                " Changed here, the next load would add the module again under its old slug,"
+                " move the lessons back to it and leave this one empty.",
+                obj.slug,
+            )
+        }
+    return {
+        "slug": format_html(
+            "Set by its file’s name (after <code>NN-</code>): each deploy’s"
+            " <code>load_curriculum</code> finds the lesson by its module and slug, so it is not"
+            " changed here. To rename the lesson, rename its file and add"
+            " <code>formerly: {}</code> to its front matter: the load renames this lesson,"
+            " its learners’ progress with it, and its old address leads to the new one."
+            " Changed here, the next load would add the file’s lesson again as a new one,"
+            " without that progress, and retire this one.",
+            obj.slug,
+        ),
+        "module": format_html(
+            "Set by the folder its file is in: to move the lesson, move its file to the other"
+            " module’s folder (with <code>formerly: {}</code> if you rename it too): the load"
+            " moves this lesson, its learners’ progress with it.",
+            obj.path,
+        ),
+    }
+
+
+class FileIdentityForm(forms.ModelForm):
+    """A lesson's or module's form (a lesson's row on its module's page too) that shows, but
+    does not take, the fields the next `load_curriculum` finds a file's row by (a lesson's
+    slug and module, a module's slug). Changed here, the load did not find the row: it added
+    the file's lesson again as a new row, without its learners' progress, and retired the
+    renamed one with the progress on it (a module came back as a second module, the renamed
+    one left empty). A disabled field keeps the stored value whatever is posted. A row
+    written in the admin is the admin's to rename (its old address kept: `say_old_address`);
+    a file's is renamed in its file (`formerly:`), which keeps the progress."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = self.instance
+        if row.pk is None or getattr(row, "source", None) != Source.FILE:
+            return
+        for name, why in file_identity_help(row).items():
+            if name in self.fields:
+                self.fields[name].disabled = True
+                self.fields[name].help_text = why
+
+
 # A module's lessons edited in rows on its page while there are at most this many.
 INLINE_LESSONS = 100
 
 
 class LessonInline(admin.TabularInline):
     model = Lesson
+    form = FileIdentityForm
     fields = ("order", "slug", "title", "minutes", "published")
     extra = 0
     show_change_link = True
@@ -223,6 +285,48 @@ class LearnersWorkProtects:
         )
 
 
+class LinksIntoDeleted:
+    """The delete page of a lesson or module (and "Delete selected"'s) names the lessons whose
+    links the delete leaves leading nowhere, each with its admin page (`linked_from.html`):
+    Django's listed only what the delete removes, so an admin learned of the links from a
+    learner's page not found, or from the next save of each, refused for the dead link
+    (`Lesson._dead_links`). Only where the delete would go ahead: a refused one breaks
+    nothing. A bounded scan (`addresses.broken_by_delete`). Its admin lists "delete_selected"
+    in `actions`, so this one takes the place of the site's."""
+
+    # Which ids `addresses.broken_by_delete` is given ("lessons" or "modules"), and what the
+    # lessons found link to, for one object and for several.
+    deleted_as: str
+    linked_what: tuple[str, str]
+
+    def links_into(self, pks, *, many: bool) -> dict:
+        found, more = addresses.broken_by_delete(**{self.deleted_as: list(pks)})
+        return {
+            "linked_from": found,
+            "linked_more": more,
+            "linked_scan": addresses.LINKING_SCAN,
+            "linked_many": many,
+            "linked_what": self.linked_what[many],
+        }
+
+    def render_delete_form(self, request, context):
+        if not context.get("protected") and not context.get("perms_lacking"):
+            context.update(self.links_into([context["object"].pk], many=False))
+        return super().render_delete_form(request, context)
+
+    @admin.action(
+        permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s")
+    )
+    def delete_selected(self, request, queryset):
+        """Django's, whose confirmation names the lessons linking what is chosen."""
+        response = delete_selected(self, request, queryset)
+        if isinstance(response, TemplateResponse) and response.context_data is not None:
+            said = response.context_data
+            if not said.get("protected") and not said.get("perms_lacking"):
+                said.update(self.links_into(queryset.values_list("pk", flat=True), many=True))
+        return response
+
+
 def records_in_words(*tallies: tuple[dict[str, int], Callable[[int], str]]) -> list[str]:
     """What protects each object from a delete, one line per object any tally names:
     “iam/root-user”: completed by 3 learners, 2 knowledge checks (each tally: counts by
@@ -286,10 +390,15 @@ class ModuleAdmin(
     EditedElsewhereAdmin,
     FromContentFile,
     LearnersWorkProtects,
+    LinksIntoDeleted,
     InlinesInLowerCase,
     NamedControlsAdmin,
 ):
     record_path = "lesson__module"
+    deleted_as = "modules"
+    actions = ["delete_selected"]  # `LinksIntoDeleted`'s
+    linked_what = ("this module or its lessons", "the modules chosen or their lessons")
+    form = FileIdentityForm
     list_display = ("title", "slug", "order", "published", "lesson_count")
     list_editable = ("order", "published")
     search_fields = ("title", "slug", "summary")
@@ -399,10 +508,15 @@ class LessonAdmin(
     EditedElsewhereAdmin,
     FromContentFile,
     LearnersWorkProtects,
+    LinksIntoDeleted,
     InlinesInLowerCase,
     ListColumnsAdmin,
 ):
     record_path = "lesson"
+    deleted_as = "lessons"
+    actions = ["delete_selected"]  # `LinksIntoDeleted`'s
+    linked_what = ("this lesson", "the lessons chosen")
+    form = FileIdentityForm
     list_display = ("title", "module", "order", "level", "minutes", "published")
     list_deferred = (*LESSON_TEXT, "module__summary")
     list_filter = ("module", "level", "published")

@@ -319,6 +319,9 @@ class Lesson(EditStamped, UniqueErrorAtField, models.Model):
         )
         known |= earlier
         known_modules |= {module for module, _ in earlier}
+        known_modules |= set(
+            EarlierModuleSlug.objects.filter(slug__in=modules).values_list("slug", flat=True)
+        )
         if self.module_id is not None:
             own = Module.objects.filter(pk=self.module_id).values_list("slug", flat=True).first()
             known.add((own, self.slug))  # a link to itself, under the slug being saved
@@ -357,7 +360,8 @@ class RenderedBody(models.Model):
 class EarlierAddress(models.Model):
     """Where a lesson stood before a course update moved it (`module/lesson` as it was), so a
     learner's bookmark or an instructor's link sent by mail still leads to it
-    (lessons/addresses.py). Written by the loader on each move, never shown."""
+    (lessons/addresses.py). Written by the loader on each move and rename, and by a rename in
+    the admin; never shown."""
 
     module_slug = models.SlugField()
     lesson_slug = models.SlugField()
@@ -372,6 +376,18 @@ class EarlierAddress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.module_slug}/{self.lesson_slug} -> {self.lesson_id}"
+
+
+class EarlierModuleSlug(models.Model):
+    """A slug a module had before it was renamed in the admin, so `/learn/old-slug/` leads to
+    it (lessons/addresses.py) with no lessons to lead there (`EarlierAddress` rows are a
+    lesson's: an empty module renamed left its old address a page not found). Never shown."""
+
+    slug = models.SlugField(unique=True)
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="earlier_slugs")
+
+    def __str__(self) -> str:
+        return f"{self.slug} -> {self.module_id}"
 
 
 class LessonProgress(models.Model):

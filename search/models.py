@@ -59,7 +59,8 @@ class TitleWord(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["folded"], name="search_titleword_folded")]
-        # and one on `word` in code-point order, for a prefix's range (migration 0003)
+        # and one on `word` in code-point order, for a prefix's range (migration 0003); on
+        # SQLite both also hold every column the ranking reads (migration 0009)
 
     def __str__(self) -> str:
         return f"{self.document_id}/{self.name}: {self.word}"

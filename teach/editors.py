@@ -40,6 +40,7 @@ from django.forms import BaseFormSet, formset_factory
 from curriculum.quiz_loader import with_layout
 from quizzes.kinds import Problem, same_entry, text_id
 from quizzes.kinds.base import as_sentence
+from quizzes.kinds.categorize import capital_twins, capitals_said
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea, OneOfRows, named
 
@@ -210,20 +211,14 @@ class CategoriesForm(_Form):
     )
 
     def clean_categories(self) -> str:
-        """Two categories that differ only in capitals ("AWS" and "Aws") are refused here: a
-        learner could not tell them apart, and an item's category folded to a category's own
-        spelling (`own_spelling`) could say neither. The same name twice is the kind's check
-        ("listed twice"), as in a file."""
+        """Categories that differ only in capitals ("AWS" and "Aws"), the kind's check, said
+        here too: before the items' categories are folded to a category's own spelling
+        (`own_spelling`), which then matches neither, so the one problem is said, not also one
+        for each item. The same name twice is the kind's check alone ("listed twice")."""
         text = self.cleaned_data["categories"]
-        seen: dict[str, str] = {}
-        for line in text.splitlines():
-            name = line.strip()
-            first = seen.setdefault(name.casefold(), name)
-            if name and first != name:
-                raise forms.ValidationError(
-                    f"“{first}” and “{name}” differ only in capitals: learners could not tell "
-                    "them apart. Keep one spelling."
-                )
+        twins = capital_twins([line.strip() for line in text.splitlines() if line.strip()])
+        if twins is not None:
+            raise forms.ValidationError(capitals_said(twins))
         return text
 
     def names(self) -> list[str]:

@@ -13,6 +13,25 @@ from quizzes.kinds.base import Grade, Problem, entries_problems, file_entries, f
 from quizzes.kinds.items import ItemSelectKind
 
 
+def capital_twins(categories: list[str]) -> tuple[str, str] | None:
+    """The first two categories that differ only in capitals ("AWS", "Aws"), if any: a learner
+    could not tell them apart, and an item's category folded to a category's own spelling
+    (`teach.editors.own_spelling`) could say neither."""
+    seen: dict[str, str] = {}
+    for name in categories:
+        first = seen.setdefault(name.casefold(), name)
+        if first != name:
+            return first, name
+    return None
+
+
+def capitals_said(twins: tuple[str, str]) -> str:
+    return (
+        f"“{twins[0]}” and “{twins[1]}” differ only in capitals: learners could not tell them "
+        "apart. Keep one spelling."
+    )
+
+
 class Categorize(ItemSelectKind):
     value = "categorize"
     label = "Sort into categories"
@@ -49,6 +68,15 @@ class Categorize(ItemSelectKind):
                     f"the category {twice!r} appears twice",
                     ("categories", second),
                     plain=f"The category “{twice}” is listed twice.",
+                )
+            ]
+        twins = capital_twins(categories)
+        if twins is not None:
+            return [
+                Problem(
+                    f"the categories {twins[0]!r} and {twins[1]!r} differ only in capitals",
+                    ("categories", categories.index(twins[1])),
+                    plain=capitals_said(twins),
                 )
             ]
 

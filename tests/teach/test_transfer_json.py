@@ -204,6 +204,12 @@ PLACES = [
         '"categories": [',
         "the category 'AWS' appears twice",
     ),
+    (  # categories differing only in capitals: refused in a file too, not only in the editor
+        "categorize",
+        _set_in(["AWS", "Customer", "Aws"], "categories"),
+        '"categories": [',
+        "the categories 'AWS' and 'Aws' differ only in capitals",
+    ),
     (  # the kind's path goes under `expect` (the engine's result differs there)
         "flow_decision",
         _set_in({"reply": "allowed", "request": "allowed"}, "case", "expect"),

@@ -129,10 +129,12 @@ serve-app: $(VENV)/.installed-app
 	@echo "  Serving on http://$${GUNICORN_BIND:-127.0.0.1:8000}/ for DJANGO_ALLOWED_HOSTS=$$DJANGO_ALLOWED_HOSTS (health: /healthz); Ctrl-C stops it."
 	DJANGO_DEBUG=false $(BIN)/gunicorn -c gunicorn.conf.py
 
-# Browser journeys in headless Chromium (Debian's: `apt-get install chromium`).
+# Browser journeys in headless Chromium (Debian's: `apt-get install chromium`), one pytest worker
+# per CPU, each with its own live server, database and browser (E2E_WORKERS=0: in this process).
 E2E_SCREENSHOTS ?= $(CURDIR)/build/e2e-screenshots
+E2E_WORKERS ?= auto
 e2e: $(VENV)/.installed-test
-	@E2E_SCREENSHOTS=$(E2E_SCREENSHOTS) $(BIN)/python -m pytest tests/e2e -m e2e -p no:cacheprovider -q; \
+	@E2E_SCREENSHOTS=$(E2E_SCREENSHOTS) $(BIN)/python -m pytest tests/e2e -m e2e -p no:cacheprovider -q -n $(E2E_WORKERS); \
 	status=$$?; echo ""; echo "  Screenshots of the journeys: $(E2E_SCREENSHOTS)"; exit $$status
 
 # Refresh the README's desktop screenshots (docs/screenshots/) from the journeys.

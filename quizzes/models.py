@@ -255,27 +255,19 @@ class Question(models.Model):
             _QUICK_PROBLEMS[key] = found
         return found
 
-    def full_clean(
-        self,
-        exclude=None,
-        validate_unique: bool = True,
-        validate_constraints: bool = True,
-        *,
-        stored_type: str | None = None,
-    ) -> None:
-        """`stored_type`: the type the caller read with this row in this request (the
-        question editor, which never changes it), so that `clean()` does not read it again
-        (`type_change_refused`); the admin, whose form can change it, gives none."""
-        self._stored_type = stored_type
-        try:
-            super().full_clean(exclude, validate_unique, validate_constraints)
-        finally:
-            self._stored_type = None
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        """The row as the ORM reads it, with the type it was read with kept (`_loaded_type`;
+        None when deferred): a save in the same request then knows whether the type changed
+        without reading it again (`type_change_refused`), in the editor and the admin alike."""
+        question = super().from_db(db, field_names, values)
+        question._loaded_type = question.__dict__.get("type")
+        return question
 
     def clean(self) -> None:
         """The same checks the content loader applies, for the admin and any editor."""
         super().clean()
-        answered_as = self.type_change_refused(getattr(self, "_stored_type", None))
+        answered_as = self.type_change_refused()
         if answered_as:
             # The new type's data problems would only bury the one thing to change back.
             raise ValidationError({"type": answered_as})
@@ -285,13 +277,13 @@ class Question(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def type_change_refused(self, stored_type: str | None = None) -> str | None:
+    def type_change_refused(self) -> str | None:
         """Why this saved question's type may not change, or None: learners answered it (in a
         quiz or as a lesson's check) as its stored type, which the new one can neither show
         nor mark. The loader refuses the same change in a file (`curriculum/quiz_loader.py`);
-        the admin saved it without a word. `stored_type`: the type as the caller read it this
-        request; the same as the question's, nothing is read (one query a save)."""
-        if self.pk is None or stored_type == self.type:
+        the admin saved it without a word. A row read with the type it still has reads nothing
+        more (`from_db`); otherwise the stored type is read (one query)."""
+        if self.pk is None or getattr(self, "_loaded_type", None) == self.type:
             return None
         stored = Question.objects.filter(pk=self.pk).values_list("type", "slug").first()
         if stored is None or stored[0] == self.type:

@@ -827,8 +827,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         except ValidationError as exc:
             problems += editor.place_related(parts, exc)
     try:
-        # Its type as read this request (an editor never changes it): not read once more.
-        question.full_clean(exclude=READ_THIS_REQUEST, stored_type=question.type)
+        question.full_clean(exclude=READ_THIS_REQUEST)
     except ValidationError as exc:
         found: list[kinds.Problem] = []  # the kind's problems, with where they are
         for field, errors in exc.error_dict.items():

@@ -8,7 +8,9 @@ from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import ProtectedError
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from quizzes.models import Answer, Attempt, Question
@@ -301,16 +303,19 @@ def test_an_answered_questions_type_change_is_refused_at_the_field_keeping_what_
     assert unanswered.type == "multiple"
 
 
-def test_a_type_change_is_still_refused_when_the_caller_gives_the_type_it_read(learner):
-    """The question editor passes the type it read with the row (`full_clean(stored_type=…)`)
-    so that a save does not read it again; a type that differs from it is refused all the
-    same, its answers counted, as the admin's change is above."""
-    _, _, (question,) = _answered(learner, "answered-passed")
+def test_a_row_read_with_its_type_is_refused_a_change_without_reading_it_again(learner):
+    """A question read from the database keeps the type it was read with (`from_db`), so a
+    save that keeps it reads nothing more, and one that changes it is refused all the same,
+    its answers counted, as the admin's change is above."""
+    _, _, (answered,) = _answered(learner, "answered-passed")
+    question = Question.objects.get(pk=answered.pk)
     question.type = "multiple"
     with pytest.raises(ValidationError) as refused:
-        question.full_clean(stored_type="single")
+        question.full_clean()
     assert "as 'Single choice' (1 answer), which 'Multiple select' can neither show" in str(
         refused.value.message_dict["type"]
     )
     question.type = "single"
-    question.full_clean(stored_type="single")  # unchanged: nothing to refuse
+    with CaptureQueriesContext(connection) as queries:
+        question.type_change_refused()
+    assert queries.captured_queries == []  # unchanged: nothing to refuse, nothing read

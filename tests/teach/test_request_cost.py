@@ -430,8 +430,8 @@ def _type_reads(queries) -> list[str]:
 def test_an_edited_questions_save_reads_its_type_no_second_time(teacher, owned, admin_client):
     """The editor read the question, its type with it, to draw and fill it, and never changes
     a type: `Question.clean()` read the type again on every save to refuse a change of it.
-    The editor passes the type it read (`full_clean(stored_type=…)`); the admin, whose form
-    can change the type, still reads it."""
+    A row keeps the type it was read with (`Question.from_db`), so neither the editor's save
+    nor the admin's reads it again unless the type changed."""
     from tests.quizzes.test_admin_edited_elsewhere import _form
 
     _quiz, question = owned
@@ -447,4 +447,4 @@ def test_an_edited_questions_save_reads_its_type_no_second_time(teacher, owned, 
     form = _form(admin_client, url, "question_form")
     with CaptureQueriesContext(connection) as queries:
         assert admin_client.post(url, {**form, "prompt": ["Which is yours?"]}).status_code == 302
-    assert len(_type_reads(queries)) == 1
+    assert _type_reads(queries) == []

@@ -91,6 +91,9 @@ def test_the_waf_placement_question_keys_only_a_resource_waf_attaches_to():
     asked = _choices("dos-waf-behind-nlb")
     (key,) = [t for t, ok in asked.items() if ok]
     assert "Application Load Balancer" in key and "CloudFront" in key
-    assert asked["Associate the web ACL with the Network Load Balancer"] is False
+    assert (
+        asked["Associate the web ACL with the Network Load Balancer that receives the traffic"]
+        is False
+    )
     assert asked["Associate the web ACL with the instances' security group"] is False
     assert "dos-waf-targets" not in QUESTIONS

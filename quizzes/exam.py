@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
 from lessons.models import Module
-from quizzes.draw_rules import rule_target
+from quizzes.draw_rules import rule_target, rules_total
 from quizzes.models import Answer, Question, Quiz, whole_percent
 
 
@@ -93,7 +93,7 @@ class RulesSupply:
 
     @property
     def total(self) -> int:
-        return sum(r.rule["count"] for r in self.rules)
+        return rules_total(r.rule for r in self.rules)
 
     @property
     def at_most(self) -> int:

@@ -90,13 +90,12 @@ CLASSES_REFUSED = (
 
 
 def classes_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-    """As `teacher_required`, for the cohort pages: only those who may run classes."""
-    taught = teacher_required(view)
+    """`teacher_required`, then only those who may run classes (the cohort pages)."""
 
+    @teacher_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
-        user = request.user
-        if user.is_authenticated and can_teach(user) and not can_run_classes(user):
+        if not can_run_classes(request.user):
             if wants_partial(request):
                 raise PermissionDenied(CLASSES_REFUSED)
             context = {
@@ -105,7 +104,7 @@ def classes_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
                 "back_label": "Go to the teaching pages",
             }
             return render(request, "403.html", context, status=403)
-        return taught(request, *args, **kwargs)
+        return view(request, *args, **kwargs)
 
     return wrapper
 

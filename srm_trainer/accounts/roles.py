@@ -31,6 +31,8 @@ INSTRUCTOR_FLAG = "in_instructors_group"
 # Set by the same backends in the same query: whether the user has any authenticator, so the
 # MFA guard before /teach/ and /admin/ asks no query of its own.
 AUTHENTICATOR_FLAG = "has_authenticator"
+# `only_content_editor`'s answer, kept on the user object for the rest of the request.
+ONLY_CONTENT_EDITOR_FLAG = "_only_content_editor"
 
 
 def is_instructor(user: User | AnonymousUser) -> bool:
@@ -83,11 +85,15 @@ def only_content_editors():
 
 def only_content_editor(user: User | AnonymousUser) -> bool:
     """Staff only through the `Content editors` group (not an admin, not a superuser): they
-    edit the course, and run no class. One query, asked only of such staff."""
+    edit the course, and run no class. `only_content_editors`'s rule, asked once a request of
+    such staff (kept on the user; a role change clears it) and never of anyone else."""
     if not (user.is_authenticated and user.is_staff) or user.is_superuser:
         return False
-    held = set(user.groups.filter(name__in=STAFF_ROLE_GROUPS).values_list("name", flat=True))
-    return held == {CONTENT_EDITORS}
+    kept = getattr(user, ONLY_CONTENT_EDITOR_FLAG, None)
+    if kept is None:
+        kept = only_content_editors().filter(pk=user.pk).exists()
+        setattr(user, ONLY_CONTENT_EDITOR_FLAG, kept)
+    return kept
 
 
 def set_instructor(*, user: User, instructor: bool) -> None:
@@ -112,6 +118,7 @@ def _set_staff_role(*, user: User, group_name: str, on: bool) -> None:
         others = [name for name in STAFF_ROLE_GROUPS if name != group_name]
         user.is_staff = user.is_superuser or user.groups.filter(name__in=others).exists()
     user.save(update_fields=["is_staff"])
+    user.__dict__.pop(ONLY_CONTENT_EDITOR_FLAG, None)  # this object must not keep a stale role
 
 
 def staff_roles(user: User) -> list[str]:

@@ -1,0 +1,60 @@
+"""The four points the question-by-question review of 2026-12-06 left open, settled against
+AWS's documentation (docs/content-review-2026-11.md, "fourth part"): what AWS says about a
+HIPAA certification, what `aws:RequestedRegion` holds for a call to STS's global endpoint,
+length clues in multiple-answer questions, and `comp-where-to-look`'s audit question."""
+
+from __future__ import annotations
+
+from quizzes.kinds.base import small_edit
+from tests.curriculum.shipped_quizzes import shipped_quizzes
+from tests.shipped import shipped_curriculum
+
+CURRICULUM = shipped_curriculum()
+LESSONS = {f"{le.module}/{le.slug}": le for le in CURRICULUM.lessons}
+GLOSSARY = {t.slug: t for t in CURRICULUM.glossary}
+PROGRAMS = {p.slug: p for p in CURRICULUM.programs}
+SCENARIOS = {sc.slug: sc for sc in CURRICULUM.scenarios}
+QUESTIONS = {q.slug: q for q in shipped_quizzes(check_cases=False).questions}
+
+HIPAA_PAGE = "https://aws.amazon.com/compliance/hipaa-compliance/"
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _keys(slug: str) -> list[str]:
+    return [c["text"] for c in QUESTIONS[slug].data["choices"] if c["correct"]]
+
+
+HIPAA_KEY_BEFORE = (
+    "HIPAA has no certification; AWS offers a BAA and eligible services, and the start-up must"
+    " show its own use complies"
+)
+
+
+def test_hipaa_is_taught_to_have_no_certification_for_a_cloud_provider_as_aws_says():
+    """AWS Compliance, "HIPAA Compliance" (FAQ "Is AWS HIPAA certified?"): there is no HIPAA
+    certification for a cloud service provider such as AWS; AWS aligns its HIPAA risk
+    management with FedRAMP and NIST 800-53. HHS says it does not endorse or recognise private
+    organizations' "certifications" for the Security Rule. The course said "there is no HIPAA
+    certification at all", which no page states: private firms do sell one, unrecognised. The
+    key is a small edit of its old text, so saved answers keep their choice."""
+    body = _flat(LESSONS["compliance-and-artifact/compliance-basics"].body)
+    assert "there is no HIPAA certification at all" not in body
+    assert "HIPAA has no certification for cloud providers" in body
+    sources = [url for _, url in LESSONS["compliance-and-artifact/compliance-basics"].sources]
+    assert HIPAA_PAGE in sources
+    (key,) = _keys("comp-hipaa-what-aws-offers")
+    assert key.startswith("HIPAA has no certification for a cloud provider;")
+    assert small_edit(HIPAA_KEY_BEFORE, key)
+    explanation = _flat(QUESTIONS["comp-hipaa-what-aws-offers"].explanation)
+    assert "no certification a cloud provider can hold" in explanation
+    assert "HHS, which enforces HIPAA, does not recognise" in explanation
+    hipaa = GLOSSARY["hipaa"]
+    assert "There is no HIPAA certification:" not in hipaa.definition
+    assert "no certification for a cloud provider" in _flat(hipaa.definition)
+    assert hipaa.source_url == HIPAA_PAGE
+    keeps = PROGRAMS["hipaa"].customer_keeps
+    assert not any(line.startswith("There is no HIPAA certification;") for line in keeps)
+    assert any("no certification for a cloud provider such as AWS" in line for line in keeps)

@@ -95,8 +95,8 @@ def test_a_lesson_link_to_a_preset_does_not_start_from_a_request_it_never_showed
 
 
 def test_the_region_scp_scenario_names_every_service_it_exempts():
-    """The SCP exempts sts:* as the lesson explains (some calls to STS's global endpoint are
-    still handled in us-east-1), but the situation listed only the other five services."""
+    """The SCP exempts sts:* as the lesson explains (a call to STS's global endpoint carries
+    us-east-1 as its requested Region), but the situation listed only the other five services."""
     names = {
         "cloudfront": "CloudFront",
         "iam": "IAM",

@@ -58,3 +58,28 @@ def test_hipaa_is_taught_to_have_no_certification_for_a_cloud_provider_as_aws_sa
     keeps = PROGRAMS["hipaa"].customer_keeps
     assert not any(line.startswith("There is no HIPAA certification;") for line in keeps)
     assert any("no certification for a cloud provider such as AWS" in line for line in keeps)
+
+
+def test_the_region_scp_exempts_sts_because_its_global_endpoint_says_us_east_1():
+    """IAM User Guide, "AWS STS Regions and endpoints" (AWS STS global endpoint changes): a
+    request to the global endpoint has `us-east-1` as its `aws:RequestedRegion` whichever
+    Region served it. The lesson, the capstone and the scenario gave as the reason for
+    exempting `sts:*` that *some* global-endpoint calls are still handled in us-east-1, which
+    implies that the others, served in an approved Region, would pass the SCP; none would."""
+    body = _flat(LESSONS["organizations/service-control-policies"].body)
+    assert "since AWS changed that endpoint in 2025 some still are" not in body
+    assert "carries `us-east-1` as its `aws:RequestedRegion` whichever Region serves it" in body
+    assert "every role assumption through the global endpoint would be denied" in body
+    capstone = _flat(LESSONS["capstone/capstone"].body)
+    assert "are still handled in `us-east-1`" not in capstone
+    assert "carries `us-east-1` as its `aws:RequestedRegion`, whichever Region serves it" in (
+        capstone
+    )
+    situation = _flat(SCENARIOS["scp-deny-outside-approved-regions"].situation)
+    assert "still handled in `us-east-1`" not in situation
+    assert "carry `us-east-1` as their `aws:RequestedRegion`" in situation
+    urls = [url for _, url in LESSONS["organizations/service-control-policies"].sources]
+    assert (
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_region-endpoints.html"
+        in urls
+    )

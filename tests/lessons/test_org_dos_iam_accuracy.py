@@ -63,10 +63,12 @@ def test_the_sts_global_endpoint_is_not_taught_as_always_us_east_1():
     the AWS Security Blog post announcing them: since 2025, calls to sts.amazonaws.com from
     Regions enabled by default are served in that Region; only calls from opt-in Regions or
     from outside AWS still go to us-east-1. The SCP lesson and its sandbox scenario said every
-    global endpoint call counts as us-east-1."""
+    global endpoint call counts as us-east-1. (Where a call is *served* is this test's point;
+    the same page says the call's `aws:RequestedRegion` is us-east-1 wherever it is served,
+    which is why the SCP exempts `sts:*`: tests/lessons/test_open_points_quiz_audit.py.)"""
     body = " ".join(LESSONS["organizations/service-control-policies"].body.split())
     assert "global endpoint counts as a `us-east-1` request" not in body
-    assert "since AWS changed that endpoint in 2025 some still are" in body
+    assert "calls from Regions enabled by default are served in the caller's own Region" in body
     urls = [url for _, url in LESSONS["organizations/service-control-policies"].sources]
     assert (
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_region-endpoints.html"
@@ -79,4 +81,3 @@ def test_the_sts_global_endpoint_is_not_taught_as_always_us_east_1():
     assert "global endpoint count as `us-east-1`" not in capstone
     situation = " ".join(scenario.situation.split())
     assert "global endpoint counts as" not in situation
-    assert "still handled in `us-east-1`" in situation

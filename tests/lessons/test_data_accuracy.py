@@ -175,7 +175,7 @@ def test_what_related_multi_region_keys_share_and_what_each_keeps():
     asked = _choices("enc-mrk-shared-properties")
     assert {text for text, right in asked.items() if right} == {
         "The key ID",
-        "The key material, including older versions after a rotation",
+        "The key material, including older versions",
         "Whether automatic rotation is turned on",
     }
 
@@ -579,9 +579,7 @@ def test_backup_vault_lock_modes_and_the_72_hour_grace_time():
     assert "72 hours" in GLOSSARY["backup-vault-lock"].definition
     asked = _choices("det-backup-out-of-reach")
     assert asked["A vault locked with Vault Lock in governance mode"] is False
-    assert asked[
-        "A vault locked with AWS Backup Vault Lock in compliance mode, once its grace time has passed"
-    ]
+    assert asked["A vault locked with Vault Lock in compliance mode, past its grace time"]
     assert asked["The durability of the storage that AWS Backup uses"] is False
     assert "https://docs.aws.amazon.com/aws-backup/latest/devguide/vault-lock.html" in _sources(
         COPIES

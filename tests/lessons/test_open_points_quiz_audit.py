@@ -5,8 +5,11 @@ length clues in multiple-answer questions, and `comp-where-to-look`'s audit ques
 
 from __future__ import annotations
 
+import pytest
+
 from quizzes.kinds.base import small_edit
 from tests.curriculum.shipped_quizzes import shipped_quizzes
+from tests.lessons.test_item_quality import stands_out
 from tests.shipped import shipped_curriculum
 
 CURRICULUM = shipped_curriculum()
@@ -83,3 +86,66 @@ def test_the_region_scp_exempts_sts_because_its_global_endpoint_says_us_east_1()
         "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_region-endpoints.html"
         in urls
     )
+
+
+# The keys (and one distractor each) reworded so that no group of keys is set off by length
+# (tests/lessons/test_item_quality.py); each new text is a small edit, so the choice keeps
+# its id and the answers that chose it stay selected.
+REWORDED = [
+    (
+        "srm-of-the-cloud-examples",
+        "Keeping one customer's virtual machine isolated from another's on the same host"
+        " (the hypervisor)",
+        "Keeping one customer's virtual machine isolated from another's on the same host",
+    ),
+    (
+        "srm-rds-still-yours",
+        "Deciding who can reach the database over the network (security groups, the publicly"
+        " accessible setting)",
+        "Deciding who can reach the database over the network (security groups, public access)",
+    ),
+    (
+        "srm-rds-still-yours",
+        "Replacing failed disks in the underlying servers",
+        "Replacing failed disks in the underlying servers of the instance",
+    ),
+    (
+        "det-backup-out-of-reach",
+        "A copy of each backup in a vault of a separate backup account in the organization",
+        "A copy of each backup in a vault of a separate backup account",
+    ),
+    (
+        "det-backup-out-of-reach",
+        "A vault locked with AWS Backup Vault Lock in compliance mode, once its grace time has"
+        " passed",
+        "A vault locked with Vault Lock in compliance mode, past its grace time",
+    ),
+    (
+        "enc-mrk-shared-properties",
+        "The key material, including older versions after a rotation",
+        "The key material, including older versions",
+    ),
+    (
+        "enc-verify-offline",
+        "The partner can verify offline with the public key you downloaded with `GetPublicKey`"
+        " and gave them",
+        "The partner can verify offline with the public key you downloaded with `GetPublicKey`",
+    ),
+    (
+        "enc-verify-offline",
+        "The partner must call `kms:Verify`, so you must give them an IAM role",
+        "The partner must call `kms:Verify`, so you must give them an IAM role in your account",
+    ),
+]
+
+
+@pytest.mark.parametrize(("slug", "before", "after"), REWORDED, ids=[r[0] for r in REWORDED])
+def test_a_multiple_answer_question_no_longer_gives_keys_away_and_keeps_its_choices(
+    slug, before, after
+):
+    question = QUESTIONS[slug]
+    texts = {c["text"]: c["correct"] for c in question.data["choices"]}
+    assert before not in texts
+    assert after in texts
+    assert small_edit(before, after)
+    assert not stands_out(question)

@@ -149,3 +149,31 @@ def test_a_multiple_answer_question_no_longer_gives_keys_away_and_keeps_its_choi
     assert after in texts
     assert small_edit(before, after)
     assert not stands_out(question)
+
+
+WHERE_TO_LOOK_BEFORE = (
+    "How do we audit a company whose servers sit in data centres we can never visit?"
+)
+
+
+def test_the_where_to_look_question_sends_only_training_to_the_compliance_center():
+    """AWS Artifact User Guide, "What is AWS Artifact?": its reports are submitted to auditors
+    and regulators to show the security of the AWS infrastructure; AWS Compliance, "Shared
+    Responsibility Model": physical and environmental controls are inherited, reviewed in the
+    third-party attestations in Artifact, while the Cloud Audit Academy (the auditor learning
+    path) gives audit teams cloud-specific training. "How do we audit a company whose data
+    centres we can never visit?" had two defensible answers, Artifact's reports among them; the
+    item now asks for the training, which only the Customer Compliance Center answers. The
+    key and the type are unchanged; the item is a new one, so earlier answers keep the text
+    they sorted."""
+    question = QUESTIONS["comp-where-to-look"]
+    assert question.type == "categorize"
+    items = {item["text"]: item["category"] for item in question.data["items"]}
+    assert WHERE_TO_LOOK_BEFORE not in items
+    asked = "Where can our auditors get training in how to audit a workload that runs on AWS?"
+    assert items[asked] == "Customer Compliance Center"
+    assert not small_edit(WHERE_TO_LOOK_BEFORE, asked)
+    assert list(items.values()).count("Customer Compliance Center") == 1
+    explanation = _flat(question.explanation)
+    assert "assurance about data centres it can never visit" in explanation
+    assert "Cloud Audit Academy" in explanation

@@ -1,22 +1,25 @@
-"""A file's lesson or module renamed in the admin before the admin kept those names (lessons/admin.py,
-`FileIdentityForm`), brought back to its file's name by the next load, the same row.
+"""A file's lesson or module renamed in the admin before the admin kept those names
+(lessons/admin.py, `FileIdentityForm`), brought back to its file's name by the next load, the
+same row.
 
 Renamed there, the next load did not find the row by its file's name: it added the file's lesson
 again as a new row, without its learners' progress, and retired the renamed one with the
 progress on it (a module came back as a second module). A database renamed before the fix still
 holds such rows. The load recognises one by what the database kept of where it stood:
 
-- the old addresses the admin's rename recorded (`EarlierAddress`, `EarlierModuleSlug`:
-  written since 2026-12-06), and
+- the old addresses the admin's rename recorded (`EarlierAddress`, `EarlierModuleSlug`: written
+  since 2026-12-06), and
 - the audit log of content changes (django-auditlog's `LogEntry`, kept since 2026-11-30), whose
   entries for the row give each slug and module it had, newest first.
 
 A row is brought back only when it is the files' (`source="file"`) and still published (the load
 would retire it now: one an earlier load retired has lost nothing to this one), its present name
-is no longer in the files, the files' name it once had is in them and no row stands there, and it is
-the only such row for that name and that name the only one for it. Anything less certain is
-said, with the rows and how to fix it, and the load does what it did before.
-docs/curriculum.md, "A lesson or module renamed in the admin".
+is no longer in the files, the files' name it once had is in them and no row stands there, and
+it is the only such row for that name and that name the only one for it. Anything less certain
+is said, with the rows and how to fix it, and the load does what it did before; so is a row
+renamed under the 2026-12-01 release, which migration lessons/0015 took for one written in the
+admin (no file had its name), while it holds learners' work. docs/curriculum.md, "A lesson or
+module renamed in the admin".
 """
 
 from __future__ import annotations
@@ -164,9 +167,10 @@ def _module_unsure(slug: str, found: list[Module], names_for: dict[int, list[str
         what = f"module {quoted(row.slug)} (id {row.pk}) was once each of the files' {names}"
     return (
         f"not recovered: {what}, renamed in the admin, and the load cannot tell which is "
-        f"which: {quoted(slug)} is added as a new module and the lessons its folder holds "
-        "move to it with their progress. To keep the old module's row instead, give it the "
-        f"slug {quoted(slug)} (manage.py shell) before the next load, or leave it retired"
+        f"which: {quoted(slug)} is added as a new module, the lessons its folder holds move "
+        "to it with their progress, and a renamed one the files no longer have is retired. "
+        "A quiz written in the app for a retired one still names it: give it the new module "
+        "in the admin"
     )
 
 
@@ -183,9 +187,10 @@ def restore_lessons(cur: Curriculum, modules: dict[str, Module], report: LoadRep
     at = {row.path: row for row in rows}
     wanted = {le.path: le for le in cur.lessons}
     gone = [row for row in rows if row.source == Source.FILE and row.path not in wanted]
-    if not gone:
+    authored = [row for row in rows if row.source == Source.AUTHORED]
+    if not gone and not authored:
         return
-    held = lesson_places_held(gone)
+    held = lesson_places_held(gone + authored)
     live = [row for row in gone if row.published]  # a retired one loses nothing to this load
     rows_for, names_for = _claims(set(wanted) - set(at), live, held)
     put_back = set()
@@ -218,6 +223,14 @@ def restore_lessons(cur: Curriculum, modules: dict[str, Module], report: LoadRep
         work = _work(row)
         if work:
             report.notes.append(_lesson_split(row, at[path], work))
+    # Renamed under the 2026-12-01 release, before rows recorded their source: migration
+    # lessons/0015 took the renamed row for one written in the admin (no file had its name).
+    # Not the files' to rename; said while it holds learners' work.
+    for row in authored:
+        places = sorted(path for path in held[row.pk] - {row.path} if path in wanted)
+        work = _work(row) if places else ""
+        if work:
+            report.notes.append(_lesson_marked_authored(row, places[0], at.get(places[0]), work))
 
 
 def _work(lesson: Lesson) -> str:
@@ -258,4 +271,16 @@ def _lesson_split(row: Lesson, other: Lesson, work: str) -> str:
         f"stays on {quoted(row.path)}. If {quoted(other.path)} holds no learners' work yet, "
         f"delete it in the admin, tick Published on {quoted(row.path)} and load again: the "
         f"load then makes it {quoted(other.path)} again. Otherwise the two are not merged"
+    )
+
+
+def _lesson_marked_authored(row: Lesson, path: str, other: Lesson | None, work: str) -> str:
+    there = f"another lesson (id {other.pk})" if other else "a new lesson"
+    return (
+        f"not recovered: lesson {quoted(row.path)} (id {row.pk}, {work}), written in the admin, "
+        f"once stood at the files' {quoted(path)}, which this load keeps as {there}. If it is "
+        "that lesson, renamed in the admin before rows recorded where they came from (the "
+        "2026-12-01 release), the learners' work is on it, not on the files' lesson: delete "
+        f"{quoted(path)} in the admin while it holds no learners' work, give "
+        f"{quoted(row.path)} the slug and module of {quoted(path)} there, and load again"
     )

@@ -1580,6 +1580,18 @@ def test_a_file_module_renamed_in_the_admin_is_put_back_with_its_lessons(course,
     assert Client().get("/learn/the-basics/first/").url == "/learn/basics/first/"
 
 
+def test_a_renamed_lesson_coming_back_is_no_retirement_a_formerly_could_have_meant(course, world):
+    """A `formerly:` naming nothing while a lesson of its module would be retired is refused as
+    a likely typo; a lesson the load gives its file's name back is not being retired."""
+    second = lesson_at("basics/second")
+    renamed_in_admin(second, slug="the-second")
+    write(course, "basics/04-fourth.md", lesson_file("Fourth lesson"))
+    edit(course, "basics/04-fourth.md", "---\n", "---\nformerly: fourth-draft\n")
+    said = load(course)
+    assert lesson_at("basics/second").pk == second.pk
+    assert "recovered: lesson 'basics/the-second'" in said
+
+
 def test_two_rows_once_at_a_files_lesson_are_not_guessed_between(course, world):
     """Neither is brought back; the warning names both and the fix, which then works."""
     second = lesson_at("basics/second")
@@ -1631,6 +1643,33 @@ def test_a_lesson_an_earlier_load_already_split_is_named_until_fixed(course, wor
     said = load(course)
     assert lesson_at("basics/second").pk == second.pk and lesson_at("basics/second").published
     assert "recovered: lesson 'basics/the-second'" in said and "not recovered" not in said
+    assert work() == before
+
+
+def test_a_lesson_renamed_under_the_first_release_is_named_with_the_fix(course, world):
+    """Renamed under the 2026-12-01 release, before rows recorded their source: migration
+    lessons/0015 marked the row as written in the admin (no file had its name), so it is not the
+    files' to rename. The load says where its learners' work is, and the fix it gives works."""
+    second = lesson_at("basics/second")
+    renamed_in_admin(second, address=False, slug="the-second", source=Source.AUTHORED)
+    before = work()
+    said = load(course)
+    new = lesson_at("basics/second")
+    assert new.pk != second.pk  # as before: the files' lesson added again
+    assert (
+        f"not recovered: lesson 'basics/the-second' (id {second.pk}, 2 completions, 1 knowledge "
+        "check), written in the admin, once stood at the files' 'basics/second', which this "
+        "load keeps as a new lesson"
+    ) in said
+    assert "give 'basics/the-second' the slug and module of 'basics/second' there" in said
+    new.delete()
+    second.refresh_from_db()
+    renamed_in_admin(second, slug="second")  # the admin's own rename, allowed for its rows
+    said = load(course)
+    assert lesson_at("basics/second").pk == second.pk
+    assert "not recovered" not in said
+    second.refresh_from_db()
+    assert second.source == Source.FILE and second.published
     assert work() == before
 
 

@@ -8,8 +8,10 @@ Rows a load wrote are marked `source="file"`, so a course update keeps learners'
 lesson found in another module's folder (the same slug, its old place gone from the files) is
 moved, the same row, its progress, checks and assignments with it; a file lesson or module no
 longer in the files is retired (unpublished), never deleted, so its progress is kept and it
-comes back as it was should the files hold it again. Each move and retirement is said in the
-report (`LoadReport.notes`). docs/curriculum.md, "Updating a course", has the rules.
+comes back as it was should the files hold it again; a file lesson or module renamed in the
+admin before the admin kept their names is put back under its file's name, the same row
+(`curriculum.recovery`). Each move and retirement is said in the report (`LoadReport.notes`).
+docs/curriculum.md, "Updating a course", has the rules.
 
 Scenarios, questions and quizzes also record their `source` and, for file rows, a fingerprint
 of what the load wrote (`write_tracked`). A load never overwrites an `authored` row, and a
@@ -22,12 +24,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 from django.db import models, transaction
 
 from curriculum.fingerprints import _current, _plain, _without_defaults, fingerprint
 from curriculum.readers import Curriculum, CurriculumError, LessonData, combined
+from curriculum.recovery import lesson_places_held, restore_lessons, restore_modules
 from glossary.models import GlossaryTerm
 from lessons import addresses
 from lessons.models import (
@@ -73,6 +77,7 @@ class LoadReport:
             + (f", {c['removed']} removed" if c["removed"] else "")
             + (f", {c['renamed']} renamed" if c["renamed"] else "")
             + (f", {c['moved']} moved" if c["moved"] else "")
+            + (f", {c['recovered']} recovered" if c["recovered"] else "")
             + (f", {c['retired']} retired" if c["retired"] else "")
             + (f", {c['restored']} restored" if c["restored"] else "")
             for kind, c in self.counts.items()
@@ -255,6 +260,7 @@ def _scenario_lessons(wanted: list[int], linked: dict[int, list[int]]) -> Relate
 def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
     report = LoadReport()
     modules = {}
+    restore_modules(cur, report)  # a file module renamed in the admin (`curriculum.recovery`)
     stored = Rows(Module.objects.all(), "slug")
     for m in cur.modules:
         modules[m.slug] = _upsert(
@@ -276,6 +282,7 @@ def load_curriculum(cur: Curriculum, *, force: bool = False) -> LoadReport:
     if refused:  # the command refuses these before loading (`refused_renames`)
         raise combined(refused)
     _rename_lessons(plan, modules, report)
+    restore_lessons(cur, modules, report)  # a file lesson renamed in the admin
     _move_lessons(cur, modules, report)
     lessons = {}
     stored = Rows(Lesson.objects.all(), "module_id", "slug")
@@ -419,6 +426,14 @@ def rename_plan(cur: Curriculum) -> tuple[list[tuple[LessonData, Lesson]], list[
     refused: list[CurriculumError] = []
     taken: dict[int, LessonData] = {}
 
+    @cache
+    def returning() -> set[int]:
+        """Gone lessons that once stood at a place new to the database, which the load may
+        give back to them (`recovery.restore_lessons`): not retiring. Read only if asked."""
+        new = wanted - set(at)
+        held = lesson_places_held(gone)
+        return {row.pk for row in gone if held[row.pk] & new}
+
     def refuse(le: LessonData, why: str) -> None:
         refused.append(
             CurriculumError(le.source, le.formerly_line, f"front matter: 'formerly' {why}")
@@ -452,6 +467,7 @@ def rename_plan(cur: Curriculum) -> tuple[list[tuple[LessonData, Lesson]], list[
                 and row.module.slug in modules
                 and row.slug not in arriving
                 and row.path not in named
+                and row.pk not in returning()
             )
             if retiring:
                 refuse(le, f"names {', '.join(map(quoted, le.former_paths()))}, which the "

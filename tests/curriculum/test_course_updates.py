@@ -35,8 +35,15 @@ from cohorts import services as cohort_services
 from cohorts.models import Assignment
 from curriculum.fingerprints import retired_mark
 from glossary.models import GlossaryTerm
-from lessons import progress
-from lessons.models import KnowledgeCheck, Lesson, LessonProgress, Module, Source
+from lessons import addresses, progress
+from lessons.models import (
+    EarlierAddress,
+    KnowledgeCheck,
+    Lesson,
+    LessonProgress,
+    Module,
+    Source,
+)
 from quizzes import attempts, review
 from quizzes.models import Answer, Attempt, Question, Quiz, ReviewCard
 from srm_trainer.accounts.roles import INSTRUCTORS
@@ -1483,6 +1490,187 @@ def test_a_module_given_a_new_slug_takes_its_lessons_and_their_progress(course, 
     assert anonymous.get("/learn/basics/first/").url == "/learn/foundations/first/"
     assert anonymous.get("/learn/basics/no-such-lesson/").status_code == 404
     assert pages_problems(world) == []
+
+
+# (h) A file's lesson or module renamed in the admin before the admin kept those names
+# (lessons/admin.py, `FileIdentityForm`): each test builds the database as that rename left it,
+# with what it recorded (the old address since 2026-12-06, the audit log's entry since
+# 2026-11-30), and the next load puts the row back at its file's name (`curriculum.recovery`).
+
+
+def renamed_in_admin(
+    row: Lesson | Module, *, address: bool = True, logged: bool = True, **names
+) -> None:
+    """`row` renamed as the admin's change page did before the fix: a save, which the audit log
+    records (`logged`; without it, only the new names written, as if the log had been
+    emptied), and with `address` the old address, as the admin has recorded since 2026-12-06."""
+    old = (row.module.slug, row.slug) if isinstance(row, Lesson) else row.slug
+    for name, value in names.items():
+        setattr(row, name, value)
+    if logged:
+        row.save()
+    else:
+        type(row).objects.filter(pk=row.pk).update(**names)
+    if address and isinstance(row, Lesson):
+        addresses.record_move(row, module_slug=old[0], lesson_slug=old[1])
+    elif address:
+        addresses.record_module_move(row, module_slug=old)
+
+
+def test_a_file_lesson_renamed_in_the_admin_is_put_back_with_its_progress(course, world):
+    second = lesson_at("basics/second")
+    # Found by the old address alone (the audit log's entry is the next test's).
+    renamed_in_admin(second, logged=False, slug="the-second", title="Second (renamed)")
+    before = work()
+    said = load(course)
+    assert lesson_at("basics/second").pk == second.pk, "the same row, not a new one"
+    assert not Lesson.objects.filter(slug="the-second").exists()
+    assert (
+        "recovered: lesson 'basics/the-second' is the files' 'basics/second', renamed in the "
+        "admin: it is 'basics/second' again"
+    ) in said
+    assert "lessons: 0 created, 1 updated, 3 unchanged, 1 recovered" in said
+    assert "retired" not in said
+    second.refresh_from_db()
+    assert second.published and second.title == "Second lesson"  # the file's, as every load
+    assert work() == before  # progress, the knowledge check, the cohort's reading list
+    assert completions(world.ada) == {"basics": 3, "iam": 1}
+    for client in (world.client("ada"), Client()):  # the admin's address leads to it
+        assert client.get("/learn/basics/the-second/").url == "/learn/basics/second/"
+    assert pages_problems(world) == []
+    said = load(course)
+    assert "recovered" not in said and "0 created, 0 updated" in said
+
+
+def test_a_lesson_renamed_and_moved_in_the_admin_is_found_by_the_audit_log(course, world):
+    """Renamed before the admin recorded old addresses: the audit log's entries are all that
+    says where it stood."""
+    second = lesson_at("basics/second")
+    iam = Module.objects.get(slug="iam")
+    renamed_in_admin(second, address=False, module=iam, slug="roles")
+    assert not EarlierAddress.objects.exists()
+    before = work()
+    said = load(course)
+    assert lesson_at("basics/second").pk == second.pk
+    assert "recovered: lesson 'iam/roles' is the files' 'basics/second'" in said
+    assert "lessons: 0 created" in said and "retired" not in said
+    assert work() == before
+    assert completions(world.ada) == {"basics": 3, "iam": 1}
+    assert Client().get("/learn/iam/roles/").url == "/learn/basics/second/"
+
+
+@pytest.mark.parametrize("recorded", ["old address", "audit log"])
+def test_a_file_module_renamed_in_the_admin_is_put_back_with_its_lessons(course, world, recorded):
+    basics = Module.objects.get(slug="basics")
+    lessons = {le.slug: le.pk for le in basics.lessons.all()}
+    by_address = recorded == "old address"
+    renamed_in_admin(basics, address=by_address, logged=not by_address, slug="the-basics")
+    before = work()
+    said = load(course)
+    assert Module.objects.get(slug="basics").pk == basics.pk, "not a second module"
+    assert Module.objects.count() == 2
+    assert {le.slug: le.pk for le in basics.lessons.all()} == lessons
+    assert "recovered: module 'the-basics' is the files' 'basics'" in said
+    assert "modules: 0 created, 0 updated, 2 unchanged, 1 recovered" in said
+    assert "moved" not in said and "retired" not in said
+    assert Quiz.objects.get(slug="basics-quiz").module_id == basics.pk
+    assert work() == before
+    assert completions(world.ada) == {"basics": 3, "iam": 1}
+    assert Client().get("/learn/the-basics/").url == "/learn/basics/"
+    assert Client().get("/learn/the-basics/first/").url == "/learn/basics/first/"
+
+
+def test_a_renamed_lesson_coming_back_is_no_retirement_a_formerly_could_have_meant(course, world):
+    """A `formerly:` naming nothing while a lesson of its module would be retired is refused as
+    a likely typo; a lesson the load gives its file's name back is not being retired."""
+    second = lesson_at("basics/second")
+    renamed_in_admin(second, slug="the-second")
+    write(course, "basics/04-fourth.md", lesson_file("Fourth lesson"))
+    edit(course, "basics/04-fourth.md", "---\n", "---\nformerly: fourth-draft\n")
+    said = load(course)
+    assert lesson_at("basics/second").pk == second.pk
+    assert "recovered: lesson 'basics/the-second'" in said
+
+
+def test_two_rows_once_at_a_files_lesson_are_not_guessed_between(course, world):
+    """Neither is brought back; the warning names both and the fix, which then works."""
+    second = lesson_at("basics/second")
+    renamed_in_admin(second, slug="the-second")
+    other = Lesson.objects.create(
+        module=second.module, slug="second", title="Copy", body="x", source=Source.FILE
+    )
+    renamed_in_admin(other, address=False, slug="second-copy")
+    before = work()
+    said = load(course)
+    assert (
+        f"not recovered: lessons 'basics/second-copy' (id {other.pk}) and 'basics/the-second' "
+        f"(id {second.pk}) were each the files' 'basics/second' once"
+    ) in said
+    assert "add 'formerly: " in said
+    new = lesson_at("basics/second")
+    assert new.pk not in (second.pk, other.pk)  # as before: a new row, the two retired
+    second.refresh_from_db()
+    assert not second.published
+    # The fix the warning gives: the new row (no work yet) deleted, `formerly:` naming the one.
+    new.delete()
+    edit(course, "basics/02-second.md", "---\n", "---\nformerly: the-second\n")
+    said = load(course)
+    assert lesson_at("basics/second").pk == second.pk
+    assert "renamed: lesson 'basics/the-second' to 'basics/second'" in said
+    assert work() == before
+
+
+def test_a_lesson_an_earlier_load_already_split_is_named_until_fixed(course, world):
+    """Renamed and loaded before the fix: the files' lesson is a new row and the renamed one,
+    retired, holds the progress. Nothing is merged; each load says so and how to fix it."""
+    second = lesson_at("basics/second")
+    renamed_in_admin(second, slug="the-second", published=False)  # as that load left it
+    new = Lesson.objects.create(
+        module=second.module, slug="second", title="Second lesson", body="x", order=2,
+        source=Source.FILE,
+    )  # fmt: skip
+    before = work()
+    said = load(course)
+    assert (
+        f"not recovered: lesson 'basics/the-second' (id {second.pk}, retired, 2 completions, "
+        "1 knowledge check) is the files' 'basics/second', renamed in the admin, but an earlier "
+        f"load added 'basics/second' again as another lesson (id {new.pk})"
+    ) in said
+    assert "tick Published on 'basics/the-second'" in said
+    assert lesson_at("basics/second").pk == new.pk and work() == before
+    new.delete()
+    Lesson.objects.filter(pk=second.pk).update(published=True)
+    said = load(course)
+    assert lesson_at("basics/second").pk == second.pk and lesson_at("basics/second").published
+    assert "recovered: lesson 'basics/the-second'" in said and "not recovered" not in said
+    assert work() == before
+
+
+def test_a_lesson_renamed_under_the_first_release_is_named_with_the_fix(course, world):
+    """Renamed under the 2026-12-01 release, before rows recorded their source: migration
+    lessons/0015 marked the row as written in the admin (no file had its name), so it is not the
+    files' to rename. The load says where its learners' work is, and the fix it gives works."""
+    second = lesson_at("basics/second")
+    renamed_in_admin(second, address=False, slug="the-second", source=Source.AUTHORED)
+    before = work()
+    said = load(course)
+    new = lesson_at("basics/second")
+    assert new.pk != second.pk  # as before: the files' lesson added again
+    assert (
+        f"not recovered: lesson 'basics/the-second' (id {second.pk}, 2 completions, 1 knowledge "
+        "check), written in the admin, once stood at the files' 'basics/second', which this "
+        "load keeps as a new lesson"
+    ) in said
+    assert "give 'basics/the-second' the slug and module of 'basics/second' there" in said
+    new.delete()
+    second.refresh_from_db()
+    renamed_in_admin(second, slug="second")  # the admin's own rename, allowed for its rows
+    said = load(course)
+    assert lesson_at("basics/second").pk == second.pk
+    assert "not recovered" not in said
+    second.refresh_from_db()
+    assert second.source == Source.FILE and second.published
+    assert work() == before
 
 
 # (g) A glossary term removed that lessons link to.

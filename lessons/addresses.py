@@ -83,12 +83,14 @@ def linking(module_slug: str, lesson_slug: str = "", *, besides: int | None = No
 
 
 def broken_by_delete(*, lessons: Iterable[int] = (), modules: Iterable[int] = ()):
-    """(lessons, more) the lessons, other than those deleted, whose links would lead nowhere
-    once these lessons or modules (their ids) are deleted, as `Lesson._dead_links` would then
-    refuse them: a link to a lesson's address or one of its old addresses, to a module's (or
-    its old slug's) or any lesson under it, unless something else still stands there or is
-    led to from there (a lesson or module made in its place, another's old address). A few
-    queries for the addresses, then one bounded scan as `linking`'s."""
+    """(lessons, more) the lessons, other than those deleted, whose links lead somewhere now
+    and would lead nowhere once these lessons or modules (their ids) are deleted, as
+    `Lesson._dead_links` would then refuse them: a link to a lesson's address or one of its
+    old addresses, to a module's (or its old slug's) or any lesson under it, unless something
+    else still stands there or is led to from there (a lesson or module made in its place,
+    another's old address). A link that already led nowhere (to a lesson of the module deleted
+    before) is not this delete's doing, and is not listed. A few queries for the addresses,
+    then one bounded scan as `linking`'s."""
     lessons, modules = list(lessons), list(modules)
     gone = Q(lesson__in=lessons) | Q(lesson__module__in=modules)
     pairs = set(Lesson.objects.filter(pk__in=lessons).values_list("module__slug", "slug"))
@@ -100,15 +102,22 @@ def broken_by_delete(*, lessons: Iterable[int] = (), modules: Iterable[int] = ()
     slugs = whole | {module for module, _ in pairs}
     if not slugs:
         return [], False
-    # What still stands at those modules' addresses, or leads on from them, afterwards.
-    left = (
-        Lesson.objects.filter(module__slug__in=slugs)
-        .exclude(pk__in=lessons)
-        .exclude(module__in=modules)
+    # What stands at those modules' addresses, or leads on from them, now and afterwards.
+    standing = list(
+        Lesson.objects.filter(module__slug__in=slugs).values_list(
+            "module__slug", "slug", "pk", "module"
+        )
     )
-    live_pairs = set(left.values_list("module__slug", "slug"))
+    deleted, deleted_modules = set(lessons), set(modules)
+    now_pairs = {(module, slug) for module, slug, _, _ in standing} | pairs
+    live_pairs = {
+        (module, slug)
+        for module, slug, pk, module_pk in standing
+        if pk not in deleted and module_pk not in deleted_modules
+    }
     earlier = EarlierAddress.objects.filter(module_slug__in=slugs).exclude(gone)
     live_pairs |= set(earlier.values_list("module_slug", "lesson_slug"))
+    now_pairs |= live_pairs
     live_modules = {module for module, _ in live_pairs}
     live_modules |= set(
         Module.objects.filter(slug__in=slugs).exclude(pk__in=modules).values_list("slug", flat=True)
@@ -118,11 +127,17 @@ def broken_by_delete(*, lessons: Iterable[int] = (), modules: Iterable[int] = ()
         .exclude(module__in=modules)
         .values_list("slug", flat=True)
     )
+    now_modules = live_modules | whole | {module for module, _ in now_pairs}
+
+    def leads(module: str, lesson: str, *, to_modules: set, to_pairs: set) -> bool:
+        return module in to_modules and (not lesson or (module, lesson) in to_pairs)
 
     def broken(module: str, lesson: str) -> bool:
         if module not in whole and (module, lesson) not in pairs:
             return False
-        return module not in live_modules or bool(lesson) and (module, lesson) not in live_pairs
+        return leads(module, lesson, to_modules=now_modules, to_pairs=now_pairs) and not leads(
+            module, lesson, to_modules=live_modules, to_pairs=live_pairs
+        )
 
     mentions = {f"/learn/{module}/" for module in whole}
     mentions |= {f"/learn/{module}/{lesson}" for module, lesson in pairs}

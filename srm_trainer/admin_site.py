@@ -3,7 +3,8 @@
 `AdminConfig` (named in INSTALLED_APPS in place of "django.contrib.admin") makes
 `admin_json_field.AdminJSONField` the admin's field for every `models.JSONField`, and
 `typed_text.AdminTextarea` its widget for every `models.TextField` (line breaks stored as LF),
-and an autocomplete field read-only for whoever may not view its model (`admin_unseen`),
+an autocomplete field read-only for whoever may not view its model, and a read-only relation
+a link only for whoever may open the related row (`admin_unseen`),
 before the admin modules are read, names the rows of many-to-many tables by what they join
 (`name_through_rows`), and makes `AdminSite` the default site.
 

@@ -54,7 +54,7 @@ from glossary.models import GlossaryTerm
 from lessons import knowledge_checks, progress
 from lessons.models import ArtifactSection, ComplianceProgram
 from quizzes import attempts, review
-from srm_trainer.accounts.roles import ADMINISTRATORS, INSTRUCTORS
+from srm_trainer.accounts.roles import ADMINISTRATORS, INSTRUCTORS, set_content_editor
 from tests.conftest import (
     FORM_CONTENT,
     confirmed_session,
@@ -76,6 +76,24 @@ STAFF_WITHOUT_MFA = "staff_without_mfa"
 # A role that only the cohort entries name: an instructor who co-teaches the instructor's cohort.
 CO_INSTRUCTOR = "co_instructor"
 
+# A role that only some entries name: staff in `Content editors` alone, who edit the course in
+# the admin (its lists: the models of CONTENT_EDITOR_MODELS open, every other answers 403) and
+# write under /teach/ as staff do, but run no class (every cohort page: CLASSES_REFUSED).
+CONTENT_EDITOR = "content_editor"
+CONTENT_EDITOR_MODELS = {
+    "lessons.module",
+    "lessons.lesson",
+    "lessons.layer",
+    "lessons.service",
+    "lessons.responsibility",
+    "lessons.scenario",
+    "lessons.artifactsection",
+    "lessons.complianceprogram",
+    "quizzes.question",
+    "quizzes.quiz",
+    "glossary.glossaryterm",  # to read: the glossary is edited in its file
+}
+
 LOGIN = "302 to sign-in"
 ADMIN_LOGIN = "302 to the admin's sign-in"
 MFA = "302 to two-factor set-up"
@@ -85,6 +103,9 @@ REAUTH = "302 to confirm the password"
 # (teach.access.session_ended). Every teaching route's anonymous POST expects it for LOGIN.
 SIGNED_OUT = "403, signed out: nothing saved"
 TEACHING_ROUTES = ("teach:", "teach_cohorts:")
+# A cohort page refusing a content editor: a 403 page that says why (they run no class) and
+# leads back to the teaching pages they may use (teach.access.classes_required).
+CLASSES_REFUSED = "403, a content editor runs no class"
 
 
 @dataclass(frozen=True)
@@ -110,7 +131,8 @@ class Case:
     """One concrete URL of a route and what each role gets from it, per method.
 
     An expectation is one value for everyone, a tuple in ROLES order, or a dict by role name
-    (which may also name STAFF_WITHOUT_MFA). None: the method is not requested."""
+    (which may also name STAFF_WITHOUT_MFA, CO_INSTRUCTOR or CONTENT_EDITOR: a role is requested
+    only where an entry names it). None: the method is not requested."""
 
     url: str
     get: object = None
@@ -137,8 +159,9 @@ def signed_in(expected=200) -> dict[str, object]:
 
 
 # /teach/: instructors and staff; learners are refused; the other instructor cannot see what
-# this instructor owns.
-TEACHERS = (LOGIN, 403, 403, 200, 200, 200)
+# this instructor owns. A content editor opens the authoring pages (TEACHERS); on an
+# instructor's quiz they are staff (teach.access reads `is_staff`), so OWN_QUIZ leaves them out.
+TEACHERS = {**dict(zip(ROLES, (LOGIN, 403, 403, 200, 200, 200), strict=True)), CONTENT_EDITOR: 200}
 OWN_QUIZ = (LOGIN, 403, 403, 200, 404, 200)
 
 
@@ -151,16 +174,18 @@ def cohort_page(teachers, *, co=None) -> dict[str, object]:
     """/teach/cohorts/{cohort}/...: the instructor owns the cohort and the co-instructor
     co-teaches it (they get `teachers`, or `co` when only the owner may); learners get 403;
     another instructor, and staff who do not teach it, 404 (a learner's results are only for
-    those teaching them)."""
+    those teaching them); a content editor is refused any class, saying why."""
     return {
         "anonymous": LOGIN, "learner": 403, "other_learner": 403, "instructor": teachers,
         "other_instructor": 404, "staff": 404, CO_INSTRUCTOR: teachers if co is None else co,
+        CONTENT_EDITOR: CLASSES_REFUSED,
     }  # fmt: skip
 
 
 ANY_TEACHER = {
     **dict(zip(ROLES, (LOGIN, 403, 403, 200, 200, 200), strict=True)),
     CO_INSTRUCTOR: 200,
+    CONTENT_EDITOR: CLASSES_REFUSED,
 }
 COHORT_PEOPLE = Redirect("/teach/cohorts/{cohort}/people/")
 COHORT_ASSIGNMENT = Redirect("/teach/cohorts/{cohort}/assignments/{assignment}/")
@@ -196,10 +221,11 @@ MFA_HOME = Redirect("/accounts/2fa/")
 CODES = Redirect("/accounts/2fa/recovery-codes/")
 
 
-def admin_only(staff) -> dict[str, object]:
+def admin_only(staff, *, editor=None) -> dict[str, object]:
     """Everyone but staff is sent to the admin's sign-in; staff without two-factor to set it
-    up; staff with it get `staff`."""
-    return {**dict.fromkeys(ROLES, ADMIN_LOGIN), "staff": staff, STAFF_WITHOUT_MFA: MFA}
+    up; staff with it get `staff`; a content editor, where `editor` is given, gets that."""
+    roles = {**dict.fromkeys(ROLES, ADMIN_LOGIN), "staff": staff, STAFF_WITHOUT_MFA: MFA}
+    return roles if editor is None else {**roles, CONTENT_EDITOR: editor}
 
 
 # The admin's sign-out sends everyone who is not signed in to the admin to its index.
@@ -578,8 +604,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         "/accounts/2fa/webauthn/keys/{passkey}/remove/", get=(LOGIN, *OWNER_ONLY[1:]),
         post=(LOGIN, Redirect("/accounts/2fa/webauthn/"), *OWNER_ONLY[2:])),
     # --- the admin (its pages for each model: the rule below) ------------------------------
-    "admin:index": Case("/admin/", get=admin_only(200)),
-    "admin:app_list": Case("/admin/lessons/", get=admin_only(200)),
+    "admin:index": Case("/admin/", get=admin_only(200, editor=200)),
+    "admin:app_list": Case("/admin/lessons/", get=admin_only(200, editor=200)),
     "admin:login": Case("/admin/login/", get={**dict.fromkeys(ROLES, 403), "anonymous": LOGIN,
                                               "staff": Redirect("/admin/"),
                                               STAFF_WITHOUT_MFA: MFA}),
@@ -598,7 +624,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # a superuser's would make any admin a superuser, a learner's would let them sign in as
     # the learner and read the records no role is granted.
     "admin:auth_user_password_change": (
-        Case("/admin/auth/user/{learner}/password/", get=admin_only(403)),
+        Case("/admin/auth/user/{learner}/password/", get=admin_only(403, editor=403)),
         Case("/admin/auth/user/{superuser}/password/", get=admin_only(403),
              post=admin_only(403), data=NEW_PASSWORD, label="a superuser's"),
     ),
@@ -606,7 +632,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # (to ada, no instructor; the one previewed, as the page sends it) changes nothing in the
     # module's world.
     "admin:auth_user_hand_over": (
-        Case("/admin/auth/user/{teacher}/hand-over/", get=admin_only(200),
+        Case("/admin/auth/user/{teacher}/hand-over/", get=admin_only(200, editor=403),
              post=admin_only(Redirect("/admin/auth/user/{teacher}/hand-over/")),
              data={"to": "{learner}", "previewed": "{learner}"}),
         Case("/admin/auth/user/{superuser}/hand-over/", get=admin_only(403),
@@ -622,8 +648,10 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
 # everyone but staff is sent to the admin's sign-in (which refuses non-staff with a 403);
 # staff without two-factor are sent to set it up; staff with it get each page exactly when the
 # Administrators group (its data migration) grants the permission that page needs, else 403.
-# Requested with GET. Every role on each model's list page; anonymous and staff on its other
-# pages (the admin turns every other role away before a page's own code runs).
+# A content editor gets a model's list exactly when it is one of CONTENT_EDITOR_MODELS, else 403.
+# Requested with GET. Every role (and the content editor) on each model's list page; anonymous
+# and staff on its other pages (the admin turns every other role away before a page's own code
+# runs).
 
 ADMIN_MODEL_PAGES = {  # what follows admin/<app>/<model>/ → the permissions that open it
     "": ("view", "change"),
@@ -672,7 +700,8 @@ def admin_model_case(pattern: str, world: World) -> Case:
         if (model, verbs) not in world.admin_grants:  # the change and history pages share one
             world.admin_grants[model, verbs] = _administrators_may(model, verbs)
         staff = 200 if world.admin_grants[model, verbs] else 403
-    return Case(url, get=admin_only(staff))
+    editor = (200 if meta.label_lower in CONTENT_EDITOR_MODELS else 403) if page == "" else None
+    return Case(url, get=admin_only(staff, editor=editor))
 
 
 # A rule: (does it cover this pattern?, the Case for it, built in the world).
@@ -712,6 +741,9 @@ class World:
         for role in ("staff", STAFF_WITHOUT_MFA):
             self.users[role].groups.add(administrators)
         give_mfa(self.users["staff"])
+        self.users[CONTENT_EDITOR] = users.create_user("kim", password=PASSWORD)
+        set_content_editor(user=self.users[CONTENT_EDITOR], content_editor=True)
+        give_mfa(self.users[CONTENT_EDITOR])
         ada = self.users["learner"]
 
         module = make_module()
@@ -951,7 +983,8 @@ def _one_role_per_answer(expected: dict[str, object]) -> list[str]:
     requests a run)."""
     first: dict[str, str] = {}
     for role, answer in expected.items():
-        first.setdefault(str(answer), role)
+        # A content editor's refusal is a 403 taken before the view, whatever the method.
+        first.setdefault(str(403 if answer == CLASSES_REFUSED else answer), role)
     return list(first.values())
 
 
@@ -968,7 +1001,8 @@ def _cells() -> list[Cell]:
     for pattern in sorted(ALL_ROUTES):
         if entry_for(pattern) is None and rule_for(pattern):
             list_page = pattern.count("/") == 3  # admin/<app>/<model>/
-            roles = (*ROLES, STAFF_WITHOUT_MFA) if list_page else ADMIN_RULE_ROLES_EVERY_PAGE
+            every = (*ROLES, STAFF_WITHOUT_MFA, CONTENT_EDITOR)
+            roles = every if list_page else ADMIN_RULE_ROLES_EVERY_PAGE
             cells.extend(Cell(pattern, -1, "", role, "GET") for role in roles)
     return cells
 
@@ -979,6 +1013,12 @@ def _check(response, expected, world: World) -> str | None:
     got = f"{status}" + (f" to {location}" if location else "")
     if expected == SIGNED_OUT:
         said = b"You were signed out, so nothing was saved" in response.content
+        return None if status == 403 and said else got
+    if expected == CLASSES_REFUSED:  # HEAD has no body to say it in
+        said = response.wsgi_request.method == "HEAD" or (
+            b"As a content editor, you write" in response.content
+            and b'href="/teach/"' in response.content
+        )
         return None if status == 403 and said else got
     if isinstance(expected, int):
         return None if status == expected else got

@@ -1,6 +1,9 @@
 """The content editor (staff + `Content editors`) edits the course in the admin, and nothing
-about people: accounts, certificates and the audit log answer 403, the admin's home lists the
-content apps alone, and an everyday admin cannot make anyone one."""
+about people: accounts answer 403, the admin's home lists the content apps alone, an owner is
+named, never linked to an account page, and an everyday admin cannot make anyone one. Which
+admin lists open for them (the content models', 403 for the rest) is the authorization
+matrix's (`CONTENT_EDITOR` in tests/test_authorization_matrix.py), with their /teach/ and
+cohort pages."""
 
 from __future__ import annotations
 
@@ -8,30 +11,19 @@ import re
 
 import pytest
 from auditlog.models import LogEntry
+from bs4 import BeautifulSoup
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
-from tests.conftest import give_mfa, make_lesson, sign_in
-from tests.quizzes.builders import make_question
+from certificates.models import Certificate
+from tests.conftest import give_mfa, make_lesson, make_scenario, sign_in
+from tests.quizzes.builders import make_question, make_quiz
 from tests.quizzes.test_admin_edited_elsewhere import _form
+from tests.test_authorization_matrix import CONTENT_EDITOR_MODELS
 
 pytestmark = pytest.mark.django_db
-
-# What a content editor opens in the admin: the course's models, and the glossary to read.
-CONTENT = {
-    "lessons.module",
-    "lessons.lesson",
-    "lessons.layer",
-    "lessons.service",
-    "lessons.responsibility",
-    "lessons.scenario",
-    "lessons.artifactsection",
-    "lessons.complianceprogram",
-    "quizzes.question",
-    "quizzes.quiz",
-    "glossary.glossaryterm",
-}
 
 
 def test_the_admin_asks_a_content_editor_for_two_factor_first(client, django_user_model):
@@ -51,25 +43,15 @@ def test_the_admins_home_lists_only_the_content_apps(client, content_editor):
     page = client.get("/admin/").content.decode()
     main = page[page.index('id="content-main"') : page.index('id="content-related"')]
     listed = set(re.findall(r'href="/admin/(\w+)/(\w+)/"', main))
-    assert {f"{app}.{model}" for app, model in listed} == CONTENT
+    assert {f"{app}.{model}" for app, model in listed} == CONTENT_EDITOR_MODELS
     sections = re.findall(r'class="section" title="Models in the [^"]*">([^<]*)</a>', main)
     assert sections == ["Curriculum", "Glossary", "Quizzes"]  # no accounts, progress, log
 
 
-def test_every_admin_list_opens_exactly_for_content(client, content_editor):
-    """Each registered model's list: 200 for the course's, 403 for the rest (accounts, groups,
-    e-mail addresses, authenticators, learners' records, certificates, the audit log)."""
-    opened = {}
-    for model in admin.site._registry:
-        label = model._meta.label_lower
-        opened[label] = client.get(f"/admin/{label.replace('.', '/')}/").status_code
-    assert {label for label, status in opened.items() if status == 200} == CONTENT
-    assert {status for label, status in opened.items() if label not in CONTENT} == {403}
-
-
 def test_a_content_editor_cannot_open_or_change_an_account(client, content_editor, learner):
     learner_page = f"/admin/auth/user/{learner.pk}/"
-    for page in ("change/", "history/", "delete/", "password/", "hand-over/"):
+    # (Its password and hand-over pages: the matrix.)
+    for page in ("change/", "history/", "delete/"):
         assert client.get(learner_page + page).status_code == 403, page
     assert client.get("/admin/auth/user/add/").status_code == 403
     client.post(learner_page + "change/", {"username": "ada", "first_name": "Renamed"})
@@ -149,3 +131,62 @@ def test_an_everyday_admin_cannot_change_a_content_editors_account(
     kim.refresh_from_db()
     assert kim.first_name == "" and kim.is_staff
     assert [g.name for g in kim.groups.all()] == ["Content editors"]
+
+
+def _owner_box(page: str):
+    """The read-only owner on a change page (Django's `.field-owner .readonly`)."""
+    return BeautifulSoup(page, "html.parser").select_one(".field-owner .readonly")
+
+
+def _form_links(page: str) -> set[str]:
+    """Every address into the admin that the change form's fields link to."""
+    form = BeautifulSoup(page, "html.parser").select_one("#content-main form")
+    return {a["href"] for a in form.find_all("a", href=True) if a["href"].startswith("/admin/")}
+
+
+def test_an_owner_is_named_not_linked_for_a_content_editor(client, content_editor, learner):
+    """Django drew the read-only owner as a link to the account's admin page, which answers
+    the role 403: it is the owner's name, and no link on the page is refused."""
+    question = make_question(owner=learner)
+    pages = (
+        f"/admin/quizzes/question/{question.pk}/change/",
+        f"/admin/quizzes/quiz/{make_quiz(question, owner=learner).pk}/change/",
+        f"/admin/lessons/scenario/{make_scenario(owner=learner).pk}/change/",
+    )
+    links = set()
+    for url in pages:
+        page = client.get(url).content.decode()
+        box = _owner_box(page)
+        assert box.get_text(strip=True) == "ada" and box.find("a") is None, url
+        links |= _form_links(page)
+    assert f"/admin/auth/user/{learner.pk}/change/" not in links
+    refused = {href for href in links if client.get(href).status_code == 403}
+    assert refused == set()
+
+
+def test_a_read_only_account_is_linked_for_whoever_may_open_it(
+    client, everyday_admin, learner, django_user_model, monkeypatch
+):
+    """An everyday admin reads a certificate (view only): its account is a link they may
+    follow. Asked of the account itself: where the user admin refuses one account, its
+    certificate names it instead."""
+    page = client.get(f"/admin/certificates/certificate/{_certificate(learner).pk}/change/")
+    box = BeautifulSoup(page.content.decode(), "html.parser").select_one(".field-user .readonly")
+    href = f"/admin/auth/user/{learner.pk}/change/"
+    assert box.find("a")["href"] == href
+    assert client.get(href).status_code == 200
+
+    kim = django_user_model.objects.create_user("kim", password="a-long-passphrase-7")
+    call_command("make_content_editor", "kim")
+    user_admin = type(admin.site._registry[django_user_model])
+    refuse_staff = lambda self, request, obj=None: obj is None or not obj.is_staff  # noqa: E731
+    monkeypatch.setattr(user_admin, "has_view_permission", refuse_staff)
+    page = client.get(f"/admin/certificates/certificate/{_certificate(kim).pk}/change/")
+    box = BeautifulSoup(page.content.decode(), "html.parser").select_one(".field-user .readonly")
+    assert box.get_text(strip=True) == "kim" and box.find("a") is None
+
+
+def _certificate(user):
+    return Certificate.objects.create(
+        user=user, course_title="The course", name=user.username, issued_at=timezone.now()
+    )

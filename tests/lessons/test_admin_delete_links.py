@@ -90,8 +90,23 @@ def test_delete_selected_names_the_lessons_linking_the_ones_chosen(admin_client,
 
     sent = {"action": "delete_selected", "_selected_action": [course["mod"].pk]}
     page = admin_client.post("/admin/lessons/module/", sent).content.decode()
-    # Every link into the module, those to the lessons just deleted too.
-    assert _named(page) == ["Linker to-lesson", "Linker to-module", "Linker to-sibling"]
+    # The links to the lessons just deleted broke then: only the module's own link breaks now.
+    assert _named(page) == ["Linker to-module"]
+
+
+def test_a_modules_delete_names_only_the_links_it_breaks_not_those_broken_before(
+    admin_client, course
+):
+    """A link to a lesson of the module deleted earlier already led nowhere (its delete page
+    named it then): deleting the module does not break it, so its page does not name it; a
+    link to a lesson of the module still there, or to the module, does break."""
+    admin_client.post(f"/admin/lessons/lesson/{course['target'].pk}/delete/", {"post": "yes"})
+    assert not Lesson.objects.filter(pk=course["target"].pk).exists()
+    page = admin_client.get(f"/admin/lessons/module/{course['mod'].pk}/delete/").content.decode()
+    assert _named(page) == ["Linker to-module", "Linker to-sibling"]
+    found, more = addresses.broken_by_delete(modules=[course["mod"].pk])
+    assert sorted(lesson.title for lesson in found) == ["Linker to-module", "Linker to-sibling"]
+    assert not more
 
 
 def test_an_old_address_of_the_lesson_is_named_and_one_leading_elsewhere_is_not(

@@ -67,8 +67,8 @@ from tests.conftest import (
 )
 from tests.quizzes.builders import make_question, make_quiz
 
-# The columns of the matrix. Instructors have no pages of their own yet (/teach/ will come);
-# on learner pages they are learners. Staff are everyday admins (staff + Administrators).
+# The columns of the matrix. Instructors teach under /teach/ (their own quizzes, cohorts of their
+# own); on learner pages they are learners. Staff are everyday admins (staff + Administrators).
 ROLES = ("anonymous", "learner", "other_learner", "instructor", "other_instructor", "staff")
 # A role that only some entries name (in a dict): staff who have not set up two-factor yet.
 STAFF_WITHOUT_MFA = "staff_without_mfa"

@@ -22,6 +22,7 @@ import os
 import sqlite3
 import sys
 import weakref
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import django
@@ -211,3 +212,26 @@ def keep_in_memory(copy: sqlite3.Connection | None) -> None:
     tests' (tests/e2e/conftest.py)."""
     global _kept
     _kept = copy
+
+
+@contextlib.contextmanager
+def migrated_back(forward: Callable[[], object] | None = None) -> Iterator[None]:
+    """Around a test that migrates the database back to try a migration on old rows: the
+    database as it was on entering, put back when the block ends. On SQLite that is a copy
+    taken on entering (`snapshot`, milliseconds); elsewhere `forward` runs (by default every
+    app migrated to its latest again, ~0.5-1 s of CPU: Django renders every app's models at
+    each step), as these tests did before."""
+    copy = snapshot()
+    try:
+        yield
+    finally:
+        if copy is not None:
+            restore(copy)
+            copy.close()
+        elif forward is not None:
+            forward()
+        else:
+            from django.db.migrations.executor import MigrationExecutor
+
+            executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+            executor.migrate(executor.loader.graph.leaf_nodes())

@@ -4,6 +4,7 @@ full one did, and changes only what it means to for the texts built to be slow."
 
 from __future__ import annotations
 
+import functools
 import html
 from pathlib import Path
 
@@ -55,6 +56,10 @@ def _drawn(text: str, md: MarkdownIt | None = None):
     return rendered.html, rendered.headings
 
 
+def _yaml(text: str):
+    return yaml.load(text, Loader=yaml.CSafeLoader)  # noqa: S506 - the safe loader, in C
+
+
 def _strings(value):
     if isinstance(value, str):
         yield value
@@ -66,9 +71,13 @@ def _strings(value):
             yield from _strings(item)
 
 
-def shipped_texts() -> list[str]:
+@functools.cache
+def shipped_texts() -> tuple[str, ...]:
     """Every string in the course's files: lesson files whole and each YAML value (prompts,
-    explanations, scenarios, glossary, SRM and compliance rows, lesson front matter)."""
+    explanations, scenarios, glossary, SRM and compliance rows, lesson front matter). Read
+    with libyaml's safe loader, as the curriculum's reader does (curriculum/readers.py; the
+    pure-Python one gave the same values for every file, at ten times the cost), and once per
+    process: two tests read them."""
     texts: list[str] = []
     for path in sorted(CONTENT.rglob("*")):
         if path.suffix == ".md":
@@ -77,10 +86,10 @@ def shipped_texts() -> list[str]:
             if text.startswith("---\n"):
                 front, _, body = text[4:].partition("\n---\n")
                 texts.append(body)
-                texts.extend(_strings(yaml.safe_load(front)))
+                texts.extend(_strings(_yaml(front)))
         elif path.suffix == ".yaml":
-            texts.extend(_strings(yaml.safe_load(path.read_text(encoding="utf-8"))))
-    return [t for t in dict.fromkeys(texts) if t.strip()]
+            texts.extend(_strings(_yaml(path.read_text(encoding="utf-8"))))
+    return tuple(t for t in dict.fromkeys(texts) if t.strip())
 
 
 def test_every_shipped_text_renders_as_before():

@@ -13,6 +13,8 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
+from tests import dbsetup
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("quizzes", "0009_quizquestion_order_from_1")]
@@ -21,13 +23,53 @@ AFTER = [("quizzes", "0010_quizquestion_renumber_1_to_n")]
 UNTOUCHED_IDS = (870001, 870002, 870003)
 
 
-def _old_models():
+@pytest.fixture(scope="module")
+def _at_0009(django_db_setup, django_db_blocker):
+    """On SQLite, the database as migrating back to 0009 leaves it and the quiz models as they
+    were then, made once for the module: each test starts from a copy of it and puts back a
+    copy of the migrated database when done (tests/dbsetup.py, `snapshot`), instead of
+    migrating back to 0009 and forward to the latest again (~1 s of CPU each, rendering every
+    app's models at each step). The migration under test, 0009 -> 0010, still runs in each
+    test. None elsewhere (PostgreSQL): each test migrates as before."""
+    with django_db_blocker.unblock():
+        migrated = dbsetup.snapshot()
+        if migrated is None:
+            yield None
+            return
+        try:
+            models = _migrated_back()
+            yield models, dbsetup.snapshot(), migrated
+        finally:
+            dbsetup.restore(migrated)
+
+
+def _migrated_back():
     """The database at 0009 and the quiz models as they were then."""
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     executor = MigrationExecutor(connection)
     old = executor.loader.project_state(BEFORE).apps
     return old.get_model("quizzes", "Quiz"), old.get_model("quizzes", "QuizQuestion"), old
+
+
+@pytest.fixture
+def old_models(_at_0009):
+    """The database at 0009 and the quiz models as they were then; migrated to the latest
+    again afterwards."""
+    if _at_0009 is None:
+        try:
+            yield _migrated_back()
+        finally:
+            MigrationExecutor(connection).migrate(
+                MigrationExecutor(connection).loader.graph.leaf_nodes()
+            )
+        return
+    models, at_0009, migrated = _at_0009
+    dbsetup.restore(at_0009)
+    try:
+        yield models
+    finally:
+        dbsetup.restore(migrated)
 
 
 def _quiz(models, slug: str, rows: list[tuple[str, int]], ids=None):
@@ -65,51 +107,39 @@ def _writes(queries) -> list[str]:
     ]
 
 
-def test_old_positions_become_1_to_n_in_the_order_learners_saw_them():
-    models = _old_models()
-    try:
-        Quiz, Entry, _ = models
-        tied = _quiz(models, "tied", [("a", 2), ("b", 1), ("c", 2), ("d", 1)])
-        gaps = _quiz(models, "gaps", [("a", 20), ("b", 3), ("c", 7)])
-        zero = _quiz(models, "zero", [("a", 1), ("b", 0), ("c", 0), ("d", 5)])
-        fine = _quiz(models, "fine", [("a", 1), ("b", 2), ("c", 3)], ids=UNTOUCHED_IDS)
-        seen = {quiz.slug: [q for q, _ in _positions(Entry, quiz)] for quiz in (tied, gaps, zero)}
-        assert seen == {
-            "tied": ["b", "d", "a", "c"],
-            "gaps": ["b", "c", "a"],
-            "zero": ["b", "c", "a", "d"],
-        }
+def test_old_positions_become_1_to_n_in_the_order_learners_saw_them(old_models):
+    Quiz, Entry, _ = old_models
+    tied = _quiz(old_models, "tied", [("a", 2), ("b", 1), ("c", 2), ("d", 1)])
+    gaps = _quiz(old_models, "gaps", [("a", 20), ("b", 3), ("c", 7)])
+    zero = _quiz(old_models, "zero", [("a", 1), ("b", 0), ("c", 0), ("d", 5)])
+    fine = _quiz(old_models, "fine", [("a", 1), ("b", 2), ("c", 3)], ids=UNTOUCHED_IDS)
+    seen = {quiz.slug: [q for q, _ in _positions(Entry, quiz)] for quiz in (tied, gaps, zero)}
+    assert seen == {
+        "tied": ["b", "d", "a", "c"],
+        "gaps": ["b", "c", "a"],
+        "zero": ["b", "c", "a", "d"],
+    }
 
-        with CaptureQueriesContext(connection) as queries:
-            MigrationExecutor(connection).migrate(AFTER)
+    with CaptureQueriesContext(connection) as queries:
+        MigrationExecutor(connection).migrate(AFTER)
 
-        for quiz in (tied, gaps, zero):
-            assert _positions(Entry, quiz) == [(q, n) for n, q in enumerate(seen[quiz.slug], 1)]
-        assert _positions(Entry, fine) == [("a", 1), ("b", 2), ("c", 3)]
-        writes = _writes(queries)
-        assert writes, "the renumbering wrote nothing"
-        assert not [sql for sql in writes if any(str(pk) in sql for pk in UNTOUCHED_IDS)]
+    for quiz in (tied, gaps, zero):
+        assert _positions(Entry, quiz) == [(q, n) for n, q in enumerate(seen[quiz.slug], 1)]
+    assert _positions(Entry, fine) == [("a", 1), ("b", 2), ("c", 3)]
+    writes = _writes(queries)
+    assert writes, "the renumbering wrote nothing"
+    assert not [sql for sql in writes if any(str(pk) in sql for pk in UNTOUCHED_IDS)]
 
-        MigrationExecutor(connection).migrate(BEFORE)  # backwards: nothing to undo
-        assert _positions(Entry, tied) == [("b", 1), ("d", 2), ("a", 3), ("c", 4)]
-    finally:
-        MigrationExecutor(connection).migrate(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
-        )
+    MigrationExecutor(connection).migrate(BEFORE)  # backwards: nothing to undo
+    assert _positions(Entry, tied) == [("b", 1), ("d", 2), ("a", 3), ("c", 4)]
 
 
-def test_a_database_already_1_to_n_is_not_written():
-    models = _old_models()
-    try:
-        _, Entry, _ = models
-        fine = _quiz(models, "fine", [("a", 1), ("b", 2), ("c", 3)])
-        other = _quiz(models, "other", [("a", 1)])
-        with CaptureQueriesContext(connection) as queries:
-            MigrationExecutor(connection).migrate(AFTER)
-        assert _writes(queries) == []
-        assert _positions(Entry, fine) == [("a", 1), ("b", 2), ("c", 3)]
-        assert _positions(Entry, other) == [("a", 1)]
-    finally:
-        MigrationExecutor(connection).migrate(
-            MigrationExecutor(connection).loader.graph.leaf_nodes()
-        )
+def test_a_database_already_1_to_n_is_not_written(old_models):
+    _, Entry, _ = old_models
+    fine = _quiz(old_models, "fine", [("a", 1), ("b", 2), ("c", 3)])
+    other = _quiz(old_models, "other", [("a", 1)])
+    with CaptureQueriesContext(connection) as queries:
+        MigrationExecutor(connection).migrate(AFTER)
+    assert _writes(queries) == []
+    assert _positions(Entry, fine) == [("a", 1), ("b", 2), ("c", 3)]
+    assert _positions(Entry, other) == [("a", 1)]

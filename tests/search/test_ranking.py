@@ -14,6 +14,7 @@ from search.models import Document
 from search.query import _BACKENDS, ranked_ids, search, terms
 from search.rank import UNWEIGHTED, closeness, fold, in_title, names, order_key
 from search.sources import abbreviated, is_abbreviation, named
+from tests import dbsetup
 from tests.depth import examples
 
 LESSON, GLOSSARY, SCENARIO, QUESTION = 0, 1, 2, 3
@@ -450,8 +451,8 @@ def test_an_upgraded_database_reads_no_questions_prompt_as_a_name():
     from search.models import TitleWord
 
     before, after = [("search", "0004_words")], [("search", "0005_question_titles_unnamed")]
-    MigrationExecutor(connection).migrate(before)
-    try:
+    with dbsetup.migrated_back(forward=lambda: call_command("migrate", verbosity=0)):
+        MigrationExecutor(connection).migrate(before)
         old = MigrationExecutor(connection).loader.project_state(before).apps
         Old, OldWord = old.get_model("search", "Document"), old.get_model("search", "TitleWord")
         for kind in ("question", "lesson"):
@@ -461,9 +462,6 @@ def test_an_upgraded_database_reads_no_questions_prompt_as_a_name():
             )
         MigrationExecutor(connection).migrate(after)
         assert list(TitleWord.objects.values_list("document__kind", flat=True)) == ["lesson"]
-    finally:
-        MigrationExecutor(connection).loader.build_graph()
-        call_command("migrate", verbosity=0)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -481,8 +479,8 @@ def test_an_upgraded_database_folds_its_title_words_again():
         [("search", "0005_question_titles_unnamed")],
         [("search", "0006_title_words_stemmed")],
     )
-    MigrationExecutor(connection).migrate(before)
-    try:
+    with dbsetup.migrated_back(forward=lambda: call_command("migrate", verbosity=0)):
+        MigrationExecutor(connection).migrate(before)
         old = MigrationExecutor(connection).loader.project_state(before).apps
         Old, OldWord = old.get_model("search", "Document"), old.get_model("search", "TitleWord")
         term = Old.objects.create(kind="glossary", key="1", title="Key rotation", target="t")
@@ -496,9 +494,6 @@ def test_an_upgraded_database_folds_its_title_words_again():
             ("glossary", "key"),
             ("glossary", "rotat"),
         ]
-    finally:
-        MigrationExecutor(connection).loader.build_graph()
-        call_command("migrate", verbosity=0)
 
 
 # --- several words no title holds: the text decides, the same on both databases -----------------

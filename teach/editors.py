@@ -402,12 +402,40 @@ def reworded_notice(reworded: list[Reworded], answered: bool) -> str:
     return " ".join(said)
 
 
-def saved_notice(reworded: list[Reworded], answered: bool) -> str:
+def key_changed(kind: str, before: dict, after: dict) -> bool:
+    """Whether a save changed which answer is right, for the kinds whose key is the author's
+    own mark: the choices ticked "Correct" (by id, so a reworded right choice, a new choice,
+    counts) and a true-or-false statement's answer. The engine-backed kinds work theirs out,
+    and ordering and categorize keys are the rows themselves, said by `reworded_notice`."""
+    if kind in ("single", "multiple"):
+
+        def right(data: dict) -> set:
+            return {c.get("id") for c in data.get("choices") or [] if c.get("correct")}
+
+        return right(before) != right(after)
+    if kind == "true_false":
+        return before.get("answer") != after.get("answer")
+    return False
+
+
+# Said after a save that changed the key of an answered question: an instructor fixing a wrong
+# key expects the gradebook to follow, and it does not (answers keep the marks they were given,
+# `quizzes.attempts`; only an answer not yet final is graded, at submit, with the key then).
+REKEYED = (
+    "The right answer changed: answers already marked keep their marks, in the gradebook "
+    "too; answers not yet marked (in an attempt still open) are marked with the new answer "
+    "when handed in."
+)
+
+
+def saved_notice(reworded: list[Reworded], answered: bool, rekeyed: bool = False) -> str:
     """What a question's save says, in one notice: "Question saved.", and, when the save made
-    choices (or items) new, `reworded_notice` after it. They were two notices, a success and
-    an information, side by side: read as two pieces of news, the second as if apart from the
-    save that caused it."""
-    notice = reworded_notice(reworded, answered)
+    choices (or items) new, `reworded_notice` after it; when it changed the key of a question
+    learners answered (`rekeyed`), what becomes of their marks. They were two notices, a
+    success and an information, side by side: read as two pieces of news, the second as if
+    apart from the save that caused it."""
+    said = [reworded_notice(reworded, answered), REKEYED if rekeyed and answered else ""]
+    notice = " ".join(part for part in said if part)
     return f"Question saved. {notice}" if notice else "Question saved."
 
 

@@ -3,6 +3,7 @@ calls a form or a service. Every page works without JavaScript; htmx only swaps 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,7 +39,15 @@ from teach.access import (
     teacher_required,
     visible_quiz,
 )
-from teach.editors import EDITORS, Parts, editor_for, linked_to, named_error, saved_notice
+from teach.editors import (
+    EDITORS,
+    Parts,
+    editor_for,
+    key_changed,
+    linked_to,
+    named_error,
+    saved_notice,
+)
 from teach.forms import QuestionForm, QuizForm
 from teach.transfer.gift import GIFT_KINDS
 
@@ -807,6 +816,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     `clean()`; otherwise put their messages on the page."""
     data = base.cleaned_data
     previous = question.data if isinstance(question.data, dict) else {}
+    before = copy.deepcopy(previous)  # what the key was, whatever `fill` does to `previous`
     for name in (
         "prompt",
         "explanation",
@@ -860,15 +870,19 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     if context["creating"]:
         stamp = services.edit_stamp(question)
         once.remember_save(request, data["once"], question=question.pk, stamp=stamp)
-    # Whether learners had answered is asked only of a save that reworded: the one that says so.
+    # Whether learners had answered is asked only of a save that reworded or changed the key:
+    # the ones that say so.
+    rekeyed = not context["creating"] and key_changed(question.type, before, question.data)
     answered = (
-        bool(parts.reworded) and not context["creating"] and services.question_has_answers(question)
+        bool(parts.reworded or rekeyed)
+        and not context["creating"]
+        and services.question_has_answers(question)
     )
-    messages.success(request, saved_notice(parts.reworded, answered))
+    messages.success(request, saved_notice(parts.reworded, answered, rekeyed))
     if quiz is not None:
         # Back at the question's entry, unless the save has more to say than "saved": the
         # notices are at the page's top, which the entry's #fragment scrolled out of sight.
-        at = "" if parts.reworded else f"#entry-{question.pk}"
+        at = "" if parts.reworded or (rekeyed and answered) else f"#entry-{question.pk}"
         return redirect(reverse("teach:quiz", args=[quiz.pk]) + at)
     return redirect("teach:dashboard")
 

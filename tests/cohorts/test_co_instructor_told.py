@@ -39,3 +39,18 @@ def test_an_archived_cohorts_co_instructor_is_told_who_restores_it(cohort, owner
 def test_the_owner_is_not_told_it(cohort, owner):
     page = _people(owner, cohort)
     assert "Archive the cohort" in page and "Only its owner" not in page
+
+
+@pytest.mark.parametrize("page", ["archive", "delete"])
+def test_a_co_instructor_at_an_owners_page_is_told_why_and_the_way_back(
+    cohort, co_instructor, page
+):
+    """An old tab or a bookmark after a hand-over: the 403 said "ask your instructor or an
+    administrator", to an instructor."""
+    response = client_for(co_instructor).get(reverse(f"teach_cohorts:{page}", args=[cohort.pk]))
+    assert response.status_code == 403
+    said = text(response)
+    assert f"Only its owner, ines, changes who teaches {cohort.name}, archives, restores" in said
+    assert "ask your instructor" not in said
+    back = reverse("teach_cohorts:people", args=[cohort.pk])
+    assert f'href="{back}"' in response.content.decode()

@@ -464,6 +464,10 @@ def quiz_question_remove(request: HttpRequest, pk: int, question_pk: int) -> Htt
     now_there = services.quiz_remove_question(quiz=quiz, question=question)
     where = "your questions" if question.owner_id == request.user.pk else "the question bank"
     said = f"Question taken out of this quiz (it is still in {where})."
+    if services.attempt_count(quiz):
+        # Learners have started the quiz: what becomes of their attempts is the question an
+        # instructor asks next (docs/quizzes.md, "A quiz changed while learners take it").
+        said += " Attempts already started keep it, with their answers; new ones leave it out."
     if wants_partial(request):
         # The list alone, the keyboard on the question now where it was (its "Take out"
         # button; "No questions yet." when none is left), and the removal said in the

@@ -42,7 +42,7 @@ from quizzes.kinds import Problem, same_entry, text_id
 from quizzes.kinds.base import as_sentence
 from quizzes.kinds.categorize import capital_twins, capitals_said
 from teach.rendering import RENDERER
-from teach.widgets import FittedTextarea, OneOfRows, named
+from teach.widgets import TOO_LONG, FittedTextarea, OneOfRows, named
 
 MAX_ROWS = 12  # more than any kind allows; the kind's own limit gives the message
 
@@ -139,6 +139,7 @@ class ChoiceRow(RowForm):
         max_length=2000,
         label="Feedback when chosen",
         widget=FittedTextarea(fewest=2, most=8),
+        error_messages={"max_length": TOO_LONG},
     )
 
     def name_fields(self, row: str) -> None:
@@ -207,7 +208,7 @@ class CategoriesForm(_Form):
         label="Categories, one per line",
         widget=FittedTextarea(fewest=2, most=8),
         max_length=2000,
-        error_messages={"required": "Name at least two categories."},
+        error_messages={"required": "Name at least two categories.", "max_length": TOO_LONG},
     )
 
     def clean_categories(self) -> str:

@@ -199,8 +199,19 @@ class TrueFalseForm(_Form):
         choices=[("true", "True"), ("false", "False")],
         coerce=lambda v: v == "true",
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the statement is true or false."},
+        required=False,  # said by `clean_answer`, in words of its own
     )
+
+    def clean_answer(self):
+        """No answer given: said in words that name what is missing, not after the label, a
+        sentence's start that made the summary read "The statement in the prompt is: Say
+        whether the statement is true or false."."""
+        answer = self.cleaned_data["answer"]
+        if answer == "":
+            raise ValidationError(
+                "Say whether the statement in the prompt is true or false.", code=NAMES_ITSELF
+            )
+        return answer
 
 
 class CategoriesForm(_Form):

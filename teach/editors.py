@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as data_field
 from typing import Generic, TypeVar, cast
@@ -430,6 +430,40 @@ def key_changed(kind: str, before: dict, after: dict) -> bool:
     return False
 
 
+def removed_choices(kind: str, before: dict, after: dict, reworded: list[Reworded]) -> list[str]:
+    """The words of the choices a save took out (not reworded: `reworded_notice` says those),
+    for the kinds with choices."""
+    if kind not in ("single", "multiple"):
+        return []
+    kept = {c.get("id") for c in after.get("choices") or []}
+    renamed = {r.old for r in reworded}
+    return [
+        str(c.get("text", ""))
+        for c in before.get("choices") or []
+        if c.get("id") not in kept and c.get("text") not in renamed
+    ]
+
+
+def removed_notice(removed: Sequence[str]) -> str:
+    """What became of the answers to choices a save took out of an answered question: said as
+    a rewording's are, where the save said only "Question saved."."""
+    if not removed:
+        return ""
+    quoted = [f"“{short(text)}”" for text in removed]
+    if len(quoted) == 1:
+        return (
+            f"Choice {quoted[0]} was taken out: answers that chose it keep it and their marks, "
+            "and are counted as a removed choice in the statistics; learners with an attempt "
+            "still open who chose it are asked to choose again."
+        )
+    listed = ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return (
+        f"Choices {listed} were taken out: answers that chose one keep it and their marks, and "
+        "are counted as removed choices in the statistics; learners with an attempt still "
+        "open who chose one are asked to choose again."
+    )
+
+
 # Said after a save that changed the key of an answered question: an instructor fixing a wrong
 # key expects the gradebook to follow, and it does not (answers keep the marks they were given,
 # `quizzes.attempts`; only an answer not yet final is graded, at submit, with the key then).
@@ -440,13 +474,22 @@ REKEYED = (
 )
 
 
-def saved_notice(reworded: list[Reworded], answered: bool, rekeyed: bool = False) -> str:
+def saved_notice(
+    reworded: list[Reworded],
+    answered: bool,
+    rekeyed: bool = False,
+    removed: Sequence[str] = (),
+) -> str:
     """What a question's save says, in one notice: "Question saved.", and, when the save made
-    choices (or items) new, `reworded_notice` after it; when it changed the key of a question
-    learners answered (`rekeyed`), what becomes of their marks. They were two notices, a
-    success and an information, side by side: read as two pieces of news, the second as if
-    apart from the save that caused it."""
-    said = [reworded_notice(reworded, answered), REKEYED if rekeyed and answered else ""]
+    choices (or items) new, `reworded_notice` after it; when it took choices out of a question
+    learners answered (`removed`), `removed_notice`; when it changed its key (`rekeyed`), what
+    becomes of their marks. They were two notices, a success and an information, side by
+    side: read as two pieces of news, the second as if apart from the save that caused it."""
+    said = [
+        reworded_notice(reworded, answered),
+        removed_notice(removed) if answered else "",
+        REKEYED if rekeyed and answered else "",
+    ]
     notice = " ".join(part for part in said if part)
     return f"Question saved. {notice}" if notice else "Question saved."
 

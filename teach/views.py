@@ -46,6 +46,7 @@ from teach.editors import (
     key_changed,
     linked_to,
     named_error,
+    removed_choices,
     saved_notice,
 )
 from teach.forms import QuestionForm, QuizForm
@@ -876,17 +877,22 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         once.remember_save(request, data["once"], question=question.pk, stamp=stamp)
     # Whether learners had answered is asked only of a save that reworded or changed the key:
     # the ones that say so.
-    rekeyed = not context["creating"] and key_changed(question.type, before, question.data)
+    editing = not context["creating"]
+    rekeyed = editing and key_changed(question.type, before, question.data)
+    removed = (
+        removed_choices(question.type, before, question.data, parts.reworded) if editing else []
+    )
     answered = (
-        bool(parts.reworded or rekeyed)
-        and not context["creating"]
+        bool(parts.reworded or rekeyed or removed)
+        and editing
         and services.question_has_answers(question)
     )
-    messages.success(request, saved_notice(parts.reworded, answered, rekeyed))
+    messages.success(request, saved_notice(parts.reworded, answered, rekeyed, removed))
     if quiz is not None:
         # Back at the question's entry, unless the save has more to say than "saved": the
         # notices are at the page's top, which the entry's #fragment scrolled out of sight.
-        at = "" if parts.reworded or (rekeyed and answered) else f"#entry-{question.pk}"
+        more = parts.reworded or ((rekeyed or removed) and answered)
+        at = "" if more else f"#entry-{question.pk}"
         return redirect(reverse("teach:quiz", args=[quiz.pk]) + at)
     return redirect("teach:dashboard")
 

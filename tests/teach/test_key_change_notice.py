@@ -99,3 +99,35 @@ def test_a_key_change_goes_back_to_the_quiz_page_top_where_it_is_said(teacher, o
 )
 def test_key_changed_reads_the_authors_mark(kind, before, after, changed):
     assert key_changed(kind, before, after) is changed
+
+
+REMOVED = (
+    "Choice “Share it” was taken out: answers that chose it keep it and their marks, and are "
+    "counted as a removed choice in the statistics; learners with an attempt still open who "
+    "chose it are asked to choose again."
+)
+
+
+def test_taking_out_an_answered_questions_choice_says_what_becomes_of_its_answers(
+    teacher, owned, learner
+):
+    """It said "Question saved." alone, where a reworded choice's save says all this."""
+    quiz, question = owned
+    _submitted_choosing(quiz, question, learner, "Share it")
+    rows = [row for row in _stored(question) if row["text"] != "Share it"]
+    page = _save(teacher, question, rows)
+    assert f"Question saved. {REMOVED}" in page
+    assert REKEYED not in page  # the right choice stayed
+
+
+def test_a_choice_taken_out_before_anyone_answered_or_reworded_is_not_said_taken_out(
+    teacher, owned, learner
+):
+    quiz, question = owned
+    rows = [row for row in _stored(question) if row["text"] != "Use it daily"]
+    assert "was taken out" not in _save(teacher, question, rows)  # nobody answered yet
+    _submitted_choosing(quiz, question, learner, "Share it")
+    rows = _stored(question)
+    rows[1]["text"] = "Keep it in a password manager"  # reworded: said as reworded
+    page = _save(teacher, question, rows)
+    assert "was reworded" in page and "was taken out" not in page

@@ -13,13 +13,13 @@ from __future__ import annotations
 from functools import cache
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 
 from cohorts.models import Assignment, Cohort, Membership
 from srm_trainer.counts import counted
+from srm_trainer.gone import Refused
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from teach.access import can_run_classes
 
@@ -102,7 +102,12 @@ def _cohort_for_instructor(request: HttpRequest, pk: int, *, owner_only: bool = 
     owner = instance(get_user_model(), rows[0][len(cohort_columns) :])
     Cohort._meta.get_field("owner").set_cached_value(cohort, owner)
     if owner_only and cohort.owner_id != request.user.pk:
-        raise PermissionDenied("Only the cohort's owner can do that.")
+        raise Refused(
+            f"Only its owner, {owner.get_username()}, changes who teaches {cohort.name}, "
+            "archives, restores or deletes it. You teach it as a co-instructor.",
+            back_url=reverse("teach_cohorts:people", args=[cohort.pk]),
+            back_label="Back to its learners and instructors",
+        )
     return cohort
 
 

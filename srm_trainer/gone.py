@@ -11,6 +11,7 @@ page (no htmx, or htmx restoring history) keeps the plain 404 or 403 page.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import defaults
@@ -39,8 +40,26 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return defaults.page_not_found(request, exception)
 
 
+class Refused(PermissionDenied):
+    """A 403 whose page says why, in the reader's terms, with the way back: raised where the
+    reason is known (a co-instructor at a page only the cohort's owner opens). Django's own
+    page told an instructor "ask your instructor or an administrator"."""
+
+    def __init__(self, refusal: str, *, back_url: str, back_label: str) -> None:
+        super().__init__(refusal)
+        self.refusal, self.back_url, self.back_label = refusal, back_url, back_label
+
+
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """`handler403`: with htmx the notice, else Django's page (templates/403.html)."""
+    """`handler403`: with htmx the notice, else Django's page (templates/403.html), saying a
+    `Refused`'s reason and way back."""
     if wants_partial(request):
         return _notice(request, 403)
+    if isinstance(exception, Refused):
+        context = {
+            "refusal": exception.refusal,
+            "back_url": exception.back_url,
+            "back_label": exception.back_label,
+        }
+        return render(request, "403.html", context, status=403)
     return defaults.permission_denied(request, exception)

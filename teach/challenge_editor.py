@@ -51,7 +51,7 @@ from teach.editors import (
     posted_values,
 )
 from teach.rendering import RENDERER
-from teach.widgets import FittedTextarea, named
+from teach.widgets import TOO_LONG, FittedTextarea, named
 
 MAX_REQUESTS = 20  # per list: each is one evaluation when the reference is checked
 LISTS = ("allow", "deny")
@@ -72,6 +72,7 @@ class RequestRow(RowForm):
         max_length=4000,
         label="Request context (optional JSON object of condition keys)",
         widget=FittedTextarea(attrs={"spellcheck": "false", "class": "code"}, most=8),
+        error_messages={"max_length": TOO_LONG},
     )
 
     def name_fields(self, row: str) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from dataclasses import field as data_field
 from typing import Generic, TypeVar, cast
@@ -42,7 +42,7 @@ from quizzes.kinds import Problem, same_entry, text_id
 from quizzes.kinds.base import as_sentence
 from quizzes.kinds.categorize import capital_twins, capitals_said
 from teach.rendering import RENDERER
-from teach.widgets import FittedTextarea, OneOfRows, named
+from teach.widgets import TOO_LONG, FittedTextarea, OneOfRows, named
 
 MAX_ROWS = 12  # more than any kind allows; the kind's own limit gives the message
 
@@ -139,6 +139,7 @@ class ChoiceRow(RowForm):
         max_length=2000,
         label="Feedback when chosen",
         widget=FittedTextarea(fewest=2, most=8),
+        error_messages={"max_length": TOO_LONG},
     )
 
     def name_fields(self, row: str) -> None:
@@ -198,8 +199,19 @@ class TrueFalseForm(_Form):
         choices=[("true", "True"), ("false", "False")],
         coerce=lambda v: v == "true",
         widget=forms.RadioSelect,
-        error_messages={"required": "Say whether the statement is true or false."},
+        required=False,  # said by `clean_answer`, in words of its own
     )
+
+    def clean_answer(self):
+        """No answer given: said in words that name what is missing, not after the label, a
+        sentence's start that made the summary read "The statement in the prompt is: Say
+        whether the statement is true or false."."""
+        answer = self.cleaned_data["answer"]
+        if answer == "":
+            raise ValidationError(
+                "Say whether the statement in the prompt is true or false.", code=NAMES_ITSELF
+            )
+        return answer
 
 
 class CategoriesForm(_Form):
@@ -207,7 +219,7 @@ class CategoriesForm(_Form):
         label="Categories, one per line",
         widget=FittedTextarea(fewest=2, most=8),
         max_length=2000,
-        error_messages={"required": "Name at least two categories."},
+        error_messages={"required": "Name at least two categories.", "max_length": TOO_LONG},
     )
 
     def clean_categories(self) -> str:
@@ -402,12 +414,83 @@ def reworded_notice(reworded: list[Reworded], answered: bool) -> str:
     return " ".join(said)
 
 
-def saved_notice(reworded: list[Reworded], answered: bool) -> str:
+def key_changed(kind: str, before: dict, after: dict) -> bool:
+    """Whether a save changed which answer is right, for the kinds whose key is the author's
+    own mark: the choices ticked "Correct" (by id, so a reworded right choice, a new choice,
+    counts) and a true-or-false statement's answer. The engine-backed kinds work theirs out,
+    and ordering and categorize keys are the rows themselves, said by `reworded_notice`."""
+    if kind in ("single", "multiple"):
+
+        def right(data: dict) -> set:
+            return {c.get("id") for c in data.get("choices") or [] if c.get("correct")}
+
+        return right(before) != right(after)
+    if kind == "true_false":
+        return before.get("answer") != after.get("answer")
+    return False
+
+
+def removed_choices(kind: str, before: dict, after: dict, reworded: list[Reworded]) -> list[str]:
+    """The words of the choices a save took out (not reworded: `reworded_notice` says those),
+    for the kinds with choices."""
+    if kind not in ("single", "multiple"):
+        return []
+    kept = {c.get("id") for c in after.get("choices") or []}
+    renamed = {r.old for r in reworded}
+    return [
+        str(c.get("text", ""))
+        for c in before.get("choices") or []
+        if c.get("id") not in kept and c.get("text") not in renamed
+    ]
+
+
+def removed_notice(removed: Sequence[str]) -> str:
+    """What became of the answers to choices a save took out of an answered question: said as
+    a rewording's are, where the save said only "Question saved."."""
+    if not removed:
+        return ""
+    quoted = [f"“{short(text)}”" for text in removed]
+    if len(quoted) == 1:
+        return (
+            f"Choice {quoted[0]} was taken out: answers that chose it keep it and their marks, "
+            "and are counted as a removed choice in the statistics; learners with an attempt "
+            "still open who chose it are asked to choose again."
+        )
+    listed = ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return (
+        f"Choices {listed} were taken out: answers that chose one keep it and their marks, and "
+        "are counted as removed choices in the statistics; learners with an attempt still "
+        "open who chose one are asked to choose again."
+    )
+
+
+# Said after a save that changed the key of an answered question: an instructor fixing a wrong
+# key expects the gradebook to follow, and it does not (answers keep the marks they were given,
+# `quizzes.attempts`; only an answer not yet final is graded, at submit, with the key then).
+REKEYED = (
+    "The right answer changed: answers already marked keep their marks, in the gradebook "
+    "too; answers not yet marked (in an attempt still open) are marked with the new answer "
+    "when handed in."
+)
+
+
+def saved_notice(
+    reworded: list[Reworded],
+    answered: bool,
+    rekeyed: bool = False,
+    removed: Sequence[str] = (),
+) -> str:
     """What a question's save says, in one notice: "Question saved.", and, when the save made
-    choices (or items) new, `reworded_notice` after it. They were two notices, a success and
-    an information, side by side: read as two pieces of news, the second as if apart from the
-    save that caused it."""
-    notice = reworded_notice(reworded, answered)
+    choices (or items) new, `reworded_notice` after it; when it took choices out of a question
+    learners answered (`removed`), `removed_notice`; when it changed its key (`rekeyed`), what
+    becomes of their marks. They were two notices, a success and an information, side by
+    side: read as two pieces of news, the second as if apart from the save that caused it."""
+    said = [
+        reworded_notice(reworded, answered),
+        removed_notice(removed) if answered else "",
+        REKEYED if rekeyed and answered else "",
+    ]
+    notice = " ".join(part for part in said if part)
     return f"Question saved. {notice}" if notice else "Question saved."
 
 

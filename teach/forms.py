@@ -25,7 +25,7 @@ from srm_trainer.typed_text import Textarea
 from srm_trainer.versioned_cache import VersionedCache
 from teach import tag_groups
 from teach.rendering import RENDERER
-from teach.widgets import FittedTextarea
+from teach.widgets import TOO_LONG, FittedTextarea
 
 # Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
 TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -478,13 +478,16 @@ class QuestionForm(forms.Form):
         label="Prompt (Markdown)",
         widget=FittedTextarea(fewest=3, most=15),
         max_length=MAX_PROMPT_CHARS,
-        error_messages={"required": "Write the question's prompt."},
+        error_messages={"required": "Write the question's prompt.", "max_length": TOO_LONG},
     )
     explanation = forms.CharField(
         label="Explanation shown after answering (Markdown)",
         widget=FittedTextarea(fewest=3, most=15),
         max_length=MAX_EXPLANATION_CHARS,
-        error_messages={"required": "Write an explanation: learners read it after answering."},
+        error_messages={
+            "required": "Write an explanation: learners read it after answering.",
+            "max_length": TOO_LONG,
+        },
     )
     category = BankCategoryField(
         label="Bank category",

@@ -3,6 +3,7 @@ calls a form or a service. Every page works without JavaScript; htmx only swaps 
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,7 +39,16 @@ from teach.access import (
     teacher_required,
     visible_quiz,
 )
-from teach.editors import EDITORS, Parts, editor_for, linked_to, named_error, saved_notice
+from teach.editors import (
+    EDITORS,
+    Parts,
+    editor_for,
+    key_changed,
+    linked_to,
+    named_error,
+    removed_choices,
+    saved_notice,
+)
 from teach.forms import QuestionForm, QuizForm
 from teach.transfer.gift import GIFT_KINDS
 
@@ -455,6 +465,10 @@ def quiz_question_remove(request: HttpRequest, pk: int, question_pk: int) -> Htt
     now_there = services.quiz_remove_question(quiz=quiz, question=question)
     where = "your questions" if question.owner_id == request.user.pk else "the question bank"
     said = f"Question taken out of this quiz (it is still in {where})."
+    if services.attempt_count(quiz):
+        # Learners have started the quiz: what becomes of their attempts is the question an
+        # instructor asks next (docs/quizzes.md, "A quiz changed while learners take it").
+        said += " Attempts already started keep it, with their answers; new ones leave it out."
     if wants_partial(request):
         # The list alone, the keyboard on the question now where it was (its "Take out"
         # button; "No questions yet." when none is left), and the removal said in the
@@ -807,6 +821,7 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     `clean()`; otherwise put their messages on the page."""
     data = base.cleaned_data
     previous = question.data if isinstance(question.data, dict) else {}
+    before = copy.deepcopy(previous)  # what the key was, whatever `fill` does to `previous`
     for name in (
         "prompt",
         "explanation",
@@ -860,15 +875,24 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     if context["creating"]:
         stamp = services.edit_stamp(question)
         once.remember_save(request, data["once"], question=question.pk, stamp=stamp)
-    # Whether learners had answered is asked only of a save that reworded: the one that says so.
-    answered = (
-        bool(parts.reworded) and not context["creating"] and services.question_has_answers(question)
+    # Whether learners had answered is asked only of a save that reworded or changed the key:
+    # the ones that say so.
+    editing = not context["creating"]
+    rekeyed = editing and key_changed(question.type, before, question.data)
+    removed = (
+        removed_choices(question.type, before, question.data, parts.reworded) if editing else []
     )
-    messages.success(request, saved_notice(parts.reworded, answered))
+    answered = (
+        bool(parts.reworded or rekeyed or removed)
+        and editing
+        and services.question_has_answers(question)
+    )
+    messages.success(request, saved_notice(parts.reworded, answered, rekeyed, removed))
     if quiz is not None:
         # Back at the question's entry, unless the save has more to say than "saved": the
         # notices are at the page's top, which the entry's #fragment scrolled out of sight.
-        at = "" if parts.reworded else f"#entry-{question.pk}"
+        more = parts.reworded or ((rekeyed or removed) and answered)
+        at = "" if more else f"#entry-{question.pk}"
         return redirect(reverse("teach:quiz", args=[quiz.pk]) + at)
     return redirect("teach:dashboard")
 

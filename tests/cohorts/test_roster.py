@@ -161,3 +161,16 @@ def test_the_answers_csv_lists_learners_as_a_class_list_reads_too(owner, cohort,
     assert len(learners) == 2 * len(NAMES)  # two questions each, together
     assert list(dict.fromkeys(learners)) == READ
     assert learners == [name for name in READ for _ in range(2)]
+
+
+@pytest.mark.parametrize("page", ["gradebook", "people"])
+def test_after_a_search_the_page_opens_on_its_result(owner, cohort, learner, page):
+    """A plain GET form: the page came back with the focus at its top, the result line (and the
+    learners found) far below the assignments and the join code. It opens on the result now,
+    read out as the page's one focused line; without a search, where the page always opened."""
+    teacher = client_for(owner)
+    url = reverse(f"teach_cohorts:{page}", args=[cohort.pk])
+    found = re.compile(r'<p class="find-learner-result" role="status" tabindex="-1" autofocus>')
+    searched = teacher.get(url, {"q": "nobody"}).content.decode()
+    assert found.search(searched) and searched.count(" autofocus") == 1
+    assert not found.search(teacher.get(url).content.decode())

@@ -66,7 +66,7 @@ def test_a_refused_save_opens_the_fold_holding_text_or_an_error_and_keeps_it(tea
         ("", "Feedback for choice 4"),
     ]
     assert 'aria-invalid="true"' in page.split('id="id_rows-1-feedback"')[0].rsplit("<", 1)[1]
-    assert "at most 2000 characters" in page
+    assert "This is 2001 characters long; it takes at most 2000. Nothing was cut" in page
     for row in rows[:3]:
         assert row["text"] in page
 

@@ -512,9 +512,9 @@ def test_a_true_false_answer_not_given_is_said_and_linked_in_the_summary(teacher
     response = _create(teacher, quiz, "true_false", form_data(None, {}))
     assert response.status_code == 200
     problems = response.context["problems"]
-    assert problems == [
-        "The statement in the prompt is: Say whether the statement is true or false."
-    ]
+    # Its own words, not after the label, a sentence's start: "The statement in the prompt
+    # is: Say whether the statement is true or false." read as one garbled sentence.
+    assert problems == ["Say whether the statement in the prompt is true or false."]
     body = response.content.decode()
     summary = body[body.index('id="problems"') : body.index("</div>", body.index('id="problems"'))]
     anchor = problems[0].anchor

@@ -900,3 +900,20 @@ def test_the_dashboard_with_nothing_written_yet_says_where_to_begin(teacher, ins
     bank = reverse("teach:bank")
     assert "Open one of your quizzes above and add one there" in page
     assert f'<a href="{bank}">find one in the question bank</a>' in page
+
+
+def test_taking_out_a_question_learners_have_met_says_their_attempts_keep_it(
+    teacher, owned, learner
+):
+    """Taken out of a quiz learners have started, a question stays in their attempts: the
+    instructor was told only where the question still is, and wondered about the answers."""
+    quiz, question = owned
+    kept = "Attempts already started keep it, with their answers; new ones leave it out."
+    url = reverse("teach:quiz-question-remove", args=[quiz.pk, question.pk])
+    assert kept not in teacher.post(url, follow=True).content.decode()  # nobody started it
+    quiz.entries.create(question=question, order=1)
+    quiz.published = True
+    quiz.save()
+    make_attempt(quiz, user=learner)
+    page = teacher.post(url, follow=True).content.decode()
+    assert f"Question taken out of this quiz (it is still in your questions). {kept}" in page

@@ -30,6 +30,7 @@ from lessons.models import Source
 from quizzes.models import Question, QuestionQuerySet, Quiz, QuizQuerySet
 from srm_trainer.accounts.roles import is_instructor, only_content_editor
 from srm_trainer.csrf_failure import page_address
+from srm_trainer.gone import Refused
 from srm_trainer.htmx import stale_notice, wants_partial
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from srm_trainer.typed_back import typed_back
@@ -96,14 +97,11 @@ def classes_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if not can_run_classes(request.user):
-            if wants_partial(request):
-                raise PermissionDenied(CLASSES_REFUSED)
-            context = {
-                "refusal": CLASSES_REFUSED,
-                "back_url": reverse("teach:dashboard"),
-                "back_label": "Go to the teaching pages",
-            }
-            return render(request, "403.html", context, status=403)
+            raise Refused(
+                CLASSES_REFUSED,
+                back_url=reverse("teach:dashboard"),
+                back_label="Go to the teaching pages",
+            )
         return view(request, *args, **kwargs)
 
     return wrapper

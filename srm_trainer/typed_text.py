@@ -33,7 +33,14 @@ class _LineBreaksAsLF:
 
 
 class Textarea(_LineBreaksAsLF, forms.Textarea):
-    pass
+    """A form's textarea, its limit said by the server alone: a `maxlength` made the browser
+    cut a longer paste at the limit without a word (a pasted prompt, import or policy was
+    sent without its end), where the field's `max_length` refuses it whole with its length."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"].pop("maxlength", None)
+        return context
 
 
 class AdminTextarea(_LineBreaksAsLF, AdminTextareaWidget):

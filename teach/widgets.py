@@ -35,10 +35,6 @@ class FittedTextarea(Textarea):
         text = self.format_value(value) or ""
         rows = max(self.fewest, min(self.most, line_count(text)))
         context["widget"]["attrs"]["rows"] = str(rows)
-        # The field's limit is checked on the server only (`TOO_LONG`), as a JSON box's is
-        # (`network_editor.JsonBox`): a `maxlength` made the browser cut a longer paste at the
-        # limit without a word, and a prompt pasted whole was saved without its end.
-        context["widget"]["attrs"].pop("maxlength", None)
         return context
 
 

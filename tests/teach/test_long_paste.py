@@ -27,6 +27,7 @@ pytestmark = pytest.mark.django_db
         ("policy_decision", "k-situation"),
         ("policy_decision", "k-explanation"),
         ("least_privilege", "allow-0-context"),
+        ("least_privilege", "k-scope"),
     ],
 )
 def test_the_editors_prose_boxes_leave_their_limit_to_the_server(teacher, owned, kind, box):
@@ -53,3 +54,26 @@ def test_a_paste_past_the_limit_comes_back_whole_with_its_length(teacher, owned,
         f"This is {len(pasted)} characters long; it takes at most {limit}. Nothing was cut: "
         "shorten it here."
     ) in page
+
+
+def test_an_import_pasted_past_its_limit_is_not_cut_by_the_browser(teacher):
+    # A cut paste is JSON without its end: refused for a bracket never closed, not its length.
+    page = teacher.get(reverse("teach:import"), follow=True).content.decode()
+    control = re.search(r'<textarea[^>]*name="text"[^>]*>', page)
+    assert control
+    assert "maxlength" not in control.group(0)
+
+
+def test_no_forms_textarea_leaves_its_limit_to_the_browser():
+    # Learners' answer boxes (a least-privilege policy, a flow fix) are drawn by the same widget.
+    from django import forms
+
+    from srm_trainer.typed_text import Textarea
+
+    class Box(forms.Form):
+        text = forms.CharField(max_length=10, widget=Textarea())
+
+    form = Box(data={"text": "x" * 11})
+    assert "maxlength" not in str(form["text"])
+    assert not form.is_valid()
+    assert "at most 10 characters (it has 11)" in form.errors["text"][0]

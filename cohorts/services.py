@@ -297,8 +297,8 @@ def co_instructor_add(*, cohort: Cohort, username: str) -> AbstractBaseUser:
         raise CohortError(f"No account is called “{username[:150]}”: check the spelling with them.")
     if not can_run_classes(user):
         raise CohortError(
-            f"{user.get_username()} is not an instructor here. An administrator can make them "
-            "one (the make_instructor command); then add them again."
+            f"{user.get_username()} is not an instructor here. Ask an administrator to make "
+            "them one, then add them again."
         )
     if user.pk == cohort.owner_id:
         raise CohortError("The owner already teaches this cohort.")

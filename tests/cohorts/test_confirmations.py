@@ -116,6 +116,8 @@ def test_the_co_instructor_box_says_what_is_wrong(cohort, owner, username, says)
     assert response.status_code == 200
     page = response.content.decode()
     assert says in page
+    # said to an instructor, who runs no command on the server
+    assert "make_instructor" not in page
     assert 'aria-describedby="id_username_error' in page
     if username.strip():
         assert f'name="username" value="{username}"' in page

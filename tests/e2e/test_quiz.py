@@ -39,3 +39,26 @@ def test_session_lost_mid_quiz_signs_in_again_back_to_the_question_with_the_answ
     expect(page).to_have_url(re.compile(r"/quizzes/attempts/\d+/\?q=1$"))
     expect(page.get_by_label("False")).to_be_checked()
     expect(page.get_by_text("Your answer from before is filled in again")).to_be_visible()
+
+
+def test_a_keyboard_skips_the_question_navigator_to_the_question(page):
+    # Each question is a Tab stop in the navigator above the question: in a module's quiz a
+    # keyboard user pressed Tab 39 times from the page's start to reach the first answer.
+    make_user("lovelace")
+    make_quiz(*Question.objects.filter(type="true_false")[:12], slug="twelve", title="Twelve")
+    page.goto("/")
+    sign_in(page, "lovelace")
+    start_quiz(page, "twelve")
+    page.reload()  # a page's load, where the navigator comes first (a swap focuses the heading)
+    page.locator("#main").focus()
+    for _ in range(4):  # past the breadcrumbs
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Skip to question 1":
+            break
+    skip = page.get_by_role("link", name="Skip to question 1")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()  # out of sight only until it has the focus
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Question 1 of 12")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.locator(".question-panel form input[type=radio]").first).to_be_focused()

@@ -62,3 +62,29 @@ def test_a_keyboard_skips_the_question_navigator_to_the_question(page):
     expect(page.get_by_role("heading", name="Question 1 of 12")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.locator(".question-panel form input[type=radio]").first).to_be_focused()
+
+
+def test_enter_on_a_chosen_answer_goes_on_to_the_next_question_not_back(page):
+    # With feedback at the end (the capstone, the final exam) a question after the first has
+    # "Save and go back" before "Save and next", and Enter in a form sends its first submit
+    # button: choosing an answer and pressing Enter went back a question.
+    make_user("noether")
+    claims = Question.objects.filter(type="true_false")[:3]
+    make_quiz(*claims, slug="three-claims", title="Three", feedback="end")
+    page.goto("/")
+    sign_in(page, "noether")
+    start_quiz(page, "three-claims")
+    page.get_by_label("True").press("Space")
+    page.get_by_role("button", name="Save and next").press("Enter")
+    expect(page.get_by_role("heading", name="Question 2 of 3")).to_be_focused()
+
+    page.get_by_label("True").press("Space")
+    page.get_by_label("True").press("Enter")
+    expect(page.get_by_role("heading", name="Question 3 of 3")).to_be_focused()
+    expect(page.locator("#live-status")).to_have_text("Your answer to question 2 is saved.")
+
+    page.get_by_label("False").press("Space")
+    page.get_by_label("False").press("Enter")  # the last question: saved, and it stays
+    expect(page.locator("#live-status")).to_contain_text("saved")
+    expect(page.get_by_role("heading", name="Question 3 of 3")).to_be_visible()
+    expect(page.get_by_label("False")).to_be_checked()

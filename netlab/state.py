@@ -51,6 +51,8 @@ def _load(text: str, what: str) -> Any:
         raise StateError(
             f"The {what} is longer than the lab takes ({MAX_JSON_CHARS:,} characters)."
         )
+    if not text.strip():  # Python's decoder says "Expecting value at line 1, column 1"
+        raise StateError(f"The {what} is empty: paste one, or download one to see the format.")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -67,6 +67,11 @@ def _json(text: str, what: str, field: str) -> Any:
             f"The {what} {_is(what)} longer than the lab takes ({MAX_JSON_CHARS:,} characters).",
             field,
         )
+    if not text.strip():  # Python's decoder says "Expecting value at line 1, column 1"
+        raise StateError(
+            f"The {what} {_is(what)} empty: write it in AWS WAF's JSON, or start from a preset.",
+            field,
+        )
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

@@ -24,6 +24,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
 
 from quizzes.kinds.base import Grade, Kind, Problem, full_marks
 from srm_trainer.detection import LIMITS, Outcome, PatternError, match, parse_pattern, samples
@@ -307,7 +308,8 @@ class RouteFindings(Kind):
             try:
                 parse_pattern(data["pattern"])
             except PatternError as exc:
-                form.add_error("pattern", f"{exc.refused_by} this pattern. {exc}")
+                # A message with no line or path starts the second sentence: capitalised.
+                form.add_error("pattern", f"{exc.refused_by} this pattern. {capfirst(str(exc))}")
 
     def response(self, form) -> dict:
         return {"pattern": form.cleaned_data["pattern"]}

@@ -65,6 +65,22 @@ def test_a_pattern_typed_live_answers_the_result_alone_and_says_it(client):
     assert 'hx-swap-oob="innerHTML">1 of 10 sample findings match.</p>' in html
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("  ", "EventBridge would refuse this pattern: the pattern is empty: write a JSON object"),
+        ('{"a": 1}', "EventBridge would refuse this pattern: at a: "),
+        ('{"a": [1,]}', "EventBridge would refuse this pattern: line 1, column 10: "),
+    ],
+)
+def test_a_refusal_typed_live_is_said_with_its_place_only_when_it_has_one(client, text, said):
+    # A refusal with no line and no path was said "EventBridge would refuse this pattern: at :
+    # the pattern is empty" (an empty "at" and a stray colon) in the page's status region.
+    html = client.post(URL, {"pattern": text}, headers=HTMX).content.decode()
+    status = entities.unescape(html.split('hx-swap-oob="innerHTML">', 1)[1].split("</p>", 1)[0])
+    assert status.startswith(said), status
+
+
 def test_without_javascript_the_form_answers_the_whole_page_with_the_pattern_kept(client):
     text = '{"source": ["aws.inspector2"]}'
     html = client.post(URL, {"pattern": text}).content.decode()

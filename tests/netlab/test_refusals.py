@@ -160,7 +160,8 @@ def test_a_field_too_large_is_drawn_back_once_to_be_fixed(client, name):
             "at line 1, column 14",
         ),  # fmt: skip
         ("[1,2]", "A case is a JSON object"),
-        ("", "not valid JSON: Expecting value at line 1, column 1"),
+        ("", "The case is empty: paste one"),  # was the decoder's "Expecting value"
+        (" \n", "The case is empty: paste one"),
     ],
 )
 def test_a_refused_pasted_case_stays_as_pasted_with_its_error_beside_it(client, pasted, error):

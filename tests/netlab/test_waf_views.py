@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as entities
 import json
 import re
 
@@ -56,6 +57,17 @@ def test_a_json_mistake_is_located_and_the_text_kept(client):
     html = client.post(URL, fields).content.decode()
     assert "not valid JSON" in html and "line 2" in html
     assert "&quot;Rules&quot;: [" in html
+
+
+@pytest.mark.parametrize("text", ["", " \n "])
+def test_an_emptied_web_acl_is_said_to_be_empty_not_a_decoder_message(client, text):
+    # A learner who cleared the box read "The web ACL is not valid JSON: Expecting value at
+    # line 1, column 1."
+    fields = {**form_of(client.get(URL).content.decode()), "web_acl": text}
+    for headers in ({}, {"HX-Request": "true"}):
+        html = entities.unescape(client.post(URL, fields, headers=headers).content.decode())
+        assert "The web ACL is empty: write it in AWS WAF's JSON" in html
+        assert "Expecting value" not in html
 
 
 def test_a_json_mistake_in_the_ip_sets_is_worded_for_a_plural(client):

@@ -205,6 +205,25 @@ def test_an_unreadable_pattern_is_kept_as_a_draft_with_its_line_and_column_and_i
     assert answer.tries == 0
 
 
+@pytest.mark.parametrize(
+    ("pattern", "words"),
+    [
+        ("  ", "EventBridge would refuse this pattern. The pattern is empty"),
+        ('{"source": ["aws.guardduty"', "EventBridge would refuse this pattern. Line 1, column 28"),
+    ],
+)
+def test_a_refused_pattern_is_said_in_two_sentences_each_starting_with_a_capital(
+    learner_client, pattern, words
+):
+    # The quiz said "EventBridge would refuse this pattern. the pattern is empty": a refusal
+    # with no line or path began its second sentence in lower case (the lab's own page did not).
+    attempt = _start(learner_client, make_quiz(make_question("route_findings")))
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]), {"action": "check", "pattern": pattern}
+    )
+    assert words in page_text(response)
+
+
 def test_a_pattern_over_the_limit_is_refused_in_words_and_not_graded(learner_client):
     attempt = _start(learner_client, make_quiz(make_question("route_findings")))
     long = '{"source": ["' + "a" * MAX_PATTERN_CHARS + '"]}'

@@ -158,13 +158,7 @@ def _problem(kind: str, code: str, path: str, message: str) -> str:
 def _without_path(message: str, path: str) -> str:
     """The engine's message after the path it starts with (or a shorter part of it: "flow:
     the source and the destination are the same" is about `flow.destination`)."""
-    place = path
-    while place:
-        if message.startswith(place) and message[len(place) : len(place) + 1] in (":", " "):
-            return message[len(place) + 1 :].lstrip(": ")
-        cut = max(place.rfind("."), place.rfind("["))
-        place = place[:cut] if cut > 0 else ""
-    return message
+    return _path_and_rest(path, message)[1]
 
 
 # --- the network lab --------------------------------------------------------------------------
@@ -309,7 +303,8 @@ def _text_problem(field_id: str, path: str, code: str, message: str) -> FieldPro
     inside = steps(at)
     key = inside[-1] if len(inside) > 1 else None
     if isinstance(key, str) and code in ("missing_field", "unknown_field"):
-        owner = _text_place(at[: len(at) - len(join("-", key)) + 1])
+        written = join("-", key)[1:]  # the key as a path writes it: `.Action`, `["x.y"]`
+        owner = _text_place(at[: -len(written)])
         required = _REQUIRED.fullmatch(rest)
         if code == "missing_field" and required:
             needs = f"needs {_a(key)}{_NEEDS.get(key, '')}{required.group(1)}"

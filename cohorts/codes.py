@@ -42,15 +42,41 @@ def normalise(text: str) -> str:
     return cleaned
 
 
+def _named(characters: list[str]) -> str:
+    """Characters a learner typed, each in quotes ("“<” and “>”); one that does not show (a
+    control character) by its code point, and past five, "and others"."""
+    shown = [f"“{ch}”" if ch.isprintable() else f"U+{ord(ch):04X}" for ch in characters[:5]]
+    if len(characters) > 5:
+        return ", ".join(shown) + " and others"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
 def problem(text: str) -> str:
     """Why `text` cannot be a join code, in a learner's words ("" when it could be one): a
     code one character short, or with a 0 misread from a projector, was "No cohort has this
-    code", which sent the learner to their instructor for a typo."""
+    code", which sent the learner to their instructor for a typo. The count is of letters and
+    digits, as it says: "ZZZZ-1234 <b>" was told "that has 11", its < and > counted; those
+    are named as what no code has."""
     cleaned = _cleaned(text)
-    if len(cleaned) != LENGTH:
+    count = sum(ch.isalnum() for ch in cleaned)
+    others = sorted({ch for ch in cleaned if not ch.isalnum()})
+    if others:
+        neither = (
+            "which is neither a letter nor a digit"
+            if len(others) == 1
+            else "which are neither letters nor digits"
+        )
+        has = (
+            f"that has {count} letters and digits, and also" if count != LENGTH else "that also has"
+        )
+        return (
+            f"A join code has {LENGTH} letters and digits (such as ACDE-FGHJ) and nothing else; "
+            f"{has} {_named(others)}, {neither}. Check it with your instructor's."
+        )
+    if count != LENGTH:
         return (
             f"A join code has {LENGTH} letters and digits (such as ACDE-FGHJ); that has "
-            f"{len(cleaned)}. Check it with your instructor's."
+            f"{count}. Check it with your instructor's."
         )
     wrong = sorted({ch for ch in cleaned if ch not in ALPHABET})
     if wrong:

@@ -6,17 +6,28 @@ path becomes the field it is about (its id, to mark it and link to it) and its p
 labels it ("Network ACL nacl-web, outbound rule row 2, Ports"), and a number's problem says the
 range the field takes. The engine's messages and paths stay as they are for its other users
 (case files, the CLI, questions); a path the form has no field for keeps the engine's message.
+A mistake inside a JSON text the learner typed (the WAF lab's web ACL and IP sets) keeps its
+path, which is where in that text to look, but as the page names the text ("Web ACL,
+Rules[0].Action: ...", not "web_acl.Rules[0].Action ..."), and a missing or unknown key is said
+as such ("Web ACL: needs a DefaultAction (Allow or Block)").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from srm_trainer.netlab.fields import BIDI_CONTROLS, steps
+from srm_trainer.netlab.fields import BIDI_CONTROLS, join, steps
 from srm_trainer.netlab.vpc import MAX_PORT, NACL_RULE_NUMBERS
-from srm_trainer.netlab.waf import MAX_DETECTION_DELAY, MAX_EVERY, MAX_REQUESTS, MAX_TIME
+from srm_trainer.netlab.waf import (
+    ACTIONS,
+    MAX_DETECTION_DELAY,
+    MAX_EVERY,
+    MAX_REQUESTS,
+    MAX_TIME,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,8 +35,9 @@ class FieldProblem:
     """A problem with one field of the form."""
 
     id: str  # the field's id on the page
-    place: str  # where it is, as the page labels it; "" for a JSON text, whose message says
-    #             where in the text the problem is (`web_acl.Rules[0].Action ...`)
+    place: str  # where it is, as the page labels it (in a JSON text, with the path in it:
+    #             "Web ACL, Rules[0].Action"); "" for a text the lab could not read, whose
+    #             message says where (line and column)
     problem: str
 
     def __str__(self) -> str:
@@ -54,8 +66,8 @@ def form_field(
     if found is None:
         return None
     field_id, place, kind = found
-    if not place:  # a JSON text: its message already says where in the text
-        return FieldProblem(field_id, "", message)
+    if not place:  # a JSON text
+        return _text_problem(field_id, path, code, message)
     return FieldProblem(field_id, place, _problem(kind, code, path, message))
 
 
@@ -146,13 +158,7 @@ def _problem(kind: str, code: str, path: str, message: str) -> str:
 def _without_path(message: str, path: str) -> str:
     """The engine's message after the path it starts with (or a shorter part of it: "flow:
     the source and the destination are the same" is about `flow.destination`)."""
-    place = path
-    while place:
-        if message.startswith(place) and message[len(place) : len(place) + 1] in (":", " "):
-            return message[len(place) + 1 :].lstrip(": ")
-        cut = max(place.rfind("."), place.rfind("["))
-        place = place[:cut] if cut > 0 else ""
-    return message
+    return _path_and_rest(path, message)[1]
 
 
 # --- the network lab --------------------------------------------------------------------------
@@ -247,7 +253,7 @@ _REQUEST_COLUMNS = {
     "repeat": ("Repeat", "repeat"),
     "every": ("Every", "every"),
 }
-_TEXTS = {"web_acl", "ip_sets"}  # JSON texts, marked whole
+_TEXTS = {"web_acl": "Web ACL", "ip_sets": "IP sets"}  # JSON texts, marked whole; their labels
 
 
 def _waf_field(at: tuple, row_of: RowOf) -> tuple[str, str, str] | None:
@@ -270,3 +276,73 @@ def _waf_field(at: tuple, row_of: RowOf) -> tuple[str, str, str] | None:
     if row is None:
         return None
     return f"req-{row}-{column}", f"Request {row + 1}, {label}", kind
+
+
+# --- a JSON text's own mistakes (the WAF lab's web ACL and IP sets) ----------------------------
+
+# What a key that must be there takes, said with "needs a ...": the choices AWS WAF's JSON has.
+_NEEDS = {
+    "DefaultAction": " (Allow or Block)",
+    "Action": f" ({', '.join(ACTIONS[:-1])} or {ACTIONS[-1]})",
+}
+# The engine's words that read as a statement after "Web ACL, DefaultAction:", said as a demand.
+_SAID = {"names exactly one action": 'must name exactly one action, such as {"Block": {}}'}
+_REQUIRED = re.compile(r"is required\b(.*)", re.S)
+_UNKNOWN = re.compile(r"is not a field here \(expected one of: (.*)\)", re.S)
+
+
+def _text_problem(field_id: str, path: str, code: str, message: str) -> FieldProblem:
+    """A mistake in a JSON text the learner typed, placed as the page names the text with the
+    path inside it ("Web ACL, Rules[0].Action"), since that path is where to look. A missing
+    key is said as what its object needs ("Web ACL: needs a DefaultAction (Allow or Block)"),
+    an unknown one as not a field of its object. What the text could not be read as (not JSON,
+    empty: `invalid_text`) already says where, by line and column, and stays as it is."""
+    if code == "invalid_text":
+        return FieldProblem(field_id, "", message)
+    at, rest = _path_and_rest(path, message)
+    inside = steps(at)
+    key = inside[-1] if len(inside) > 1 else None
+    if isinstance(key, str) and code in ("missing_field", "unknown_field"):
+        written = join("-", key)[1:]  # the key as a path writes it: `.Action`, `["x.y"]`
+        owner = _text_place(at[: -len(written)])
+        required = _REQUIRED.fullmatch(rest)
+        if code == "missing_field" and required:
+            needs = f"needs {_a(key)}{_NEEDS.get(key, '')}{required.group(1)}"
+            return FieldProblem(field_id, owner, needs)
+        unknown = _UNKNOWN.fullmatch(rest)
+        if code == "unknown_field" and unknown:
+            named = join("", key)  # as the path writes it: `["x.y"]` for a key with a dot
+            return FieldProblem(field_id, owner, f"{named} is not one of its fields (it takes "
+                                f"{unknown.group(1)})")  # fmt: skip
+    return FieldProblem(field_id, _text_place(at), _SAID.get(rest, rest))
+
+
+def _path_and_rest(path: str, message: str) -> tuple[str, str]:
+    """The path the engine's message starts with (the error's own, a longer one inside it, as
+    in "web_acl.DefaultAction.Allow must be an object", or a shorter one), and the words after
+    it; the error's path and the whole message when it starts with none."""
+    if message.startswith(path) and message[len(path) : len(path) + 1] in (".", "["):
+        token = message.split(" ", 1)[0]
+        return token.rstrip(":"), message[len(token) :].lstrip(": ")
+    place = path
+    while place:
+        if message.startswith(place) and message[len(place) : len(place) + 1] in (":", " "):
+            return place, message[len(place) + 1 :].lstrip(": ")
+        cut = max(place.rfind("."), place.rfind("["))
+        place = place[:cut] if cut > 0 else ""
+    return path, message
+
+
+def _text_place(path: str) -> str:
+    """`web_acl.Rules[0].Action` as the page names it: "Web ACL, Rules[0].Action"."""
+    top = next((t for t in _TEXTS if path == t or path.startswith((f"{t}.", f"{t}["))), "")
+    inside = path[len(top) :].lstrip(".")
+    label = _TEXTS.get(top, "")
+    return f"{label}, {inside}" if label and inside else label or path
+
+
+def _a(key: str) -> str:
+    """A key with its article: "a DefaultAction", "an Action"; a plural without one."""
+    if key.endswith("s") and not key.endswith("ss"):
+        return key
+    return f"{'an' if key[:1].upper() in 'AEIOU' else 'a'} {key}"

@@ -16,8 +16,10 @@ page starts with the region empty). A refused update says nothing there (`{% ann
 {% endannounce %}`): its alert speaks, and the region no longer holds the last result's words
 as if they still applied. An update started by typing whose sentence is the one the region
 already says leaves it alone (static/js/live-updates.js): nothing to read out again at every
-pause in typing. A page's own status line (role=status) sent again out of band, as the review
-page's due count is, keeps the same words whatever started the update. A template builtin
+pause in typing. A page's own status line (role=status) sent again out of band, as the question
+bank's count is, keeps the same words whatever started the update. A count that changes with
+nearly every answer is no status line at all (the review page's due count): said after each
+verdict, it buried it. A template builtin
 (settings.TEMPLATES).
 """
 

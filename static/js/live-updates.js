@@ -54,8 +54,8 @@
 // already says leaves it alone. The sandbox sends an update at every pause in typing, and each
 // put the same "Decision: Allowed" in the region afresh, which a screen reader read out again
 // every time, between the keys. A button pressed still says its result, the same words or not.
-// A page's own status line sent again out of band (role=status, such as the review page's "3
-// questions due now.") is left alone whenever its words are the same, whatever started the
+// A page's own status line sent again out of band (role=status, such as the question bank's "12
+// questions match.") is left alone whenever its words are the same, whatever started the
 // update: it states a fact, and the same fact is no news after a button either.
 (function () {
   "use strict";

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import allauth
+import django
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -191,14 +192,22 @@ def test_the_compiled_catalogue_says_what_its_source_says():
     assert mo == _po_catalogue(Path(f"{CATALOGUE}.po")), "run `make messages` and commit"
 
 
+# Django's own msgids the catalogue re-words (the header says why each): an upgrade of Django
+# that changes one is caught as allauth's are.
+DJANGOS = {"Enter a valid email address."}
+
+
 def test_every_phrase_we_re_word_is_one_allauth_still_uses():
-    """After an allauth upgrade a changed msgid would silently bring its stock wording back."""
+    """After an allauth upgrade a changed msgid would silently bring its stock wording back
+    (and after a Django upgrade, for the few of Django's re-worded)."""
     theirs = Path(allauth.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
     allauths = {key if isinstance(key, str) else key[0] for key in _po_catalogue(theirs)}
     ours = {
         key if isinstance(key, str) else key[0] for key in _po_catalogue(Path(f"{CATALOGUE}.po"))
     }
-    assert ours - allauths == set()
+    assert ours - allauths == DJANGOS
+    djangos = Path(django.__file__).parent / "conf" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    assert DJANGOS - set(_po_catalogue(djangos)) == set()
 
 
 # A forgotten password
@@ -283,6 +292,37 @@ def test_the_e_mail_page_spells_e_mail_as_its_tab_does(signed_in):
     assert "Add an e-mail address" in seen.text
     assert seen.labels == ["E-mail"]
     assert seen.buttons == ["Add this address"]
+    _none_of_the_stock_words(seen)
+
+
+NOT_AN_ADDRESS = "That is not an e-mail address: type one such as name@example.com."
+
+
+@pytest.mark.parametrize(
+    ("url", "data", "signed"),
+    [
+        (
+            "/accounts/signup/",
+            {
+                "username": "grace",
+                "email": "grace-at-example",
+                "password1": "correct-horse-42",
+                "password2": "correct-horse-42",
+            },
+            False,
+        ),
+        ("/accounts/email/", {"action_add": "", "email": "ada@"}, True),
+        ("/accounts/password/reset/", {"email": "not an address"}, False),
+    ],
+)
+def test_an_address_that_is_not_one_is_refused_in_the_sites_words(
+    request, client, url, data, signed
+):
+    """Django's "Enter a valid email address." was the one "email" left on the account
+    forms, which write "e-mail" everywhere else: re-worded once, in the catalogue, for every
+    form whose field checks an address."""
+    seen = _seen((request.getfixturevalue("signed_in") if signed else client).post(url, data))
+    assert NOT_AN_ADDRESS in seen.text
     _none_of_the_stock_words(seen)
 
 

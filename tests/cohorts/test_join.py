@@ -366,6 +366,32 @@ def test_a_code_that_cannot_be_one_says_what_is_wrong_with_it(cohort, other_lear
     assert other_learner.username not in _members(cohort)
 
 
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        (
+            "ZZZZ-1234 <b>",
+            "that has 9 letters and digits, and also “<” and “>”, which are neither letters "
+            "nor digits.",
+        ),
+        ("ACDE-FGH;J", "that also has “;”, which is neither a letter nor a digit."),
+    ],
+)
+def test_a_code_with_characters_no_code_has_is_counted_in_letters_and_digits(
+    cohort, other_learner, typed, says
+):
+    """The message counts letters and digits, so it counted only those: "ZZZZ-1234 <b>" was
+    told "that has 11", its < and > among them. What is neither is named as such."""
+    page = client_for(other_learner).post(reverse("cohorts:join"), {"code": typed})
+    assert page.status_code == 400
+    words = " ".join(unescape(page.content.decode()).split())
+    assert (
+        "A join code has 8 letters and digits (such as ACDE-FGHJ) and nothing else; " + says
+    ) in words
+    assert "that has 11" not in words
+    assert other_learner.username not in _members(cohort)
+
+
 def test_a_learner_removed_or_gone_who_joins_again_is_told_only_later_attempts_count(
     cohort, co_instructor, learner, other_learner
 ):

@@ -305,18 +305,82 @@ def test_a_request_is_named_by_the_row_the_form_showed_it_in():
     assert str(problem).startswith("Request 3, Repeat:")
 
 
-def test_a_web_acl_error_marks_its_text_and_keeps_the_engines_words():
-    """The web ACL is JSON the learner typed: the engine's path is where in it to look."""
+def acl(change):
+    return lambda case: change(case["web_acl"])
 
-    def change(case):
-        case["web_acl"]["Rules"][0]["Priority"] = -1
 
+def rule(change):
+    return lambda case: change(case["web_acl"]["Rules"][0])
+
+
+@pytest.mark.parametrize(
+    ("change", "field_id", "words"),
+    [
+        (
+            acl(lambda web_acl: web_acl.pop("DefaultAction")),
+            "web_acl",
+            "Web ACL: needs a DefaultAction (Allow or Block)",
+        ),
+        (
+            rule(lambda r: r.pop("Action")),
+            "web_acl",
+            "Web ACL, Rules[0]: needs an Action (Allow, Block, Count, CAPTCHA or Challenge)",
+        ),
+        (rule(lambda r: r.pop("Priority")), "web_acl", "Web ACL, Rules[0]: needs a Priority"),
+        (
+            rule(lambda r: r.update(Actoin={"Block": {}})),
+            "web_acl",
+            "Web ACL, Rules[0]: Actoin is not one of its fields (it takes Action, CaptchaConfig, "
+            "ChallengeConfig, Name, Priority, RuleLabels, Statement, VisibilityConfig)",
+        ),
+        (
+            rule(lambda r: r.update(Priority=-1)),
+            "web_acl",
+            "Web ACL, Rules[0].Priority: must be between 0 and 2000000000, not -1",
+        ),
+        (
+            acl(lambda web_acl: web_acl.update(DefaultAction={"Allow": {}, "Block": {}})),
+            "web_acl",
+            'Web ACL, DefaultAction: must name exactly one action, such as {"Block": {}}',
+        ),
+        (
+            acl(lambda web_acl: web_acl.update(DefaultAction={"Allow": 1})),
+            "web_acl",
+            "Web ACL, DefaultAction.Allow: must be an object",
+        ),
+        (
+            lambda case: case.update(web_acl=[]),
+            "web_acl",
+            "Web ACL: must be a JSON object",
+        ),
+        (
+            lambda case: case.update(ip_sets={"office": ["nope"]}),
+            "ip_sets",
+            "IP sets, office[0]: 'nope' is not a CIDR block (an IP set lists addresses like "
+            "192.0.2.44/32)",
+        ),
+    ],
+)
+def test_a_web_acl_error_marks_its_text_and_says_where_in_it_in_the_pages_words(
+    change, field_id, words
+):
+    """The web ACL is JSON the learner typed: the engine's path is where in it to look, so it
+    stays, but from the text as the page names it ("Web ACL, Rules[0]"), not the engine's
+    `web_acl.` field, and a missing or unknown key is said as such ("web_acl.DefaultAction
+    is required" read as the engine's internals). The engine's own message is unchanged."""
     case = copy.deepcopy(WAF_PRESETS[WAF_STARTER].case)
     change(case)
     exc = _refused(evaluate_waf_case, case)
+    assert exc.message.startswith(exc.path.split(".")[0].split("[")[0])  # the engine's, as was
     problem = waf_problem(change)
-    assert problem == FieldProblem("web_acl", "", exc.message)
-    assert str(problem).startswith("web_acl.Rules[0].Priority")
+    assert problem is not None
+    assert (problem.id, str(problem)) == (field_id, words)
+
+
+def test_a_text_that_is_not_json_keeps_its_words_with_line_and_column():
+    message = "The web ACL is not valid JSON: Expecting value at line 2, column 3."
+    problem = form_field("web_acl", "invalid_text", message, {})
+    assert problem == FieldProblem("web_acl", "", message)
 
 
 def test_a_waf_path_the_form_has_no_field_for_is_left_alone():

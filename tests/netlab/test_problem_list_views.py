@@ -142,12 +142,14 @@ def test_the_waf_lab_lists_every_problem_of_the_web_acl(client):
         ("result-error-1", "web_acl"),
         ("result-error-2", "web_acl"),
     ]
-    assert listed[0][2].startswith("web_acl.Rules[0].Action must be one of ")
-    assert listed[1][2].startswith("web_acl.Rules[1].Statement.GeoMatchStatement.CountryCodes[0]")
+    assert listed[0][2].startswith("Web ACL, Rules[0].Action: must be one of ")
+    assert listed[1][2].startswith(
+        "Web ACL, Rules[1].Statement.GeoMatchStatement.CountryCodes[0]: "
+    )
     assert marked(html) == [("web_acl", "result-error-1 result-error-2")]
     live = client.post(WAF_URL, fields, headers=LIVE).content.decode()
     assert len(items(live)) == 2
-    assert status(live).startswith("Can't evaluate this yet: 2 problems: web_acl.Rules[0]")
+    assert status(live).startswith("Can't evaluate this yet: 2 problems: Web ACL, Rules[0]")
 
 
 def test_the_waf_lab_lists_the_ip_sets_problems_with_the_web_acls(client):

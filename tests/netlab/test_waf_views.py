@@ -80,7 +80,27 @@ def test_an_engine_error_names_the_field(client):
     text = '{"Name": "x", "DefaultAction": {"Allow": {}}, "Rules": [{"Name": "r", "Priority": 0, "Action": {"Allow": {}}, "Statement": {"RateBasedStatement": {"Limit": 100}}}]}'
     fields = {**form_of(client.get(URL).content.decode()), "web_acl": text}
     html = client.post(URL, fields).content.decode()
-    assert "web_acl.Rules[0].Action" in html and "except Allow" in html
+    assert "Web ACL, Rules[0].Action</a>: a rate-based rule can use any action except" in html
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_missing_default_action_is_said_in_the_learners_terms(client, htmx):
+    """ "web_acl.DefaultAction is required" named the engine's field; the learner typed a web
+    ACL, so it is said of that, linked to its box, and what the key takes."""
+    acl = json.loads(form_of(client.get(URL).content.decode())["web_acl"])
+    del acl["DefaultAction"]
+    fields = {**form_of(client.get(URL).content.decode()), "web_acl": json.dumps(acl)}
+    headers = {"HX-Request": "true"} if htmx else {}
+    html = entities.unescape(client.post(URL, fields, headers=headers).content.decode())
+    assert (
+        '<p id="result-error" class="form-error" data-field="web_acl">Can\'t evaluate this yet: '
+        '<a href="#web_acl">Web ACL</a>: needs a DefaultAction (Allow or Block)</p>'
+    ) in html
+    assert "is required" not in html and "web_acl.DefaultAction" not in html
+    if htmx:
+        assert (
+            "Can't evaluate this yet: Web ACL: needs a DefaultAction (Allow or Block)</p>" in html
+        )
 
 
 def test_labels_and_count_then_block(client):

@@ -45,24 +45,22 @@ def test_the_review_page_shows_what_is_due_without_the_key(learner_client, misse
     assert missed.explanation not in body
 
 
-def test_the_due_count_is_a_status_line_kept_outside_what_an_answer_swaps(learner_client, missed):
-    """Swapped in with the review body, the count's status line was a new live region at every
-    answer and Next question, read out again though it said the same. It stays in the page,
-    and a swap sends its words out of band (static/js/live-updates.js keeps the same words)."""
-    import re
-
+def test_the_due_count_is_plain_text_kept_outside_what_an_answer_swaps(learner_client, missed):
+    """The count stays in the page, outside the review body, and a swap sends its words out of
+    band so it stays true. It is no live region: as a status line ("26 questions due now. 1
+    more later today...") it was read out after every answer, on top of the verdict."""
     page = learner_client.get(reverse("quizzes:review")).content.decode()
     assert page.count('id="due-count"') == 1
     assert page.index('id="due-count"') < page.index('<div id="review-body"')
-    assert re.search(r'<p id="due-count" class="due-count" role="status">1 question due now', page)
+    assert re.search(r'<p id="due-count" class="due-count">1 question due now', page)
     swapped = learner_client.post(
         reverse("quizzes:review-answer", args=[missed.pk]),
         {"answer": "true"},
         headers={"HX-Request": "true"},
     ).content.decode()
-    assert '<p id="due-count" class="due-count" role="status" hx-swap-oob="innerHTML">' in swapped
-    body_only = swapped.replace(re.search(r'<p id="due-count".*?</p>', swapped)[0], "")
-    assert 'role="status"' not in body_only and "aria-live" not in body_only
+    line = re.search(r'<p id="due-count"[^>]*>', swapped)[0]
+    assert line == '<p id="due-count" class="due-count" hx-swap-oob="innerHTML">'
+    assert 'role="status"' not in swapped and "aria-live" not in swapped
 
 
 def test_a_right_answer_reschedules_the_card_further_out(learner_client, learner, missed):
@@ -442,17 +440,73 @@ def test_the_time_to_come_back_is_never_already_past(learner_client, learner, se
         assert "ready at" not in body
 
 
-def test_an_answers_verdict_is_said_and_the_next_question_empties_it(learner_client, missed):
+def test_an_answers_verdict_is_said_and_the_next_question_empties_it(
+    learner_client, learner, missed
+):
     """The result's block is swapped with the question, so it is no live region: the verdict is
-    said in the page's status region, and drawing the next question leaves nothing said there."""
+    said in the page's status region with what comes next, and drawing the next question
+    leaves nothing said there."""
     from tests.test_live_status import region_of, said_within
 
+    review.card_record(
+        user=learner,
+        question=make_question("true_false"),
+        correct=False,
+        now=timezone.now() - timedelta(hours=1),
+    )
     page = learner_client.get(reverse("quizzes:review"))
     assert not region_of(page).find(id="review-body").select("[aria-live]")
     url = reverse("quizzes:review-answer", args=[missed.pk])
     htmx = {"HX-Request": "true"}
-    assert said_within(learner_client.post(url, {"answer": "true"}, headers=htmx)) == "Right."
+    said = said_within(learner_client.post(url, {"answer": "true"}, headers=htmx))
+    assert said == "Right. The next question is ready."
     assert said_within(learner_client.get(reverse("quizzes:review"), headers=htmx)) == ""
+
+
+def _said_after(client, question, answer: str, **fields) -> str:
+    from tests.test_live_status import said_within
+
+    url = reverse("quizzes:review-answer", args=[question.pk])
+    return said_within(
+        client.post(url, {"answer": answer, **fields}, headers={"HX-Request": "true"})
+    )
+
+
+def test_the_last_answer_says_its_verdict_and_that_nothing_is_left_not_the_counts(
+    learner_client, missed
+):
+    """The words said after an answer are the verdict and what comes next, nothing of the due
+    count's sentence (how many due, later today, answered in this sitting)."""
+    said = _said_after(learner_client, missed, "false")
+    assert said == "Not right. That is all for now."
+
+
+def test_the_answer_that_ends_a_sitting_says_so(learner_client, learner, missed, settings):
+    settings.REVIEW_SESSION_SIZE = 1
+    review.card_record(
+        user=learner,
+        question=make_question("true_false"),
+        correct=False,
+        now=timezone.now() - timedelta(hours=1),
+    )
+    said = _said_after(learner_client, missed, "true")
+    assert said == "Right. That is the end of this sitting: keep going or take a break."
+
+
+def test_the_last_answer_in_one_module_says_other_modules_have_questions_due(
+    learner_client, learner, missed
+):
+    review.card_record(
+        user=learner,
+        question=make_question("true_false"),
+        correct=False,
+        now=timezone.now() - timedelta(hours=1),
+    )
+    module = missed.lesson.module
+    said = _said_after(learner_client, missed, "true", module=module.slug)
+    assert (
+        said == f"Right. That is all for {module.title} for now; other modules have questions due."
+    )
 
 
 def test_a_review_answer_over_the_rate_limit_is_drawn_as_sent_with_the_refusal_alone(

@@ -846,8 +846,11 @@ def attempt_result(request: HtmxHttpRequest, pk: int) -> HttpResponse:
         # score and the rows below it still add up.
         "not_shown": max(0, (attempt.graded_count or 0) - len(glance.rows)) if done else 0,
     }
-    if request.htmx and request.GET.get("show") is not None:  # the switch: the questions alone
-        return render(request, "quizzes/result.html#questions", questions_context)
+    if wants_partial(request) and request.GET.get("show") is not None:
+        # the switch, pressed: the questions alone, and a sentence for the status region
+        return render(
+            request, "quizzes/result.html#questions", {**questions_context, "swapped": True}
+        )
     # Per module only when the attempt spans several (the final exam, a mixed quiz).
     several = attempt.is_submitted and len({exam.module_id_of(q) for q in questions}) > 1
     by_module = (

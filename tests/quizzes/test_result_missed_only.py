@@ -129,6 +129,19 @@ def test_the_switch_with_htmx_swaps_the_questions_and_says_what_it_shows(client,
     assert len(_cards(back)) == 6
 
 
+def test_back_to_the_missed_only_page_gets_the_whole_page(client, result):
+    """htmx restoring history (Back, with no page kept) replaces the whole body."""
+    soup = _soup(
+        client,
+        f"{result}?show=missed",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_HISTORY_RESTORE_REQUEST="true",
+    )
+    assert soup.select_one("header.page-header") is not None
+    assert _cards(soup) == ["q-2", "q-4", "q-5", "q-6"]
+    assert soup.select_one("main #live-status[hx-swap-oob]") is None
+
+
 def test_a_right_questions_case_is_folded_and_a_missed_ones_open(client, result):
     soup = _soup(client, result)
     right, wrong = soup.select_one("#q-1"), soup.select_one("#q-2")

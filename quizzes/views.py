@@ -28,7 +28,7 @@ from django_htmx.http import (
 
 from lessons import reading_order, shown_names
 from lessons.models import Level
-from quizzes import attempts, exam, hooks, review
+from quizzes import attempts, exam, hooks, result_rows, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import answer_key, grade
 from quizzes.kinds.choices import gone_choices
@@ -820,7 +820,7 @@ def attempt_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @_session_may_end
-def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
+def attempt_result(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     # `viewing`: someone else reading it (read-only), or None for its owner.
     attempt, viewing = _attempt_read(request, pk)
     if viewing is not None:
@@ -832,10 +832,25 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
     # Once submitted, a question left unanswered shows its right answer all the same (`key`);
     # an attempt still in progress (read by its teacher) keeps its keys back, as the quiz does.
     done = attempt.is_submitted
-    rows = [
-        {"question": q, "answer": a, "key": answer_key(q) if a is None and done else None}
-        for q, a in ((q, answers.get(q.pk)) for q in questions)
-    ]
+    show = result_rows.chosen_show(request.GET.get("show"))
+    glance = result_rows.result_rows(questions, answers, submitted=done, show=show)
+    for row in glance.shown:
+        if row.answer is None and done:
+            row.key = answer_key(row.question)
+    questions_context = {
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "glance": glance,
+        "viewing": viewing,
+        # Graded questions no longer shown (deleted or broken since): said, so that the
+        # score and the rows below it still add up.
+        "not_shown": max(0, (attempt.graded_count or 0) - len(glance.rows)) if done else 0,
+    }
+    if wants_partial(request) and request.GET.get("show") is not None:
+        # the switch, pressed: the questions alone, and a sentence for the status region
+        return render(
+            request, "quizzes/result.html#questions", {**questions_context, "swapped": True}
+        )
     # Per module only when the attempt spans several (the final exam, a mixed quiz).
     several = attempt.is_submitted and len({exam.module_id_of(q) for q in questions}) > 1
     by_module = (
@@ -858,17 +873,11 @@ def attempt_result(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "quizzes/result.html",
         {
-            "attempt": attempt,
-            "quiz": attempt.quiz,
-            "rows": rows,
+            **questions_context,
             "left": left,
             "can_retry": viewing is None and left != 0,
-            "viewing": viewing,
             "by_module": by_module,
             "next_module": next_module,
-            # Graded questions no longer shown (deleted or broken since): said, so that the
-            # score and the rows below it still add up.
-            "not_shown": max(0, (attempt.graded_count or 0) - len(rows)) if done else 0,
             # The learner's own notes only: someone reading it (`viewing`) is told nothing
             # of theirs, and nothing of the learner's beyond the attempt.
             "notes": _notes(request, attempt.quiz, attempt) if viewing is None else [],

@@ -107,6 +107,10 @@ class Kind(ABC):
 
     # A short recap shown above the feedback on the result and review pages (or None).
     recap_template: str | None = None
+    # The result page folds a long recap (a case's tables, policies and request) into a
+    # <details> with this summary line: open for a question missed, closed for one right. None:
+    # the recap is short or already folded ("Your policy"), and is shown as it is.
+    recap_fold: str | None = None
 
     # --- schema and validation ------------------------------------------------------------
 

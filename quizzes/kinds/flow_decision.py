@@ -26,6 +26,7 @@ class FlowDecision(Kind):
     label = "Flow decision (network)"
     file_fields = ("case", "ask_hop")
     recap_template = "quizzes/kinds/flow_decision.html#recap"
+    recap_fold = "The case: the connection and the network"
 
     def data_from_file(self, raw: dict) -> dict:
         return {"case": nl.plain(raw.get("case")), "ask_hop": raw.get("ask_hop", False)}

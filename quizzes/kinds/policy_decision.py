@@ -41,6 +41,7 @@ class PolicyDecision(Kind):
     uses_scenario = True
     takes_certainty = True
     recap_template = "quizzes/kinds/policy_decision.html#recap"
+    recap_fold = "The case: the request and the policies"
 
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:
         scenario = question.scenario

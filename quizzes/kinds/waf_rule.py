@@ -80,6 +80,7 @@ class WafRule(Kind):
     label = "WAF rule (which rule acts)"
     file_fields = ("case", "ask_index")
     recap_template = "quizzes/kinds/waf_rule.html#recap"
+    recap_fold = "The case: the web ACL and the request"
 
     def data_from_file(self, raw: dict) -> dict:
         data = {"case": nl.plain(raw.get("case"))}

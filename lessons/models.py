@@ -258,6 +258,16 @@ class Lesson(EditStamped, UniqueErrorAtField, models.Model):
         constraints = [
             models.UniqueConstraint(fields=["module", "slug"], name="lesson_slug_unique_in_module")
         ]
+        indexes = [
+            # The lesson finder's columns (lessons/finder.py, the question editors' and the
+            # assignment form's suggestions, the first 30 in reading order when nothing is
+            # typed): the database sorts this index, not every lesson's row with its text (72
+            # -> 0.5 ms for 2,700 lessons on SQLite).
+            models.Index(
+                fields=["module", "order", "slug", "published", "title"],
+                name="lesson_finder",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.module.slug}/{self.slug}"

@@ -81,17 +81,7 @@ def _per_quiz(rows: QuerySet) -> Coalesce:
 
 
 DASHBOARD_QUIZZES = 50
-
-
-def _per_quiz_entries() -> Coalesce:
-    """How many quiz entries list each question, as a subquery per question."""
-    counts = (
-        QuizQuestion.objects.filter(question=OuterRef("pk"))
-        .order_by()
-        .values("question")
-        .annotate(n=Count("pk"))
-    )
-    return Coalesce(Subquery(counts.values("n"), output_field=IntegerField()), 0)
+DASHBOARD_QUESTIONS = 100
 
 
 @require_safe
@@ -104,20 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     quizzes = mine.select_related("module", "owner").annotate(
         question_count=counted, attempt_count=_per_quiz(Attempt.objects.all())
     )
-    # The most recently edited first, counted by a subquery for the rows shown: grouped over
-    # a join with the entries, every question the teacher wrote was counted (and sorted with
-    # its whole answer data) before the first hundred were taken.
-    questions = (
-        (Question.objects.all() if user.is_staff else Question.objects.filter(owner=user))
-        .filter(source=Source.AUTHORED)
-        # What the rows show, and what their kind's check reads (the data, a policy-decision
-        # question's scenario, read with the rows) for the "Broken" mark.
-        .only("type", "category", "prompt", "updated_at", "archived", "data", "scenario")
-        .select_related("scenario")
-        .annotate(quiz_count=_per_quiz_entries())
-        .order_by("-updated_at", "-pk")
-    )
-    shown = list(questions[:100])
+    shown = list(bank.recently_written(user)[:DASHBOARD_QUESTIONS])
     for question in shown:
         # Saved before a check it now fails: skipped for learners, said as the bank and the
         # quiz's page say it (`quick_problems`, kept per process: an engine runs for a row

@@ -1,17 +1,21 @@
 """Every page a learner, an instructor or an admin reaches, on the shipped course and on it
 grown 100 times (`tests/growth.py`) with a class of 500 learners (issue 15): queries and
 server CPU per request at each size, into the one table (tests/bench/report.py). Run with
-`make bench` (`GROWTH_PAGES=name,...` measures only those).
+`make bench` (`GROWTH_PAGES=name,...` measures only those; `GROWTH_PROFILE=name,...` prints a
+profile of those pages at 100x, and each of their queries with its time).
 
 The query counts must not grow (the page-cost tests hold each page to that at 1x and 100x in
 `make test`); the CPU figures are for comparison between runs, except that the pages the owner
-named (home, a module, a lesson, the quiz list, the explorers, the glossary, the bank) stay
-within 3 times their 1x median plus 3 ms. Pages whose figures still grow are listed in
+named (home, a module, a lesson, the quiz list, the explorers, the glossary, the bank), and an
+instructor's quiz page, question editors and new assignment, stay within 3 times their 1x
+median plus 3 ms. Pages whose figures still grow are listed in
 docs/performance-log.md ("Growing the course 100 times")."""
 
 from __future__ import annotations
 
+import cProfile
 import os
+import pstats
 import statistics
 import time
 from datetime import timedelta
@@ -40,7 +44,9 @@ pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
 
 RUNS = int(os.environ.get("GROWTH_RUNS", "7"))
 BOUNDED = ("home", "module", "lesson", "quiz list", "srm explorer", "compliance", "glossary",
-           "bank")  # fmt: skip
+           "bank",
+           # an instructor's: read through indexes since 2026-12-06 (docs/performance-log.md)
+           "quiz page", "new question", "new policy question", "question", "new assignment")  # fmt: skip
 
 
 def _people():
@@ -183,8 +189,27 @@ def _pages(ada, ines, root, cohort, mine) -> list[tuple[str, str, str]]:
     )
 
 
-def _measure(clients: dict, pages) -> dict[tuple[str, str], tuple[int, list[float], int]]:
+def _profile(client, url, name: str) -> None:
+    """Where one request's time goes: cProfile's heaviest calls, then its queries, slowest first."""
+    profiler = cProfile.Profile()
+    with CaptureQueriesContext(connection) as queries:
+        profiler.enable()
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+        profiler.disable()
+    print(f"\n=== {name}, 100x ===")
+    for order in ("cumulative", "tottime"):
+        pstats.Stats(profiler).sort_stats(order).print_stats(30)
+    for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"])):
+        print(f"{float(query['time']) * 1000:8.2f} ms  {query['sql'][:400]}")
+
+
+def _measure(
+    clients: dict, pages, *, profile: bool = False
+) -> dict[tuple[str, str], tuple[int, list[float], int]]:
     only = os.environ.get("GROWTH_PAGES", "")
+    profiled = os.environ.get("GROWTH_PROFILE", "").split(",") if profile else []
     out = {}
     for who, page, url in pages:
         if only and page not in only.split(","):
@@ -209,6 +234,8 @@ def _measure(clients: dict, pages) -> dict[tuple[str, str], tuple[int, list[floa
                 b"".join(response.streaming_content)
             samples.append((time.thread_time() - start) * 1000)
         out[(who, page)] = (count, samples, size)
+        if page in profiled:
+            _profile(client, url, f"{page}, {who}")
     return out
 
 
@@ -227,7 +254,7 @@ def test_every_page_with_the_course_grown_100_times_and_a_class_of_500():
     index.rebuild()
     _learner_well_into_the_course(ada)
     _class_of(cohort, mine, 500)
-    large = _measure(clients, _pages(ada, ines, root, cohort, mine))
+    large = _measure(clients, _pages(ada, ines, root, cohort, mine), profile=True)
     grew = []
     for key, (count, samples, size) in small.items():
         big_count, big_samples, big_size = large[key]

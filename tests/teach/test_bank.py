@@ -395,7 +395,7 @@ def test_the_bank_costs_the_same_queries_for_3_or_30_questions(
 def test_the_dashboard_costs_the_same_queries_for_3_or_30_questions(
     teacher, instructor, django_assert_max_num_queries
 ):
-    """30 banks, each a category of its own (the dashboard lists up to 100 questions, all)."""
+    """30 banks, each a category of its own (and 30 questions: past a page of the dashboard's)."""
     url = reverse("teach:dashboard")
     for n in range(3):
         tagged(mine(instructor, category=f"bank-{n}"), f"t{n}")

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from lessons.models import Source
 from quizzes.models import Question, Quiz, QuizQuestion, Tag
-from teach.views import DASHBOARD_QUIZZES
+from teach.views import DASHBOARD_QUESTIONS, DASHBOARD_QUIZZES
 from tests.conftest import page_queries
 from tests.quizzes.builders import default_data
 
@@ -84,6 +84,7 @@ def test_teaching_pages_cost_the_same_with_100_times_the_questions_and_quizzes(t
     assert f"Quizzes 1 to {DASHBOARD_QUIZZES} of 500" in dashboard  # the teacher's own
     assert f"Quizzes 1 to {DASHBOARD_QUIZZES} of 300" in dashboard  # the curriculum's
     assert 'href="?page=2#quizzes-title" rel="next">More quizzes</a>' in dashboard
+    assert f"Questions 1 to {DASHBOARD_QUESTIONS} of 2000" in dashboard  # the teacher's own
     assert "pagination" not in small["dashboard"][1]
     # Counted by the database: each question carries the first tag, every other the second.
     editor = large["new question"][1]
@@ -108,3 +109,20 @@ def test_the_bank_lists_the_most_recently_edited_first_with_how_many_quizzes_use
     )  # fmt: skip
     first = teacher.get(reverse("teach:bank")).content.decode().split('<tr id="bank-q-')[1]
     assert first.startswith(f'{unused.pk}"') and '<td data-label="In quizzes">0</td>' in first
+
+
+def test_the_dashboard_shows_a_teachers_questions_a_page_at_a_time_and_says_how_many(
+    teacher, instructor
+):
+    """It showed the hundred last edited and nothing of the rest; now a page, with the count
+    and the way to the others, keeping the page the quiz lists are on."""
+    build(2, instructor)  # 40 of the teacher's questions
+    url = reverse("teach:dashboard")
+    first = teacher.get(url).content.decode()
+    assert first.count('/edit/">') == DASHBOARD_QUESTIONS
+    assert f"Questions 1 to {DASHBOARD_QUESTIONS} of 40" in first
+    assert 'href="?questions=2#questions-title" rel="next"' in first
+    second = teacher.get(url, {"files": "1", "questions": "2"}).content.decode()
+    assert second.count('/edit/">') == 40 - DASHBOARD_QUESTIONS
+    assert f"Questions {DASHBOARD_QUESTIONS + 1} to 40 of 40" in second
+    assert 'href="?files=1&amp;questions=1#questions-title" rel="prev"' in second

@@ -595,7 +595,7 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
 
     def problems_beside(
         self, question, parts: PolicyParts, *, user, shared: Iterable[str]
-    ) -> list[str]:
+    ) -> list[Linked]:
         """The scenario's own refusals (a policy that is not JSON, an expected decision the
         engine contradicts) with the shared fields': a new scenario, or the author's own
         changed, was checked only on the save after the prompt was fixed. Checked on copies,
@@ -607,12 +607,13 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
         if not related:
             fields = set(shared)
             return self.place(parts, [p for p in trial.problems() if p.field not in fields])
-        out: list[str] = []
+        out: list[Linked] = []
         for row in related:
             try:
                 row.full_clean(exclude={"owner", "slug"}, validate_unique=False)
             except ValidationError as exc:
-                out += self.place_related(parts, exc)
+                said = self.place_related(parts, exc)
+                out += [m if isinstance(m, Linked) else Linked(m) for m in said]
         return out
 
     @staticmethod

@@ -17,6 +17,7 @@ from django import forms
 from quizzes.kinds.base import Grade, Kind, Problem, as_sentence, is_text
 from quizzes.least_privilege import check_policy, request_case
 from srm_trainer.iam import PolicyError, catalog, parse_case, parse_policy
+from srm_trainer.iam.jsontext import located
 from srm_trainer.typed_text import Textarea
 
 MAX_POLICY_CHARS = 10_240  # the largest identity policy AWS accepts (a role's inline policies)
@@ -28,11 +29,6 @@ CHALLENGE_FIELDS = (
     "must_deny",
     "scope",
 )
-
-
-def policy_error_message(exc: PolicyError) -> str:
-    where = f"Line {exc.line}, column {exc.column}: " if exc.line is not None else ""
-    return f"{where}{exc.message}"
 
 
 def _plain(value: Any) -> Any:
@@ -250,7 +246,7 @@ class LeastPrivilege(Kind):
             try:
                 parse_policy(data["policy"], kind="identity")
             except PolicyError as exc:
-                form.add_error("policy", policy_error_message(exc))
+                form.add_error("policy", located(exc))
 
     def response(self, form) -> dict:
         return {"policy": form.cleaned_data["policy"]}
@@ -311,7 +307,7 @@ def reference_problems(challenge: dict, reference: Any, *, thorough: bool = True
     try:
         result = check_policy(challenge, reference)
     except PolicyError as exc:
-        return [Problem(f"reference solution: {policy_error_message(exc)}", at)]
+        return [Problem(f"reference solution: {located(exc)}", at)]
     return result_problems(result)
 
 

@@ -26,8 +26,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
-from quizzes.kinds.base import Grade, Kind, Problem, full_marks
+from quizzes.kinds.base import Grade, Kind, Problem, as_sentence, full_marks
 from srm_trainer.detection import LIMITS, Outcome, PatternError, match, parse_pattern, samples
+from srm_trainer.iam.jsontext import located, not_json
 from srm_trainer.typed_text import Textarea
 
 MAX_PATTERN_CHARS = LIMITS["pattern_chars"]
@@ -265,7 +266,19 @@ class RouteFindings(Kind):
         try:
             result = route(chosen, want, model)
         except PatternError as exc:
-            return [Problem(f"model pattern: {exc}", at, plain=f"The model pattern: {exc}.")]
+            refusal = str(exc)
+            if exc.code == "invalid_json" and exc.line and (syntax := not_json(model)):
+                # Not JSON: refusal as every other JSON box of the editors says it (the likely
+                # mistake too, "The text ends before every { and [ in it is closed."), where
+                # the findings engine's words refusal only "expected a comma between two items".
+                refusal = located(syntax)
+            return [
+                Problem(
+                    f"model pattern: {refusal}",
+                    at,
+                    plain=as_sentence(f"The model pattern: {refusal}"),
+                )
+            ]
         wrong = [r for r in result["rows"] if not r["ok"]]
         if not wrong:
             return []

@@ -50,6 +50,22 @@ def _same(r: dict) -> tuple:
     return (r["action"].lower(), r["resource"], sorted((r.get("context") or {}).items()))
 
 
+def _scope_problems(scope: Any, at: tuple) -> list[Problem]:
+    """The first reason the resources probed for over-grants (`scope`) are not a list of ARNs."""
+    if not isinstance(scope, list) or not all(is_text(s) for s in scope):
+        return [Problem("challenge: 'scope' must be a list of ARNs", (*at, "scope"))]
+    for n, resource in enumerate(scope):
+        if not resource.startswith("arn:"):
+            return [
+                Problem(
+                    f"challenge: scope entries are ARNs, not {resource!r}",
+                    (*at, "scope", n),
+                    plain=f"Each resource to probe is an ARN (arn:…); “{resource}” is not.",
+                )
+            ]
+    return []
+
+
 class LeastPrivilege(Kind):
     value = "least_privilege"
     label = "Least-privilege challenge"
@@ -143,6 +159,9 @@ class LeastPrivilege(Kind):
                 continue
             for n, entry in enumerate(entries):
                 problems.extend(self._request_problems(ch, key, n, entry, thorough))
+        # The resources probed are said with the requests' problems: a scope entry that is no
+        # ARN was said only on the save after the requests were fixed.
+        problems += _scope_problems(ch.get("scope", []), at)
         if problems:
             return problems
         allowed = [_same(r) for r in ch["must_allow"]]
@@ -155,18 +174,6 @@ class LeastPrivilege(Kind):
                         (*at, "must_deny", n),
                         plain=f"Must-deny request {{n}} ({r['action']} on {r['resource']}) is "
                         "also a must-allow request: a policy cannot do both.",
-                    )
-                ]
-        scope = ch.get("scope", [])
-        if not isinstance(scope, list) or not all(is_text(s) for s in scope):
-            return [Problem("challenge: 'scope' must be a list of ARNs", (*at, "scope"))]
-        for n, resource in enumerate(scope):
-            if not resource.startswith("arn:"):
-                return [
-                    Problem(
-                        f"challenge: scope entries are ARNs, not {resource!r}",
-                        (*at, "scope", n),
-                        plain=f"Each resource to probe is an ARN (arn:…); “{resource}” is not.",
                     )
                 ]
         if thorough and ch.get("start_policy", "").strip():

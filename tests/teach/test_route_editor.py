@@ -220,9 +220,7 @@ def test_a_sample_no_tick_offers_is_refused_quoting_only_its_start(teacher, owne
     ],
     ids=["cut-short", "comma-missing"],
 )
-def test_a_model_that_is_not_json_is_said_as_the_other_editors_boxes_say_it(
-    teacher, owned, broken
-):
+def test_a_model_that_is_not_json_is_said_as_the_other_editors_boxes_say_it(teacher, owned, broken):
     """The same mistake in the model pattern and in a network case box: the model said
     "expected a comma between two items" where the case box says what the likely mistake is
     (the text ends before its brackets close, a comma missing at the end of a line). Same
@@ -239,3 +237,17 @@ def test_a_model_that_is_not_json_is_said_as_the_other_editors_boxes_say_it(
     assert "The text ends before" in said or "Is a comma missing at the end of line 2?" in said
     assert f"Line {said}" in model, (model, case)
     assert "expected a comma" not in model
+
+
+def test_too_few_samples_does_not_hide_a_model_that_is_not_json(teacher, owned):
+    """Both beside their boxes on one save: the model was read only once the ticks were
+    right."""
+    quiz, _question = owned
+    url, data = route_form(
+        teacher, quiz, **{"k-samples": THREE[:2], "k-model": '{\n  "source": ["aws.guardduty",]\n}'}
+    )
+    response = teacher.post(url, data)
+    assert "Choose at least 3 sample findings to try patterns on." in summary_of(response)
+    assert any("Line 2, column 30" in e for e in error_beside(response, "k-model"))
+    assert "Line 2, column 30" in summary_of(response)
+    assert not Question.objects.filter(type="route_findings").exists()

@@ -22,7 +22,6 @@ from quizzes.kinds.base import as_sentence
 from quizzes.kinds.least_privilege import (
     KIND,
     MAX_POLICY_CHARS,
-    policy_error_message,
     result_problems,
 )
 from quizzes.least_privilege import check_policy
@@ -30,7 +29,7 @@ from quizzes.models import Question
 from srm_trainer.iam import PolicyError, parse_policy
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.errors import CaseError
-from srm_trainer.iam.jsontext import load_json
+from srm_trainer.iam.jsontext import load_json, located
 from srm_trainer.iam.principals import parse_caller
 from srm_trainer.typed_text import Textarea
 from teach.editors import (
@@ -89,7 +88,7 @@ class RequestRow(RowForm):
         try:
             value = load_json(text, what="context", max_depth=MAX_CASE_NESTING)
         except PolicyError as exc:
-            raise forms.ValidationError(policy_error_message(exc)) from None
+            raise forms.ValidationError(located(exc)) from None
         if not isinstance(value, dict):
             raise forms.ValidationError(
                 'The context is a JSON object, such as {"aws:MultiFactorAuthPresent": "true"}.'
@@ -163,7 +162,7 @@ class ChallengeForm(_Form):
         try:
             parse_policy(text, kind="identity")
         except PolicyError as exc:
-            said = as_sentence(f"reference solution: {policy_error_message(exc)}")
+            said = as_sentence(f"reference solution: {located(exc)}")
             raise forms.ValidationError(said, code=NAMES_ITSELF) from None
         return text
 
@@ -292,7 +291,7 @@ def reference_check(data: dict, link=None) -> dict:
         try:
             graded = check_policy(data["challenge"], data["reference"])
         except PolicyError as exc:
-            said = f"reference solution: {policy_error_message(exc)}"
+            said = f"reference solution: {located(exc)}"
             # Begun with a capital, as the save's refusal (the kind's own check) says it.
             found = [Problem(said, ("reference",), plain=as_sentence(said))]
         else:

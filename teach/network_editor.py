@@ -28,6 +28,7 @@ from quizzes.kinds.base import as_sentence
 from quizzes.kinds.flow_fix import check as flow_fix_check
 from quizzes.models import Question
 from srm_trainer.iam import PolicyError
+from srm_trainer.iam.jsontext import located
 from srm_trainer.typed_text import Textarea
 from teach.editors import NAMES_ITSELF, Editor, Linked, Parts, _Form
 from teach.network_starters import STARTERS
@@ -69,8 +70,7 @@ def read_box(form: forms.Form, name: str, what: str) -> dict:
     try:
         value, locate = read_located(text, what=what)
     except PolicyError as exc:
-        where = f"Line {exc.line}, column {exc.column}: " if exc.line is not None else ""
-        raise forms.ValidationError(f"{where}{exc.message}") from None
+        raise forms.ValidationError(located(exc)) from None
     if not isinstance(value, dict):
         raise forms.ValidationError(f"The {what} is a JSON object: {{…}} with the fields above.")
     form.locate = locate  # type: ignore[attr-defined]  # each network form has it

@@ -12,6 +12,8 @@ question by `Question.clean()`, as everywhere else.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -304,6 +306,15 @@ def read_state(post) -> tuple[SandboxState, str]:
         return state_from_form(data, strict=False), exc.message
 
 
+def _linked(where: str, error: Note, editor: str) -> Linked:
+    """An error of the case in the summary, linked to the editor that holds it."""
+    if editor in REQUEST_EDITORS:
+        anchor = "context-fold" if editor == "context" else editor
+    else:
+        anchor = f"editor-{editor}" if editor and editor != "case" else "live"
+    return Linked(f"{where}: {error.message}" if where else str(error.message), anchor)
+
+
 @dataclass(kw_only=True)
 class PolicyParts(Parts):
     form: ScenarioForm
@@ -344,8 +355,10 @@ class PolicyParts(Parts):
 
     def summary(self) -> list[str]:
         """The case's refusal, then the scenario form's (no title, no situation), each named by
-        its field and linked to it: the summary said only "See the highlighted fields below"
-        while the other editors list every problem."""
+        its field and linked to it, then why the engine cannot decide the case (a policy that
+        is not JSON): the summary said only "See the highlighted fields below" while the other
+        editors list every problem, and then, with an address refused, not the policies'
+        mistakes, which the author met only on the next save."""
         said: list[str] = [self.refusal] if self.refusal else []
         form = self.form
         if form.is_bound:
@@ -355,19 +368,22 @@ class PolicyParts(Parts):
                 if name in form.fields
                 for e in errors
             ]
+        if not self.refusal:  # a case past the limits is never evaluated
+            said += self.engine_refusals()
         return said
 
-    def engine_refusal(self) -> Linked | None:
+    def engine_refusals(self) -> list[Linked]:
         """Why the engine cannot decide the case, in the words and place the key panel shows
-        ("Identity policy 1, line 4, column 24: Invalid JSON: …"), linked to the editor that
-        holds it; None when it can. `Scenario.clean()` says the same thing in the case's own
-        terms ("invalid case: … (identity_policies[0])", or, the key left to the engine,
-        "case.expect must be …"), which a teacher cannot act on."""
+        ("Identity policy 1, line 4, column 24: Invalid JSON: …"), each linked to the editor
+        that holds it: the engine's error, then every other policy that does not parse (each
+        is marked beside its editor; the summary named only the first). None when it can
+        decide. `Scenario.clean()` says the first in the case's own terms ("invalid case: …
+        (identity_policies[0])", or, the key left to the engine, "case.expect must be …"),
+        which a teacher cannot act on."""
         analysis = self.analysis
         error = analysis.error
         if error is None:
-            return None
-        where = analysis.error_where
+            return []
         editor = next(
             (
                 name
@@ -376,11 +392,8 @@ class PolicyParts(Parts):
             ),
             "",
         )
-        if editor in REQUEST_EDITORS:
-            anchor = "context-fold" if editor == "context" else editor
-        else:
-            anchor = f"editor-{editor}" if editor and editor != "case" else "live"
-        return Linked(f"{where}: {error.message}" if where else str(error.message), anchor)
+        said = [_linked(analysis.error_where, error, editor)]
+        return said + [_linked(where, note, name) for name, where, note in analysis.more_errors]
 
     def context(self, request) -> dict:
         # The held scenario, whether it is the author's and how many questions use it, only
@@ -565,10 +578,10 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
         summary; one about the case itself (written in the case editor) in the summary."""
         form = parts.form
         out: list[str] = []
-        engine = parts.engine_refusal()
+        engine = parts.engine_refusals()
         for name, errors in exc.error_dict.items():
-            if name == "case" and engine is not None:
-                out.append(engine)  # the case as the engine reads it, said where it is
+            if name == "case" and engine:
+                out += engine  # the case as the engine reads it, said where it is
                 continue
             for error in errors:
                 field = "expect" if name == "case" and error.code == "expect" else name
@@ -578,6 +591,29 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
                     if placed:
                         form.add_error(field, line)
                     out.append(Linked(line, (form[field].auto_id or "") if placed else ""))
+        return out
+
+    def problems_beside(
+        self, question, parts: PolicyParts, *, user, shared: Iterable[str]
+    ) -> list[Linked]:
+        """The scenario's own refusals (a policy that is not JSON, an expected decision the
+        engine contradicts) with the shared fields': a new scenario, or the author's own
+        changed, was checked only on the save after the prompt was fixed. Checked on copies,
+        as the save checks them (`_try_save`); a question on a scenario unchanged is the
+        kind's check, as for every editor."""
+        trial = copy.copy(question)
+        previous = question.data if isinstance(question.data, dict) else {}
+        related = self.fill(trial, parts, previous=previous, user=user)
+        if not related:
+            fields = set(shared)
+            return self.place(parts, [p for p in trial.problems() if p.field not in fields])
+        out: list[Linked] = []
+        for row in related:
+            try:
+                row.full_clean(exclude={"owner", "slug"}, validate_unique=False)
+            except ValidationError as exc:
+                said = self.place_related(parts, exc)
+                out += [m if isinstance(m, Linked) else Linked(m) for m in said]
         return out
 
     @staticmethod

@@ -60,25 +60,32 @@ class Categorize(ItemSelectKind):
                     plain="Give at least 2 categories, one per line.",
                 )
             ]
+        # A category listed twice is said with the items' problems, not instead of them: an
+        # author fixing the list then met the item in a misspelt category on the next save.
+        said: list[Problem] = []
         if len(set(categories)) != len(categories):
             second = next(n for n, c in enumerate(categories) if c in categories[:n])
             twice = categories[second]
-            return [
+            said.append(
                 Problem(
                     f"the category {twice!r} appears twice",
                     ("categories", second),
                     plain=f"The category “{twice}” is listed twice.",
                 )
-            ]
+            )
         twins = capital_twins(categories)
         if twins is not None:
+            # Alone (with a repeat): an item in either spelling would be said to be in none.
             return [
+                *said,
                 Problem(
                     f"the categories {twins[0]!r} and {twins[1]!r} differ only in capitals",
                     ("categories", categories.index(twins[1])),
                     plain=capitals_said(twins),
-                )
+                ),
             ]
+
+        listed = ", ".join(dict.fromkeys(categories))  # a repeat said once: it is said above
 
         def extra(n: int, entry: dict) -> list[tuple[str, ...]]:
             out: list[tuple[str, ...]] = []
@@ -90,8 +97,8 @@ class Categorize(ItemSelectKind):
                     (
                         "category",
                         f"item #{n + 1}: category {entry.get('category')!r} is not one of: "
-                        + ", ".join(categories),
-                        f"Put item {{n}} in one of the categories ({', '.join(categories)})"
+                        + listed,
+                        f"Put item {{n}} in one of the categories ({listed})"
                         + (
                             f": “{entry['category']}” is not one of them."
                             if is_text(entry.get("category"))
@@ -101,7 +108,7 @@ class Categorize(ItemSelectKind):
                 )
             return out
 
-        return entries_problems(question.data.get("items"), "item", minimum=2, extra=extra)
+        return said + entries_problems(question.data.get("items"), "item", minimum=2, extra=extra)
 
     def add_fields(self, form) -> None:
         categories = [(c, c) for c in form.question.categories()]

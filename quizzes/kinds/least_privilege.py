@@ -17,6 +17,7 @@ from django import forms
 from quizzes.kinds.base import Grade, Kind, Problem, as_sentence, is_text
 from quizzes.least_privilege import check_policy, request_case
 from srm_trainer.iam import PolicyError, catalog, parse_case, parse_policy
+from srm_trainer.iam.jsontext import located
 from srm_trainer.typed_text import Textarea
 
 MAX_POLICY_CHARS = 10_240  # the largest identity policy AWS accepts (a role's inline policies)
@@ -28,11 +29,6 @@ CHALLENGE_FIELDS = (
     "must_deny",
     "scope",
 )
-
-
-def policy_error_message(exc: PolicyError) -> str:
-    where = f"Line {exc.line}, column {exc.column}: " if exc.line is not None else ""
-    return f"{where}{exc.message}"
 
 
 def _plain(value: Any) -> Any:
@@ -52,6 +48,22 @@ def _request_part(exc: PolicyError) -> tuple[str, ...]:
 
 def _same(r: dict) -> tuple:
     return (r["action"].lower(), r["resource"], sorted((r.get("context") or {}).items()))
+
+
+def _scope_problems(scope: Any, at: tuple) -> list[Problem]:
+    """The first reason the resources probed for over-grants (`scope`) are not a list of ARNs."""
+    if not isinstance(scope, list) or not all(is_text(s) for s in scope):
+        return [Problem("challenge: 'scope' must be a list of ARNs", (*at, "scope"))]
+    for n, resource in enumerate(scope):
+        if not resource.startswith("arn:"):
+            return [
+                Problem(
+                    f"challenge: scope entries are ARNs, not {resource!r}",
+                    (*at, "scope", n),
+                    plain=f"Each resource to probe is an ARN (arn:…); “{resource}” is not.",
+                )
+            ]
+    return []
 
 
 class LeastPrivilege(Kind):
@@ -147,6 +159,9 @@ class LeastPrivilege(Kind):
                 continue
             for n, entry in enumerate(entries):
                 problems.extend(self._request_problems(ch, key, n, entry, thorough))
+        # The resources probed are said with the requests' problems: a scope entry that is no
+        # ARN was said only on the save after the requests were fixed.
+        problems += _scope_problems(ch.get("scope", []), at)
         if problems:
             return problems
         allowed = [_same(r) for r in ch["must_allow"]]
@@ -159,18 +174,6 @@ class LeastPrivilege(Kind):
                         (*at, "must_deny", n),
                         plain=f"Must-deny request {{n}} ({r['action']} on {r['resource']}) is "
                         "also a must-allow request: a policy cannot do both.",
-                    )
-                ]
-        scope = ch.get("scope", [])
-        if not isinstance(scope, list) or not all(is_text(s) for s in scope):
-            return [Problem("challenge: 'scope' must be a list of ARNs", (*at, "scope"))]
-        for n, resource in enumerate(scope):
-            if not resource.startswith("arn:"):
-                return [
-                    Problem(
-                        f"challenge: scope entries are ARNs, not {resource!r}",
-                        (*at, "scope", n),
-                        plain=f"Each resource to probe is an ARN (arn:…); “{resource}” is not.",
                     )
                 ]
         if thorough and ch.get("start_policy", "").strip():
@@ -250,7 +253,7 @@ class LeastPrivilege(Kind):
             try:
                 parse_policy(data["policy"], kind="identity")
             except PolicyError as exc:
-                form.add_error("policy", policy_error_message(exc))
+                form.add_error("policy", located(exc))
 
     def response(self, form) -> dict:
         return {"policy": form.cleaned_data["policy"]}
@@ -311,7 +314,7 @@ def reference_problems(challenge: dict, reference: Any, *, thorough: bool = True
     try:
         result = check_policy(challenge, reference)
     except PolicyError as exc:
-        return [Problem(f"reference solution: {policy_error_message(exc)}", at)]
+        return [Problem(f"reference solution: {located(exc)}", at)]
     return result_problems(result)
 
 

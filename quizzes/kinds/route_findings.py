@@ -26,8 +26,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 
-from quizzes.kinds.base import Grade, Kind, Problem, full_marks
+from quizzes.kinds.base import Grade, Kind, Problem, as_sentence, full_marks
 from srm_trainer.detection import LIMITS, Outcome, PatternError, match, parse_pattern, samples
+from srm_trainer.iam.jsontext import located, not_json
 from srm_trainer.typed_text import Textarea
 
 MAX_PATTERN_CHARS = LIMITS["pattern_chars"]
@@ -203,31 +204,49 @@ class RouteFindings(Kind):
                     (unknown[0],),
                 )
             ]
+        chosen, want, problems = self._findings(data)
+        if problems:
+            # The model read alone (no finding to route) is said with them: a model that is
+            # not JSON was said only on the save after the ticks were put right.
+            return problems + self.model_problems([], [], data.get("model"))
+        return self.model_problems(chosen, want, data.get("model"))
+
+    def _findings(self, data: dict) -> tuple[list[str], list[str], list[Problem]]:
+        """The samples and the findings that must reach the target, and what is wrong with
+        them (the first problem)."""
         known = sample_slugs()
         chosen, problems = _slug_list(data, "samples", known)
         if problems:
-            return problems
+            return chosen, [], problems
         if len(chosen) < MIN_SAMPLES:
-            return [
-                Problem(
-                    f"'samples' must list at least {MIN_SAMPLES} sample findings",
-                    ("samples",),
-                    plain=f"Choose at least {MIN_SAMPLES} sample findings to try patterns on.",
-                )
-            ]
+            return (
+                chosen,
+                [],
+                [
+                    Problem(
+                        f"'samples' must list at least {MIN_SAMPLES} sample findings",
+                        ("samples",),
+                        plain=f"Choose at least {MIN_SAMPLES} sample findings to try patterns on.",
+                    )
+                ],
+            )
         want, problems = _slug_list(data, "want", known)
         if problems:
-            return problems
+            return chosen, want, problems
         for n, slug in enumerate(want):
             if slug not in chosen:
-                return [
-                    Problem(
-                        f"want #{n + 1}: {slug!r} is not among the question's samples",
-                        ("want", n),
-                        plain=f"“{slug}” must reach the target but is not one of the samples "
-                        "shown: tick it as a sample too.",
-                    )
-                ]
+                return (
+                    chosen,
+                    want,
+                    [
+                        Problem(
+                            f"want #{n + 1}: {slug!r} is not among the question's samples",
+                            ("want", n),
+                            plain=f"“{slug}” must reach the target but is not one of the samples "
+                            "shown: tick it as a sample too.",
+                        )
+                    ],
+                )
         if not want or len(want) == len(chosen):
             # Said to a teacher as the one of the two that is wrong: "tick at least one ...
             # and leave one" read as the first when every finding shown was ticked.
@@ -238,15 +257,19 @@ class RouteFindings(Kind):
                 else "Every finding shown is ticked as one that must reach the target: show "
                 "at least one that must not, or a rule that sends everything is right."
             )
-            return [
-                Problem(
-                    "'want' must name at least one of the samples, and leave at least one out "
-                    "(a rule that sends everything, or nothing, teaches nothing)",
-                    ("want",),
-                    plain=plain,
-                )
-            ]
-        return self.model_problems(chosen, want, data.get("model"))
+            return (
+                chosen,
+                want,
+                [
+                    Problem(
+                        "'want' must name at least one of the samples, and leave at least one out "
+                        "(a rule that sends everything, or nothing, teaches nothing)",
+                        ("want",),
+                        plain=plain,
+                    )
+                ],
+            )
+        return chosen, want, []
 
     def model_problems(self, chosen: list[str], want: list[str], model: Any) -> list[Problem]:
         """Why the author's pattern does not show the question solvable: it must be read by the
@@ -265,7 +288,19 @@ class RouteFindings(Kind):
         try:
             result = route(chosen, want, model)
         except PatternError as exc:
-            return [Problem(f"model pattern: {exc}", at, plain=f"The model pattern: {exc}.")]
+            refusal = str(exc)
+            if exc.code == "invalid_json" and exc.line and (syntax := not_json(model)):
+                # Not JSON: refusal as every other JSON box of the editors says it (the likely
+                # mistake too, "The text ends before every { and [ in it is closed."), where
+                # the findings engine's words refusal only "expected a comma between two items".
+                refusal = located(syntax)
+            return [
+                Problem(
+                    f"model pattern: {refusal}",
+                    at,
+                    plain=as_sentence(f"The model pattern: {refusal}"),
+                )
+            ]
         wrong = [r for r in result["rows"] if not r["ok"]]
         if not wrong:
             return []

@@ -59,6 +59,26 @@ def load_json(
     return data
 
 
+def located(exc: PolicyError) -> str:
+    """`exc` as every JSON box of the question editors says it, its place first: "Line 4,
+    column 24: Invalid JSON: Expecting ',' delimiter. Is a comma missing at the end of line
+    3?" (`load_json`'s words for text that is not JSON)."""
+    where = f"Line {exc.line}, column {exc.column}: " if exc.line is not None else ""
+    return f"{where}{exc.message}"
+
+
+def not_json(text: str) -> PolicyError | None:
+    """Why `text` is not JSON, in `load_json`'s words, or None when it reads: for a box whose
+    own reader words a syntax error otherwise (the findings engine's patterns), to say it as
+    the other boxes do, at the same line and column (the same decoder stops at the same
+    place)."""
+    try:
+        load_json(text)
+    except PolicyError as exc:
+        return exc
+    return None
+
+
 def line_col(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column of `offset`, counted the way `json` counts them."""
     line = text.count("\n", 0, offset) + 1

@@ -124,6 +124,10 @@ class Analysis:
     # Where the error is, in the page's words ("Identity policy 2, line 4, column 7"): the
     # status region and the result panel are read away from the editor that holds it.
     error_where: str = ""
+    # The other policies that do not parse either, in the page's order, each (editor, where,
+    # note): the engine stops at the first (`error`), and a page listing what stops it named
+    # only that one while each policy's editor was marked.
+    more_errors: list[tuple[str, str, Note]] = field(default_factory=list)
 
     def add(self, editor: str, note: Note) -> None:
         self.notes.setdefault(editor, []).append(note)
@@ -276,11 +280,10 @@ def _analyse(state: SandboxState) -> Analysis:
             message, label = label + message[len(exc.path) :], ""
         note = Note("error", message, exc.code, exc.line, exc.column)
         result.error = note
-        at = f"line {exc.line}, column {exc.column}" if exc.line else ""
-        result.error_where = ", ".join(w for w in (label, at) if w)
-        result.error_where = result.error_where[:1].upper() + result.error_where[1:]
+        result.error_where = _where(label, exc.line, exc.column)
         if not any(n.code == exc.code and n.line == exc.line for n in result.notes.get(editor, [])):
             result.add(editor, note)
+        _other_errors(result, state, editor)
         return result
     result.decision = decision.decision
     _suggest_creator(result, state)
@@ -335,6 +338,49 @@ def _analyse(state: SandboxState) -> Analysis:
     result.missing_keys = missing[:MAX_MISSING_KEYS]
     result.missing_more = len(missing) - len(result.missing_keys)
     return result
+
+
+def _where(label: str, line: int | None, column: int | None) -> str:
+    """ "Identity policy 2, line 4, column 7": an error's place in the page's words."""
+    at = f"line {line}, column {column}" if line else ""
+    where = ", ".join(w for w in (label, at) if w)
+    return where[:1].upper() + where[1:]
+
+
+def _policy_editors(state: SandboxState) -> list[tuple[str, str, str, str | None]]:
+    """(editor, kind, text, name) of every policy editor, in the page's order; kind and name
+    as `policy_texts` gives them, so a parse asks the engine's cache what it already read."""
+    out = [
+        (f"identity-{i}", "identity", p.text, p.name or None) for i, p in enumerate(state.identity)
+    ]
+    out += [
+        ("resource_policy", "resource", state.resource_policy, None),
+        ("boundary", "boundary", state.boundary, None),
+        ("session_policy", "session", state.session_policy, None),
+    ]
+    for kind, levels in (("scp", state.scp_levels), ("rcp", state.rcp_levels)):
+        for lvl, level in enumerate(levels):
+            out += [(f"{kind}-{lvl}-{k}", kind, text, None) for k, text in enumerate(level)]
+    return out
+
+
+def _other_errors(result: Analysis, state: SandboxState, first: str) -> None:
+    """Every policy but `first` (the editor of the engine's error) that does not parse, into
+    `result.more_errors` and its editor's notes. Only on the failure path: a policy that parses
+    is the engine's cached parse, one that does not stops its parse at its mistake."""
+    for editor, kind, text, name in _policy_editors(state):
+        if editor == first or not text.strip():
+            continue
+        try:
+            parse_policy(text, kind=kind, name=name)
+        except PolicyError as exc:
+            note = Note("error", exc.message, exc.code, exc.line, exc.column)
+            where = _where(_editor_label(editor), exc.line, exc.column)
+            result.more_errors.append((editor, where, note))
+            if not any(
+                n.code == exc.code and n.line == exc.line for n in result.notes.get(editor, [])
+            ):
+                result.add(editor, note)
 
 
 MAX_CREATORS_NAMED = 3

@@ -306,3 +306,43 @@ def test_a_bad_context_and_a_bad_reference_are_both_marked_as_the_author_types(p
     expect(reference).to_have_attribute("aria-invalid", "true")
     expect(reference).to_have_accessible_description(re.compile("Reference solution: Line 1"))
     expect(page.locator("#live-status")).to_contain_text("(and 1 more problem)")
+
+
+def test_a_save_names_every_problem_of_the_case_at_once_and_links_to_each(page, base_url):
+    """A new instructor names their new scenario in "Scenario address", and two policies are
+    not JSON: one save says all three, each linked to its place (the summary said only the
+    address, then only the first policy)."""
+    user = signed_in_instructor(page, base_url)
+    quiz = Quiz.objects.create(
+        slug="my-quiz", title="My quiz", owner=user, source=Source.AUTHORED, published=False
+    )
+    page.goto(f"/teach/quizzes/{quiz.pk}/questions/new/policy_decision/")
+    page.get_by_role("button", name="Add an identity policy").click()
+    second = policy_editor(page, "Identity policy 2")
+    expect(second).to_be_visible()
+    policy_editor(page, "Identity policy 1").fill('{"Version": "2012-10-17", "Statement": [')
+    no_comma = '{"Version": "2012-10-17" "Statement": []}'
+    second.fill(no_comma)
+    settled(page)
+    page.get_by_label("Scenario address").fill("my-reports-scenario")
+    page.get_by_label("Scenario title").fill("Reports")
+    page.get_by_label("Situation (Markdown)", exact=False).fill("Alice opens a report.")
+    page.get_by_label("Prompt (Markdown)").fill("What does AWS decide?")
+    page.get_by_label("Explanation shown after answering (Markdown)").fill("It depends.")
+    page.get_by_role("button", name="Save the question").click()
+
+    alert = page.get_by_role("alert").first
+    expect(alert).to_contain_text("The question was not saved.")
+    links = alert.get_by_role("link")
+    expect(links).to_have_count(3)
+    expect(links.nth(0)).to_contain_text("“my-reports-scenario” is not the address")
+    expect(links.nth(0)).to_have_attribute("href", "#id_k-scenario")
+    expect(links.nth(1)).to_contain_text("Identity policy 1, line 1, column")
+    expect(links.nth(1)).to_have_attribute("href", "#editor-identity-0")
+    column = no_comma.index('"Statement"') + 1  # where the decoder stops
+    expect(links.nth(2)).to_contain_text(f"Identity policy 2, line 1, column {column}: Invalid")
+    expect(links.nth(2)).to_have_attribute("href", "#editor-identity-1")
+    page.mouse.wheel(0, -10_000)
+    links.nth(2).click()
+    expect(page.locator("#editor-identity-1")).to_be_in_viewport()
+    assert not Question.objects.filter(owner=user).exists()

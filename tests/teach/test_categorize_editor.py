@@ -104,3 +104,22 @@ def test_categories_differing_only_in_capitals_are_refused_at_their_field(
     assert form_fields(response.content.decode())["k-categories"] == categories
     question.refresh_from_db()
     assert question.categories() == ["AWS", "Customer"], "nothing saved"
+
+
+def test_a_repeated_category_does_not_hide_an_item_in_an_unknown_one(teacher, question):
+    """Both problems on one save, each beside its field and linked from the summary: the
+    repeat alone was said, and the item in a misspelt category only on the next save."""
+    rows = [ROWS[0], {**ROWS[1], "category": "Custmer"}, ROWS[2]]
+    url = reverse("teach:question-edit", args=[question.pk])
+    extra = {"categories": "AWS\nCustomer\nAWS"}
+    response = teacher.post(url, form_data(rows, extra, category="mine"))
+    repeat = "The category “AWS” is listed twice."
+    unknown = "Put item 2 in one of the categories (AWS, Customer): “Custmer” is not one of them."
+    page, _text = page_of(response)
+    assert page.links == {"#id_k-categories": repeat, "#id_rows-1-category": unknown}
+    assert page.error_lists == {
+        "id_k-categories_error": repeat,
+        "id_rows-1-category_error": unknown,
+    }
+    question.refresh_from_db()
+    assert question.items()[1]["category"] == "Customer", "nothing saved"

@@ -753,3 +753,71 @@ def test_a_policy_that_is_not_json_is_refused_at_its_line_and_column_when_saved(
     assert "case.expect" not in text(response) and "invalid case" not in text(response)
     assert '<a href="#editor-identity-0">' in text(response)  # the summary leads to the policy
     assert form_fields(response.content.decode())["case-identity-0-text"] == BROKEN
+
+
+# --- every problem of a policy question on one save ------------------------------------------
+
+# A policy that ends before its brackets close: its mistake is on line 3.
+CUT_SHORT = '{\n  "Version": "2012-10-17",\n  "Statement": [{"Effect": "Allow", "Action": "*"'
+
+
+def test_a_typed_new_address_does_not_hide_the_policies_mistakes(teacher, owned):
+    """A new instructor names their new scenario in "Scenario address": that refusal was the
+    summary's only line, and the policy that is not JSON was said on the save after."""
+    quiz, _ = owned
+    url, data = policy_form(
+        teacher,
+        quiz,
+        **{"k-scenario": "my-first-scenario", "case-identity-0-text": BROKEN, "action": "save"},
+    )
+    before = (Question.objects.count(), Scenario.objects.count())
+    response = teacher.post(url, data)
+    assert (Question.objects.count(), Scenario.objects.count()) == before
+    summary = " ".join(summary_of(response).split())
+    assert "“my-first-scenario” is not the address of a scenario you may use" in summary
+    column = BROKEN.splitlines()[3].index('"Action"') + 1
+    assert f"Identity policy 1, line 4, column {column}: Invalid JSON" in summary
+    body = text(response)
+    assert '<a href="#id_k-scenario">' in body and '<a href="#editor-identity-0">' in body
+    assert form_fields(response.content.decode())["case-identity-0-text"] == BROKEN
+
+
+@pytest.mark.parametrize("address", ["", "my-first-scenario"])
+def test_each_policy_that_is_not_json_is_named_and_linked_in_the_summary(teacher, owned, address):
+    """Both policies were marked beside their editors, but the summary named only the first
+    (the engine stops at it): whether the rest of the form passed or not."""
+    quiz, _ = owned
+    url, data = policy_form(
+        teacher,
+        quiz,
+        **{
+            "k-scenario": address,
+            "case-identity-0-text": BROKEN,
+            "case-identity-1-text": CUT_SHORT,
+            "action": "save",
+        },
+    )
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    body = text(response)
+    summary = " ".join(summary_of(response).split())
+    assert "Identity policy 1, line 4, column" in summary
+    assert "Identity policy 2, line 3, column" in summary
+    assert "The text ends before every { and [ in it is closed." in summary
+    assert '<a href="#editor-identity-0">' in body and '<a href="#editor-identity-1">' in body
+    assert not Question.objects.filter(type="policy_decision", owner__isnull=False).exists()
+
+
+def test_a_refused_prompt_does_not_hide_the_policys_mistake(teacher, owned):
+    """The shared fields and the scenario are checked on the same save: a new scenario's
+    policy was checked only once the prompt passed."""
+    quiz, _ = owned
+    url, data = policy_form(
+        teacher, quiz, **{"prompt": "", "case-identity-0-text": BROKEN, "action": "save"}
+    )
+    response = teacher.post(url, data)
+    summary = " ".join(summary_of(response).split())
+    assert "Prompt" in summary
+    assert "Identity policy 1, line 4, column" in summary
+    assert '<a href="#editor-identity-0">' in text(response)
+    assert not Question.objects.filter(type="policy_decision", owner__isnull=False).exists()

@@ -210,3 +210,44 @@ def test_a_sample_no_tick_offers_is_refused_quoting_only_its_start(teacher, owne
     page = response.content.decode()
     assert f"Select a valid choice. {sent[:40]} is not one of the available choices." in page
     assert "x" * 100 not in page and len(page) < 150_000
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        '{\n  "source": ["aws.guardduty"],\n  "detail": {"severity": [8]}',  # ends too soon
+        '{\n  "source": ["aws.guardduty"]\n  "detail-type": ["GuardDuty Finding"]\n}',  # no comma
+    ],
+    ids=["cut-short", "comma-missing"],
+)
+def test_a_model_that_is_not_json_is_said_as_the_other_editors_boxes_say_it(teacher, owned, broken):
+    """The same mistake in the model pattern and in a network case box: the model said
+    "expected a comma between two items" where the case box says what the likely mistake is
+    (the text ends before its brackets close, a comma missing at the end of a line). Same
+    words, same line and column, whichever box."""
+    from tests.teach.test_network_editors import flow_form
+
+    quiz, _question = owned
+    url, data = route_form(teacher, quiz, **{"k-model": broken})
+    model = " ".join(error_beside(teacher.post(url, data), "k-model"))
+    url, data = flow_form(teacher, quiz, broken)
+    case = " ".join(error_beside(teacher.post(url, data), "k-case"))
+    said = case.split("Line ", 1)[1]  # from its place on, after the box's own name
+    assert said.startswith(("3, column", "4, column")), case
+    assert "The text ends before" in said or "Is a comma missing at the end of line 2?" in said
+    assert f"Line {said}" in model, (model, case)
+    assert "expected a comma" not in model
+
+
+def test_too_few_samples_does_not_hide_a_model_that_is_not_json(teacher, owned):
+    """Both beside their boxes on one save: the model was read only once the ticks were
+    right."""
+    quiz, _question = owned
+    url, data = route_form(
+        teacher, quiz, **{"k-samples": THREE[:2], "k-model": '{\n  "source": ["aws.guardduty",]\n}'}
+    )
+    response = teacher.post(url, data)
+    assert "Choose at least 3 sample findings to try patterns on." in summary_of(response)
+    assert any("Line 2, column 30" in e for e in error_beside(response, "k-model"))
+    assert "Line 2, column 30" in summary_of(response)
+    assert not Question.objects.filter(type="route_findings").exists()

@@ -487,6 +487,20 @@ def test_a_scope_entry_that_is_no_arn_is_beside_the_scope(teacher, owned):
     assert page.links == {"#id_k-scope": message}
 
 
+def test_a_scope_entry_that_is_no_arn_is_said_with_a_requests_problem(teacher, owned):
+    """Both on one save: the scope was checked only once every request was right."""
+    quiz, _ = owned
+    rows = [("s3:GetObjekt", REPORT, "")]
+    url, data = challenge_form(
+        teacher, quiz, rows, DENY_ROWS, **{"k-scope": "arn:aws:s3:::reports\nreports/*"}
+    )
+    page, text = page_of(teacher.post(url, data))
+    scope = "Each resource to probe is an ARN (arn:…); “reports/*” is not."
+    assert page.links["#id_k-scope"] == scope
+    assert "“s3:GetObjekt” is not an action AWS knows" in page.links["#id_allow-0-action"]
+    assert not Question.objects.filter(type="least_privilege").exists()
+
+
 def test_a_start_policy_that_already_solves_it_is_beside_the_start_policy(teacher, owned):
     quiz, _ = owned
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-start_policy": READ})

@@ -19,7 +19,8 @@ already says leaves it alone (static/js/live-updates.js): nothing to read out ag
 pause in typing. A page's own status line (role=status) sent again out of band, as the question
 bank's count is, keeps the same words whatever started the update. A count that changes with
 nearly every answer is no status line at all (the review page's due count): said after each
-verdict, it buried it. A template builtin
+verdict, it buried it. `{% live_form %}` writes when a tool's form sends its update (the
+sandbox's and the labs'). A template builtin
 (settings.TEMPLATES).
 """
 
@@ -62,6 +63,25 @@ class AnnounceNode(template.Node):
         # The nodelist's output is escaped HTML; spaces between its parts change nothing.
         words = mark_safe(" ".join(self.nodelist.render(context).split()))  # noqa: S308
         return announcement(words)
+
+
+# When a tool's form sends its live update: 300 ms after the last key (each key restarts the
+# wait, so a port typed as "443" at a person's pace goes once), and 100 ms after a field is left
+# or a choice made (which replaces a wait still running). One request at a time, in order: an
+# edit while one is out waits for its answer, and only the newest such edit then goes
+# (`queue last`), so an older answer never lands after a newer one; cancelling it instead
+# (`replace`) made htmx log an error for each. static/js/live-updates.js skips an update whose
+# fields are those of the result on screen, and greys a result that answers fields edited since.
+LIVE_FORM = (
+    'data-live-form hx-trigger="input delay:400ms, change delay:100ms" hx-sync="this:queue last"'
+)
+
+
+@register.simple_tag
+def live_form() -> SafeString:
+    """The attributes that make a tool's form update as the learner types (written once for the
+    sandbox and the network, WAF and findings labs): `<form ... hx-post=... {% live_form %}>`."""
+    return mark_safe(LIVE_FORM)  # noqa: S308
 
 
 @register.tag

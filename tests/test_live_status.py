@@ -115,6 +115,29 @@ def test_every_tools_page_starts_with_an_empty_status_region(client, url, swappe
     assert_not_live(region_of(client.get(url)), swapped)
 
 
+@pytest.mark.parametrize(
+    ("url", "swapped"),
+    [
+        ("/lab/network/", "#result"),
+        ("/lab/waf/", "#waf-result"),
+        ("/lab/findings/", "#findings-result"),
+        ("/sandbox/", "#live"),
+    ],
+)
+def test_every_tools_form_answers_as_the_learner_types(client, url, swapped):
+    """The sandbox and the three labs send their form at a pause in typing (`input`), not only
+    when a field is left (`change`), one update at a time: the same trigger for all four
+    (`{% live_form %}`). The network and WAF labs waited for the field to be left, and said
+    nothing of it. The browser journeys: tests/e2e/test_lab_live_typing.py."""
+    soup = BeautifulSoup(client.get(url).content, "html.parser")
+    (form,) = soup.select(f"form[hx-target='{swapped}']")
+    assert form.has_attr("data-live-form")
+    triggers = [part.split()[0] for part in form["hx-trigger"].split(",")]
+    assert triggers == ["input", "change"]
+    assert "delay:" in form["hx-trigger"].split(",")[0]
+    assert form["hx-sync"] == "this:queue last"
+
+
 def test_a_page_without_a_tool_has_the_region_too(client):
     region_of(client.get("/"))
 

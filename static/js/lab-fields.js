@@ -5,8 +5,9 @@
 // field (data-field), or, naming several problems, each of its items (#result-error-1 ...)
 // names the field it is about, which it describes. Each update first takes the previous marks
 // off. A refused update (its message in the result's #live-refusal, netlab/views.py
-// `live_refusal`) leaves the last result greyed as from before the change: its error may no
-// longer apply, so no field is marked with it. The question editors' live checks in /teach/
+// `live_refusal`) leaves the last result greyed as from before the change, as does an answer
+// that lands after the fields were edited again: its error may no longer apply, so no field is
+// marked with it. The question editors' live checks in /teach/
 // mark their boxes the same way (their list of problems, #check-error).
 (function () {
   "use strict";
@@ -48,7 +49,8 @@
   function stale(message) {
     var panel = message.closest(".netlab-result");
     var refusal = panel && panel.querySelector("#live-refusal");
-    return Boolean(refusal && refusal.firstElementChild);
+    // Outdated: it answers fields edited since (static/js/live-updates.js); the next one marks.
+    return Boolean(refusal && refusal.firstElementChild || panel && panel.hasAttribute("data-live-outdated"));
   }
 
   function sync() {

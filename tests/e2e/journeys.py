@@ -140,7 +140,7 @@ def answered(page: Page) -> Iterator[None]:
 
 def typed_and_left(page: Page, field) -> None:
     """Leave `field` by Tab, as a person goes on, and let the live updates its typing and its
-    change event start (300 and 100 ms later) land, so a button pressed next acts on the page
+    change event start (400 and 100 ms later) land, so a button pressed next acts on the page
     as the updates left it (and, where a form's hx-sync is `this:replace`, cancels none)."""
     field.press("Tab")
     page.wait_for_timeout(400)
@@ -164,7 +164,8 @@ def policy_editor(scope, name: str):
 def open_the_reply_path(page, protocol: str | None = None) -> None:
     """In the network lab's starting example (or "forgotten-ephemeral-ports"), add the outbound
     network ACL rule its replies lack (110: ports 1024-65535 to anywhere, for `protocol` if
-    given), then leave the field so the trace runs again."""
+    given), then leave the field (the trace runs again as the fields are typed; leaving sends
+    the last of them at once)."""
     page.locator("#nacl-0-outbound-1-rule").fill("110")
     if protocol:
         page.locator("#nacl-0-outbound-1-protocol").select_option(protocol)

@@ -166,7 +166,7 @@ def test_focus_moved_on_stays_there_when_the_live_update_lands(page):
     # Waiting for the update's answer, not for htmx's request class: on a busy machine the
     # request can come and go before a poll for the class ever sees it.
     with answered(page):
-        editor.press("Tab")  # indents: an edit, so a live update is due in 300 ms
+        editor.press("Tab")  # indents: an edit, so a live update is due in 400 ms
         editor.press("Escape")
         page.keyboard.press("Tab")
         after_editor = page.evaluate("() => document.activeElement.outerHTML")

@@ -260,7 +260,7 @@ def test_a_key_added_right_after_typing_is_not_lost_to_the_live_update(page, con
             time.sleep(0.4)  # the change event's update is sent meanwhile
         route.continue_()
 
-    # On a slow machine the typing's own update (300 ms) may be out before the click: the
+    # On a slow machine the typing's own update (400 ms) may be out before the click: the
     # button's request waits for it (the form's `hx-sync="this:queue last"`), none is aborted.
     page.goto("/sandbox/")
     page.route("**/sandbox/", busy)

@@ -2,9 +2,10 @@ from django import forms
 
 from certificates.issuing import NAME_MAX, clean_name
 from srm_trainer.labels import PlainLabels
+from srm_trainer.typed_text import LimitsOnServer
 
 
-class NameForm(PlainLabels, forms.Form):
+class NameForm(LimitsOnServer, PlainLabels, forms.Form):
     name = forms.CharField(
         label="Your name as it will be printed",
         max_length=NAME_MAX * 2,

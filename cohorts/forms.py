@@ -20,6 +20,7 @@ from quizzes import finder as quiz_finder
 from srm_trainer.finder import typed_input
 from srm_trainer.labels import PlainLabels
 from srm_trainer.once import field as once_field
+from srm_trainer.typed_text import LimitsOnServer
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -29,7 +30,7 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class TypedInItsZone(forms.Form):
+class TypedInItsZone(LimitsOnServer, forms.Form):
     """A form whose times are read in the zone its page named. Each typed time's label says
     the zone it is read in, as shown times do ("Due (Asia/Tokyo)"): an instructor typing a
     deadline in one zone that is read in another sets it hours off. The browser reports its
@@ -144,7 +145,7 @@ def _when_field(label: str, help_text: str) -> forms.DateTimeField:
     )
 
 
-class CohortForm(PlainLabels, forms.Form):
+class CohortForm(LimitsOnServer, PlainLabels, forms.Form):
     name = forms.CharField(
         max_length=120,
         label="Name",
@@ -200,7 +201,7 @@ class NextTermForm(PlainLabels, TypedInItsZone):
         )
 
 
-class RenameForm(PlainLabels, forms.Form):
+class RenameForm(LimitsOnServer, PlainLabels, forms.Form):
     name = forms.CharField(
         max_length=120,
         label="Cohort name",
@@ -209,22 +210,23 @@ class RenameForm(PlainLabels, forms.Form):
     )
 
 
-class JoinForm(PlainLabels, forms.Form):
+class JoinForm(LimitsOnServer, PlainLabels, forms.Form):
     code = forms.CharField(
         max_length=64,
         label="Join code",
         help_text="The eight characters your instructor gave you, such as ACDE-FGHJ.",
         error_messages={
             "required": "Type the join code your instructor gave you.",
-            # Django's "Ensure this value has at most 64 characters" for a pasted paragraph.
-            "max_length": "A join code has 8 letters and digits (such as ACDE-FGHJ): type or "
-            "paste the code alone.",
+            # Django's "Ensure this value has at most 64 characters" for a pasted paragraph. No
+            # `maxlength` (`LimitsOnServer`): cut at 64, a paragraph lost the code at its end.
+            "max_length": "A join code has 8 letters and digits (such as ACDE-FGHJ); that is "
+            "%(show_value)s characters long: type or paste the code alone.",
         },
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
     )
 
 
-class CoInstructorForm(PlainLabels, forms.Form):
+class CoInstructorForm(LimitsOnServer, PlainLabels, forms.Form):
     username = forms.CharField(
         max_length=150,
         label="Instructor's username",
@@ -264,7 +266,7 @@ class AssignmentForm(PlainLabels, TypedInItsZone):
         help_text="Type words of its title to find it: your published quizzes and the "
         "curriculum's.",
         error_messages={"required": "Type the quiz to assign: its title or its address."},
-        widget=typed_input(quiz_finder.OPTIONS_ID, quiz_finder.MAX_ADDRESS),
+        widget=typed_input(quiz_finder.OPTIONS_ID),
     )
     lessons = LessonsField(
         queryset=Lesson.objects.none(),
@@ -396,9 +398,7 @@ class ExtensionForm(PlainLabels, TypedInItsZone):
         label="Learner",
         help_text="Type letters of their username to find them.",
         error_messages={"required": "Type the username of the learner to give more time."},
-        widget=typed_input(
-            learner_finder.OPTIONS_ID, learner_finder.MAX_USERNAME, autocapitalize="none"
-        ),
+        widget=typed_input(learner_finder.OPTIONS_ID, autocapitalize="none"),
     )
     due_at = WhenField(
         label="Their due date",

@@ -14,6 +14,7 @@ from django.forms.utils import ErrorDict
 from django.http import QueryDict
 
 from quizzes.grading import CERTAINTY_LEVELS
+from srm_trainer.typed_text import LimitsOnServer
 
 CERTAINTY_CHOICES = [(str(c.value), c.label) for c in CERTAINTY_LEVELS]
 # Django's own words quote what was sent ("Select a valid choice. %(value)s is not one of the
@@ -23,7 +24,7 @@ CERTAINTY_CHOICES = [(str(c.value), c.label) for c in CERTAINTY_LEVELS]
 NOT_SHOWN = "Select a valid choice: what was sent is not one of the answers shown."
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(LimitsOnServer, forms.Form):
     def __init__(
         self,
         question,

@@ -100,16 +100,16 @@ def too_many_said(retry_after: int) -> str:
     return f"That was a lot of searches in a short time: try again in {wait}."
 
 
-def typed_input(options_id: str, max_length: int, **attrs: Any) -> forms.TextInput:
+def typed_input(options_id: str, **attrs: Any) -> forms.TextInput:
     """A chooser's text box: its suggestions are the datalist `options_id`, asked for (htmx)
     when typing pauses, a newer ask replacing one still in flight; `attrs` adds the rest
-    (`hx-get`, `autocapitalize`...)."""
+    (`hx-get`, `autocapitalize`...). No `maxlength`: a longer paste was cut by the browser
+    without a word; the field refuses it whole as naming nothing (`typed_text.LimitsOnServer`)."""
     return forms.TextInput(
         attrs={
             "list": options_id,
             "autocomplete": "off",
             "spellcheck": "false",
-            "maxlength": max_length,
             "hx-trigger": "input changed delay:300ms",
             "hx-target": f"#{options_id}",
             "hx-swap": "innerHTML",

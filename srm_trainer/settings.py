@@ -197,6 +197,8 @@ ACCOUNT_FORMS = {  # the username rule, what "keep me signed in" means, both pas
     "change_password": "srm_trainer.accounts.forms.ChangePasswordForm",
     "set_password": "srm_trainer.accounts.forms.SetPasswordForm",
     "reset_password_from_key": "srm_trainer.accounts.forms.ResetPasswordKeyForm",
+    "add_email": "srm_trainer.accounts.forms.AddEmailForm",  # no browser maxlength
+    "reset_password": "srm_trainer.accounts.forms.ResetPasswordForm",
     "reauthenticate": "srm_trainer.accounts.forms.ReauthenticateForm",  # opens on its field
 }
 ACCOUNT_EMAIL_VERIFICATION = "optional"

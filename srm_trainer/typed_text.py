@@ -47,6 +47,39 @@ class AdminTextarea(_LineBreaksAsLF, AdminTextareaWidget):
     pass
 
 
+# What a field says of a text past its limit (a textarea's or a single line's): its length and
+# the limit, and that the text came back whole.
+TOO_LONG = (
+    "This is %(show_value)s characters long; it takes at most %(limit_value)s. Nothing was "
+    "cut: shorten it here."
+)
+
+
+class LimitsOnServer:
+    """A form of the site's whose fields leave their length limit to the server: a `maxlength`
+    on a single-line input (a choice's text, 500 characters; a scenario's title, 200; a
+    cohort's name, a username) made the browser cut a longer paste at the limit without a word,
+    and the server never saw its end. Here the field's `max_length` refuses the whole text
+    with `TOO_LONG` (a field's own wording, such as a join code's, is kept), as `Textarea`
+    does for boxes. Mixed into every form of the site's pages, before Django's form class (the
+    admin keeps its own); `tests/test_paste_limits.py` finds a form without it.
+
+    `browser_limits`: the fields whose `maxlength` stays, where the limit is the control's
+    meaning and a refusal would say no more (none so far)."""
+
+    browser_limits: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        fields: dict[str, forms.Field] = getattr(self, "fields", {})
+        for name, field in fields.items():
+            if name in self.browser_limits:
+                continue
+            field.widget.attrs.pop("maxlength", None)
+            if getattr(field, "max_length", None) is not None:
+                field.error_messages.setdefault("max_length", TOO_LONG)
+
+
 def use_in_every_admin() -> None:
     """Make `AdminTextarea` the admin's widget for `models.TextField`; as with the JSON field
     (`srm_trainer.admin_json_field`), before any admin is registered, and an admin's own

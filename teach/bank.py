@@ -25,6 +25,7 @@ from quizzes import kinds
 from quizzes.models import EarlierQuestionSlug, Question, Quiz, QuizQuestion
 from srm_trainer.counts import counted
 from srm_trainer.prepared import MAX_INTS, PreparedPerCount, PreparedQuery
+from srm_trainer.typed_text import LimitsOnServer
 from srm_trainer.versioned_cache import VersionedCache
 from teach import tag_groups
 from teach.access import ByViewer, questions_visible, stand_in, visibility
@@ -418,7 +419,7 @@ def tag_menu(uses: list[tuple[str, int | None, int]]) -> list[tuple]:
     return [(group.title, [(tag, labels[tag]) for tag in group.tags]) for group in groups]
 
 
-class BankFilterForm(forms.Form):
+class BankFilterForm(LimitsOnServer, forms.Form):
     """The bank's search and filters (GET). Invalid values are reported and ignored, never a
     500: the rest of the filters still apply."""
 

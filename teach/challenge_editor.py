@@ -31,7 +31,7 @@ from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.errors import CaseError
 from srm_trainer.iam.jsontext import load_json, located
 from srm_trainer.iam.principals import parse_caller
-from srm_trainer.typed_text import Textarea
+from srm_trainer.typed_text import TOO_LONG, Textarea
 from teach.editors import (
     NAMES_ITSELF,
     Editor,
@@ -50,7 +50,7 @@ from teach.editors import (
     posted_values,
 )
 from teach.rendering import RENDERER
-from teach.widgets import TOO_LONG, FittedTextarea, named
+from teach.widgets import FittedTextarea, named
 
 MAX_REQUESTS = 20  # per list: each is one evaluation when the reference is checked
 LISTS = ("allow", "deny")

@@ -41,13 +41,14 @@ from curriculum.quiz_loader import with_layout
 from quizzes.kinds import Problem, same_entry, text_id
 from quizzes.kinds.base import as_sentence
 from quizzes.kinds.categorize import capital_twins, capitals_said
+from srm_trainer.typed_text import TOO_LONG, LimitsOnServer
 from teach.rendering import RENDERER
-from teach.widgets import TOO_LONG, FittedTextarea, OneOfRows, named
+from teach.widgets import FittedTextarea, OneOfRows, named
 
 MAX_ROWS = 12  # more than any kind allows; the kind's own limit gives the message
 
 
-class _Form(forms.Form):
+class _Form(LimitsOnServer, forms.Form):
     default_renderer = RENDERER  # Django's field HTML, drawn faster (teach.rendering)
 
     def __init__(self, *args, **kwargs):

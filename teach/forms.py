@@ -21,11 +21,11 @@ from quizzes.models import DRAW_NEEDS_BOTH, MAX_TIME_LIMIT, Quiz
 from srm_trainer.finder import PLAIN_KEY, typed_input
 from srm_trainer.once import field as once_field
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
-from srm_trainer.typed_text import Textarea
+from srm_trainer.typed_text import TOO_LONG, LimitsOnServer, Textarea
 from srm_trainer.versioned_cache import VersionedCache
 from teach import tag_groups
 from teach.rendering import RENDERER
-from teach.widgets import TOO_LONG, FittedTextarea
+from teach.widgets import FittedTextarea
 
 # Misconception and bank tags: lowercase words joined by hyphens (the import checks the same).
 TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -320,7 +320,7 @@ class BankCategoryField(forms.SlugField):
         return super().clean(value).lower()
 
 
-class QuizForm(forms.ModelForm):
+class QuizForm(LimitsOnServer, forms.ModelForm):
     """Every setting of a quiz except its slug (made from the title when it is created).
     `Quiz.clean()` runs on save, so the limits are the loader's and the admin's."""
 
@@ -464,7 +464,7 @@ class QuizForm(forms.ModelForm):
         return 0 if value is None else value
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(LimitsOnServer, forms.Form):
     """The parts every kind shares. Not a ModelForm: the kind's checks report on `data`,
     which no form field shows, so the view maps `Question.clean()`'s errors itself."""
 
@@ -501,7 +501,6 @@ class QuestionForm(forms.Form):
         help_text="Type words of its title to find it.",
         widget=typed_input(
             LESSON_OPTIONS_ID,
-            LessonChoiceField.MAX_LENGTH,
             **{"hx-get": reverse_lazy("teach:lesson-find"), "hx-vals": '{"for": "question"}'},
         ),
     )

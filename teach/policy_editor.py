@@ -43,10 +43,10 @@ from srm_trainer.sandbox.state import (
     state_to_case,
     unprefixed,
 )
-from srm_trainer.typed_text import one_char_line_breaks
+from srm_trainer.typed_text import TOO_LONG, one_char_line_breaks
 from teach.editors import Editor, Linked, Parts, _Form, linked_to, named_error
 from teach.forms import MAX_SCENARIO_TEXT
-from teach.widgets import TOO_LONG, FittedTextarea
+from teach.widgets import FittedTextarea
 
 CASE_PREFIX = "case-"
 # The scenario form's fields that edit a `Scenario` field of the same name (or, `expect`, its
@@ -134,7 +134,7 @@ class ScenarioForm(_Form):
         help_text="Type words of its title to see suggestions, then open it. Leave it empty "
         "to write a new scenario below.",
         widget=shared_finder.typed_input(
-            SCENARIO_OPTIONS_ID, MAX_ADDRESS, **{"hx-get": reverse_lazy("teach:scenario-find")}
+            SCENARIO_OPTIONS_ID, **{"hx-get": reverse_lazy("teach:scenario-find")}
         ),
     )
     # The scenario whose case the editor holds (its id, set when one is opened): saving writes

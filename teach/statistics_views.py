@@ -17,6 +17,7 @@ from quizzes.attempts import OverdueIn, expire_overdue
 from quizzes.models import Attempt
 from srm_trainer.htmx import HtmxHttpRequest
 from srm_trainer.labels import PlainLabels
+from srm_trainer.typed_text import LimitsOnServer
 from teach.access import _quiz_for_instructor, may_edit, quizzes_visible, teacher_required
 from teach.rendering import RENDERER
 from teach.statistics import MIN_ATTEMPTS, WEAK_DISCRIMINATION, submitted_attempts
@@ -48,7 +49,7 @@ def sees_every_learner(user, quiz) -> bool:
     return may_edit(user, quiz)
 
 
-class StatisticsFilter(PlainLabels, forms.Form):
+class StatisticsFilter(LimitsOnServer, PlainLabels, forms.Form):
     default_renderer = RENDERER
 
     attempts = forms.ChoiceField(

@@ -26,7 +26,7 @@ from quizzes.models import Quiz
 from srm_trainer import once
 from srm_trainer.labels import PlainLabels
 from srm_trainer.ratelimit import rate_limited
-from srm_trainer.typed_text import Textarea
+from srm_trainer.typed_text import LimitsOnServer, Textarea
 from teach import import_help
 from teach.access import _quiz_for_instructor, key_in, questions_visible, teacher_required
 from teach.rendering import RENDERER
@@ -49,7 +49,7 @@ def editable_quizzes(user):
     return quizzes.order_by("title")
 
 
-class ImportForm(PlainLabels, forms.Form):
+class ImportForm(LimitsOnServer, PlainLabels, forms.Form):
     default_renderer = RENDERER
 
     file = forms.FileField(

@@ -38,13 +38,6 @@ class FittedTextarea(Textarea):
         return context
 
 
-# What a field drawn with `FittedTextarea` says past its limit: the text comes back whole.
-TOO_LONG = (
-    "This is %(show_value)s characters long; it takes at most %(limit_value)s. Nothing was "
-    "cut: shorten it here."
-)
-
-
 def named(shown: str, said: str) -> SafeString:
     """A label that shows `shown` and is read as `said`, which holds it: a row's "Correct"
     box is read as "Choice 2 is correct", so it says which choice it ticks when reached alone,

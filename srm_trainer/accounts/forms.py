@@ -17,12 +17,13 @@ from django.utils.translation import gettext
 
 from lessons import shown_names
 from srm_trainer.labels import PlainLabels
+from srm_trainer.typed_text import LimitsOnServer
 
 # allauth's own words for two passwords that differ (its msgid, so a catalogue can re-word it).
 MISMATCH = "You must type the same password each time."
 
 
-class BothPasswordsChecked(forms.Form):
+class BothPasswordsChecked(LimitsOnServer, forms.Form):
     """allauth compares the two passwords only when the first passes its rules (a refused
     field leaves `cleaned_data`): a password too short and a different second one were refused
     one at a time, the mismatch only on the next try. Here both are said at once. The second
@@ -60,7 +61,7 @@ BY_USERNAME = (
 _LOOKS_LIKE_ADDRESS = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class LoginForm(AllauthLoginForm):
+class LoginForm(LimitsOnServer, AllauthLoginForm):
     """allauth's "Remember Me" did not say what it keeps, or for how long: unticked, the session
     ends when the browser closes (allauth sets its expiry to 0), which a shared computer needs.
     A refused name that looks like an e-mail address is told the site signs in by username."""
@@ -98,7 +99,15 @@ class ResetPasswordKeyForm(BothPasswordsChecked, allauth_forms.ResetPasswordKeyF
     """allauth's, with both password mistakes said at once."""
 
 
-class OpensOnItsField(forms.Form):
+class AddEmailForm(LimitsOnServer, allauth_forms.AddEmailForm):
+    """allauth's, its address's limit (320 characters) said by the server (`LimitsOnServer`)."""
+
+
+class ResetPasswordForm(LimitsOnServer, allauth_forms.ResetPasswordForm):
+    """allauth's, its address's limit (320 characters) said by the server (`LimitsOnServer`)."""
+
+
+class OpensOnItsField(LimitsOnServer, forms.Form):
     """A page that asks for one thing, the second factor's code at sign-in or "Confirm it's
     you", opens with the focus in its field (`autofocus`: no script, so the CSP holds): it
     opened at the top, and a keyboard user tabbed past the header's links to reach it. A
@@ -130,7 +139,7 @@ class ReauthenticateForm(OpensOnItsField, allauth_forms.ReauthenticateForm):
     focused = "password"
 
 
-class CloseAccountForm(PlainLabels, forms.Form):
+class CloseAccountForm(LimitsOnServer, PlainLabels, forms.Form):
     """Typing one's username is a deliberate act a stray click or a remembered form is not."""
 
     username = forms.CharField(
@@ -167,7 +176,7 @@ SHOWN_NAME_HELP = (
 )
 
 
-class ShownNameForm(PlainLabels, forms.Form):
+class ShownNameForm(LimitsOnServer, PlainLabels, forms.Form):
     """The name a learner chooses to show their instructors (`lessons.shown_names`): the only
     name of theirs an instructor sees, so it is theirs to set, change or clear."""
 

@@ -264,3 +264,16 @@ def test_a_module_of_many_quizzes_names_a_few_on_its_card_the_passed_one_first(
         )
         assert 'Quiz passed: <a href="/quizzes/more-50/">Another quiz 50</a>' in body
         assert f'(and <a href="/quizzes/">{100 - QUIZZES_NAMED} more quizzes</a>)' in body
+
+
+def test_a_name_pasted_past_the_box_is_refused_whole_not_cut(client, finished):
+    """The box carried `maxlength="200"`: a longer paste was cut by the browser without a
+    word (the rule that refuses a name past 100 characters then measured what was left)."""
+    client.force_login(finished)
+    box = re.search(r'<input[^>]*name="name"[^>]*>', client.get("/progress/certificate/").text)
+    assert box and "maxlength" not in box.group(0)
+    pasted = "Augusta Ada King, Countess of Lovelace" * 6
+    response = client.post("/progress/certificate/", {"name": pasted})
+    assert response.status_code == 200
+    assert f"This is {len(pasted)} characters long; it takes at most 200." in response.text
+    assert not Certificate.objects.exists()

@@ -33,7 +33,7 @@ def test_a_teacher_renames_the_cohort_and_its_learners_see_the_new_name(
     [
         ("   ", "Give the cohort a name."),
         ("evening CLASS", "You already have a cohort called “evening CLASS”"),
-        ("x" * 121, "Ensure this value has at most 120 characters"),
+        ("x" * 121, "This is 121 characters long; it takes at most 120. Nothing was cut"),
     ],
 )
 def test_a_refused_name_is_said_beside_the_field_and_kept(cohort, owner, typed, said):

@@ -262,3 +262,17 @@ def test_the_phones_bar_names_the_outcome_on_the_page_and_in_each_live_update(
     assert bar(client.post(URL, fields).content.decode()) == expected
     live = client.post(URL, fields, headers={"HX-Request": "true"}).content.decode()
     assert bar(live) == expected and live.count('id="decision-bar"') == 1
+
+
+def test_a_country_pasted_whole_is_refused_with_its_length_not_cut_to_two_letters(client):
+    """The country box carried `maxlength="2"`: "Germany" pasted was cut to "GE", Georgia,
+    without a word, and the lab traced requests from the wrong country. The lab's own check
+    refuses it with its length, the text kept in the box."""
+    page = client.get(URL).content.decode()
+    box = re.search(r'<input[^>]*name="req-0-country"[^>]*>', page)
+    assert box and "maxlength" not in box.group(0)
+    fields = form_of(page) | {"req-0-country": "Germany"}
+    answer = entities.unescape(client.post(URL, fields).content.decode())
+    said = re.sub(r"<[^>]+>", "", answer)  # the field's name is a link to it
+    assert "Request 1, Country: is 7 characters long; at most 2" in said
+    assert re.search(r'<input[^>]*name="req-0-country"[^>]*value="Germany"', answer)

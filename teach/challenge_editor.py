@@ -42,12 +42,14 @@ from teach.editors import (
     RowList,
     _Form,
     apply_row_action,
+    counted,
     focus_after,
     focus_row,
     linked_to,
     named_error,
     placed_on,
     posted_values,
+    readable_row,
 )
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea, named
@@ -200,6 +202,12 @@ class ChallengeParts(Parts):
     def is_valid(self) -> bool:
         return all(p.is_valid() for p in (self.extra, self.allow, self.deny))
 
+    def readable(self) -> bool:
+        """The challenge's own fields valid and both lists of requests counted: a request
+        refused on its own is read as far as it can be (`readable_row`)."""
+        lists = (self.allow, self.deny)
+        return self.extra.is_valid() and all(not f.is_bound or counted(f) for f in lists)
+
     def context(self, request) -> dict:
         if self.check is None and self.extra.is_bound:
             # A save's refusal marks its fields with the kind's problems: checked as filled.
@@ -247,8 +255,9 @@ def _kept_requests(formset) -> list[tuple[int, dict]]:
     out = []
     for index, form in enumerate(formset.forms):
         # Unbound: the page as drawn for a stored question, its rows its entries in order.
-        data = form.cleaned_data if form.is_bound else form.initial
-        action, resource = data.get("action", "").strip(), data.get("resource", "").strip()
+        data = readable_row(form)  # a refused row as far as it can be read, for the check
+        action = str(data.get("action") or "").strip()
+        resource = str(data.get("resource") or "").strip()
         if not (action or resource or data.get("context")):
             continue
         request = {"action": action, "resource": resource}

@@ -734,6 +734,21 @@ def mark_fields(placed: list[Placed], formsets: Iterable, forms_: Iterable = ())
     return out
 
 
+def refused_fields(formsets: Iterable, forms_: Iterable = ()) -> set[tuple]:
+    """(prefix, row index or None, field) of each field its own form refused: a kind's
+    problem placed there (a choice past its limit read cut, `readable_row`) is not said
+    beside it too, its own refusal says what to do first."""
+    out: set[tuple] = set()
+    for formset in formsets:
+        if formset.is_bound:
+            for index, form in enumerate(formset.forms):
+                out |= {(formset.prefix, index, name) for name in form.errors}
+    for form in forms_:
+        if form.is_bound:
+            out |= {(form.prefix, None, name) for name in form.errors}
+    return out
+
+
 # The code of a kind's problem that `mark_fields` put on a field: it names what it is about
 # itself ("Reference solution: Line 8, …"), so it is said without the field's label.
 NAMES_ITSELF = "names_itself"
@@ -769,6 +784,14 @@ class Parts:
     def is_valid(self) -> bool:
         return all(p.is_valid() for p in (self.rows, self.extra) if p is not None)
 
+    def readable(self) -> bool:
+        """Whether the kind's check can read what was posted though a row is refused: every
+        part but the rows is valid (the kind reads those whole: categorize's categories, a
+        true/false answer) and the rows came with their count. A row refused on its own is
+        read as `readable_row` reads it (`Editor.problems_beside`)."""
+        rows_counted = self.rows is None or not self.rows.is_bound or counted(self.rows)
+        return rows_counted and (self.extra is None or self.extra.is_valid())
+
     def context(self, request) -> dict:
         """More for the page's template (the engine-backed editors' live panels)."""
         return {}
@@ -783,10 +806,11 @@ class Parts:
         if rows is None or not rows.is_bound:
             return self.extra_refusals()
         return [
-            linked_to(form, "same", f"{form.row_name}: {error}")
+            linked_to(form, name, row_refusal(form, name, error))
             for form in rows.forms
-            if "same" in form.fields
-            for error in form.errors.get("same", ())
+            for name, errors in form.errors.items()
+            if name in form.fields
+            for error in errors
         ] + self.extra_refusals()
 
     def extra_refusals(self) -> list[str]:
@@ -802,6 +826,43 @@ class Parts:
             if name in form.fields
             for e in errors
         ]
+
+
+def row_refusal(form: RowForm, name: str, error: object) -> str:
+    """A row field's own refusal as the summary says it, named by its row: "Choice 2: …" for
+    its "Same choice, reworded", "Choice 3 text: This is 612 characters long; …" for its text
+    past the limit, which was said only beside the field, so that a summary listing the
+    kind's problems with it did not leave it out."""
+    if name == "same":
+        return f"{form.row_name}: {error}"
+    return f"{form.row_name} {name.replace('_', ' ')}: {error}"
+
+
+def counted(formset: BaseFormSet) -> bool:
+    """Whether a bound formset's management form (how many rows were sent) is readable: without
+    it the formset has no rows, and a check would say the list is empty."""
+    return formset.management_form.is_valid()
+
+
+def readable_row(form: forms.Form) -> dict:
+    """A row's values as far as they can be read: the cleaned data of a valid row; for a field
+    refused on its own (a choice's text past its 500 characters, a tampered id), the value as
+    posted, as the page shows it back, read no further than the field's `max_length` (the
+    field's own refusal says the length; a check comparing texts does not read a pasted
+    megabyte). So the kind's check, run while a row is refused (`Editor.problems_beside`),
+    still counts that row's "Correct" tick and compares its text with the others'. Nothing is
+    saved from it. Unbound: the row as drawn from the stored entry."""
+    if not form.is_bound:
+        return dict(form.initial)
+    form.is_valid()
+    values = dict(form.cleaned_data)
+    for name in form.errors:
+        if name not in form.fields or name in values:
+            continue
+        value = form[name].value()
+        most = getattr(form.fields[name], "max_length", None)
+        values[name] = value[:most] if isinstance(value, str) and most else value
+    return values
 
 
 def stored_texts(entries: object) -> dict[str, object]:
@@ -986,6 +1047,8 @@ class Editor(Generic[P]):
         beside that field too; returns the summary's lines, in the same order."""
         placed = place_problems(problems, self.row_lists(parts), self.field_paths(parts))
         extra = [parts.extra] if parts.extra is not None else []
+        refused = refused_fields(self.formsets(parts), extra)
+        placed = [p for p in placed if (p.prefix, p.index, p.field) not in refused]
         return mark_fields(placed, self.formsets(parts), extra)
 
     def linked(self, parts: P, problems: Iterable[Problem]) -> list[Linked]:
@@ -1006,11 +1069,28 @@ class Editor(Generic[P]):
         return out
 
     def problems_beside(self, question, parts: P, *, user, shared: Iterable[str]) -> list[Linked]:
-        """The kind's refusals of what `parts` hold, for a save whose shared fields (`shared`,
-        the prompt, the explanation, …) were refused: `Question.clean()` runs only once those
-        pass, so a teacher heard about the choices only on the save after fixing the prompt.
-        Checked on a copy of `question`; not for a question resting on a row `fill` makes (a
-        new scenario), which is checked as it is saved."""
+        """Every refusal of a save that is not saved, for the summary at the top: the parts'
+        own (`parts.summary()`: a row's text past its limit, a "Same choice, reworded" that
+        cannot hold), then the kind's check of what can be read. `Question.clean()` runs only
+        once every field passes, so a teacher heard about the choices only on the save after
+        fixing the prompt (`shared`: the shared fields, the prompt, the explanation, …, which
+        their own form refuses and says), and about "Mark the correct choice" or two choices
+        alike only on the save after shortening a choice. The kind's check reads a refused
+        row as far as it can (`readable_row`); what it says about a field refused already
+        is left to that field's own refusal. Nothing is saved: the check runs on a copy of
+        `question`. Parts the check cannot read (`Parts.readable`: categorize's categories
+        refused, a true/false answer not given) keep it for the next save."""
+        said: list[Linked] = []
+        if not parts.is_valid():
+            said = [m if isinstance(m, Linked) else Linked(m) for m in parts.summary()]
+        if not parts.readable():
+            return said
+        return said + self.checked_beside(question, parts, user=user, shared=shared)
+
+    def checked_beside(self, question, parts: P, *, user, shared: Iterable[str]) -> list[Linked]:
+        """The kind's check of what `parts` hold (`problems_beside`). Checked on a copy of
+        `question`; not for a question resting on a row `fill` makes (a new scenario), which
+        is checked as it is saved."""
         trial = copy.copy(question)
         previous = question.data if isinstance(question.data, dict) else {}
         if self.fill(trial, parts, previous=previous, user=user):
@@ -1039,8 +1119,9 @@ class Editor(Generic[P]):
         out = []
         for index, form in enumerate(parts.rows.forms):
             # Unbound: the page as drawn for a stored question (its editor opened on one that
-            # fails its check), its rows the stored entries in order.
-            source = form.cleaned_data if form.is_bound else form.initial
+            # fails its check), its rows the stored entries in order. A refused row: as far as
+            # it can be read, for the kind's check (`problems_beside`), never saved.
+            source = readable_row(form)
             row = {f: source.get(f) for f in self.row_fields}
             row = {k: v.strip() if isinstance(v, str) else v for k, v in row.items()}
             # Anything given but the id keeps the row: a tick or a category without text is

@@ -327,6 +327,10 @@ class PolicyParts(Parts):
     def is_valid(self) -> bool:
         return self.form.is_valid() and not self.refusal
 
+    def readable(self) -> bool:
+        """The scenario is checked whole: only once its form and case are readable."""
+        return self.is_valid()
+
     @property
     def analysis(self) -> Analysis:
         """The engine's verdict on the case (once per request; never for a refused case)."""
@@ -593,7 +597,7 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
                     out.append(Linked(line, (form[field].auto_id or "") if placed else ""))
         return out
 
-    def problems_beside(
+    def checked_beside(
         self, question, parts: PolicyParts, *, user, shared: Iterable[str]
     ) -> list[Linked]:
         """The scenario's own refusals (a policy that is not JSON, an expected decision the

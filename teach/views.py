@@ -725,9 +725,7 @@ def _question_page(
             response = _try_save(request, question, quiz, base, parts, editor, context)
             if response is not None:
                 return response
-        elif not parts.is_valid():
-            context["problems"] = parts.summary()
-        else:  # the shared fields refused: the kind's own check is said with them
+        else:  # every refusal at once: the parts', and the kind's check of what can be read
             context["problems"] = editor.problems_beside(
                 question, parts, user=user, shared=base.fields
             )

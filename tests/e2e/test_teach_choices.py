@@ -251,3 +251,29 @@ def test_a_multiple_choice_question_keeps_a_checkbox_per_choice(urls, page):
     expect(first).to_be_checked()
     expect(second).to_be_checked()
     expect(page.locator(".row-list").get_by_role("radio")).to_have_count(0)
+
+
+def test_a_choice_pasted_past_its_limit_is_kept_whole_and_said_with_the_questions_check(urls, page):
+    """A choice's box carried `maxlength="500"`: a longer paste was cut by the browser without
+    a word. Now the paste stays whole, and one save says both its length and the question's
+    own check (no right answer marked), which waited for the row to be shortened first."""
+    _edit, new = urls
+    page.goto(new)
+    page.get_by_label("Prompt (Markdown)").fill("Which keeps a root account safe?")
+    page.get_by_label("Explanation shown after answering (Markdown)").fill("MFA.")
+    pasted = "Turn on MFA" + ", and keep the recovery codes somewhere safe" * 14
+    box = page.get_by_role("textbox", name="Choice 1 text")
+    box.focus()
+    page.keyboard.insert_text(pasted)  # as a paste arrives: the browser applies maxlength here
+    expect(box).to_have_value(pasted)
+    for n, text in enumerate(["Share the password", "Use it every day"], start=2):
+        page.get_by_role("textbox", name=f"Choice {n} text").fill(text)
+    page.get_by_role("button", name="Save the question").click()
+
+    summary = page.locator("#problems")
+    expect(summary).to_contain_text("The question was not saved.")
+    expect(summary).to_contain_text(
+        f"Choice 1 text: This is {len(pasted)} characters long; it takes at most 500."
+    )
+    expect(summary).to_contain_text("Mark the correct choice.")
+    expect(page.get_by_role("textbox", name="Choice 1 text")).to_have_value(pasted)

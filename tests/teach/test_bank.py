@@ -392,6 +392,24 @@ def test_the_bank_costs_the_same_queries_for_3_or_30_questions(
     assert few <= 15
 
 
+def test_a_search_counts_its_matches_only_so_far_past_the_page_shown(
+    teacher, instructor, monkeypatch
+):
+    """Counting every match (a substring test of each visible prompt and slug) grew with the
+    bank; the count stops `COUNTED_AHEAD` pages past the page asked for and says "more than",
+    and a page near the end counts them all."""
+    monkeypatch.setattr(bank, "COUNTED_AHEAD", 1)
+    for n in range(55):
+        mine(instructor, prompt=f"Walrus {n}?")
+    first = teacher.get(URL, {"q": "walrus"}).content.decode()
+    assert "More than 50 questions match; page 1 of more than 2." in first
+    assert first.count('<tr id="bank-q-') == 25
+    assert "Page 1 of more than 2</span>" in first and ">Next page</a>" in first
+    last = teacher.get(URL, {"q": "walrus", "page": "3"}).content.decode()
+    assert "55 questions match; page 3 of 3." in last and "Page 3 of 3</span>" in last
+    assert last.count('<tr id="bank-q-') == 5
+
+
 def test_the_dashboard_costs_the_same_queries_for_3_or_30_questions(
     teacher, instructor, django_assert_max_num_queries
 ):

@@ -83,8 +83,10 @@ def test_teaching_pages_cost_the_same_with_100_times_the_questions_and_quizzes(t
         page: n for page, (n, _) in small.items()
     }
     dashboard = large["dashboard"][1]
-    assert f"Quizzes 1 to {DASHBOARD_QUIZZES} of 500" in dashboard  # the teacher's own
-    assert f"Quizzes 1 to {DASHBOARD_QUIZZES} of 300" in dashboard  # the curriculum's
+    # Each list of quizzes a page of 25, as the questions (it was 50 of each).
+    assert DASHBOARD_QUIZZES == DASHBOARD_QUESTIONS == 25
+    assert "Quizzes 1 to 25 of 500" in dashboard  # the teacher's own
+    assert "Quizzes 1 to 25 of 300" in dashboard  # the curriculum's
     assert 'href="?page=2#quizzes-title" rel="next">More quizzes</a>' in dashboard
     assert f"Questions 1 to {DASHBOARD_QUESTIONS} of 2000" in dashboard  # the teacher's own
     assert "pagination" not in small["dashboard"][1]

@@ -1,8 +1,8 @@
 """What keeps the question editor's kept counts and banks of the curriculum's questions
 (`teach.bank.FILE_OFFERS`) in step with the database: every write that can change them,
 whoever makes it (the curriculum loader, the admin, staff in the editors, a deletion's
-cascade). An instructor's own questions are counted on each request, so their writes need
-nothing here.
+cascade). An instructor's own bank tags and banks are read on each request (from an index),
+so their writes need nothing here; what is kept of their own questions follows below.
 
 - a file question saved or deleted (a question's source never changes once it is made: the
   admin shows it read-only and no form has it);

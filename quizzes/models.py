@@ -272,11 +272,15 @@ class Question(models.Model):
 
     @classmethod
     def from_db(cls, db, field_names, values):
-        """The row as the ORM reads it, with the type it was read with kept (`_loaded_type`;
-        None when deferred): a save in the same request then knows whether the type changed
-        without reading it again (`type_change_refused`), in the editor and the admin alike."""
+        """The row as the ORM reads it, with the type and owner it was read with kept
+        (`_loaded_type`, `_loaded_owner`; None when deferred): a save in the same request then
+        knows whether the type changed without reading it again (`type_change_refused`), in
+        the editor and the admin alike."""
         question = super().from_db(db, field_names, values)
         question._loaded_type = question.__dict__.get("type")
+        # And its owner, so a save that changes it tells the owner it was read with too
+        # (`teach.signals`: what is kept of each instructor's own questions).
+        question._loaded_owner = question.__dict__.get("owner_id")
         return question
 
     def clean(self) -> None:

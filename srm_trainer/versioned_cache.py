@@ -11,12 +11,17 @@ Inside a transaction the value is built afresh and not kept: rows written there 
 rolled back, and a kept value must only ever describe committed rows. This is the one place
 that rule lives: such a build says so (`Kept.lasting` is False), and whatever is drawn from it
 (srm_trainer/kept_fragments.py) is not kept either.
+
+`VersionedPerKey` keeps one such value per key (a teacher's counts over their own questions):
+each key has its own version, read with the others in the request's one cache read when it
+is the first asked for, else in one read of its own, and changed alone.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -33,7 +38,7 @@ _KEYS: list[str] = []
 # On a database connection: the kept values changed in its open transaction, not yet bumped.
 _PENDING = "_versioned_cache_pending"
 # While a request is answered (`versions_read_once`): the versions it has read, or None.
-_read: ContextVar[dict[str, str] | None] = ContextVar("versions_read", default=None)
+_read: ContextVar[dict[str, str | None] | None] = ContextVar("versions_read", default=None)
 # ... and the values it built inside a transaction (never kept beyond it), by cache and the
 # savepoints open when built, so a request asking twice (a page and a context processor)
 # builds once; any change forgets them, and one built inside a savepoint is not used outside
@@ -71,30 +76,40 @@ class Kept(Generic[T]):
         return bool(self.version)
 
 
+def _version_of(key: str) -> str:
+    """`key`'s version in the shared cache, set now if none is. Within `versions_read_once`, the
+    first read takes every registered version (and `key`) in one cache read; a key not among
+    them (`VersionedPerKey`'s) asked for later is one read of its own, once a request."""
+    read = _read.get()
+    if read is None:
+        version = cache.get(key)
+    else:
+        if key not in read:
+            wanted = [key] if read else list(dict.fromkeys([*_KEYS, key]))
+            found = cache.get_many(wanted)
+            read.update({name: found.get(name) for name in wanted})  # None: no version yet
+        version = read[key]
+    if version is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        version = cache.get(key) or ""
+        if read is not None:
+            read[key] = version
+    return version
+
+
 class VersionedCache(Generic[T]):
-    def __init__(self, key: str, build: Callable[[], T]) -> None:
+    def __init__(self, key: str, build: Callable[[], T], *, register: bool = True) -> None:
+        """`register`: read this version with every other in a request's one cache read (the
+        kept values every page may ask for; `VersionedPerKey`'s are not)."""
         self.key = key  # the version's key in the shared cache
-        if key not in _KEYS:
+        if register and key not in _KEYS:
             _KEYS.append(key)
         self._build = build
         self._lock = threading.Lock()
         self._kept: Kept[T] | None = None
 
     def _version(self) -> str:
-        read = _read.get()
-        if read is None:
-            version = cache.get(self.key)
-        else:
-            if not read:
-                read.update(cache.get_many(_KEYS))
-                read[""] = ""  # read once, even when no version is set yet
-            version = read.get(self.key)
-        if version is None:
-            cache.add(self.key, uuid.uuid4().hex, timeout=None)
-            version = cache.get(self.key) or ""
-            if read is not None:
-                read[self.key] = version
-        return version
+        return _version_of(self.key)
 
     def current(self) -> Kept[T]:
         """The value for the current version, built now if this process has not got it."""
@@ -153,3 +168,41 @@ class VersionedCache(Generic[T]):
 
     def _bump(self) -> None:
         cache.set(self.key, uuid.uuid4().hex, timeout=None)
+
+
+class VersionedPerKey(Generic[T]):
+    """A `VersionedCache` per key: `build(key)` kept in this process for the key's version
+    (`f"{prefix}:{key}"` in the shared cache), for the `size` keys used last. The same rules:
+    built afresh and not kept inside a transaction; `changed(key)` inside one sets the key's
+    new version when it commits, never when it rolls back."""
+
+    def __init__(self, prefix: str, build: Callable[[int], T], *, size: int = 256) -> None:
+        self.prefix = prefix
+        self._build = build
+        self._size = size
+        self._lock = threading.Lock()
+        self._members: OrderedDict[int, VersionedCache[T]] = OrderedDict()
+
+    def _member(self, key: int) -> VersionedCache[T]:
+        with self._lock:
+            member = self._members.get(key)
+            if member is None:
+                member = VersionedCache(
+                    f"{self.prefix}:{key}", lambda: self._build(key), register=False
+                )
+                self._members[key] = member
+                while len(self._members) > self._size:
+                    self._members.popitem(last=False)
+            else:
+                self._members.move_to_end(key)
+            return member
+
+    def current(self, key: int) -> Kept[T]:
+        return self._member(key).current()
+
+    def get(self, key: int) -> T:
+        return self.current(key).value
+
+    def changed(self, key: int) -> None:
+        """Forget `key`'s value everywhere (at the commit, inside a transaction)."""
+        self._member(key).changed()

@@ -1,8 +1,8 @@
 """What keeps the question editor's kept counts and banks of the curriculum's questions
 (`teach.bank.FILE_OFFERS`) in step with the database: every write that can change them,
 whoever makes it (the curriculum loader, the admin, staff in the editors, a deletion's
-cascade). An instructor's own questions are counted on each request, so their writes need
-nothing here.
+cascade). An instructor's own bank tags and banks are read on each request (from an index),
+so their writes need nothing here; what is kept of their own questions follows below.
 
 - a file question saved or deleted (a question's source never changes once it is made: the
   admin shows it read-only and no form has it);
@@ -10,11 +10,24 @@ nothing here.
 - a tag renamed or deleted (its links go with it, with no signal of their own);
 - a module deleted (its questions' module becomes none, with no signal of theirs);
 - the curriculum loaded (`curriculum_loaded`), for any write of the loader's that sends none.
+
+And what is kept of each instructor's own questions (`teach.bank.OWN_COUNTS`: their
+misconception counts and banks), forgotten for that instructor alone:
+
+- one of their questions saved or deleted, or its owner changed (both owners: the one it was
+  read with, `Question.from_db`, and the new one);
+- a module deleted (its questions' module becomes none, with no signal of theirs): every
+  instructor with a question in it;
+- the instructor's account deleted (their questions are then no one's).
+
+Writes that send no signals (`QuerySet.update`, `bulk_create`, raw SQL) must call
+`teach.bank.own_questions_changed` for each owner whose questions they change.
 """
 
 from __future__ import annotations
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from curriculum.signals import curriculum_loaded
 from lessons.models import Module, Source
@@ -32,6 +45,28 @@ def _forget(**kwargs) -> None:
 def _question_written(instance: Question, **kwargs) -> None:
     if instance.source == Source.FILE:
         _forget()
+    from teach.bank import own_questions_changed
+
+    owners = {instance.owner_id, getattr(instance, "_loaded_owner", None)}
+    for owner_id in owners:
+        if owner_id is not None:
+            own_questions_changed(owner_id)
+    # A second save of the same row: the owner it has now is the one it was saved with.
+    instance._loaded_owner = instance.owner_id  # type: ignore[attr-defined]
+
+
+def _module_going(instance: Module, **kwargs) -> None:
+    from teach.bank import own_questions_changed
+
+    questions = Question.objects.filter(module=instance, owner__isnull=False)
+    for owner_id in questions.order_by().values_list("owner_id", flat=True).distinct():
+        own_questions_changed(owner_id)
+
+
+def _account_deleted(instance, **kwargs) -> None:
+    from teach.bank import own_questions_changed
+
+    own_questions_changed(instance.pk)
 
 
 def _tags_changed(instance, action: str, reverse: bool, **kwargs) -> None:
@@ -45,5 +80,9 @@ def connect() -> None:
         signal.connect(_question_written, sender=Question, dispatch_uid=f"{uid}{signal}-question")
         signal.connect(_forget, sender=Tag, dispatch_uid=f"{uid}{signal}-tag")
     post_delete.connect(_forget, sender=Module, dispatch_uid=f"{uid}module")
+    pre_delete.connect(_module_going, sender=Module, dispatch_uid="teach-own-counts-module")
+    post_delete.connect(
+        _account_deleted, sender=get_user_model(), dispatch_uid="teach-own-counts-account"
+    )
     m2m_changed.connect(_tags_changed, sender=Question.tags.through, dispatch_uid=f"{uid}links")
     curriculum_loaded.connect(_forget, dispatch_uid=f"{uid}loaded")

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.db import transaction
 
-from srm_trainer.versioned_cache import VersionedCache, versions_read_once
+from srm_trainer.versioned_cache import VersionedCache, VersionedPerKey, versions_read_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -132,3 +132,64 @@ def test_a_transaction_rolled_back_leaves_the_version(counted, monkeypatch):
         kept.changed()
         transaction.set_rollback(True)
     assert written == [] and cache.get(kept.key) == before
+
+
+@pytest.fixture
+def per_key():
+    builds: list[int] = []
+
+    def build(key: int) -> str:
+        builds.append(key)
+        return f"value of {key}, build {len(builds)}"
+
+    for key in (1, 2):
+        cache.delete(f"test:per-key:{key}")
+    return VersionedPerKey("test:per-key", build), builds
+
+
+def test_each_key_is_kept_and_changed_alone(per_key):
+    """One teacher's save makes only their counts built again."""
+    kept, builds = per_key
+    assert kept.get(1) == kept.get(1) and kept.get(2) and builds == [1, 2]
+    kept.changed(1)
+    assert kept.get(1) == "value of 1, build 3" and kept.get(2) == "value of 2, build 2"
+    assert builds == [1, 2, 1]
+
+
+def test_a_keys_change_in_a_transaction_is_seen_when_it_commits_never_if_rolled_back(
+    per_key, monkeypatch
+):
+    kept, builds = per_key
+    before = kept.current(1).version
+    written = _counting_sets(monkeypatch, "test:per-key:1")
+    with transaction.atomic():
+        kept.changed(1)
+        transaction.set_rollback(True)
+    assert written == [] and cache.get("test:per-key:1") == before
+    with transaction.atomic():
+        kept.changed(1)
+        kept.changed(1)
+        assert written == []
+    assert len(written) == 1 and cache.get("test:per-key:1") == written[0] != before
+
+
+def test_a_keys_version_asked_for_first_is_read_with_the_others(per_key, counted, monkeypatch):
+    """Its version costs a request no cache read of its own when asked for first; asked for
+    after the others were read, one."""
+    kept, _ = per_key
+    registered, _ = counted
+    for key in ("test:per-key:1", "test:per-key:2", registered.key):
+        cache.set(key, "v", timeout=None)
+    reads = []
+    real_get_many = cache.get_many
+    monkeypatch.setattr(cache, "get_many", lambda keys: reads.append(keys) or real_get_many(keys))
+    with versions_read_once():
+        kept.get(1)
+        registered.get()
+        kept.get(1)
+    assert len(reads) == 1 and {"test:per-key:1", registered.key} <= set(reads[0])
+    with versions_read_once():
+        registered.get()
+        kept.get(2)
+        kept.get(2)
+    assert len(reads) == 3 and reads[2] == ["test:per-key:2"]

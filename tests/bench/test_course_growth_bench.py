@@ -7,8 +7,8 @@ profile of those pages at 100x, and each of their queries with its time).
 The query counts must not grow (the page-cost tests hold each page to that at 1x and 100x in
 `make test`); the CPU figures are for comparison between runs, except that the pages the owner
 named (home, a module, a lesson, the quiz list, the explorers, the glossary, the bank), and an
-instructor's quiz page, question editors and new assignment, stay within 3 times their 1x
-median plus 3 ms. Pages whose figures still grow are listed in
+instructor's dashboard, quiz page, question editors, searched bank and new assignment, stay
+within 3 times their 1x median plus 3 ms. Pages whose figures still grow are listed in
 docs/performance-log.md ("Growing the course 100 times")."""
 
 from __future__ import annotations
@@ -46,7 +46,10 @@ RUNS = int(os.environ.get("GROWTH_RUNS", "7"))
 BOUNDED = ("home", "module", "lesson", "quiz list", "srm explorer", "compliance", "glossary",
            "bank",
            # an instructor's: read through indexes since 2026-12-06 (docs/performance-log.md)
-           "quiz page", "new question", "new policy question", "question", "new assignment")  # fmt: skip
+           "quiz page", "new question", "new policy question", "question", "new assignment",
+           # the quiz lists a page of 25, the teacher's own counts kept for them, a search's
+           # matches counted a few pages ahead (2026-12-06, the same log)
+           "dashboard", "bank filtered")  # fmt: skip
 
 
 def _people():

@@ -387,9 +387,28 @@ def test_the_bank_costs_the_same_queries_for_3_or_30_questions(
         tagged(mine(instructor, prompt=f"p{n}", module=make_module()), "exam", f"u{n}")
     with django_assert_max_num_queries(few):
         teacher.get(URL, params)
-    # (One of them, in a test's transaction, counts the curriculum's tags, which a server
-    # keeps between requests: teach.bank.FILE_OFFERS, tests/teach/test_file_offers.py.)
-    assert few <= 15
+    # (Three of them, in a test's transaction, count what a server keeps between requests:
+    # the curriculum's tags and banks, teach.bank.FILE_OFFERS, tests/teach/test_file_offers.py,
+    # and the teacher's own banks, teach.bank.OWN_COUNTS, tests/teach/test_own_counts.py.)
+    assert few <= 16
+
+
+def test_a_search_counts_its_matches_only_so_far_past_the_page_shown(
+    teacher, instructor, monkeypatch
+):
+    """Counting every match (a substring test of each visible prompt and slug) grew with the
+    bank; the count stops `COUNTED_AHEAD` pages past the page asked for and says "more than",
+    and a page near the end counts them all."""
+    monkeypatch.setattr(bank, "COUNTED_AHEAD", 1)
+    for n in range(55):
+        mine(instructor, prompt=f"Walrus {n}?")
+    first = teacher.get(URL, {"q": "walrus"}).content.decode()
+    assert "More than 50 questions match; page 1 of more than 2." in first
+    assert first.count('<tr id="bank-q-') == 25
+    assert "Page 1 of more than 2</span>" in first and ">Next page</a>" in first
+    last = teacher.get(URL, {"q": "walrus", "page": "3"}).content.decode()
+    assert "55 questions match; page 3 of 3." in last and "Page 3 of 3</span>" in last
+    assert last.count('<tr id="bank-q-') == 5
 
 
 def test_the_dashboard_costs_the_same_queries_for_3_or_30_questions(

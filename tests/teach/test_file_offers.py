@@ -1,7 +1,8 @@
 """The question editor's tag and misconception counts: the curriculum's questions' counts are
 kept between requests (`teach.bank.FILE_OFFERS`: counting them and reading their banks on
-every editor page was 35 ms of 57 with 20,000 of them), an instructor's own counted on each
-request. Every way a count can change shows on the next page: the editors, an import, a copy, a deletion, the admin, the
+every editor page was 35 ms of 57 with 20,000 of them), an instructor's own kept apart for
+each of them (`teach.bank.OWN_COUNTS`, tests/teach/test_own_counts.py). Every way a count can
+change shows on the next page: the editors, an import, a copy, a deletion, the admin, the
 curriculum loader, a tag or a module changed. Committed rows (outside a transaction is where a
 kept value is kept), so each test here would fail if its path left the kept counts stale."""
 
@@ -72,7 +73,7 @@ def staff_client(staff):
     return client
 
 
-def test_the_curriculums_counts_are_kept_and_the_teachers_own_counted_each_time(
+def test_the_curriculums_counts_are_kept_and_a_teachers_own_save_leaves_them_be(
     instructor, other_instructor, builds
 ):
     from_files("thinks-file", tags_=("week-1",))
@@ -82,7 +83,8 @@ def test_the_curriculums_counts_are_kept_and_the_teachers_own_counted_each_time(
     assert tags(instructor) == {"week-1": 1}
     assert misconceptions(other_instructor) == {"thinks-file": 1, "thinks-theirs": 1}
     assert len(builds) == 3  # misconceptions, tags, banks: once each, for every instructor
-    # Their own questions are counted afresh: a save of theirs leaves the kept counts be.
+    # A save of their own question is counted on the next read (kept apart for them) and
+    # leaves the curriculum's kept counts be.
     services.question_set_tags(question=mine(instructor, "thinks-new"), tags=["week-1"])
     assert misconceptions(instructor)["thinks-new"] == 1 and tags(instructor) == {"week-1": 2}
     assert len(builds) == 3

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from lessons.models import Source
 from quizzes.models import Question, Quiz, QuizQuestion, Tag
+from teach.bank import COUNTED_AHEAD, PAGE_SIZE
 from teach.views import DASHBOARD_QUESTIONS, DASHBOARD_QUIZZES
 from tests.conftest import page_queries
 from tests.quizzes.builders import default_data
@@ -68,6 +69,7 @@ def costs(teacher, instructor, times: int) -> dict[str, tuple[int, str]]:
         "bank": reverse("teach:bank"),
         "bank, page 2": reverse("teach:bank") + "?page=2",
         "bank, a tag": reverse("teach:bank") + "?tag=exam",
+        "bank, searched": reverse("teach:bank") + "?q=case",  # every prompt has it
         "new question": new,
         "question": reverse("teach:question-edit", args=[mine.pk]),
     }
@@ -81,11 +83,22 @@ def test_teaching_pages_cost_the_same_with_100_times_the_questions_and_quizzes(t
         page: n for page, (n, _) in small.items()
     }
     dashboard = large["dashboard"][1]
-    assert f"Quizzes 1 to {DASHBOARD_QUIZZES} of 500" in dashboard  # the teacher's own
-    assert f"Quizzes 1 to {DASHBOARD_QUIZZES} of 300" in dashboard  # the curriculum's
+    # Each list of quizzes a page of 25, as the questions (it was 50 of each).
+    assert DASHBOARD_QUIZZES == DASHBOARD_QUESTIONS == 25
+    assert "Quizzes 1 to 25 of 500" in dashboard  # the teacher's own
+    assert "Quizzes 1 to 25 of 300" in dashboard  # the curriculum's
     assert 'href="?page=2#quizzes-title" rel="next">More quizzes</a>' in dashboard
     assert f"Questions 1 to {DASHBOARD_QUESTIONS} of 2000" in dashboard  # the teacher's own
     assert "pagination" not in small["dashboard"][1]
+    # A search's matches counted only so far past the page (bank.COUNTED_AHEAD pages), not
+    # all 3,200: the page says "more than".
+    ahead = (1 + COUNTED_AHEAD) * PAGE_SIZE
+    assert "32 questions match; page 1 of 2." in small["bank, searched"][1]
+    searched = large["bank, searched"][1]
+    assert (
+        f"More than {ahead} questions match; page 1 of more than {ahead // PAGE_SIZE}." in searched
+    )
+    assert f"Page 1 of more than {ahead // PAGE_SIZE}</span>" in searched
     # Counted by the database: each question carries the first tag, every other the second.
     editor = large["new question"][1]
     assert "thinks-root-is-limited (3200)" in editor

@@ -14,6 +14,7 @@ from quizzes.models import Question, Quiz
 from search import index
 from search.query import search
 from teach import services
+from teach.bank import OWN_COUNTS
 from tests.conftest import count_calls
 from tests.quizzes.builders import make_question
 from tests.teach.formdata import form_fields
@@ -108,6 +109,18 @@ def _marks(monkeypatch) -> list:
     return count_calls(monkeypatch, index, "mark")
 
 
+def _indexing(callbacks: list) -> list:
+    """The callbacks at the commit but the new version of what is kept of the owner's own
+    questions (`teach.bank.OWN_COUNTS`, which any save of theirs forgets)."""
+    return [
+        callback
+        for callback in callbacks
+        if not getattr(getattr(callback, "__self__", None), "key", "").startswith(
+            f"{OWN_COUNTS.prefix}:"
+        )
+    ]
+
+
 def test_saves_that_change_nothing_indexed_mark_nothing(
     published, monkeypatch, django_capture_on_commit_callbacks
 ):
@@ -124,11 +137,11 @@ def test_saves_that_change_nothing_indexed_mark_nothing(
         quiz.title, quiz.pass_mark = "Renamed", 55
         quiz.save()  # settings a result does not show
         quiz.save()  # nothing at all
-    assert (marks, callbacks) == ([], [])
+    assert (marks, _indexing(callbacks)) == ([], [])
     with django_capture_on_commit_callbacks() as callbacks:
         question.prompt = "Who rotates the yakkey?"
         question.save()
-    assert marks == ["question"] and len(callbacks) == 1
+    assert marks == ["question"] and len(_indexing(callbacks)) == 1
 
 
 def test_without_the_audit_every_save_is_reindexed_as_before(

@@ -378,7 +378,7 @@ def test_a_web_acl_error_marks_its_text_and_says_where_in_it_in_the_pages_words(
 
 
 def test_a_text_that_is_not_json_keeps_its_words_with_line_and_column():
-    message = "The web ACL is not valid JSON: Expecting value at line 2, column 3."
+    message = "Web ACL, line 2, column 3: The text ends before every { and [ in it is closed."
     problem = form_field("web_acl", "invalid_text", message, {})
     assert problem == FieldProblem("web_acl", "", message)
 

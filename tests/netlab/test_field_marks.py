@@ -143,7 +143,7 @@ def test_a_web_acl_mistake_marks_the_text_and_keeps_its_words(client):
     fields = {**waf_form(client), "web_acl": '{"Name": "x",\n "Rules": ['}
     html = client.post(WAF_URL, fields).content.decode()
     assert marked(html) == [("web_acl", "result-error")]
-    assert "not valid JSON" in message(html) and "line 2" in message(html)
+    assert "Web ACL, line 2, column" in message(html)
     assert "<a " not in message(html)
 
 

@@ -170,7 +170,7 @@ def test_a_web_acl_that_is_not_json_still_stops_at_its_first_mistake(client):
     assert items(html) == []
     assert re.search(
         r'<p id="result-error" class="form-error" data-field="web_acl">Can.t evaluate this yet: '
-        r"The web ACL is not valid JSON: .* at line 2, column \d+\.</p>",
+        r"Web ACL, line 2, column \d+: .*\.</p>",
         html,
     )
 

@@ -98,7 +98,7 @@ def test_a_mistake_with_no_field_keeps_the_engines_words_and_marks_nothing(clien
     html = html.decode()
     assert marked(html) == []
     assert message(html) == "Can't trace this yet: " + escape(
-        "network.vpc.cidr: '10.0.0.0/33' is not a CIDR block such as 10.0.0.0/16"
+        "VPC, CIDR: '10.0.0.0/33' is not a CIDR block such as 10.0.0.0/16"
     )
 
 

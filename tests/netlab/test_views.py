@@ -282,10 +282,7 @@ def test_a_name_with_a_bidi_control_is_refused_not_drawn(client):
     case["network"]["instances"][0]["name"] = "web\u202eevil"
     html = client.post(URL, {**fields, "case_json": json.dumps(case), "op": "open"}).content
     html = html.decode()
-    assert (
-        "network.instances[0].name: a name cannot hold the invisible direction control U+202E"
-        in html
-    )
+    assert "Instance 1, name: a name cannot hold the invisible direction control U+202E" in html
     assert 'class="hop-line' not in html
 
 

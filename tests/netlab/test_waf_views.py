@@ -80,7 +80,10 @@ def test_an_engine_error_names_the_field(client):
     text = '{"Name": "x", "DefaultAction": {"Allow": {}}, "Rules": [{"Name": "r", "Priority": 0, "Action": {"Allow": {}}, "Statement": {"RateBasedStatement": {"Limit": 100}}}]}'
     fields = {**form_of(client.get(URL).content.decode()), "web_acl": text}
     html = client.post(URL, fields).content.decode()
-    assert "Web ACL, Rules[0].Action</a>: a rate-based rule can use any action except" in html
+    assert (
+        "Web ACL, rule 1 (&quot;r&quot;), Action</a>: a rate-based rule can use any action except"
+        in html
+    )
 
 
 @pytest.mark.parametrize("htmx", [False, True])

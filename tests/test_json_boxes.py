@@ -247,3 +247,15 @@ def test_an_emptied_box_is_said_to_be_empty(learner_client, box):
     shown = read(learner_client, "")
     assert EMPTY[box] in shown, shown
     assert not DECODER_WORDS.search(shown), shown
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("mistake", MISTAKES)
+def test_a_least_privilege_draft_graded_with_a_mistake_says_it_as_the_form_does(mistake):
+    """A draft kept at submission can hold JSON that does not read: graded, its feedback says
+    the place and the mistake as the answer box does (it said "line 3, column 3: ...")."""
+    from quizzes.grading import grade
+
+    text, line, column, said = MISTAKES[mistake]
+    error = grade(make_question("least_privilege"), {"policy": text}).feedback["error"]
+    assert error == f"Line {line}, column {column}: {said}"

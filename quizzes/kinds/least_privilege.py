@@ -290,7 +290,9 @@ class LeastPrivilege(Kind):
         try:
             result = check_policy(question.challenge(), response.get("policy") or "")
         except PolicyError as exc:
-            return Grade(0.0, False, {"error": str(exc), "line": exc.line, "column": exc.column})
+            # A draft kept at submission can hold one: said as the form says it.
+            said = located(exc.message, exc.line, exc.column) if exc.line else str(exc)
+            return Grade(0.0, False, {"error": said, "line": exc.line, "column": exc.column})
         return Grade(result.score, result.correct, result.to_dict())
 
 

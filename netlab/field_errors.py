@@ -5,11 +5,14 @@ a learner editing the form never sees: they see tables, captions and column head
 path becomes the field it is about (its id, to mark it and link to it) and its place as the page
 labels it ("Network ACL nacl-web, outbound rule row 2, Ports"), and a number's problem says the
 range the field takes. The engine's messages and paths stay as they are for its other users
-(case files, the CLI, questions); a path the form has no field for keeps the engine's message.
-A mistake inside a JSON text the learner typed (the WAF lab's web ACL and IP sets) keeps its
-path, which is where in that text to look, but as the page names the text ("Web ACL,
-Rules[0].Action: ...", not "web_acl.Rules[0].Action ..."), and a missing or unknown key is said
-as such ("Web ACL: needs a DefaultAction (Allow or Block)").
+(case files, the CLI, questions). A path the form has no field for keeps the engine's words
+after it, the path said as a person would (`spoken`: "Subnet app, cidr: ...", not
+"network.subnets[1].cidr: ..."). A mistake inside a JSON text the learner typed (the WAF lab's
+web ACL and IP sets) is placed by its path in that text, where to look, said the same way:
+a list's item by its position from 1 and its Name where it has one ("Web ACL, rule 1
+("block-bad-bots"), Action: ...", not "web_acl.Rules[0].Action ..."; a learner read
+"Rules[0]" as code, counted from 0); a missing or unknown key is said as such ("Web ACL: needs
+a DefaultAction (Allow or Block)"). The engine's paths stay machine-readable (`NetlabError.path`).
 """
 
 from __future__ import annotations
@@ -35,9 +38,9 @@ class FieldProblem:
     """A problem with one field of the form."""
 
     id: str  # the field's id on the page
-    place: str  # where it is, as the page labels it (in a JSON text, with the path in it:
-    #             "Web ACL, Rules[0].Action"); "" for a text the lab could not read, whose
-    #             message says where (line and column)
+    place: str  # where it is, as the page labels it (in a JSON text, the path in it said:
+    #             "Web ACL, rule 1 ("block-bad-bots"), Action"); "" for a text the lab could
+    #             not read, whose message says where (line and column)
     problem: str
 
     def __str__(self) -> str:
@@ -67,7 +70,7 @@ def form_field(
         return None
     field_id, place, kind = found
     if not place:  # a JSON text
-        return _text_problem(field_id, path, code, message)
+        return _text_problem(field_id, path, code, message, case)
     return FieldProblem(field_id, place, _problem(kind, code, path, message))
 
 
@@ -81,7 +84,7 @@ class ShownProblem:
 
     id: str
     field: FieldProblem | None
-    message: str  # the engine's words, said when the form has no field for it
+    message: str  # the engine's words, its path said (`spoken`), when the form has no field
 
     @property
     def text(self) -> str:
@@ -119,8 +122,12 @@ def problem_list(
     items = []
     marks: dict[str, str] = {}
     for n, (path, code, message) in enumerate(problems, 1):
-        shown = ShownProblem(f"{MESSAGE}-{n}" if many else MESSAGE,
-                             form_field(path, code, message, case, row_of), message)  # fmt: skip
+        field = form_field(path, code, message, case, row_of)
+        if field is None:  # the engine's words, its path said as a person would
+            place, rest = _path_and_rest(path, message)
+            if rest != message:
+                message = f"{spoken(place, case)}: {rest}"
+        shown = ShownProblem(f"{MESSAGE}-{n}" if many else MESSAGE, field, message)
         items.append(shown)
         if shown.field is not None:
             fid = shown.field.id
@@ -291,9 +298,11 @@ _REQUIRED = re.compile(r"is required\b(.*)", re.S)
 _UNKNOWN = re.compile(r"is not a field here \(expected one of: (.*)\)", re.S)
 
 
-def _text_problem(field_id: str, path: str, code: str, message: str) -> FieldProblem:
+def _text_problem(
+    field_id: str, path: str, code: str, message: str, case: Mapping[str, Any]
+) -> FieldProblem:
     """A mistake in a JSON text the learner typed, placed as the page names the text with the
-    path inside it ("Web ACL, Rules[0].Action"), since that path is where to look. A missing
+    path inside it said (`spoken`: "Web ACL, rule 1 ("x"), Action"), where to look. A missing
     key is said as what its object needs ("Web ACL: needs a DefaultAction (Allow or Block)"),
     an unknown one as not a field of its object. What the text could not be read as (not JSON,
     empty: `invalid_text`) already says where, by line and column, and stays as it is."""
@@ -304,7 +313,7 @@ def _text_problem(field_id: str, path: str, code: str, message: str) -> FieldPro
     key = inside[-1] if len(inside) > 1 else None
     if isinstance(key, str) and code in ("missing_field", "unknown_field"):
         written = join("-", key)[1:]  # the key as a path writes it: `.Action`, `["x.y"]`
-        owner = _text_place(at[: -len(written)])
+        owner = spoken(at[: -len(written)], case)
         required = _REQUIRED.fullmatch(rest)
         if code == "missing_field" and required:
             needs = f"needs {_a(key)}{_NEEDS.get(key, '')}{required.group(1)}"
@@ -314,7 +323,7 @@ def _text_problem(field_id: str, path: str, code: str, message: str) -> FieldPro
             named = join("", key)  # as the path writes it: `["x.y"]` for a key with a dot
             return FieldProblem(field_id, owner, f"{named} is not one of its fields (it takes "
                                 f"{unknown.group(1)})")  # fmt: skip
-    return FieldProblem(field_id, _text_place(at), _SAID.get(rest, rest))
+    return FieldProblem(field_id, spoken(at, case), _SAID.get(rest, rest))
 
 
 def _path_and_rest(path: str, message: str) -> tuple[str, str]:
@@ -333,12 +342,95 @@ def _path_and_rest(path: str, message: str) -> tuple[str, str]:
     return path, message
 
 
-def _text_place(path: str) -> str:
-    """`web_acl.Rules[0].Action` as the page names it: "Web ACL, Rules[0].Action"."""
-    top = next((t for t in _TEXTS if path == t or path.startswith((f"{t}.", f"{t}["))), "")
-    inside = path[len(top) :].lstrip(".")
-    label = _TEXTS.get(top, "")
-    return f"{label}, {inside}" if label and inside else label or path
+# --- a path said as a person would -----------------------------------------------------------
+
+# The parts of a case the page names in words: the WAF lab's texts by their boxes' labels, the
+# rest by what they are (the network itself is the whole lab: not said).
+_TOPS = {**_TEXTS, "network": "", "flow": "Flow", "requests": "Request",
+         "regex_pattern_sets": "Regex pattern sets"}  # fmt: skip
+# A list's item, by the list's key: what one item is called.
+_ITEMS = {
+    "Rules": "rule",
+    "Statements": "statement",
+    "RuleLabels": "label",
+    "TextTransformations": "text transformation",
+    "CountryCodes": "country code",
+    "Addresses": "address",
+    "subnets": "Subnet",
+    "instances": "Instance",
+    "network_acls": "Network ACL",
+    "security_groups": "Security group",
+    "load_balancers": "Load balancer",
+    "inbound": "inbound rule",
+    "outbound": "outbound rule",
+    "listeners": "listener",
+    "targets": "target",
+}
+_NETWORK_NAMED = ("subnets", "instances", "network_acls", "security_groups", "load_balancers")
+_KEYS = {"vpc": "VPC", "cidr": "CIDR"}  # the network case's keys a learner reads as initials
+
+
+def spoken(path: str, case: Mapping[str, Any]) -> str:
+    """An engine path as the page says it: each list item by its position from 1, a rule by
+    its Name too where it has one, a network's subnet or group by its name: `web_acl.Rules[0]
+    .Action` is "Web ACL, rule 1 ("block-bad-bots"), Action", `network.subnets[1].cidr` "Subnet
+    app, cidr", `ip_sets.office[2]` "IP sets, set "office", address 3". `case` gives the names
+    (a name the page could not show, or none, leaves the number alone)."""
+    at = steps(path)
+    if not at:
+        return path
+    top = str(at[0])
+    words = [_TOPS.get(top, top)]
+    node: Any = case.get(top) if isinstance(case, Mapping) else None
+    rest: list[str | int] = list(at[1:])
+    if top == "ip_sets" and rest and isinstance(rest[0], str):  # a set, by its name
+        name = rest[0]
+        rest = rest[1:]
+        words.append(f"set {_quoted(name)}")
+        node = node.get(name) if isinstance(node, dict) else None
+        if isinstance(node, dict) and rest[:1] == ["Addresses"]:
+            rest.pop(0)
+            node = node.get("Addresses")
+        key: str = "Addresses"
+    else:
+        key = top
+    if top == "requests" and rest and isinstance(rest[0], int):
+        words[0] = f"Request {rest[0] + 1}"
+        rest, node = rest[1:], None
+    for n, step in enumerate(rest):
+        if isinstance(step, int):
+            item = node[step] if isinstance(node, list) and step < len(node) else None
+            words.append(_item(key, step, item, network=top == "network"))
+            node = item
+            continue
+        key = step
+        node = node.get(step) if isinstance(node, dict) else None
+        an_item_next = n + 1 < len(rest) and isinstance(rest[n + 1], int)
+        if not (step in _ITEMS and an_item_next):  # a list is said at its item: "rule 1"
+            words.append(_KEYS.get(step, step) if top == "network" else step)
+    if words[0] == "" and len(words) > 1:  # the network's own parts: said from the part
+        words.pop(0)
+    return ", ".join(w for w in words if w) or path
+
+
+def _item(key: str, index: int, item: Any, *, network: bool) -> str:
+    called = _ITEMS.get(key)
+    if called is None:
+        return f"{key}, item {index + 1}"
+    if network and key in _NETWORK_NAMED:  # named as the form's captions name them
+        return f"{called} {_name(item, f'{index + 1}') if isinstance(item, dict) else index + 1}"
+    name = item.get("Name") if isinstance(item, dict) else None
+    if isinstance(name, str) and _showable(name):
+        return f"{called} {index + 1} ({_quoted(name)})"
+    return f"{called} {index + 1}"
+
+
+def _showable(name: str) -> bool:
+    return 0 < len(name) <= 128 and not BIDI_CONTROLS.intersection(name)
+
+
+def _quoted(name: str) -> str:
+    return f'"{name}"' if _showable(name) else "(a name the page cannot show)"
 
 
 def _a(key: str) -> str:

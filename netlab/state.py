@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Mapping
 from typing import Any
 
-from srm_trainer.iam.json_mistakes import likely_mistake
+from srm_trainer.iam.json_mistakes import said
 from srm_trainer.netlab.flow import FLOW_KEYS
 from srm_trainer.netlab.vpc import MAX_NACL_RULES, MAX_SG_RULES
 
@@ -56,17 +56,14 @@ def _load(text: str, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise StateError(
-            f"The {what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-            f"{likely_mistake(exc)}"
-        ) from None
+        raise StateError(said(exc, f"{what[:1].upper()}{what[1:]}")) from None
     except (RecursionError, ValueError):
         raise StateError(f"The {what} nests too deeply or holds a number too long.") from None
 
 
 def case_from_json(text: str) -> dict:
     """A whole case pasted or opened from a file: {"network", "flow"} (other fields dropped)."""
-    data = _load(text, "case")
+    data = _load(text, "case")  # said "Case, line 3, column 9: ..." beside its box
     if not isinstance(data, dict) or not isinstance(data.get("network"), dict):
         raise StateError('A case is a JSON object with "network" and "flow" (see the format).')
     flow = data.get("flow") if isinstance(data.get("flow"), dict) else {}

@@ -332,7 +332,14 @@ def _waf_texts_context(
         return context
     result = found.result
     decisions = result.decisions if result is not None else ()
-    problems = problem_list(found.problems, found.more, {}, row_of) if found.error else None
+    problems = None
+    if found.error:
+        # The texts read again (only when refused) for the names a path is said with: "Web
+        # ACL, rule 1 ("block-bad-bots"), Action" (the outcome, kept per case, holds none).
+        case: dict[str, Any] = {}
+        with contextlib.suppress(StateError):
+            case = waf_state.case_of(texts, keep_mistakes=True)
+        problems = problem_list(found.problems, found.more, case, row_of)
     context.update(
         result=result,
         error=found.error,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from netlab.state import MAX_JSON_CHARS, MAX_PERMALINK_CHARS, StateError, filled_rows
-from srm_trainer.iam.json_mistakes import likely_mistake
+from srm_trainer.iam.json_mistakes import said
 
 MAX_ROWS = 20
 ROW_FIELDS = ("ip", "country", "method", "uri", "query", "user_agent", "body", "captcha_token",
@@ -75,9 +75,8 @@ def _json(text: str, what: str, field: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise StateError(f"The {what} {_is(what)} not valid JSON: {exc.msg} at line "
-                         f"{exc.lineno}, column {exc.colno}.{likely_mistake(exc)}", field
-                         ) from None  # fmt: skip
+        # "Web ACL, line 3, column 9: ...", the box as the page labels it.
+        raise StateError(said(exc, f"{what[:1].upper()}{what[1:]}"), field) from None
     except (RecursionError, ValueError):
         raise StateError(
             f"The {what} {'nest' if _is(what) == 'are' else 'nests'} too deeply or "

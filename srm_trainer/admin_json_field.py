@@ -34,7 +34,7 @@ from django.db import models
 from django.forms.fields import InvalidJSONInput, JSONString
 
 from srm_trainer.iam.errors import PolicyError
-from srm_trainer.iam.json_mistakes import with_place
+from srm_trainer.iam.json_mistakes import located
 from srm_trainer.iam.jsontext import line_col, load_json
 
 # Far deeper than shipped content nests (a whole content file, its cases and policies within,
@@ -52,10 +52,10 @@ _ESCAPE = re.compile(r"\\(u0000|.)", re.S)
 
 
 def _worded(message: str, line: int | None, column: int | None) -> ValidationError:
-    """The project's wording for a JSON mistake and its place (as the sandbox words a case
-    file's): "Invalid JSON: Expecting value (line 3, column 9).", the likely mistake after the
-    place when there is one (`with_place`)."""
-    return ValidationError(with_place(message, line, column), code="invalid")
+    """The project's wording for a JSON mistake and its place, as every JSON box says it:
+    "Line 3, column 9: A comma is probably missing at the end of line 2." (`located`)."""
+    said = located(message, line, column)
+    return ValidationError(said if said.endswith((".", "?")) else f"{said}.", code="invalid")
 
 
 def read_json(text: str) -> Any:

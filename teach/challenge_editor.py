@@ -29,7 +29,8 @@ from quizzes.models import Question
 from srm_trainer.iam import PolicyError, parse_policy
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.errors import CaseError
-from srm_trainer.iam.jsontext import load_json, located
+from srm_trainer.iam.json_mistakes import located
+from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.principals import parse_caller
 from srm_trainer.typed_text import TOO_LONG, Textarea
 from teach.editors import (
@@ -90,7 +91,7 @@ class RequestRow(RowForm):
         try:
             value = load_json(text, what="context", max_depth=MAX_CASE_NESTING)
         except PolicyError as exc:
-            raise forms.ValidationError(located(exc)) from None
+            raise forms.ValidationError(located(exc.message, exc.line, exc.column)) from None
         if not isinstance(value, dict):
             raise forms.ValidationError(
                 'The context is a JSON object, such as {"aws:MultiFactorAuthPresent": "true"}.'
@@ -164,7 +165,7 @@ class ChallengeForm(_Form):
         try:
             parse_policy(text, kind="identity")
         except PolicyError as exc:
-            said = as_sentence(f"reference solution: {located(exc)}")
+            said = as_sentence(located(exc.message, exc.line, exc.column, "reference solution"))
             raise forms.ValidationError(said, code=NAMES_ITSELF) from None
         return text
 
@@ -300,7 +301,7 @@ def reference_check(data: dict, link=None) -> dict:
         try:
             graded = check_policy(data["challenge"], data["reference"])
         except PolicyError as exc:
-            said = f"reference solution: {located(exc)}"
+            said = located(exc.message, exc.line, exc.column, "reference solution")
             # Begun with a capital, as the save's refusal (the kind's own check) says it.
             found = [Problem(said, ("reference",), plain=as_sentence(said))]
         else:

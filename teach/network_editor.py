@@ -28,7 +28,7 @@ from quizzes.kinds.base import as_sentence
 from quizzes.kinds.flow_fix import check as flow_fix_check
 from quizzes.models import Question
 from srm_trainer.iam import PolicyError
-from srm_trainer.iam.jsontext import located
+from srm_trainer.iam.json_mistakes import located
 from srm_trainer.typed_text import Textarea
 from teach.editors import NAMES_ITSELF, Editor, Linked, Parts, _Form
 from teach.network_starters import STARTERS
@@ -70,7 +70,7 @@ def read_box(form: forms.Form, name: str, what: str) -> dict:
     try:
         value, locate = read_located(text, what=what)
     except PolicyError as exc:
-        raise forms.ValidationError(located(exc)) from None
+        raise forms.ValidationError(located(exc.message, exc.line, exc.column)) from None
     if not isinstance(value, dict):
         raise forms.ValidationError(f"The {what} is a JSON object: {{…}} with the fields above.")
     form.locate = locate  # type: ignore[attr-defined]  # each network form has it
@@ -182,7 +182,7 @@ class ChallengeForm(_Form):
             try:
                 nl.load_json(text, "Your rules")
             except ValueError as exc:
-                said = as_sentence(f"reference solution: {exc}")
+                said = as_sentence(nl.said_at(exc, "reference solution"))
                 raise forms.ValidationError(said, code=NAMES_ITSELF) from None
         return text
 

@@ -378,7 +378,7 @@ class PolicyParts(Parts):
 
     def engine_refusals(self) -> list[Linked]:
         """Why the engine cannot decide the case, in the words and place the key panel shows
-        ("Identity policy 1, line 4, column 24: Invalid JSON: …"), each linked to the editor
+        ("Identity policy 1, line 4, column 24: A comma is probably missing …"), each linked to the editor
         that holds it: the engine's error, then every other policy that does not parse (each
         is marked beside its editor; the summary named only the first). None when it can
         decide. `Scenario.clean()` says the first in the case's own terms ("invalid case: …

@@ -191,7 +191,7 @@ class FlowFix(Kind):
             return [Problem(f"reference solution: {m}", ("reference",))
                     for m in nl.engine_messages(exc)]  # fmt: skip
         except ValueError as exc:
-            return [Problem(f"reference solution: {exc}", ("reference",))]
+            return [Problem(nl.said_at(exc, "reference solution"), ("reference",))]
         ce = result["counterexample"]
         if ce is not None:
             return [

@@ -17,7 +17,7 @@ from django import forms
 from quizzes.kinds.base import Grade, Kind, Problem, as_sentence, is_text
 from quizzes.least_privilege import check_policy, request_case
 from srm_trainer.iam import PolicyError, catalog, parse_case, parse_policy
-from srm_trainer.iam.jsontext import located
+from srm_trainer.iam.json_mistakes import located
 from srm_trainer.typed_text import Textarea
 
 MAX_POLICY_CHARS = 10_240  # the largest identity policy AWS accepts (a role's inline policies)
@@ -253,7 +253,7 @@ class LeastPrivilege(Kind):
             try:
                 parse_policy(data["policy"], kind="identity")
             except PolicyError as exc:
-                form.add_error("policy", located(exc))
+                form.add_error("policy", located(exc.message, exc.line, exc.column))
 
     def response(self, form) -> dict:
         return {"policy": form.cleaned_data["policy"]}
@@ -290,7 +290,9 @@ class LeastPrivilege(Kind):
         try:
             result = check_policy(question.challenge(), response.get("policy") or "")
         except PolicyError as exc:
-            return Grade(0.0, False, {"error": str(exc), "line": exc.line, "column": exc.column})
+            # A draft kept at submission can hold one: said as the form says it.
+            said = located(exc.message, exc.line, exc.column) if exc.line else str(exc)
+            return Grade(0.0, False, {"error": said, "line": exc.line, "column": exc.column})
         return Grade(result.score, result.correct, result.to_dict())
 
 
@@ -314,7 +316,7 @@ def reference_problems(challenge: dict, reference: Any, *, thorough: bool = True
     try:
         result = check_policy(challenge, reference)
     except PolicyError as exc:
-        return [Problem(f"reference solution: {located(exc)}", at)]
+        return [Problem(located(exc.message, exc.line, exc.column, "reference solution"), at)]
     return result_problems(result)
 
 

@@ -11,8 +11,7 @@ import json
 from typing import Any
 
 from quizzes.kinds.base import Problem, as_sentence
-from srm_trainer.detection.jsontext import json_words
-from srm_trainer.iam.json_mistakes import likely_mistake
+from srm_trainer.iam.json_mistakes import located, syntax_words
 from srm_trainer.netlab import NetlabError, Trace, parse_flow, parse_network, trace
 from srm_trainer.netlab.case import Mismatch
 from srm_trainer.netlab.fields import steps
@@ -169,6 +168,24 @@ def run_flow(network: Any, flow: Any) -> Trace:
     return trace(parse_network(network, "network"), parse_flow(flow))
 
 
+class JsonTextError(ValueError):
+    """A learner's or author's JSON that does not read, said as every JSON box says it
+    ("Line 3, column 9: ..."); `reworded` puts a name before the place ("reference solution,
+    line 3, column 9: ...")."""
+
+    def __init__(self, exc: json.JSONDecodeError) -> None:
+        self.words, self.line, self.column = syntax_words(exc), exc.lineno, exc.colno
+        super().__init__(located(self.words, self.line, self.column))
+
+    def reworded(self, where: str) -> str:
+        return located(self.words, self.line, self.column, where)
+
+
+def said_at(exc: ValueError, where: str) -> str:
+    """`exc` after `where`, the place of a JSON mistake after it as `located` says it."""
+    return exc.reworded(where) if isinstance(exc, JsonTextError) else f"{where}: {exc}"
+
+
 def load_json(text: str, what: str) -> Any:
     """Parse a learner's JSON; ValueError with the line and column where it breaks."""
     if len(text) > MAX_JSON_CHARS:
@@ -176,14 +193,7 @@ def load_json(text: str, what: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        # In the findings lab's plain words ("Expecting value" alone told a learner nothing
-        # about what a value may be), then the likely mistake when there is one.
-        words = json_words(exc.msg)
-        hint = likely_mistake(exc)
-        raise ValueError(
-            f"Line {exc.lineno}, column {exc.colno}: {words[:1].upper()}{words[1:]}"
-            f"{'.' + hint if hint else ''}"
-        ) from None
+        raise JsonTextError(exc) from None
     except (RecursionError, ValueError):
         # `what` may be plural ("Your rules"): the message's verbs are the JSON's.
         raise ValueError(

@@ -28,7 +28,7 @@ from django.utils.text import capfirst
 
 from quizzes.kinds.base import Grade, Kind, Problem, as_sentence, full_marks
 from srm_trainer.detection import LIMITS, Outcome, PatternError, match, parse_pattern, samples
-from srm_trainer.iam.jsontext import located, not_json
+from srm_trainer.iam.json_mistakes import located
 from srm_trainer.typed_text import Textarea
 
 MAX_PATTERN_CHARS = LIMITS["pattern_chars"]
@@ -288,19 +288,13 @@ class RouteFindings(Kind):
         try:
             result = route(chosen, want, model)
         except PatternError as exc:
-            refusal = str(exc)
-            if exc.code == "invalid_json" and exc.line and (syntax := not_json(model)):
-                # Not JSON: refusal as every other JSON box of the editors says it (the likely
-                # mistake too, "The text ends before every { and [ in it is closed."), where
-                # the findings engine's words refusal only "expected a comma between two items".
-                refusal = located(syntax)
-            return [
-                Problem(
-                    f"model pattern: {refusal}",
-                    at,
-                    plain=as_sentence(f"The model pattern: {refusal}"),
-                )
-            ]
+            # "model pattern, line 3, column 9: ...", as every JSON box says its place.
+            refusal = (
+                located(exc.message, exc.line, exc.column, "model pattern")
+                if exc.line
+                else f"model pattern: {exc}"
+            )
+            return [Problem(refusal, at, plain=as_sentence(f"The {refusal}"))]
         wrong = [r for r in result["rows"] if not r["ok"]]
         if not wrong:
             return []
@@ -344,7 +338,9 @@ class RouteFindings(Kind):
                 parse_pattern(data["pattern"])
             except PatternError as exc:
                 # A message with no line or path starts the second sentence: capitalised.
-                form.add_error("pattern", f"{exc.refused_by} this pattern. {capfirst(str(exc))}")
+                form.add_error(
+                    "pattern", as_sentence(f"{exc.refused_by} this pattern. {capfirst(str(exc))}")
+                )
 
     def response(self, form) -> dict:
         return {"pattern": form.cleaned_data["pattern"]}

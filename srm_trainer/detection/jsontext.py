@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from srm_trainer.iam.json_mistakes import syntax_words
+
 from .errors import PatternError
 
 
@@ -152,40 +154,14 @@ def read_json(
             object_pairs_hook=_all_pairs if repeats else _pairs,
         )
     except json.JSONDecodeError as exc:
+        # In the words of every JSON box of the site, the likely mistake named; without the
+        # final stop, as the engine's other messages (the page ends the sentence).
         raise PatternError(
-            "invalid_json", json_words(exc.msg), line=exc.lineno, column=exc.colno
+            "invalid_json", syntax_words(exc).rstrip("."), line=exc.lineno, column=exc.colno
         ) from None
     except PatternError as exc:
         # Raised from a hook: no position from json, so the message names the key or value.
         raise PatternError(exc.code, f"{what}: {exc.message}") from None
-
-
-_JSON_WORDS = {
-    "Expecting property name enclosed in double quotes": (
-        "expected a field name in double quotes (JSON does not allow a comma before } or "
-        "single quotes)"
-    ),
-    "Expecting ',' delimiter": "expected a comma between two items",
-    "Expecting ':' delimiter": "expected a colon after the field name",
-    "Expecting value": "expected a value: a string in double quotes, a number, true, false, "
-    "null, a list or an object (JSON allows no comma before ] or })",
-    "Extra data": "there is more text after the end of the JSON object",
-    "Unterminated string starting at": "this string has no closing double quote",
-    "Invalid control character at": "a string holds a control character (a line break, a tab or an "
-    "invisible one such as NUL): write it as \\n, \\t or \\u0000",
-    "Unexpected UTF-8 BOM": "the text starts with an invisible byte-order mark (U+FEFF), which JSON "
-    "does not allow: delete the first character",
-    "Invalid \\escape": "this backslash escape is not one JSON knows",
-}
-
-
-def json_words(msg: str) -> str:
-    """json's message in the lab's words (it stays as json wrote it when not listed); the
-    network questions' answers word theirs with it too (`quizzes.kinds.netlab_common`)."""
-    for start, words in _JSON_WORDS.items():
-        if msg.startswith(start):
-            return words
-    return msg[:1].lower() + msg[1:]
 
 
 def has_lone_surrogate(text: str) -> bool:

@@ -6,7 +6,9 @@ deep enough to exhaust the recursion limit (`RecursionError`), and, silently, a 
 that decodes to a lone surrogate, which is not a Unicode character and makes any later UTF-8
 output (a page, a permalink) fail. `load_json` turns each into a `PolicyError` (or the subclass
 the caller names) with a line and column, so every reader of JSON text in the engine and the
-web layer refuses such input with a message instead of a traceback.
+web layer refuses such input with a message instead of a traceback; a syntax error in the
+words every JSON box uses (`json_mistakes.syntax_words`; `json_mistakes.located` says the
+place).
 
 The location scans run only on the failure path (or, for surrogates, only when the text holds a
 `\\u` escape at all): valid input costs one `json.loads`.
@@ -23,7 +25,7 @@ from json.decoder import scanstring  # type: ignore[attr-defined]  # public sinc
 from typing import Any
 
 from .errors import PolicyError
-from .json_mistakes import likely_mistake
+from .json_mistakes import syntax_words
 
 
 def load_json(
@@ -35,7 +37,7 @@ def load_json(
     except json.JSONDecodeError as exc:
         raise error(
             "invalid_json",
-            f"Invalid JSON: {exc.msg}.{likely_mistake(exc)}",
+            syntax_words(exc),
             line=exc.lineno,
             column=exc.colno,
         ) from None
@@ -57,26 +59,6 @@ def load_json(
     if max_depth and depth_exceeds(data, max_depth):
         raise _too_deep(text, error, what, max_depth)
     return data
-
-
-def located(exc: PolicyError) -> str:
-    """`exc` as every JSON box of the question editors says it, its place first: "Line 4,
-    column 24: Invalid JSON: Expecting ',' delimiter. Is a comma missing at the end of line
-    3?" (`load_json`'s words for text that is not JSON)."""
-    where = f"Line {exc.line}, column {exc.column}: " if exc.line is not None else ""
-    return f"{where}{exc.message}"
-
-
-def not_json(text: str) -> PolicyError | None:
-    """Why `text` is not JSON, in `load_json`'s words, or None when it reads: for a box whose
-    own reader words a syntax error otherwise (the findings engine's patterns), to say it as
-    the other boxes do, at the same line and column (the same decoder stops at the same
-    place)."""
-    try:
-        load_json(text)
-    except PolicyError as exc:
-        return exc
-    return None
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:

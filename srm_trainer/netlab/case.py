@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from srm_trainer.iam.json_mistakes import likely_mistake
+from srm_trainer.iam.json_mistakes import said
 
 from .errors import NetlabError
 from .flow import Trace, trace_case
@@ -36,10 +36,7 @@ def load_cases(text: str, label: str) -> list[tuple[str, Any]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        hint = likely_mistake(exc)
-        raise NetlabError("invalid_json", f"{label} is not valid JSON: {exc.msg} at line "
-                          f"{exc.lineno}, column {exc.colno}{'.' + hint if hint else ''}"
-                          ) from None  # fmt: skip
+        raise NetlabError("invalid_json", said(exc, label)) from None
     except (RecursionError, ValueError):
         raise NetlabError("invalid_json", f"{label} nests too deeply or holds a number too long "
                           "to read") from None  # fmt: skip

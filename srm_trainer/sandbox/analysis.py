@@ -33,7 +33,7 @@ from srm_trainer.iam import simulate as batch_engine
 from srm_trainer.iam import words as engine_words
 from srm_trainer.iam.decision import Decision
 from srm_trainer.iam.diff import diff
-from srm_trainer.iam.json_mistakes import with_place
+from srm_trainer.iam.json_mistakes import located
 from srm_trainer.iam.simulate import simulate
 from srm_trainer.iam.summary import (
     ACCESS_LEVELS,
@@ -434,8 +434,8 @@ def _where(
             break
     if exc.path and message.startswith(exc.path):  # it names its place itself: said once
         place, message = "", place + message[len(exc.path) :]
-    if exc.line:  # the place after the decoder's words, before the likely mistake
-        message = with_place(message, exc.line, exc.column)
+    if exc.line:  # "Identity policy 2, line 3, column 9: ...", as every JSON box says it
+        return located(message, exc.line, exc.column, place)
     return f"{place + ': ' if place else ''}{message}"
 
 

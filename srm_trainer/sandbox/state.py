@@ -21,7 +21,7 @@ from typing import Any
 
 from srm_trainer.iam import PolicyError
 from srm_trainer.iam.case import MAX_CASE_NESTING
-from srm_trainer.iam.json_mistakes import with_place
+from srm_trainer.iam.json_mistakes import located
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.parser import MAX_NESTING, cached_policy
 from srm_trainer.iam.principals import default_context
@@ -573,7 +573,7 @@ def read_case_file(raw: bytes) -> SandboxState:
         raise StateError("The file is not UTF-8 text.", "case_file") from None
     except PolicyError as exc:
         raise StateError(
-            f"The file cannot be opened: {with_place(exc.message, exc.line, exc.column)}",
+            f"The file cannot be opened. {located(exc.message, exc.line, exc.column)}",
             "case_file",
         ) from None
     if isinstance(data, list):

@@ -55,8 +55,9 @@ def test_send_redraws_the_waf_result_in_place_and_says_its_error(page: Page):
     send = page.get_by_role("button", name="Send", exact=True)
     send.focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#waf-result")).to_contain_text("not valid JSON")
-    expect(page.locator("#live-status")).to_contain_text("not valid JSON")
+    said = "Web ACL, line 16, column 11: A comma is probably missing at the end of line 15."
+    expect(page.locator("#waf-result")).to_contain_text(said)
+    expect(page.locator("#live-status")).to_contain_text(said)
     assert _same_page(page)
     expect(send).to_be_focused()
     expect(acl).to_have_attribute("aria-invalid", "true")

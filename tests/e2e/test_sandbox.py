@@ -141,7 +141,7 @@ def test_a_refused_update_leaves_no_note_of_the_last_one_beside_the_editors(
     page, console, settings
 ):
     """A policy's JSON mistake, noted beside its editor and marked in it; fixed and sent over
-    the rate limit, the refusal stands alone: the note ("Invalid JSON") and its mark, about text
+    the rate limit, the refusal stands alone: the note (the text ends too soon) and its mark, about text
     since changed, stayed beside the refusal."""
     from django.core.cache import cache
 
@@ -152,7 +152,9 @@ def test_a_refused_update_leaves_no_note_of_the_last_one_beside_the_editors(
     good = page.locator("textarea[name^='identity-']").first.input_value()
     with answered(page):
         editor.fill('{"Version": "2012-10-17", "Statement": [')
-    notes = page.locator("#workspace .notes").filter(has_text="Invalid JSON")
+    notes = page.locator("#workspace .notes").filter(
+        has_text="The text ends before every { and [ in it is closed."
+    )
     expect(notes).to_have_count(1)
     noted = page.locator(f"#{notes.get_attribute('id')}")
     expect(page.locator(MARKED)).not_to_have_count(0)

@@ -62,14 +62,15 @@ def test_the_key_follows_the_case_and_a_refusal_is_said_where_it_is(edit, page, 
     broken = box.input_value().replace('"port": 80', '"port": 80,', 1)
     box.fill(broken)
     expect(page.locator("#net-check")).to_contain_text("Not ready to save")
-    expect(page.locator("#net-check")).to_contain_text("Invalid JSON")
+    expect(page.locator("#net-check")).to_contain_text("JSON takes no comma after the last item")
     # The box is marked with the live check's words, as the labs mark theirs, and unmarked
     # once it reads again.
     expect(box).to_have_attribute("aria-invalid", "true")
     described = (box.get_attribute("aria-describedby") or "").split()
     assert "check-error-1" in described and "id_k-case_helptext" in described, described
     assert re.search(
-        r"Line \d+, column \d+: Invalid JSON", page.locator("#check-error-1").inner_text()
+        r"Line \d+, column \d+: JSON takes no comma after the last item",
+        page.locator("#check-error-1").inner_text(),
     )
     box.fill(broken.replace('"port": 80,', '"port": 80', 1))
     expect(key).to_have_text(re.compile("^It works"))
@@ -83,7 +84,7 @@ def test_the_key_follows_the_case_and_a_refusal_is_said_where_it_is(edit, page, 
     expect(box).to_have_attribute("aria-invalid", "true")
     described = box.get_attribute("aria-describedby") or ""
     said = " ".join(page.locator(f"#{i}").inner_text() for i in described.split())
-    assert re.search(r"Line \d+, column \d+: Invalid JSON", said), said
+    assert re.search(r"Line \d+, column \d+: JSON takes no comma after the last item", said), said
     assert_accessible(page)
 
 
@@ -140,13 +141,13 @@ def test_the_check_button_by_keyboard_keeps_focus_and_says_the_verdict(edit, pag
     page.goto(edit)
     box = page.get_by_role("textbox", name="The case (JSON)")
     box.fill(box.input_value().replace('"port": 80', '"port": 80,', 1))
-    expect(page.locator("#net-check")).to_contain_text("Invalid JSON")
+    expect(page.locator("#net-check")).to_contain_text("JSON takes no comma after the last item")
     page.evaluate("() => { document.getElementById('net-check').textContent = ''; }")
     button = page.get_by_role("button", name="Check the case and show the question")
     address = page.url
     button.focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#net-check")).to_contain_text("Invalid JSON")
+    expect(page.locator("#net-check")).to_contain_text("JSON takes no comma after the last item")
     expect(button).to_be_focused()
     assert page.url == address  # not a new page
     expect(page.locator("[aria-live]").first).to_contain_text("Not ready to save")

@@ -324,19 +324,25 @@ def rule(change):
         (
             rule(lambda r: r.pop("Action")),
             "web_acl",
-            "Web ACL, Rules[0]: needs an Action (Allow, Block, Count, CAPTCHA or Challenge)",
+            'Web ACL, rule 1 ("login-rate"): needs an Action (Allow, Block, Count, CAPTCHA or '
+            "Challenge)",
         ),
-        (rule(lambda r: r.pop("Priority")), "web_acl", "Web ACL, Rules[0]: needs a Priority"),
+        (
+            rule(lambda r: r.pop("Priority")),
+            "web_acl",
+            'Web ACL, rule 1 ("login-rate"): needs a Priority',
+        ),
         (
             rule(lambda r: r.update(Actoin={"Block": {}})),
             "web_acl",
-            "Web ACL, Rules[0]: Actoin is not one of its fields (it takes Action, CaptchaConfig, "
+            'Web ACL, rule 1 ("login-rate"): Actoin is not one of its fields (it takes Action, '
+            "CaptchaConfig, "
             "ChallengeConfig, Name, Priority, RuleLabels, Statement, VisibilityConfig)",
         ),
         (
             rule(lambda r: r.update(Priority=-1)),
             "web_acl",
-            "Web ACL, Rules[0].Priority: must be between 0 and 2000000000, not -1",
+            'Web ACL, rule 1 ("login-rate"), Priority: must be between 0 and 2000000000, not -1',
         ),
         (
             acl(lambda web_acl: web_acl.update(DefaultAction={"Allow": {}, "Block": {}})),
@@ -346,7 +352,7 @@ def rule(change):
         (
             acl(lambda web_acl: web_acl.update(DefaultAction={"Allow": 1})),
             "web_acl",
-            "Web ACL, DefaultAction.Allow: must be an object",
+            "Web ACL, DefaultAction, Allow: must be an object",
         ),
         (
             lambda case: case.update(web_acl=[]),
@@ -356,7 +362,8 @@ def rule(change):
         (
             lambda case: case.update(ip_sets={"office": ["nope"]}),
             "ip_sets",
-            "IP sets, office[0]: 'nope' is not a CIDR block (an IP set lists addresses like "
+            "IP sets, set \"office\", address 1: 'nope' is not a CIDR block (an IP set lists "
+            "addresses like "
             "192.0.2.44/32)",
         ),
     ],
@@ -365,7 +372,8 @@ def test_a_web_acl_error_marks_its_text_and_says_where_in_it_in_the_pages_words(
     change, field_id, words
 ):
     """The web ACL is JSON the learner typed: the engine's path is where in it to look, so it
-    stays, but from the text as the page names it ("Web ACL, Rules[0]"), not the engine's
+    stays, said as a person would ("Web ACL, rule 1 ("login-rate")", not "Rules[0]", read as
+    code and counted from 0) from the text as the page names it, not the engine's
     `web_acl.` field, and a missing or unknown key is said as such ("web_acl.DefaultAction
     is required" read as the engine's internals). The engine's own message is unchanged."""
     case = copy.deepcopy(WAF_PRESETS[WAF_STARTER].case)
@@ -378,7 +386,7 @@ def test_a_web_acl_error_marks_its_text_and_says_where_in_it_in_the_pages_words(
 
 
 def test_a_text_that_is_not_json_keeps_its_words_with_line_and_column():
-    message = "The web ACL is not valid JSON: Expecting value at line 2, column 3."
+    message = "Web ACL, line 2, column 3: The text ends before every { and [ in it is closed."
     problem = form_field("web_acl", "invalid_text", message, {})
     assert problem == FieldProblem("web_acl", "", message)
 

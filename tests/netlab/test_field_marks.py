@@ -98,7 +98,7 @@ def test_a_mistake_with_no_field_keeps_the_engines_words_and_marks_nothing(clien
     html = html.decode()
     assert marked(html) == []
     assert message(html) == "Can't trace this yet: " + escape(
-        "network.vpc.cidr: '10.0.0.0/33' is not a CIDR block such as 10.0.0.0/16"
+        "VPC, CIDR: '10.0.0.0/33' is not a CIDR block such as 10.0.0.0/16"
     )
 
 
@@ -143,7 +143,7 @@ def test_a_web_acl_mistake_marks_the_text_and_keeps_its_words(client):
     fields = {**waf_form(client), "web_acl": '{"Name": "x",\n "Rules": ['}
     html = client.post(WAF_URL, fields).content.decode()
     assert marked(html) == [("web_acl", "result-error")]
-    assert "not valid JSON" in message(html) and "line 2" in message(html)
+    assert "Web ACL, line 2, column" in message(html)
     assert "<a " not in message(html)
 
 

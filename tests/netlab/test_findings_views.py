@@ -205,10 +205,10 @@ def test_a_dotted_name_matches_as_eventbridge_reads_it_and_the_page_says_how(cli
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ('{"a": ["\x00"]}', "Line 1, column 9</strong>: a string holds a control character"),
+        ('{"a": ["\x00"]}', "Line 1, column 9</strong>: A string holds a control character"),
         (
             '\ufeff{"a": ["x"]}',
-            "Line 1, column 1</strong>: the text starts with an invisible byte-order mark",
+            "Line 1, column 1</strong>: The text starts with an invisible byte-order mark",
         ),
         ("  ", "EventBridge would refuse this pattern. The pattern is empty"),
     ],

@@ -142,14 +142,16 @@ def test_the_waf_lab_lists_every_problem_of_the_web_acl(client):
         ("result-error-1", "web_acl"),
         ("result-error-2", "web_acl"),
     ]
-    assert listed[0][2].startswith("Web ACL, Rules[0].Action: must be one of ")
+    assert listed[0][2].startswith("Web ACL, rule 1 (&quot;a&quot;), Action: must be one of ")
     assert listed[1][2].startswith(
-        "Web ACL, Rules[1].Statement.GeoMatchStatement.CountryCodes[0]: "
+        "Web ACL, rule 2 (&quot;b&quot;), Statement, GeoMatchStatement, country code 1: "
     )
     assert marked(html) == [("web_acl", "result-error-1 result-error-2")]
     live = client.post(WAF_URL, fields, headers=LIVE).content.decode()
     assert len(items(live)) == 2
-    assert status(live).startswith("Can't evaluate this yet: 2 problems: Web ACL, Rules[0]")
+    assert status(live).startswith(
+        "Can't evaluate this yet: 2 problems: Web ACL, rule 1 (&quot;a&quot;), Action"
+    )
 
 
 def test_the_waf_lab_lists_the_ip_sets_problems_with_the_web_acls(client):
@@ -170,7 +172,7 @@ def test_a_web_acl_that_is_not_json_still_stops_at_its_first_mistake(client):
     assert items(html) == []
     assert re.search(
         r'<p id="result-error" class="form-error" data-field="web_acl">Can.t evaluate this yet: '
-        r"The web ACL is not valid JSON: .* at line 2, column \d+\.</p>",
+        r"Web ACL, line 2, column \d+: .*\.</p>",
         html,
     )
 

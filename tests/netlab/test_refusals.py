@@ -156,8 +156,7 @@ def test_a_field_too_large_is_drawn_back_once_to_be_fixed(client, name):
     [
         (
             '{"network": {,}',
-            "not valid JSON: Expecting property name enclosed in double quotes "
-            "at line 1, column 14",
+            "Case, line 1, column 14: Expected a name in double quotes here",
         ),  # fmt: skip
         ("[1,2]", "A case is a JSON object"),
         ("", "The case is empty: paste one"),  # was the decoder's "Expecting value"

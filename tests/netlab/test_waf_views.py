@@ -55,7 +55,7 @@ def test_moving_the_web_acl_to_an_nlb_is_refused_with_the_reason(client):
 def test_a_json_mistake_is_located_and_the_text_kept(client):
     fields = {**form_of(client.get(URL).content.decode()), "web_acl": '{"Name": "x",\n "Rules": ['}
     html = client.post(URL, fields).content.decode()
-    assert "not valid JSON" in html and "line 2" in html
+    assert "Web ACL, line 2, column 12: The text ends before every" in html
     assert "&quot;Rules&quot;: [" in html
 
 
@@ -73,14 +73,17 @@ def test_an_emptied_web_acl_is_said_to_be_empty_not_a_decoder_message(client, te
 def test_a_json_mistake_in_the_ip_sets_is_worded_for_a_plural(client):
     fields = {**form_of(client.get(URL).content.decode()), "ip_sets": "{"}
     html = client.post(URL, fields).content.decode()
-    assert "The IP sets are not valid JSON" in html
+    assert "IP sets, line 1, column 2: The text ends before every" in html
 
 
 def test_an_engine_error_names_the_field(client):
     text = '{"Name": "x", "DefaultAction": {"Allow": {}}, "Rules": [{"Name": "r", "Priority": 0, "Action": {"Allow": {}}, "Statement": {"RateBasedStatement": {"Limit": 100}}}]}'
     fields = {**form_of(client.get(URL).content.decode()), "web_acl": text}
     html = client.post(URL, fields).content.decode()
-    assert "Web ACL, Rules[0].Action</a>: a rate-based rule can use any action except" in html
+    assert (
+        "Web ACL, rule 1 (&quot;r&quot;), Action</a>: a rate-based rule can use any action except"
+        in html
+    )
 
 
 @pytest.mark.parametrize("htmx", [False, True])
@@ -217,7 +220,7 @@ def test_download_gives_the_forms_case_as_a_file_a_json_mistake_keeps_the_page(c
     broken = client.post(URL, {**fields, "web_acl": '{"Name": ', "op": "download"})
     assert broken.status_code == 200 and "Content-Disposition" not in broken
     html = broken.content.decode()
-    assert "not valid JSON" in html and "{&quot;Name&quot;: " in html
+    assert "Web ACL, line 1, column" in html and "{&quot;Name&quot;: " in html
 
 
 def test_the_page_says_what_the_lab_leaves_out(client):

@@ -415,10 +415,11 @@ def test_a_reference_that_does_not_solve_it_is_refused():
 
 def test_a_json_syntax_error_in_the_rules_is_said_in_plain_words():
     """Python's "Expecting value" alone said nothing of what a value may be: the learner gets
-    the findings lab's words for it (`json_words`), with the place and the likely mistake."""
+    the words of every JSON box (`json_mistakes.syntax_words`), with the place and the likely
+    mistake."""
     q = make_question("flow_fix")
     error = grade(q, {"rules": '{"network_acls": }'}).feedback["error"]
-    assert error.startswith("Line 1, column 18: Expected a value: a string in double quotes")
+    assert error.startswith("Line 1, column 18: Expected a value here: a string in double quotes")
     assert "Expecting value" not in error
     twice = grade(q, {"rules": '{"network_acls": [1,,2]}'}).feedback["error"]
     assert "Two commas in a row: remove one of them on line 1." in twice

@@ -24,7 +24,7 @@ def fresh_rate_limits():
 @pytest.mark.parametrize(
     ("content", "status", "says"),
     [
-        (b'{"request": }', 400, "line 1, column 13"),
+        (b'{"request": }', 400, "Line 1, column 13"),
         (b" " * (70 * 1024), 413, "The case file is larger than the sandbox opens (64 KB)"),
     ],
     ids=["malformed", "over-64-KB"],

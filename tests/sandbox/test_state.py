@@ -124,7 +124,7 @@ def test_unfinished_policy_text_survives_a_download():
 
 
 def test_a_bad_case_file_says_where_the_json_breaks():
-    with pytest.raises(StateError, match="line 2, column 2"):
+    with pytest.raises(StateError, match="Line 2, column 2: JSON takes no comma"):
         read_case_file(b'{"request": {}\n,}')
 
 

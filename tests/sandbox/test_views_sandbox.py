@@ -265,7 +265,7 @@ def test_opening_a_broken_file_says_what_is_wrong(client):
     upload = SimpleUploadedFile("case.json", b'{"request": }', content_type="application/json")
     response = client.post("/sandbox/", {"op": "open", "case_file": upload})
     assert response.status_code == 400
-    assert "line 1, column 13" in response.content.decode()
+    assert "Line 1, column 13: Expected a value here" in response.content.decode()
 
 
 def test_a_body_over_the_cap_is_refused_politely(client):

@@ -351,7 +351,7 @@ DENY_ROWS = [("s3:DeleteObject", REPORT, ""), ("s3:PutObject", REPORT, "")]
             policy(stmt("Allow", ["s3:GetObject", "s3:GetObjectTagging"], "*")),
             "it over-grants 1 action-resource pair, e.g.",
         ),
-        ('{\n  "Version": "2012-10-17",\n  "Statement": [\n}', "Line 4, column 1"),
+        ('{\n  "Version": "2012-10-17",\n  "Statement": [\n}', "line 4, column 1"),
     ],
     ids=["fails-a-must-allow", "allows-a-must-deny", "over-grants", "bad-json"],
 )
@@ -378,7 +378,7 @@ def test_a_reference_that_is_not_json_is_said_alike_live_and_on_save(teacher, ow
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, DENY_ROWS, **{"k-reference": broken})
     saved = text(teacher.post(url, data))
     live = text(teacher.post(url, data | {"action": "check"}, **HTMX))
-    said = "Reference solution: Line 4, column 1: Invalid JSON"
+    said = "Reference solution, line 4, column 1: Expected a value here"
     assert said in saved and said in live
     assert "reference solution: Line" not in live
 
@@ -432,9 +432,9 @@ def test_a_bad_context_does_not_hide_a_reference_that_is_not_json(teacher, owned
     ):
         said = text(response)
         assert "Must-allow request 1, context: Line 1" in said
-        assert "Reference solution: Line 4, column 1: Invalid JSON" in said
+        assert "Reference solution, line 4, column 1: Expected a value here" in said
         # In the page's order: the request above the reference.
-        assert said.index("Must-allow request 1, context") < said.index("Reference solution: L")
+        assert said.index("Must-allow request 1, context") < said.index("Reference solution, l")
     assert not Question.objects.filter(type="least_privilege").exists()
 
 
@@ -454,7 +454,7 @@ def test_a_context_that_is_not_json_is_refused_at_its_line_and_column(teacher, o
     response = teacher.post(url, data)
     assert response.status_code == 200
     column = rows[0][2].index("tru") + 1  # where the bad value starts
-    assert f"Line 1, column {column}: Invalid JSON" in text(response)
+    assert f"Line 1, column {column}: Expected a value here" in text(response)
     assert form_fields(response.content.decode())["allow-0-context"] == rows[0][2]
 
 
@@ -749,7 +749,10 @@ def test_a_policy_that_is_not_json_is_refused_at_its_line_and_column_when_saved(
     assert (Question.objects.count(), Scenario.objects.count()) == before
     summary = " ".join(summary_of(response).split())
     column = BROKEN.splitlines()[3].index('"Action"') + 1
-    assert f"Identity policy 1, line 4, column {column}: Invalid JSON" in summary
+    assert (
+        f"Identity policy 1, line 4, column {column}: Expected a comma between two items here."
+        in summary
+    )
     assert "case.expect" not in text(response) and "invalid case" not in text(response)
     assert '<a href="#editor-identity-0">' in text(response)  # the summary leads to the policy
     assert form_fields(response.content.decode())["case-identity-0-text"] == BROKEN
@@ -776,7 +779,10 @@ def test_a_typed_new_address_does_not_hide_the_policies_mistakes(teacher, owned)
     summary = " ".join(summary_of(response).split())
     assert "“my-first-scenario” is not the address of a scenario you may use" in summary
     column = BROKEN.splitlines()[3].index('"Action"') + 1
-    assert f"Identity policy 1, line 4, column {column}: Invalid JSON" in summary
+    assert (
+        f"Identity policy 1, line 4, column {column}: Expected a comma between two items here."
+        in summary
+    )
     body = text(response)
     assert '<a href="#id_k-scenario">' in body and '<a href="#editor-identity-0">' in body
     assert form_fields(response.content.decode())["case-identity-0-text"] == BROKEN

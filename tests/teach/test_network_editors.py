@@ -173,7 +173,7 @@ def test_bad_json_is_refused_at_its_line_and_column_and_kept(teacher, owned):
     line = next(n for n, t in enumerate(broken.splitlines(), 1) if '"x" 1' in t)
     column = broken.splitlines()[line - 1].index("1") + 1
     beside = " ".join(error_beside(response, "k-case"))
-    assert f"Line {line}, column {column}: Invalid JSON: Expecting ':' delimiter." in beside
+    assert f"Line {line}, column {column}: Expected a colon after the name." in beside
     kept = form_fields(response.content.decode())
     assert kept["k-case"] == broken  # nothing typed is lost
     assert kept["prompt"] == SHARED["prompt"]
@@ -502,7 +502,7 @@ def test_a_refused_save_says_the_json_problem_in_the_summary_and_the_panel(teach
     quiz, _ = owned
     url, data = flow_form(teacher, quiz, "{\n  ]")
     response = teacher.post(url, data)
-    words = "The case (JSON): Line 2, column 3: Invalid JSON: Expecting property name"
+    words = "The case (JSON): Line 2, column 3: Expected a name in double quotes here"
     assert words in summary_of(response)
     assert '<a href="#id_k-case">' in response.content.decode()
     panel = re.search(r'id="net-check"(.*?)</ul>', text(response), re.S)
@@ -535,10 +535,11 @@ def test_a_refused_reference_names_its_field_once_in_the_panel(teacher, owned):
     quiz, _ = owned
     url, data = fix_form(teacher, quiz, challenge(), '{\n  "network_acls": [\n}')
     response = teacher.post(url, data)
-    # The field once, then the place and the JSON mistake in plain words (`json_words`).
+    # The field once, then the place and the JSON mistake in plain words (`syntax_words`).
     assert net_check_panel(response).endswith(
-        "save: Reference solution: Line 3, column 1: Expected a value: a string in double quotes,"
-        " a number, true, false, null, a list or an object (JSON allows no comma before ] or })."
+        "save: Reference solution, line 3, column 1: Expected a value here: a string in double "
+        "quotes, a number, true, false, null, a list or an object (JSON takes no comma before ] "
+        "or })."
     )
     assert "learners): Reference solution" not in html.unescape(text(response))
 
@@ -555,7 +556,7 @@ def test_a_challenge_that_is_not_json_does_not_hide_the_references_mistake(teach
     ):
         said = html.unescape(text(response))
         assert "The challenge (JSON): Line" in said
-        assert "Reference solution: Line 3, column 1: Expected a value" in said
+        assert "Reference solution, line 3, column 1: Expected a value" in said
     assert not Question.objects.filter(type="flow_fix").exists()
 
 
@@ -616,7 +617,7 @@ def test_a_flow_fix_question_is_written_saved_and_graded_by_the_engine(teacher, 
             json.dumps({"network_acls": [], "security_groups": []}),
             "Reference solution: network.subnets[0].network_acl: no network ACL named 'edge'.",
         ),
-        ('{\n  "network_acls": [\n}', "Line 3, column 1"),
+        ('{\n  "network_acls": [\n}', "line 3, column 1"),
         ('{"subnets": []}', "'subnets' cannot be edited here"),
     ],
     ids=["fails-a-flow", "drops-a-named-acl", "bad-json", "edits-a-subnet"],

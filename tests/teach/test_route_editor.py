@@ -104,8 +104,8 @@ def test_a_model_that_does_not_read_is_refused_beside_its_box_with_the_line(teac
     url, data = route_form(teacher, quiz, **{"k-model": '{\n  "source": ["aws.guardduty",]\n}'})
     response = teacher.post(url, data)
     assert response.status_code == 200
-    assert "Line 2, column 30" in summary_of(response)
-    assert any("Line 2, column 30" in e for e in error_beside(response, "k-model"))
+    assert "model pattern, line 2, column 30" in summary_of(response)
+    assert any("model pattern, line 2, column 30" in e for e in error_beside(response, "k-model"))
     assert "&quot;aws.guardduty&quot;,]" in response.content.decode()  # kept as typed
     # The panel under the box says it once, in the kind's words (not the box's label again).
     assert "after they answer): The model pattern" not in text(response)
@@ -234,8 +234,10 @@ def test_a_model_that_is_not_json_is_said_as_the_other_editors_boxes_say_it(teac
     case = " ".join(error_beside(teacher.post(url, data), "k-case"))
     said = case.split("Line ", 1)[1]  # from its place on, after the box's own name
     assert said.startswith(("3, column", "4, column")), case
-    assert "The text ends before" in said or "Is a comma missing at the end of line 2?" in said
-    assert f"Line {said}" in model, (model, case)
+    assert (
+        "The text ends before" in said or "comma is probably missing at the end of line 2" in said
+    )
+    assert f"model pattern, line {said}" in model, (model, case)
     assert "expected a comma" not in model
 
 
@@ -248,6 +250,6 @@ def test_too_few_samples_does_not_hide_a_model_that_is_not_json(teacher, owned):
     )
     response = teacher.post(url, data)
     assert "Choose at least 3 sample findings to try patterns on." in summary_of(response)
-    assert any("Line 2, column 30" in e for e in error_beside(response, "k-model"))
-    assert "Line 2, column 30" in summary_of(response)
+    assert any("model pattern, line 2, column 30" in e for e in error_beside(response, "k-model"))
+    assert "model pattern, line 2, column 30" in summary_of(response)
     assert not Question.objects.filter(type="route_findings").exists()

@@ -419,7 +419,7 @@ def test_a_request_both_allowed_and_denied_is_beside_the_deny_row(teacher, owned
         ),
         (
             '{\n  "Version": "2012-10-17",\n  "Statement": [\n}',
-            ["Reference solution: Line 4, column 1: "],
+            ["Reference solution, line 4, column 1: "],
         ),
     ],
     ids=["allows-a-must-deny", "two-problems", "bad-json"],

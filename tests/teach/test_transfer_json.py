@@ -284,7 +284,10 @@ def test_a_quiz_title_with_a_direction_override_is_refused_at_its_line(instructo
     ("broken", "words"),
     [
         ({"expect": "ExplicitDeny"}, "engine decides Allow"),
-        ({"identity_policies": [{"name": "P", "document": '{"Statement": [,]}'}]}, "Invalid JSON"),
+        (
+            {"identity_policies": [{"name": "P", "document": '{"Statement": [,]}'}]},
+            "Expected a value here",
+        ),
     ],
 )
 def test_a_broken_scenario_is_said_once(instructor, broken, words):

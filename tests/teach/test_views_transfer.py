@@ -130,7 +130,9 @@ def test_a_bad_json_file_names_line_and_column(teacher):
     text = '{\n  "format": "srm-trainer-questions",,\n}'
     response = teacher.post(URL, {"text": text, "action": "preview", "format": "json"})
     column = text.splitlines()[1].index(",,") + 2  # the second comma
-    assert f"line 2, column {column}: Invalid JSON" in response.content.decode()
+    assert f"line 2, column {column}: Two commas in a row: remove one of them on line 2." in (
+        response.content.decode()
+    )
 
 
 def test_too_large_and_double_input_are_refused_in_words(teacher):

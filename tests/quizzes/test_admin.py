@@ -359,3 +359,32 @@ def test_a_question_deleted_leaves_each_quiz_that_had_it_1_to_n(admin_client, ho
     assert _positions(quiz) == [("alpha", 1), ("gamma", 2), ("delta", 3)]
     assert _positions(other) == [("solo", 1), ("last", 2)]
     assert _positions(untouched) == [("kept", 1)]
+
+
+def test_a_quiz_of_hundreds_of_questions_is_saved_from_its_page_as_drawn(admin_client):
+    """Five fields a row: a page of 250 rows sent more than DATA_UPLOAD_MAX_NUMBER_FIELDS and
+    was refused whole (a 400, its new title lost). Past `INLINE_QUESTIONS` the page links to
+    the questions instead, and saves."""
+    from django.conf import settings
+
+    from quizzes.admin import INLINE_QUESTIONS
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    questions = [make_question(slug=f"many-{n}") for n in range(250)]
+    quiz = make_quiz(*questions, slug="huge")
+    assert len(questions) > INLINE_QUESTIONS
+    url = f"/admin/quizzes/quiz/{quiz.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert "250 questions, too many to edit in rows here" in page
+    assert f"/admin/quizzes/question/?quizzes__id__exact={quiz.pk}" in page
+    assert f'href="/teach/quizzes/{quiz.pk}/"' in page
+    data = _form(admin_client, url, "quiz_form")
+    assert sum(map(len, data.values())) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    data["title"] = ["Renamed"]
+    response = admin_client.post(url, {**data, "_continue": "1"})
+    assert response.status_code == 302, response.content.decode()[:300]
+    quiz.refresh_from_db()
+    assert quiz.title == "Renamed"
+    assert quiz.entries.count() == 250
+    listed = admin_client.get(f"/admin/quizzes/question/?quizzes__id__exact={quiz.pk}")
+    assert "250 questions" in listed.content.decode()

@@ -238,6 +238,7 @@ class FromContentFile:
 
     def render_delete_form(self, request, context):
         context["shipped_file"] = hooks.content_file(context.get("object"))
+        context["may_unpublish"] = any(f.name == "published" for f in self.model._meta.fields)
         return super().render_delete_form(request, context)
 
     def changelist_view(self, request, extra_context=None):

@@ -364,7 +364,8 @@ class RenderedBody(models.Model):
         verbose_name_plural = "rendered bodies"  # a module's delete page lists them
 
     def __str__(self) -> str:
-        return f"rendered {self.lesson_id}"
+        """As a delete page lists it (it said "rendered 37"): nothing to keep, made again."""
+        return "its page as last drawn (made again from the body when needed)"
 
 
 class EarlierAddress(models.Model):

@@ -42,6 +42,7 @@ def test_a_modules_delete_page_counts_rendered_bodies(admin_client):
     RenderedBody.objects.create(lesson=lesson, source="x", html="<p>x</p>")
     page = _page(admin_client, f"/admin/lessons/module/{module.pk}/delete/")
     assert "Rendered bodies: 1" in page
+    assert "Rendered body: its page as last drawn (made again from the body when needed)" in page
 
 
 def test_a_renamed_lessons_delete_page_names_its_old_addresses_in_plain_english(admin_client):

@@ -191,6 +191,12 @@ class FileIdentityForm(forms.ModelForm):
     written in the admin is the admin's to rename (its old address kept: `say_old_address`);
     a file's is renamed in its file (`formerly:`), which keeps the progress."""
 
+    class Meta:
+        help_texts = {
+            "published": "Learners see it only while this is ticked; staff see it either way "
+            "(“View on site”), so a draft can be read first.",
+        }
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         row = self.instance
@@ -232,6 +238,7 @@ class FromContentFile:
 
     def render_delete_form(self, request, context):
         context["shipped_file"] = hooks.content_file(context.get("object"))
+        context["may_unpublish"] = any(f.name == "published" for f in self.model._meta.fields)
         return super().render_delete_form(request, context)
 
     def changelist_view(self, request, extra_context=None):
@@ -411,6 +418,11 @@ class ModuleAdmin(
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(lessons_counted=Count("lessons"))
 
+    def get_changeform_initial_data(self, request):
+        """A lesson or module added here starts as a draft: with the model's default (a file's
+        row is published) its first save showed learners a page nobody had read yet."""
+        return {"published": False, **super().get_changeform_initial_data(request)}
+
     def get_inlines(self, request, obj):
         """A module of more than INLINE_LESSONS lessons lists them in the lessons' own list
         (`lessons_listed` links to it), not one editable row each: 337 rows of a module of a
@@ -526,6 +538,11 @@ class LessonAdmin(
     ordering = ("module__order", "order")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ScenarioLessonInline]
+
+    def get_changeform_initial_data(self, request):
+        """As a module's (`ModuleAdmin`): a draft until Published is ticked."""
+        return {"published": False, **super().get_changeform_initial_data(request)}
+
     fieldsets = (
         (None, {"fields": ("module", "title", "slug", "summary")}),
         (

@@ -364,14 +364,15 @@ class RenderedBody(models.Model):
         verbose_name_plural = "rendered bodies"  # a module's delete page lists them
 
     def __str__(self) -> str:
-        return f"rendered {self.lesson_id}"
+        """As a delete page lists it (it said "rendered 37"): nothing to keep, made again."""
+        return "its page as last drawn (made again from the body when needed)"
 
 
 class EarlierAddress(models.Model):
     """Where a lesson stood before a course update moved it (`module/lesson` as it was), so a
     learner's bookmark or an instructor's link sent by mail still leads to it
     (lessons/addresses.py). Written by the loader on each move and rename, and by a rename in
-    the admin; never shown."""
+    the admin; shown only on a delete page, as the address it keeps."""
 
     module_slug = models.SlugField()
     lesson_slug = models.SlugField()
@@ -383,21 +384,24 @@ class EarlierAddress(models.Model):
                 fields=["module_slug", "lesson_slug"], name="earlier_address_once"
             )
         ]
+        # A lesson's delete page lists them: Django's plural was "Earlier addresss".
+        verbose_name_plural = "earlier addresses"
 
     def __str__(self) -> str:
-        return f"{self.module_slug}/{self.lesson_slug} -> {self.lesson_id}"
+        """The address that stops leading on once the lesson goes (it said "iam/x -> 37")."""
+        return f"/learn/{self.module_slug}/{self.lesson_slug}/"
 
 
 class EarlierModuleSlug(models.Model):
     """A slug a module had before it was renamed in the admin, so `/learn/old-slug/` leads to
     it (lessons/addresses.py) with no lessons to lead there (`EarlierAddress` rows are a
-    lesson's: an empty module renamed left its old address a page not found). Never shown."""
+    lesson's: an empty module renamed left its old address a page not found)."""
 
     slug = models.SlugField(unique=True)
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="earlier_slugs")
 
     def __str__(self) -> str:
-        return f"{self.slug} -> {self.module_id}"
+        return f"/learn/{self.slug}/"
 
 
 class LessonProgress(models.Model):

@@ -32,6 +32,7 @@ from lessons.admin import (
     records_in_words,
 )
 from lessons.models import Source
+from quizzes.answer_key import REKEYED, key_changed
 from quizzes.entries import questions_leaving, set_entries
 from quizzes.models import (
     Answer,
@@ -196,6 +197,12 @@ class QuizQuestionInline(AutocompleteRowsInline):
         return super().get_queryset(request).select_related("quiz", "question")
 
 
+# A quiz's questions edited in rows on its page while there are at most this many. Each row
+# sends five fields: past ~195 rows a save went over DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) and
+# was refused whole, its title too, as "more fields than this page can send".
+INLINE_QUESTIONS = 100
+
+
 @admin.register(Quiz)
 class QuizAdmin(EditedElsewhereAdmin, InlinesInLowerCase, NamedControlsAdmin):
     def get_deleted_objects(self, objs, request):
@@ -246,12 +253,38 @@ class QuizAdmin(EditedElsewhereAdmin, InlinesInLowerCase, NamedControlsAdmin):
     # The module is optional (the final exam spans modules): Django joins only required keys
     # by itself, so each row listed read its module in a query of its own.
     list_select_related = ("module",)
-    readonly_fields = ("source",)
+    readonly_fields = ("source", "questions_listed")
     search_fields = ("title", "slug", "description")
     # The instructor who wrote it in /teach/: searched for, not a <select> of every account.
     autocomplete_fields = ("owner",)
     prepopulated_fields = {"slug": ("title",)}
     inlines = [QuizQuestionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(entries_counted=Count("entries"))
+
+    def get_inlines(self, request, obj):
+        """A quiz of more than INLINE_QUESTIONS questions links to them (`questions_listed`)
+        instead of a row each, as a large module does: with 500 rows its page took 1.5 s to
+        draw and could not be saved at all, not even a new title."""
+        if obj is not None and getattr(obj, "entries_counted", 0) > INLINE_QUESTIONS:
+            return []
+        return super().get_inlines(request, obj)
+
+    @admin.display(description="Questions")
+    def questions_listed(self, obj: Quiz) -> str:
+        counted = getattr(obj, "entries_counted", None)
+        if obj.pk is None or counted is None or counted <= INLINE_QUESTIONS:
+            return "Listed below." if obj.pk is not None else "Add them once the quiz is saved."
+        listed = reverse("admin:quizzes_question_changelist") + f"?quizzes__id__exact={obj.pk}"
+        return format_html(
+            '{} questions, too many to edit in rows here: <a href="{}">open them in the list of'
+            ' questions</a>, and add, remove or order them on <a href="{}">the quiz’s teaching'
+            " page</a>.",
+            counted,
+            listed,
+            reverse("teach:quiz", args=[obj.pk]),
+        )
 
     def save_formset(self, request, form, formset, change):
         """The entries as `set_entries` writes them (under the quiz's lock, renumbered 1..n),
@@ -394,6 +427,17 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
             if stored is not None and archived_by_hand(stored):
                 obj.file_fingerprint = stored.file_fingerprint
         super().save_model(request, obj, form, change)
+        before = form.initial.get("data")
+        if (
+            change
+            and "data" in form.changed_data
+            and isinstance(before, dict)
+            and key_changed(obj.type, before, obj.data)
+            and Answer.objects.filter(question_id=obj.pk).exists()
+        ):
+            # As the question editor says it: an admin fixing a wrong key expected the
+            # gradebook to follow, and the save said only "changed successfully".
+            self.message_user(request, REKEYED, messages.WARNING)
 
     def delete_model(self, request, obj):
         """The quizzes that listed it close up 1..n (`questions_leaving`), as in /teach/."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views import defaults
 
 from srm_trainer.csrf_failure import page_address
@@ -62,4 +63,34 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
             "back_label": exception.back_label,
         }
         return render(request, "403.html", context, status=403)
+    if _staff_in_the_admin(request):
+        context = {
+            "refusal": _not_in_your_role(request.user),
+            "back_url": reverse("admin:index"),
+            "back_label": "Back to the admin",
+        }
+        return render(request, "403.html", context, status=403)
     return defaults.permission_denied(request, exception)
+
+
+def _staff_in_the_admin(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    user = getattr(request, "user", None)
+    return bool(match and match.app_name == "admin" and user and user.is_staff)
+
+
+def _not_in_your_role(user) -> str:
+    """An admin page staff may not open, in their terms: the plain page told them to "ask your
+    instructor or an administrator" and led out of the admin, to the lessons."""
+    from srm_trainer.accounts.roles import only_content_editor
+
+    if only_content_editor(user):
+        return (
+            "As a content editor, you edit the course here: the curriculum, the glossary and "
+            "quizzes. People's accounts, learners' records, certificates and the audit log are "
+            "not part of that role; if you need this page, ask an administrator."
+        )
+    return (
+        "This admin page is not open to your role: the admin's home lists what it opens. "
+        "Learners' records, two-factor resets and other staff accounts are the superuser's."
+    )

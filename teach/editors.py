@@ -38,6 +38,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
 from curriculum.quiz_loader import with_layout
+from quizzes.answer_key import REKEYED
 from quizzes.kinds import Problem, same_entry, text_id
 from quizzes.kinds.base import as_sentence
 from quizzes.kinds.categorize import capital_twins, capitals_said
@@ -415,22 +416,6 @@ def reworded_notice(reworded: list[Reworded], answered: bool) -> str:
     return " ".join(said)
 
 
-def key_changed(kind: str, before: dict, after: dict) -> bool:
-    """Whether a save changed which answer is right, for the kinds whose key is the author's
-    own mark: the choices ticked "Correct" (by id, so a reworded right choice, a new choice,
-    counts) and a true-or-false statement's answer. The engine-backed kinds work theirs out,
-    and ordering and categorize keys are the rows themselves, said by `reworded_notice`."""
-    if kind in ("single", "multiple"):
-
-        def right(data: dict) -> set:
-            return {c.get("id") for c in data.get("choices") or [] if c.get("correct")}
-
-        return right(before) != right(after)
-    if kind == "true_false":
-        return before.get("answer") != after.get("answer")
-    return False
-
-
 def removed_choices(kind: str, before: dict, after: dict, reworded: list[Reworded]) -> list[str]:
     """The words of the choices a save took out (not reworded: `reworded_notice` says those),
     for the kinds with choices."""
@@ -463,16 +448,6 @@ def removed_notice(removed: Sequence[str]) -> str:
         "are counted as removed choices in the statistics; learners with an attempt still "
         "open who chose one are asked to choose again."
     )
-
-
-# Said after a save that changed the key of an answered question: an instructor fixing a wrong
-# key expects the gradebook to follow, and it does not (answers keep the marks they were given,
-# `quizzes.attempts`; only an answer not yet final is graded, at submit, with the key then).
-REKEYED = (
-    "The right answer changed: answers already marked keep their marks, in the gradebook "
-    "too; answers not yet marked (in an attempt still open) are marked with the new answer "
-    "when handed in."
-)
 
 
 def saved_notice(

@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from lessons.models import Source
 from quizzes import kinds
+from quizzes.answer_key import key_changed
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
@@ -43,7 +44,6 @@ from teach.editors import (
     EDITORS,
     Parts,
     editor_for,
-    key_changed,
     linked_to,
     named_error,
     removed_choices,

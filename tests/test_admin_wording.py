@@ -42,6 +42,23 @@ def test_a_modules_delete_page_counts_rendered_bodies(admin_client):
     RenderedBody.objects.create(lesson=lesson, source="x", html="<p>x</p>")
     page = _page(admin_client, f"/admin/lessons/module/{module.pk}/delete/")
     assert "Rendered bodies: 1" in page
+    assert "Rendered body: its page as last drawn (made again from the body when needed)" in page
+
+
+def test_a_renamed_lessons_delete_page_names_its_old_addresses_in_plain_english(admin_client):
+    """Django's plural was "Earlier addresss", each named "iam/old-roles -> 12"."""
+    from lessons.addresses import record_module_move, record_move
+
+    module = make_module(slug="iam")
+    lesson = make_lesson(module, slug="roles")
+    record_move(lesson, module_slug="iam", lesson_slug="old-roles")
+    page = _page(admin_client, f"/admin/lessons/lesson/{lesson.pk}/delete/")
+    assert "Earlier addresses: 1" in page
+    assert "Earlier address: /learn/iam/old-roles/" in page
+    record_module_move(module, module_slug="identity")
+    page = _page(admin_client, f"/admin/lessons/module/{module.pk}/delete/")
+    assert "Earlier module slug: /learn/identity/" in page
+    assert " -> " not in page
 
 
 def test_a_delete_page_names_many_to_many_rows_by_what_they_join(admin_client):

@@ -24,6 +24,15 @@ from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
 DECISIONS = list(DECISION_WORDS.items())
 
 
+KEEPS_NO_DATA = (
+    "a policy decision keeps nothing in its data ({}): its answer is what the IAM engine "
+    "decides for its scenario's case"
+)
+KEEPS_NO_DATA_PLAIN = (
+    "A policy decision keeps no data: the IAM engine works out its answer from its scenario."
+)
+
+
 def _key_of(case: Any) -> dict[str, Any]:
     decision = evaluate(case)
     return {"key": decision.decision, **explain_decision(decision)}
@@ -44,13 +53,23 @@ class PolicyDecision(Kind):
     recap_fold = "The case: the request and the policies"
 
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:
+        found = []
+        if thorough and question.data not in ({}, None):
+            # Anything here is read by nothing: `{"answer": "Allow"}` typed in the admin was
+            # saved without a word, and its author believed the answer set.
+            found.append(Problem(KEEPS_NO_DATA, plain=KEEPS_NO_DATA_PLAIN))
         scenario = question.scenario
         if scenario is None:
-            return [Problem("a policy question needs a scenario", ("scenario",), "scenario")]
+            return [
+                *found,
+                Problem("a policy question needs a scenario", ("scenario",), "scenario"),
+            ]
         problem = scenario_case_problem(scenario.case)
         if problem:
-            return [Problem(f"scenario {scenario.slug!r}: {problem}", ("scenario",), "scenario")]
-        return []
+            found.append(
+                Problem(f"scenario {scenario.slug!r}: {problem}", ("scenario",), "scenario")
+            )
+        return found
 
     def add_fields(self, form) -> None:
         form.fields["decision"] = forms.ChoiceField(

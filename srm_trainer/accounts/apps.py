@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from allauth.mfa import signals as mfa_signals
         from auditlog.models import LogEntry
+        from auditlog.signals import post_log
         from django.apps import apps
         from django.contrib.auth.signals import user_logged_in, user_login_failed
         from django.db.models.signals import post_migrate, pre_save
@@ -25,6 +26,11 @@ class AccountsConfig(AppConfig):
         )
 
         audit.register_audited_models()
+        post_log.connect(
+            audit.name_authenticators_owner,
+            sender=apps.get_model("mfa", "Authenticator"),
+            dispatch_uid="audit-authenticator-owner",
+        )
         # The actor and address of the request being answered (AuditContextMiddleware).
         pre_save.connect(fill_audit_entry, sender=LogEntry, dispatch_uid="audit-request-context")
         # Django's own receiver, without an audit diff that cannot find a change (same uid).

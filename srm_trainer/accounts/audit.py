@@ -220,6 +220,23 @@ def on_mfa_authentication_failed(sender, request, user, authenticator, **kwargs)
     record_user_event(request=request, user=user, event=MFA_CODE_REFUSED)
 
 
+def name_authenticators_owner(sender, instance, log_entry=None, **kwargs) -> None:
+    """auditlog's post_log for an authenticator: its entry names whose it was ("TOTP
+    Authenticator of ines"). allauth names one by its kind alone, so a reset in the admin was
+    logged as the superuser deleting "TOTP Authenticator", nobody's."""
+    if log_entry is None:
+        return
+    owner = (
+        get_user_model()
+        .objects.filter(pk=instance.user_id)
+        .values_list("username", flat=True)
+        .first()
+    )
+    if owner is not None:
+        log_entry.object_repr = f"{log_entry.object_repr} of {owner}"
+        log_entry.save(update_fields=["object_repr"])
+
+
 def on_mfa_authenticator_reset(sender, request, user, authenticator, **kwargs) -> None:
     """Regenerated recovery codes change only secret data, which the log never keeps."""
     record_user_event(request=request, user=user, event=f"{MFA_RESET}: {authenticator.type}")

@@ -166,6 +166,22 @@ def test_adding_and_removing_an_authenticator_is_recorded_without_its_secret(lea
     assert "totp" in str(entries[0].changes_dict)
 
 
+def test_an_authenticator_reset_in_the_admin_names_whose_it_was(admin_client, learner):
+    """allauth names an authenticator by its kind alone: the log said the superuser deleted
+    "TOTP Authenticator", not whose."""
+    give_mfa(learner)
+    from allauth.mfa.models import Authenticator
+
+    key = Authenticator.objects.get(user=learner, type=Authenticator.Type.TOTP)
+    admin_client.post(f"/admin/mfa/authenticator/{key.pk}/delete/", {"post": "yes"})
+    assert not Authenticator.objects.filter(pk=key.pk).exists()
+    entries = _events(content_type__model="authenticator", object_pk=str(key.pk))
+    assert [(e.action, e.object_repr) for e in entries] == [
+        (LogEntry.Action.CREATE, "TOTP Authenticator of ada"),
+        (LogEntry.Action.DELETE, "TOTP Authenticator of ada"),
+    ]
+
+
 def test_turning_on_an_authenticator_app_records_who_did_it_and_from_where(signed_in, learner):
     """Signed in with the password just confirmed (`signed_in`); the forms that get there are
     tested in test_mfa.py."""

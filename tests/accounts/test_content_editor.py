@@ -190,3 +190,30 @@ def _certificate(user):
     return Certificate.objects.create(
         user=user, course_title="The course", name=user.username, issued_at=timezone.now()
     )
+
+
+def _refusal(client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 403
+    main = BeautifulSoup(response.content.decode(), "html.parser").find("main")
+    return " ".join(main.get_text(" ").split()) + str(main.find_all("a"))
+
+
+def test_a_refused_admin_page_tells_a_content_editor_their_role_and_leads_back_to_the_admin(
+    client, content_editor, learner
+):
+    """The plain 403 told staff to "ask your instructor or an administrator" and led to the
+    lessons, out of the admin."""
+    for url in (f"/admin/auth/user/{learner.pk}/change/", "/admin/auditlog/logentry/"):
+        said = _refusal(client, url)
+        assert "As a content editor, you edit the course here" in said, url
+        assert "ask your instructor" not in said
+        assert 'href="/admin/">Back to the admin<' in said
+
+
+def test_a_refused_admin_page_tells_an_everyday_admin_whose_it_is(client, everyday_admin):
+    for url in ("/admin/mfa/authenticator/", "/admin/quizzes/attempt/"):
+        said = _refusal(client, url)
+        assert "This admin page is not open to your role" in said, url
+        assert "superuser" in said and "ask your instructor" not in said
+        assert 'href="/admin/">Back to the admin<' in said

@@ -50,6 +50,7 @@ STOCK = [
     "Activate",
     "Deactivate",
     "Successfully",
+    "Account Inactive",
 ]
 
 
@@ -658,3 +659,15 @@ def test_the_verification_link_page_in_words_and_a_bad_link_says_what_to_do(sign
         signed_in.get(link.group(1)).content.decode()
     )
     _none_of_the_stock_words(used)
+
+
+def test_an_account_turned_off_is_told_what_happened_and_whom_to_ask(client, learner):
+    """allauth's page said "Account Inactive. This account is inactive." and nothing more."""
+    learner.is_active = False
+    learner.save()
+    seen = _after(client, "/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    assert seen.title.startswith("Account turned off")
+    assert "An administrator has turned this account off, so it cannot sign in." in seen.text
+    assert "Its progress and work are kept." in seen.text
+    assert "ask your instructor or whoever runs this site" in seen.text
+    _none_of_the_stock_words(seen)

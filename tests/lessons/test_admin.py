@@ -774,3 +774,31 @@ def test_the_scan_for_lessons_linking_an_old_address_is_bounded(shipped_course, 
     assert len(queries) == 1
     assert [row.pk for row in found] == [rows[1].pk] and more
     assert addresses.linking("zz", "old", besides=rows[0].pk) == ([rows[1], rows[2]], True)
+
+
+@pytest.mark.parametrize("model", ["lesson", "module"])
+def test_a_lesson_or_module_added_in_the_admin_starts_as_a_draft(admin_client, learner, model):
+    """The model's default published it on its first save, before anyone had read it."""
+    from django.test import Client
+
+    from tests.conftest import make_module
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    module = make_module(slug="ops")
+    data = _form(admin_client, f"/admin/lessons/{model}/add/", f"{model}_form")
+    assert "published" not in data  # drawn unticked
+    typed = {"title": "Fresh", "slug": "fresh", "summary": "New.", "order": "9", "_save": "1"}
+    if model == "lesson":
+        typed |= {
+            "module": str(module.pk),
+            "body": "Words.",
+            "minutes": "5",
+            "level": "foundational",
+        }
+    response = admin_client.post(f"/admin/lessons/{model}/add/", {**data, **typed})
+    assert response.status_code == 302, response.content.decode()[:500]
+    address = "/learn/ops/fresh/" if model == "lesson" else "/learn/fresh/"
+    reader = Client()
+    sign_in(reader, learner)
+    assert reader.get(address).status_code == 404
+    assert admin_client.get(address).status_code == 200  # staff read the draft

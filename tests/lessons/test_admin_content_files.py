@@ -112,3 +112,16 @@ def test_the_file_a_row_comes_from_follows_the_files_as_they_change(tmp_path):
 
     (root / source).rename(root / source.replace(lesson.slug, "renamed-in-the-file"))
     assert shipped_file(lesson, root) is None  # the next load no longer writes it
+
+
+def test_the_delete_page_of_a_row_of_no_file_says_nothing_brings_it_back(client, everyday_admin):
+    """Only a file's rows came back (the next load adds them again); for a row written in the
+    admin the page said nothing of whether a delete could be undone."""
+    own = make_lesson(make_module(slug="ours"), slug="made-in-the-admin")
+    layer = Layer.objects.create(slug="ours", name="Ours", order=1)
+    notice = _notice(client.get(f"/admin/lessons/lesson/{own.pk}/delete/").content.decode())
+    assert "comes from no content file, so nothing brings it back once deleted" in notice
+    assert "untick “Published” on its page instead" in notice
+    notice = _notice(client.get(f"/admin/lessons/layer/{layer.pk}/delete/").content.decode())
+    assert "nothing brings it back once deleted" in notice
+    assert "Published" not in notice  # a layer is never published or not

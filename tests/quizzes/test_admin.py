@@ -3,6 +3,7 @@ answers) in the same few queries however many there are, and still show and save
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -359,3 +360,62 @@ def test_a_question_deleted_leaves_each_quiz_that_had_it_1_to_n(admin_client, ho
     assert _positions(quiz) == [("alpha", 1), ("gamma", 2), ("delta", 3)]
     assert _positions(other) == [("solo", 1), ("last", 2)]
     assert _positions(untouched) == [("kept", 1)]
+
+
+def test_a_quiz_of_hundreds_of_questions_is_saved_from_its_page_as_drawn(admin_client):
+    """Five fields a row: a page of 250 rows sent more than DATA_UPLOAD_MAX_NUMBER_FIELDS and
+    was refused whole (a 400, its new title lost). Past `INLINE_QUESTIONS` the page links to
+    the questions instead, and saves."""
+    from django.conf import settings
+
+    from quizzes.admin import INLINE_QUESTIONS
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    questions = [make_question(slug=f"many-{n}") for n in range(250)]
+    quiz = make_quiz(*questions, slug="huge")
+    assert len(questions) > INLINE_QUESTIONS
+    url = f"/admin/quizzes/quiz/{quiz.pk}/change/"
+    page = admin_client.get(url).content.decode()
+    assert "250 questions, too many to edit in rows here" in page
+    assert f"/admin/quizzes/question/?quizzes__id__exact={quiz.pk}" in page
+    assert f'href="/teach/quizzes/{quiz.pk}/"' in page
+    data = _form(admin_client, url, "quiz_form")
+    assert sum(map(len, data.values())) < settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    data["title"] = ["Renamed"]
+    response = admin_client.post(url, {**data, "_continue": "1"})
+    assert response.status_code == 302, response.content.decode()[:300]
+    quiz.refresh_from_db()
+    assert quiz.title == "Renamed"
+    assert quiz.entries.count() == 250
+    listed = admin_client.get(f"/admin/quizzes/question/?quizzes__id__exact={quiz.pk}")
+    assert "250 questions" in listed.content.decode()
+
+
+def test_a_changed_key_of_an_answered_question_is_said_as_the_question_editor_says_it(
+    admin_client, learner
+):
+    """An admin fixing a wrong key read only "changed successfully" and expected the marks
+    already given to follow; they do not."""
+    from django.contrib.messages import WARNING, get_messages
+
+    from quizzes.answer_key import REKEYED
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    question = make_question(slug="keyed")
+    attempt = make_attempt(make_quiz(question), user=learner)
+    Answer.objects.create(attempt=attempt, question=question, saved_at=timezone.now())
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+
+    def save(**changed) -> list:
+        data = {**_form(admin_client, url, "question_form"), **changed, "_continue": "1"}
+        response = admin_client.post(url, data, follow=True)
+        return [(m.level, m.message) for m in get_messages(response.wsgi_request)]
+
+    assert (WARNING, REKEYED) not in save(explanation="Reworded only.")
+    data = question.data
+    right = next(c for c in data["choices"] if c["correct"])
+    other = next(c for c in data["choices"] if not c["correct"])
+    right["correct"], other["correct"] = False, True
+    assert (WARNING, REKEYED) in save(data=json.dumps(data))
+    question.refresh_from_db()
+    assert question.data == data

@@ -266,6 +266,25 @@ def test_the_admin_refuses_a_policy_question_without_a_scenario(admin_client):
     assert not Question.objects.exists()
 
 
+def test_the_admin_refuses_an_answer_typed_into_a_policy_questions_data(admin_client):
+    """Its answer is the engine's: `{"decision": "Allow"}` was saved, read by nothing."""
+    question = make_question("policy_decision")
+    url = reverse("admin:quizzes_question_change", args=[question.pk])
+    form = _question_form(
+        slug=question.slug,
+        type="policy_decision",
+        scenario=question.scenario.pk,
+        data=json.dumps({"decision": "Allow"}),
+    )
+    response = admin_client.post(url, form)
+    assert response.status_code == 200
+    assert "a policy decision keeps nothing in its data ({})" in response.content.decode()
+    question.refresh_from_db()
+    assert question.data == {}
+    response = admin_client.post(url, {**form, "data": "{}"})
+    assert response.status_code == 302
+
+
 def test_the_admin_refuses_a_policy_question_on_a_scenario_without_a_valid_case(admin_client):
     scenario = make_scenario()
     Scenario.objects.filter(pk=scenario.pk).update(case={"expect": "Allow"})

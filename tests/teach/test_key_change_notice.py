@@ -10,8 +10,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from quizzes.answer_key import key_changed
 from quizzes.models import Answer
-from teach.editors import key_changed
 from tests.teach.formdata import text
 from tests.teach.test_reworded_choices import _save, _stored, _submitted_choosing
 from tests.teach.test_views_questions import form_data

@@ -219,6 +219,14 @@ class LessonInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """A lesson added in a row here starts as a draft too, as on its own add page
+        (`LessonAdmin.get_changeform_initial_data`); a row already saved keeps its own."""
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "published" and field is not None:
+            field.initial = False
+        return field
+
     def get_queryset(self, request):
         # Each row is titled by `Lesson.__str__` (its module's slug).
         return super().get_queryset(request).select_related("module")

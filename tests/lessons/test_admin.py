@@ -802,3 +802,17 @@ def test_a_lesson_or_module_added_in_the_admin_starts_as_a_draft(admin_client, l
     sign_in(reader, learner)
     assert reader.get(address).status_code == 404
     assert admin_client.get(address).status_code == 200  # staff read the draft
+
+
+def test_a_lesson_added_in_a_row_of_its_module_starts_as_a_draft(admin_client):
+    """The module page's "Add another lesson" row was drawn ticked, so a lesson added there went
+    live on the module's save while one added on its own page started as a draft."""
+    from tests.conftest import make_lesson, make_module
+
+    module = make_module(slug="ops")
+    make_lesson(module=module, slug="kept", published=True)
+    page = admin_client.get(f"/admin/lessons/module/{module.pk}/change/").content.decode()
+    empty_row = re.search(r'<input[^>]*name="lessons-__prefix__-published"[^>]*>', page)
+    saved_row = re.search(r'<input[^>]*name="lessons-0-published"[^>]*>', page)
+    assert empty_row and "checked" not in empty_row.group(0)
+    assert saved_row and "checked" in saved_row.group(0)  # a saved row keeps its own

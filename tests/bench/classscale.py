@@ -164,6 +164,10 @@ def pages(klass: Class, owner: Client) -> dict[str, tuple[str, str]]:
         "quiz statistics": reverse("teach:quiz-statistics", args=[quiz.pk]),
         "gradebook csv": reverse("teach_cohorts:gradebook-csv", args=[c]),
         "answers csv": reverse("teach_cohorts:answers-csv", args=[c]),
+        # the first half of the class by name, as a part's link names it (`exports.Part`): a
+        # file at any size (the whole class's is a list of parts past ANSWERS_PER_FILE)
+        "answers csv, half the class": reverse("teach_cohorts:answers-csv", args=[c])
+        + f"?before={klass.learners[len(klass.learners) // 2].username}&part=1",
     }
     out = {name: ("owner", url) for name, url in out.items()}
     out["co-instructor: gradebook"] = ("co", gradebook)

@@ -13,7 +13,9 @@ bench holds the learner pages to; a page that reads every learner's work (the st
 CSV files) grows with that work, ten times, and is held to linear with room for a shared
 machine's noise: within 15x + 10 ms (superlinear growth, 100x, fails it). From 2 quizzes to 20
 the pages show more (the gradebook 8 columns where it had 2, a learner's 20 assignments): that
-comparison is printed, not held.
+comparison is printed, not held. The whole class's answers CSV is one file up to
+`exports.ANSWERS_PER_FILE` answers and a page listing its parts past it (checked at each size);
+a part's file (half the class by name) is held as the other files are.
 
 `CLASS_SIZES="300 x 20,3000 x 2"` builds and measures only those classes; `CLASS_PROFILE=name`
 prints a profile of that page and `CLASS_QUERIES=name` its queries with their times, at
@@ -31,6 +33,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from cohorts import exports
 from tests.bench import batches, classscale, report
 from tests.shipped import load_shipped
 from tests.teach.conftest import _instructor
@@ -53,22 +56,30 @@ PAGED = ("gradebook", "gradebook, page 2", "gradebook, found", "gradebook, by pr
          "new assignment", "cohorts", "dashboard", "co-instructor: gradebook",
          "co-instructor: dashboard")  # fmt: skip
 # Pages that summarise all the class's work: held to 15x + 10 ms for 10x the learners.
-SUMMARIES = ("cohort statistics", "quiz statistics", "gradebook csv", "answers csv")
+SUMMARIES = ("cohort statistics", "quiz statistics", "gradebook csv", "answers csv, half the class")
+# The whole class's answers: one file, or past `exports.ANSWERS_PER_FILE` answers a page listing
+# its parts (other queries, a fraction of the time).
+WHOLE = "answers csv"
 
 
 def _get(client: Client, url: str) -> int:
     """One request, its streamed body read to the end; its size in bytes."""
+    return _answer(client, url)[0]
+
+
+def _answer(client: Client, url: str) -> tuple[int, bool]:
+    """One request's size in bytes (a streamed body read to its end) and whether it streamed."""
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     if response.streaming:
-        return sum(len(part) for part in response.streaming_content)
-    return len(response.content)
+        return sum(len(part) for part in response.streaming_content), True
+    return len(response.content), False
 
 
 def measure(client: Client, name: str, url: str, profile: bool) -> dict:
     """The median CPU ms of RUNS requests after a warm-up, their queries, size and peak of
     memory allocated while one is answered."""
-    size = _get(client, url)
+    size, streamed = _answer(client, url)
     cpu = []
     for _ in range(RUNS):
         start = time.process_time()
@@ -84,7 +95,13 @@ def measure(client: Client, name: str, url: str, profile: bool) -> dict:
         batches.print_profile(name, lambda: _get(client, url), runs=RUNS, env="CLASS")
     if profile and os.environ.get("CLASS_QUERIES") == name:
         _print_queries(client, name, url)
-    return {"cpu": statistics.median(cpu), "q": len(queries), "size": size, "peak": peak}
+    return {
+        "cpu": statistics.median(cpu),
+        "q": len(queries),
+        "size": size,
+        "peak": peak,
+        "file": streamed,
+    }
 
 
 def _print_queries(client: Client, name: str, url: str) -> None:
@@ -150,9 +167,12 @@ def test_a_class_of_30_and_of_300():
     grew = {
         name: [figures[s][name]["q"] for s in classes]
         for name in names
-        if len({figures[s][name]["q"] for s in classes}) > 1
+        if name != WHOLE and len({figures[s][name]["q"] for s in classes}) > 1
     }
     assert not grew, f"queries grew with the class: {grew}"
+    for size, klass in classes.items():
+        # One file up to the limit, a list of parts past it.
+        assert figures[size][WHOLE]["file"] == (klass.answers <= exports.ANSWERS_PER_FILE), size
     for small, large in PAIRS:
         if small not in figures or large not in figures:
             continue

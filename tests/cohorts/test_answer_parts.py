@@ -93,3 +93,12 @@ def test_a_class_within_a_file_gets_one_file(owner, big_class, quiz, monkeypatch
     response = client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[big_class.pk]))
     assert len(_csv(response)) == 25
     assert "answers-part" not in response["Content-Disposition"]
+
+
+def test_the_list_of_parts_says_where_it_is_and_leads_back(owner, big_class):
+    body = client_for(owner).get(reverse("teach_cohorts:answers-csv", args=[big_class.pk]))
+    body = body.content.decode()
+    gradebook = reverse("teach_cohorts:gradebook", args=[big_class.pk])
+    assert f'<a href="{gradebook}">Spring class</a>' in body
+    assert '<li aria-current="page">Every answer, in parts</li>' in body
+    assert f'<a href="{gradebook}">Back to the gradebook</a>' in body

@@ -23,11 +23,12 @@ import csv
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from itertools import groupby
 from operator import itemgetter
 
-from django.db.models import Case, Expression, IntegerField, QuerySet, Value, When
+from django.db.models import Case, Count, Expression, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -230,18 +231,110 @@ def _answer_text(kind, response: dict) -> str:
     return "\n".join(str(line) for line in lines)
 
 
-def answer_rows(cohort: Cohort, counted: QuerySet[Attempt] | None = None) -> Iterator[list]:
+# The most answers one answers file holds: ~1-1.3 s of the server's CPU at 19-26 µs an answer
+# (docs/teaching.md, "A class of 300"). A class with more has its answers in parts
+# (`answer_parts`), so no download costs more than about that, whatever the class's size.
+ANSWERS_PER_FILE = 50_000
+
+
+@dataclass(frozen=True)
+class Part:
+    """One file of a class's answers: the learners whose names fall from `start` (included;
+    "" from the first) to `before` (left out; "" to the last) in the pages' name order. A
+    range of names, not a list or a number: a learner who joins after the parts were listed
+    falls in exactly one of them, and no part's learners move when answers are added."""
+
+    number: int
+    first: str
+    last: str
+    start: str
+    before: str
+    learners: int
+    answers: int
+
+
+def members(cohort: Cohort) -> list[Membership]:
+    """The cohort's memberships with their users, in the pages' name order (one query)."""
+    return roster.in_order(list(Membership.objects.filter(cohort=cohort).select_related("user")))
+
+
+def answer_counts(cohort: Cohort) -> dict[int, int]:
+    """Each learner's (user id) counted answers: one grouped query, no answer read."""
+    rows = (
+        Answer.objects.filter(attempt__in=gradebook.counted_attempts(cohort))
+        .order_by()
+        .values("attempt__user_id")
+        .annotate(n=Count("id"))
+        .values_list("attempt__user_id", "n")
+    )
+    return dict(rows)
+
+
+def answer_parts(
+    memberships: list[Membership], counts: Mapping[int, int], most: int | None = None
+) -> list[Part]:
+    """`memberships` (in name order) cut into runs of learners holding at most `most` answers
+    (ANSWERS_PER_FILE) each; a learner with more than that alone is a part of their own. One
+    part (or none) when the class's answers fit one file."""
+    most = ANSWERS_PER_FILE if most is None else most
+    runs: list[tuple[list[Membership], int]] = []
+    run: list[Membership] = []
+    size = 0
+    for m in memberships:
+        n = counts.get(m.user_id, 0)
+        if run and size + n > most:
+            runs.append((run, size))
+            run, size = [], 0
+        run.append(m)
+        size += n
+    if run:
+        runs.append((run, size))
+    names = [[m.user.get_username() for m in (r[0], r[-1])] for r, _ in runs]
+    return [
+        Part(
+            number=k,
+            first=names[k - 1][0],
+            last=names[k - 1][1],
+            start="" if k == 1 else names[k - 1][0],
+            before="" if k == len(runs) else names[k][0],
+            learners=len(r),
+            answers=size,
+        )
+        for k, (r, size) in enumerate(runs, start=1)
+    ]
+
+
+def in_range(memberships: list[Membership], start: str, before: str) -> list[Membership]:
+    """The learners of `memberships` whose names fall in a part's range (`Part`)."""
+    low = roster.sort_key(start) if start else None
+    high = roster.sort_key(before) if before else None
+    return [
+        m
+        for m in memberships
+        if (low is None or roster.sort_key(m.user.get_username()) >= low)
+        and (high is None or roster.sort_key(m.user.get_username()) < high)
+    ]
+
+
+def answer_rows(
+    cohort: Cohort,
+    counted: QuerySet[Attempt] | None = None,
+    memberships: list[Membership] | None = None,
+    among: list[Membership] | None = None,
+) -> Iterator[list]:
     """The header, then one row per answer in the attempts the gradebook counts, the learners in
     the pages' name order (`roster`), then by quiz and attempt, and within an attempt by the
     question's position in it (the order that attempt showed them, shuffled or not: by
     question id, an instructor could not tell the third question asked from the first). The
     answers are read as the values the file shows, not as an answer, attempt, learner, quiz and
-    question model apiece (whole rows, most of the export's time)."""
+    question model apiece (whole rows, most of the export's time). `memberships`: `members`,
+    when the caller has them; `among`: a part's learners only (`in_range`)."""
     yield ANSWERS_HEADER
+    if among is not None:
+        memberships = among
+        counted = gradebook.counted_attempts(cohort, among=[m.user_id for m in among])
     counted = gradebook.counted_attempts(cohort) if counted is None else counted
-    memberships = roster.in_order(
-        list(Membership.objects.filter(cohort=cohort).select_related("user"))
-    )
+    memberships = members(cohort) if memberships is None else memberships
     facts = _attempt_facts(cohort, counted, memberships)
     positions = _positions(counted)
     answers = (

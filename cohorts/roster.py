@@ -27,7 +27,11 @@ _LETTERS = str.maketrans(
 
 def fold(text: str) -> str:
     """`text` as it is compared: case and accents aside ("Émilie" is "emilie", "Łukasz"
-    "lukasz"), so it sorts and is found where a reader expects it."""
+    "lukasz"), so it sorts and is found where a reader expects it. ASCII, most usernames, is
+    only lower-cased (what the whole fold gives it): the fold letter by letter was most of a
+    3,000-learner gradebook's time, on every page of it."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.translate(_LETTERS)
@@ -67,9 +71,9 @@ def roster(cohort: Cohort, query: str = "", sort: sorting.Sort | None = None) ->
     )
     typed = [fold(word) for word in words(query)]
     total = len(rows)
-    rows.sort(key=lambda row: sort_key(row[1]))
-    if typed:
+    if typed:  # found first, so only what was found is sorted
         rows = [row for row in rows if all(w in _findable(row) for w in typed)]
+    rows.sort(key=lambda row: sort_key(row[1]))
     if sort:
         rows = sorting.ordered(rows, sort)
     return Roster(ids=[row[0] for row in rows], total=total, query=" ".join(words(query)))

@@ -61,3 +61,25 @@ def page_row(name: str, call: Callable[[], object], *, runs: int, warm: int, env
         call()
     report.record("pages", row, low, "ms", note=f"{len(queries)} q; median batch {median:.2f} ms")
     return low, median, len(queries)
+
+
+class Counted:
+    """Queries run inside (by `execute_wrapper`: Django's CaptureQueriesContext sees none of a
+    test client's requests in a transactional test)."""
+
+    def __enter__(self):
+        self.count = 0
+
+        def count(execute, sql, params, many, context):
+            self.count += 1
+            return execute(sql, params, many, context)
+
+        self._wrapper = connection.execute_wrapper(count)
+        self._wrapper.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._wrapper.__exit__(*exc)
+
+    def __len__(self):
+        return self.count

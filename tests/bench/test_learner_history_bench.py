@@ -22,14 +22,13 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from quizzes.models import ReviewCard
 from srm_trainer.accounts import closing
-from tests.bench import report
+from tests.bench import batches, report
 from tests.conftest import give_mfa
 from tests.heavy_learner import build
 
@@ -39,28 +38,6 @@ RUNS = int(os.environ.get("HISTORY_RUNS", "5"))
 SCALES = (1, 10, 100)
 # Files that hold every answer, so their time follows the history (streamed, rate-limited).
 STREAMED_EXPORTS = ("answers csv",)
-
-
-class _Counted:
-    """Queries run inside (by `execute_wrapper`: Django's CaptureQueriesContext sees none of a
-    test client's requests in a transactional test)."""
-
-    def __enter__(self):
-        self.count = 0
-
-        def count(execute, sql, params, many, context):
-            self.count += 1
-            return execute(sql, params, many, context)
-
-        self._wrapper = connection.execute_wrapper(count)
-        self._wrapper.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self._wrapper.__exit__(*exc)
-
-    def __len__(self):
-        return self.count
 
 
 def _pages(history) -> list[tuple[str, str, str]]:
@@ -110,7 +87,7 @@ def _measure(clients, history) -> dict:
             continue
         client = clients[who]
         _get(client, url)
-        with _Counted() as queries:
+        with batches.Counted() as queries:
             response, size = _get(client, url)
         assert response.status_code == 200, (who, page, response.status_code)
         samples = []
@@ -127,7 +104,7 @@ def _download(client) -> tuple[int, float, int, int]:
     without tracemalloc, which slows it several times over)."""
     cache.clear()  # the download's rate limit
     start = time.thread_time()
-    with _Counted() as queries:
+    with batches.Counted() as queries:
         response = client.get("/accounts/data/download/")
         size = sum(len(piece) for piece in response.streaming_content)
     spent = (time.thread_time() - start) * 1000
@@ -150,7 +127,7 @@ def _review_answer(client, history) -> tuple[int, float]:
     cache.clear()  # the answer rate limit
     url = reverse("quizzes:review-answer", args=[card.question_id])
     start = time.thread_time()
-    with _Counted() as queries:
+    with batches.Counted() as queries:
         response = client.post(url, {"answer": "true"}, headers={"HX-Request": "true"})
     spent = (time.thread_time() - start) * 1000
     assert response.status_code == 200
@@ -162,7 +139,7 @@ def _sign_in() -> tuple[int, float]:
     client = Client()
     client.get("/accounts/login/")
     start = time.thread_time()
-    with _Counted() as queries:
+    with batches.Counted() as queries:
         response = client.post(
             "/accounts/login/", {"login": "heavy-100", "password": "correct-horse-42"}
         )
@@ -234,7 +211,7 @@ def test_one_learner_with_a_long_history():
     for scale in SCALES:
         learner = histories[scale].learner
         start = time.perf_counter()
-        with _Counted() as queries:
+        with batches.Counted() as queries:
             closing.close_account(learner)
         spent = closes[scale] = (time.perf_counter() - start) * 1000
         print(f"close account {scale}x: {len(queries)} q {spent:.0f} ms")

@@ -13,9 +13,7 @@ import statistics
 import time
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons.models import Module, Source
@@ -95,7 +93,7 @@ def measure(client: Client, name: str, url: str) -> tuple[float, float, int, int
         _get(client, url)
         cpu.append((time.process_time() - start_cpu) * 1e3)
         wall.append((time.perf_counter() - start_wall) * 1e3)
-    with CaptureQueriesContext(connection) as queries:
+    with batches.Counted() as queries:
         _get(client, url)
     batches.print_profile(name, lambda: _get(client, url), runs=RUNS, env="TEACH")
     return statistics.median(cpu), statistics.median(wall), len(queries), size

@@ -205,3 +205,28 @@ def test_a_cohorts_attempts_are_looked_up_by_its_quizzes_and_learners(owner, coh
         plan = query.explain()
         assert "SEARCH quizzes_attempt USING INDEX" in plan, (name, plan)
         assert "SCAN quizzes_attempt" not in plan, (name, plan)
+
+
+def test_a_class_costs_the_same_queries_with_4_times_the_learners_and_the_quizzes():
+    """Every page of a class its teachers open (`tests.bench.classscale.pages`: the gradebook
+    paged, found and sorted, the people page, a learner, an assignment, both statistics pages,
+    both CSVs, the dashboard and the co-instructor's view), for a class of 3 learners with 2
+    quizzes and one of 12 with 8 (a page of columns), each learner with attempts handed in,
+    several, and in progress: the same queries. The learner-count test above has one quiz and
+    no attempt in progress; a read per quiz, per assignment column or per open attempt would
+    show here. Time: tests/bench/test_class_scale_bench.py (30 and 300 learners)."""
+    from tests.bench import classscale
+    from tests.teach.conftest import _instructor
+
+    def costs(tag: str, learners: int, quizzes: int) -> dict[str, int]:
+        teacher, colleague = _instructor(f"{tag}-teacher"), _instructor(f"{tag}-colleague")
+        made = classscale.build(teacher, colleague, learners=learners, quizzes=quizzes, tag=tag)
+        clients = {"owner": client_for(teacher), "co": client_for(colleague)}
+        out = {}
+        for name, (who, url) in classscale.pages(made, clients["owner"]).items():
+            clients[who].get(url)  # warm
+            out[name] = _csv(clients[who], url)
+        return out
+
+    small = costs("small", 3, 2)
+    assert costs("large", 12, ASSIGNMENTS_PER_PAGE) == small

@@ -32,7 +32,14 @@ from srm_trainer.iam.fastinit import fast_init
 
 from . import fields as f
 from .errors import NetlabError, Problems
-from .waf_fields import Field, parse_field, parse_transforms, query_pairs, transform
+from .waf_fields import (
+    Field,
+    parse_field,
+    parse_transforms,
+    query_pairs,
+    transform,
+    transform_cost,
+)
 
 # IP sets and regex pattern sets by ARN or name, as a case declares them.
 IpSets = dict[str, tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]]
@@ -47,9 +54,13 @@ MAX_BODY = 65_536
 MAX_TEXT = 8_192
 MAX_HEADERS = 50
 MAX_ADDRESSES = 1_000  # per IP set
-# Request text the evaluation may read, counting each transformation as another pass: distinct
-# requests × inspected components. Repeats of one request cost nothing more (results are
-# memoised), so a 3,000-request burst is cheap; 200 different 64 KB bodies under 50 rules are not.
+# Request text the evaluation may read, in passes over a byte (~15 ns each, about 60 ms in all):
+# for each distinct request, each statement that inspects a component reads it once for each
+# pattern it tries, and each distinct component and chain of transformations is transformed once
+# (a Python transformation counts as several passes: `waf_fields.TRANSFORM_COST`). Repeats of
+# one request cost nothing more (results are memoised), so a 3,000-request burst is cheap; 200
+# different 64 KB bodies under 50 rules are not, nor are 199 statements reading one 64 KB body
+# (counted once, as one component and chain, they cost 2.7 s).
 MAX_INSPECTED = 4_000_000
 MAX_RULE_STEPS = 100_000
 # A quiz question's case gets this share of the two limits above (5,000 rule evaluations, ~3 ms):
@@ -204,11 +215,15 @@ class _Builder:
                 raise NetlabError("invalid_value", f"{p}.SearchString: CONTAINS_WORD needs a "
                                   "search string of letters, digits and _ only",
                                   path=f"{p}.SearchString")  # fmt: skip
+            # CONTAINS_WORD is one pass of RE2, in C: finding each place the string occurs and
+            # looking at its neighbours in Python cost ~0.5 µs a place ("a" in 64 KB of "a").
+            word = (compile_regex(f"(?:^|[^A-Za-z0-9_]){search}(?:[^A-Za-z0-9_]|$)",
+                                  f"{p}.SearchString"),) if constraint == "CONTAINS_WORD" else ()  # fmt: skip
             return Statement(kind, uid, field=parse_field(spec["FieldToMatch"],
                                                           f"{p}.FieldToMatch"),
                              transforms=parse_transforms(spec.get("TextTransformations"),
                                                          f"{p}.TextTransformations"),
-                             text=search, constraint=constraint)  # fmt: skip
+                             text=search, constraint=constraint, patterns=word)  # fmt: skip
         if kind == "RegexMatchStatement":
             f.obj(spec, p, allowed=("RegexString", "FieldToMatch", "TextTransformations"),
                   required=("RegexString", "FieldToMatch"))  # fmt: skip
@@ -925,7 +940,7 @@ class _Evaluator:
         if values is None:
             return False
         for value in values:
-            if kind == "ByteMatchStatement" and _byte_match(st.constraint, st.text, value):
+            if kind == "ByteMatchStatement" and _byte_match(st, value):
                 return True
             if kind in ("RegexMatchStatement", "RegexPatternSetReferenceStatement") and any(
                 p.search(value) for p in st.patterns
@@ -1016,7 +1031,8 @@ class _Evaluator:
                            tuple(matches), TERMINAL_STATUS.get(action), counts)  # fmt: skip
 
 
-def _byte_match(constraint: str, search: str, value: str) -> bool:
+def _byte_match(st: Statement, value: str) -> bool:
+    constraint, search = st.constraint, st.text
     if constraint == "EXACTLY":
         return value == search
     if constraint == "STARTS_WITH":
@@ -1025,24 +1041,9 @@ def _byte_match(constraint: str, search: str, value: str) -> bool:
         return value.endswith(search)
     if constraint == "CONTAINS":
         return search in value
-    # CONTAINS_WORD: the string, with no letter, digit or _ on either side
-    start = value.find(search)
-    while start >= 0:
-        end = start + len(search)
-        before = value[start - 1] if start else ""
-        after = value[end] if end < len(value) else ""
-        if not _word_char(before) and not _word_char(after):
-            return True
-        start = value.find(search, start + 1)
-    return False
-
-
-_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-
-
-def _word_char(ch: str) -> bool:
-    """A-Z, a-z, 0-9 or _, the Developer Guide's word characters (an "é" is not one)."""
-    return ch in _WORD_CHARS
+    # CONTAINS_WORD: the string, with no letter, digit or _ on either side: A-Z, a-z, 0-9 or _
+    # are the Developer Guide's word characters (an "é" is not one). The pattern says so.
+    return st.patterns[0].search(value) is not None
 
 
 def _compare(size: int, op: str, limit: int) -> bool:
@@ -1080,14 +1081,14 @@ def _has_geo(st: Statement | None) -> bool:
     return st.kind == "GeoMatchStatement" or any(_has_geo(c) for c in st.children)
 
 
-def _leaves(st: Statement | None) -> Iterator[tuple[Field, tuple[str, ...]]]:
-    """(component, transformations) of every statement in the tree that inspects one."""
+def _inspecting(st: Statement | None) -> Iterator[Statement]:
+    """Every statement in the tree that inspects a request component."""
     if st is None:
         return
     if st.field is not None:
-        yield st.field, st.transforms
+        yield st
     for child in st.children:
-        yield from _leaves(child)
+        yield from _inspecting(child)
 
 
 def _check_budget(
@@ -1107,9 +1108,17 @@ def _check_budget(
             f"{max_steps:,} rule evaluations {who} takes; send fewer requests or use fewer rules",
             path="requests",
         )
-    leaves: set[tuple[Field, tuple[str, ...]]] = set()
+    # Every inspecting statement, and the passes over its component that matching takes (a
+    # pattern set tries each of its patterns); and each distinct component and chain of
+    # transformations, made once for each request and kept (`_Evaluator.texts`).
+    reads: list[tuple[Field, int]] = []
+    chains: set[tuple[Field, tuple[str, ...]]] = set()
     for rule in acl.rules:
-        leaves.update(_leaves(rule.statement if rule.rate is None else rule.rate.scope_down))
+        for st in _inspecting(rule.statement if rule.rate is None else rule.rate.scope_down):
+            assert st.field is not None  # `_inspecting` yields only statements that have one
+            reads.append((st.field, max(1, len(st.patterns))))
+            chains.add((st.field, st.transforms))
+    costs = [(fld, transform_cost(transforms)) for fld, transforms in chains]
     firsts = {r.template: r for r in requests}
     total = 0
     for req in firsts.values():
@@ -1122,16 +1131,18 @@ def _check_budget(
             "SingleHeader": max((len(v) for _, v in req.headers), default=0),
             "Body": min(len(req.body), body_limit),
         }
-        for fld, transforms in leaves:
-            total += sizes[fld.kind] * (1 + len(transforms))
+        total += sum(sizes[fld.kind] * passes for fld, passes in reads)
+        total += sum(sizes[fld.kind] * cost for fld, cost in costs)
     max_inspected = int(MAX_INSPECTED * share)
     if total > max_inspected:
         raise NetlabError(
             "too_costly",
             f"requests: evaluating this would read about {total / 1e6:.1f} MB of request text "
-            f"(distinct requests × inspected parts × transformations); {who} reads at most "
-            f"{max_inspected / 1e6:g} MB. Use fewer distinct requests (repeat one instead), "
-            "smaller bodies or fewer rules",
+            f"(each distinct request's parts, once for each statement and pattern that "
+            f"inspects them and again for each transformation, URL decoding counting as "
+            f"several); {who} reads at most {max_inspected / 1e6:g} MB. Use fewer distinct "
+            "requests (repeat one instead), smaller bodies, or fewer rules, statements or "
+            "transformations",
             path="requests",
         )
 

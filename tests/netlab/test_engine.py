@@ -21,7 +21,9 @@ from srm_trainer.netlab import (
     parse_web_acl,
     trace,
 )
+from srm_trainer.netlab import waf as waf_module
 from srm_trainer.netlab.waf import (
+    QUESTION_SHARE,
     evaluate_read_case,
     evaluate_waf_case,
     parse_ip_sets,
@@ -157,6 +159,102 @@ def test_costly_inspection_is_refused_before_any_work():
         evaluate_waf_case(_waf(rules, requests, resource="CLOUDFRONT",
                                body_inspection_limit_kb=64))  # fmt: skip
     assert info.value.code == "too_costly"
+
+
+def _body_rule(statements: list[dict]) -> dict:
+    statement = (
+        statements[0] if len(statements) == 1 else {"OrStatement": {"Statements": statements}}
+    )
+    return {"Name": "r", "Priority": 0, "Action": {"Block": {}}, "Statement": statement}
+
+
+def _byte_match(search: str, constraint: str = "CONTAINS", transforms=("NONE",)) -> dict:
+    return {"ByteMatchStatement": {
+        "SearchString": search, "FieldToMatch": {"Body": {"OversizeHandling": "CONTINUE"}},
+        "PositionalConstraint": constraint,
+        "TextTransformations": [{"Priority": i, "Type": t} for i, t in enumerate(transforms)]}}  # fmt: skip
+
+
+def test_statements_reading_one_body_are_each_counted():
+    """199 statements over one 25 KB body (a lab's link holds it) were counted as one reading
+    (0.5 MB), and their CONTAINS_WORD loop cost 1.2 s of CPU (the form's 16 KB: 0.7 s)."""
+    statements = [_byte_match("a" * (i % 50 + 1), "CONTAINS_WORD") for i in range(199)]
+    case = _waf([_body_rule(statements)], [{"ip": "192.0.2.1", "body": "a" * 25_000}],
+                resource="CLOUDFRONT", body_inspection_limit_kb=64)  # fmt: skip
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(case)
+    assert info.value.code == "too_costly" and "statement" in str(info.value)
+
+
+def test_each_pattern_of_a_set_is_a_reading_of_its_own():
+    sets = {"s": [f"b{{{k + 1}}}c" for k in range(10)]}
+    statement = {"RegexPatternSetReferenceStatement": {
+        "ARN": "s", "FieldToMatch": {"Body": {}},
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}  # fmt: skip
+    requests = [{"ip": "192.0.2.1", "body": "a" * 16_000}]
+    # 12 statements × 10 patterns × 16 KB: ~2 MB; 30 of them, ~4.8 MB
+    case = _waf([_body_rule([statement] * 12)], requests, regex_pattern_sets=sets,
+                resource="CLOUDFRONT")  # fmt: skip
+    assert evaluate_waf_case(case).decisions[0].action == "Allow"
+    case["web_acl"]["Rules"] = [_body_rule([statement] * 30)]
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(case)
+    assert info.value.code == "too_costly"
+
+
+def test_url_decoding_counts_as_many_readings():
+    """URL_DECODE takes ~1 µs for each byte of "%%%%", which it leaves as it was: chains of 1
+    to 10 of them over a 61,000-byte body were counted as 65 readings and cost 1.2 s."""
+    statements = [_byte_match("zz", transforms=("URL_DECODE",) * k) for k in range(1, 11)]
+    case = _waf([_body_rule(statements)], [{"ip": "192.0.2.1", "body": "%" * 61_000}],
+                resource="CLOUDFRONT", body_inspection_limit_kb=64)  # fmt: skip
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(case)
+    assert info.value.code == "too_costly"
+    # One decoding of a 16 KB body is well within the lab's budget (and a question's).
+    case["web_acl"]["Rules"] = [_body_rule(statements[:1])]
+    case["requests"][0]["body"] = "%" * 2_000
+    assert evaluate_waf_case(case, share=QUESTION_SHARE).decisions[0].action == "Allow"
+
+
+@pytest.mark.parametrize(
+    ("body", "hit"),
+    [
+        ("a " * 4_000, True),
+        ("ab" * 4_000, False),
+        ("_a" * 4_000 + "-a", True),
+        ("éaé", True),  # é is not a word character in AWS WAF
+        ("a", True),
+        ("ba", False),
+    ],
+)
+def test_contains_word_is_decided_in_one_pass_of_re2(body, hit, monkeypatch):
+    """Looking at each place the string occurs in Python cost ~0.5 µs a place. Now no Python
+    runs per place: `str.find` is never called while deciding."""
+    case = _waf([_body_rule([_byte_match("a", "CONTAINS_WORD")])], [{"ip": "192.0.2.1",
+                "body": body}], resource="CLOUDFRONT")  # fmt: skip
+    calls = []
+    monkeypatch.setattr(
+        "srm_trainer.netlab.waf._Evaluator.values",
+        lambda self, fld, req, _orig=waf_module._Evaluator.values: [
+            _Counted(v, calls) for v in _orig(self, fld, req)
+        ],
+    )
+    assert (evaluate_waf_case(case).decisions[0].action == "Block") == hit
+    assert calls == []
+
+
+class _Counted(str):
+    """A text that records each `find` on it (CONTAINS_WORD looked for every place)."""
+
+    def __new__(cls, text: str, calls: list):
+        self = super().__new__(cls, text)
+        self.calls = calls
+        return self
+
+    def find(self, *args):  # type: ignore[override]
+        self.calls.append(args)
+        return super().find(*args)
 
 
 def largest_burst() -> dict:

@@ -25,7 +25,7 @@ from teach.transfer.drafts import TransferError
 from tests.bench import report
 from tests.conftest import make_lesson, make_module
 from tests.iam.test_findings import adversarial_patterns
-from tests.netlab.test_engine import _regex_rule, _waf, largest_burst
+from tests.netlab.test_engine import _body_rule, _byte_match, _regex_rule, _waf, largest_burst
 from tests.teach.test_transfer_gift import HUGE_ANSWER_BLOCK
 
 pytestmark = pytest.mark.bench
@@ -77,6 +77,36 @@ CASES = {
             _waf([_regex_rule("(a+)+$")], [{"ip": "192.0.2.1", "uri": "a" * 8000 + "!"}])
         ),
         1000.0,
+    ),
+    # The most statements the inspection budget lets read one 64 KB body (199 of them cost
+    # 2.7 s when a body was counted once whatever read it, and CONTAINS_WORD looked at each
+    # place in Python), and URL_DECODE chains at the budget (chains of 1-10 over 61,000 "%":
+    # 1.2 s when each transformation counted as one pass).
+    "WAF: 60 CONTAINS_WORD statements over a 64 KB body": (
+        lambda: evaluate_waf_case(
+            _waf(
+                [_body_rule([_byte_match("a" * (i + 1), "CONTAINS_WORD") for i in range(60)])],
+                [{"ip": "192.0.2.1", "body": "a" * 65_536}],
+                resource="CLOUDFRONT",
+                body_inspection_limit_kb=64,
+            )
+        ),  # fmt: skip
+        300.0,
+    ),
+    "WAF: URL_DECODE chains of 1-3 over 9,000 '%'": (
+        lambda: evaluate_waf_case(
+            _waf(
+                [
+                    _body_rule(
+                        [_byte_match("zz", transforms=("URL_DECODE",) * k) for k in (1, 2, 3)]
+                    )
+                ],
+                [{"ip": "192.0.2.1", "body": "%" * 9_000}],
+                resource="CLOUDFRONT",
+                body_inspection_limit_kb=64,
+            )
+        ),  # fmt: skip
+        300.0,
     ),
     "WAF burst of 5,000 requests, 20 rate rules": (
         lambda: evaluate_waf_case(largest_burst()),

@@ -64,7 +64,8 @@ MAX_ACTIONS = 25_000  # the whole catalogue (~20,500 actions): about 50 ms of CP
 MAX_MATCHES = 60_000  # actions visited telling actions apart (wildcards, NotAction visit all)
 MAX_CHECKS = 6_000  # statements explained by the decisions (~5-8 µs each)
 # Resource entries tried against ARN formats to part a service's actions by resource type (one
-# unit an entry and format, ~5 µs when new). An entry whose service field is a wildcard
+# unit an entry and format, ~5 µs when new, for an entry of up to 63 characters and 7 wildcards;
+# more for a longer one: `fit_units`). An entry whose service field is a wildcard
 # (`arn:aws:*:*:*:x*`) is tried against every service's ~2,000 formats: a thousand of them over
 # every service cost 25 s of CPU before this cap; it lets 6 such entries through whole.
 MAX_FITS = 12_000
@@ -983,10 +984,20 @@ def _fit_key(
     return tuple(text for entry in sig for text in texts.get(entry, ()) if _fits(text, formats))
 
 
+def fit_units(text: str) -> int:
+    """What trying Resource entry `text` against one ARN format costs, in `MAX_FITS` units.
+    The fit (`arnfit`) steps through the entry's positions for each of the format's, so its time
+    grows with the entry's wildcards, and with the square of its length: one entry of 900 `*a`
+    (1.8 KB) took 0.4 ms a format, 0.8 s over every service, and ten of them 3 s, where each
+    counted one unit. The units keep a summary's fits within ~75 ms whatever the entries."""
+    wildcards = text.count("*") + text.count("?")
+    return 1 + wildcards // 8 + (len(text) // 64) ** 2
+
+
 class _FitWork:
     """`_fit_key` within one summary's share of `MAX_FITS`: each (entry, ARN format) pair new
-    to the summary costs one unit (the catalogue has ~2,000 formats); `key` answers None once
-    the share is spent."""
+    to the summary costs `fit_units` of the entry (the catalogue has ~2,000 formats); `key`
+    answers None once the share is spent."""
 
     def __init__(self, cap: int) -> None:
         self.left = cap
@@ -1003,11 +1014,12 @@ class _FitWork:
                 for text in texts.get(entry, ()):
                     if self.left < 0:
                         return None
+                    units = fit_units(text)
                     for fmt in formats or ("",):
                         pair = (text, fmt)
                         if pair not in self.seen:
                             self.seen.add(pair)
-                            self.left -= 1
+                            self.left -= units
             if self.left < 0:
                 return None
         return _fit_key(sig, texts, formats)

@@ -19,6 +19,7 @@ from srm_trainer.iam import evaluate
 from srm_trainer.iam.context import MAX_CONTEXT_VALUES
 from srm_trainer.iam.diff import diff
 from srm_trainer.iam.findings import lint
+from srm_trainer.iam.summary import summarize
 from srm_trainer.netlab.waf import evaluate_waf_case
 from teach.transfer import gift
 from teach.transfer.drafts import TransferError
@@ -140,6 +141,28 @@ CASES = {
     "Markdown: a one-line summary of each of 100 costliest 5,000-character prompts": (
         lambda: [markdown_summary.__wrapped__(f"{n}" + "![" * 2_500, 240) for n in range(100)],
         1500.0,  # each read the whole prompt: 7 s
+    ),
+    # Each pair counted one unit whatever the entry's length: ten of these cost 3 s.
+    "summary: ten account-wide Resource entries of 900 wildcards over every service": (
+        lambda: summarize(
+            {
+                "identity_policies": [
+                    {
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": "*",
+                                "Resource": [
+                                    "arn:aws:*:*:*:" + "*a" * 900 + f"b{i}" for i in range(10)
+                                ],
+                            }
+                        ]
+                    }
+                ]
+            },
+            services=["*"],
+        ),
+        400.0,
     ),
     "diff: 950 account-wide Resource entries over every service": (
         lambda: diff(_account_wide(3), _account_wide(950), services=["*"]),

@@ -9,7 +9,7 @@ conditions the old did not list; *lost* is the same read the other way round.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import compress
@@ -105,8 +105,8 @@ class Diff:
         """`max_listed`: list at most that many changes each way, and at most
         `summary.MAX_LISTED_CHARS` of them in all (`gained_more` and `lost_more` count the
         rest)."""
-        gained = self.gained if max_listed is None else self.gained[:max_listed]
-        lost = self.lost if max_listed is None else self.lost[:max_listed]
+        gained: Sequence[Change] = self.gained if max_listed is None else self.gained[:max_listed]
+        lost: Sequence[Change] = self.lost if max_listed is None else self.lost[:max_listed]
         if max_listed is not None:  # one budget of characters for both lists, gains first
             listing = Listing(None, MAX_LISTED_CHARS)
             gained = _fitting(gained, "new", listing)

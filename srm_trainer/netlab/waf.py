@@ -20,6 +20,7 @@ What the engine follows (AWS WAF Developer Guide):
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from bisect import bisect_right
 from collections.abc import Iterator
@@ -117,6 +118,39 @@ NOT_PROTECTABLE = {
 # --- statements -----------------------------------------------------------------------------
 
 
+class AddressRanges:
+    """An IP set's blocks as sorted, merged ranges of addresses, one list per IP version: is an
+    address in the set is one bisection. Asking each block in turn (`ipaddress`'s `in`, ~0.5 µs
+    in Python) cost 9 s of CPU for 199 statements naming a set of 1,000 blocks over 200 requests
+    (a 28 KB case), none of it counted by the work limits."""
+
+    __slots__ = ("_starts", "_ends")
+
+    def __init__(self, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> None:
+        self._starts: dict[int, list[int]] = {}
+        self._ends: dict[int, list[int]] = {}
+        for version in (4, 6):
+            blocks = sorted(
+                (int(n.network_address), int(n.broadcast_address))
+                for n in networks
+                if n.version == version
+            )
+            starts: list[int] = []
+            ends: list[int] = []
+            for start, end in blocks:
+                if ends and start <= ends[-1] + 1:
+                    ends[-1] = max(ends[-1], end)
+                else:
+                    starts.append(start)
+                    ends.append(end)
+            self._starts[version], self._ends[version] = starts, ends
+
+    def __contains__(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        number = int(address)
+        k = bisect_right(self._starts[address.version], number) - 1
+        return k >= 0 and number <= self._ends[address.version][k]
+
+
 @dataclass(frozen=True, slots=True)
 class Statement:
     """One node of a rule's statement tree. `kind` is AWS's statement name."""
@@ -130,6 +164,9 @@ class Statement:
     constraint: str = ""  # positional constraint, comparison operator, label scope
     size: int = 0
     networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    # `networks`, for looking an address up (made from them, so not compared; `field` above
+    # hides dataclasses.field here)
+    addresses: AddressRanges | None = dataclasses.field(default=None, compare=False, repr=False)
     countries: frozenset[str] = frozenset()
     patterns: tuple[re2._Regexp, ...] = ()  # compiled re2 patterns
     uses_labels: bool = False  # a label match, or built on one: its result depends on labels
@@ -170,6 +207,7 @@ class _Builder:
         self.count = 0
         self.ip_sets = ip_sets
         self.regex_sets = regex_sets
+        self.ranges: dict[str, AddressRanges] = {}
         self.pb = pb
 
     def statement(self, raw: Any, path: str, depth: int = 1, top: bool = False) -> Statement:
@@ -265,7 +303,10 @@ class _Builder:
             if arn not in self.ip_sets:
                 raise NetlabError("unknown_reference", f"{p}.ARN: no IP set {arn!r} in ip_sets",
                                   path=f"{p}.ARN")  # fmt: skip
-            return Statement(kind, uid, text=arn, networks=self.ip_sets[arn])
+            ranges = self.ranges.get(arn)
+            if ranges is None:  # one lookup per set, whatever number of statements name it
+                ranges = self.ranges[arn] = AddressRanges(self.ip_sets[arn])
+            return Statement(kind, uid, text=arn, networks=self.ip_sets[arn], addresses=ranges)
         if kind == "GeoMatchStatement":
             _no_forwarded_ip(spec, p, "ForwardedIPConfig")
             f.obj(spec, p, allowed=("CountryCodes",), required=("CountryCodes",))
@@ -918,7 +959,8 @@ class _Evaluator:
         if kind == "NotStatement":
             return not self.matches(st.children[0], req, labels)
         if kind == "IPSetReferenceStatement":
-            return any(req.ip in net for net in st.networks if net.version == req.ip.version)
+            assert st.addresses is not None  # the builder makes them with the statement
+            return req.ip in st.addresses
         if kind == "GeoMatchStatement":
             return req.country is not None and req.country in st.countries
         if kind == "LabelMatchStatement":

@@ -379,3 +379,48 @@ def test_a_block_with_host_bits_says_what_aws_would_store():
         fields.ipv4_network("10.0.0.5/16", "rule", rule=True)
     assert "10.0.0.0/16 (65,536 addresses), not 10.0.0.5 alone" in refused.value.message
     assert "or 10.0.0.5/32 for the one address" in refused.value.message
+
+
+def _ip_set_case(statements: int, blocks: list[str], ips: list[str]) -> dict:
+    st = {"IPSetReferenceStatement": {"ARN": "s"}}
+    statement = st if statements == 1 else {"OrStatement": {"Statements": [st] * statements}}
+    rules = [{"Name": "r", "Priority": 0, "Action": {"Block": {}}, "Statement": statement}]
+    return _waf(rules, [{"ip": ip} for ip in ips], ip_sets={"s": blocks})
+
+
+@pytest.mark.parametrize(
+    ("ip", "action"),
+    [
+        ("10.0.0.0", "Block"),
+        ("10.0.1.255", "Block"),  # 10.0.0.0/24 and 10.0.1.0/24 side by side
+        ("10.0.2.0", "Allow"),
+        ("10.9.9.9", "Block"),  # inside 10.8.0.0/14, which holds 10.9.0.0/16 too
+        ("10.12.0.0", "Allow"),
+        ("9.255.255.255", "Allow"),
+        ("2001:db8::1", "Block"),
+        ("2001:db9::", "Allow"),
+        ("::ffff:10.0.0.1", "Allow"),  # an IPv6 address is looked up among IPv6 blocks only
+    ],
+)
+def test_an_address_is_looked_up_in_an_ip_set(ip, action):
+    blocks = ["10.0.1.0/24", "10.9.0.0/16", "10.0.0.0/24", "10.8.0.0/14", "2001:db8::/32"]
+    case = _ip_set_case(1, blocks, [ip])
+    assert evaluate_waf_case(case).decisions[0].action == action
+
+
+def test_an_ip_set_is_looked_up_without_asking_each_block(monkeypatch):
+    """Each block was asked in turn (~0.5 µs each, in Python): 199 statements naming a set of
+    1,000 blocks over 200 requests (a 28 KB case, a lab link holds it) cost 9 s of CPU, none of
+    it counted by the work limits. Now a lookup is one bisection; no block is asked."""
+    import ipaddress
+
+    asked = []
+    real = ipaddress.IPv4Network.__contains__
+    monkeypatch.setattr(
+        ipaddress.IPv4Network, "__contains__", lambda n, a: asked.append(a) or real(n, a)
+    )
+    blocks = [f"10.{i // 256}.{i % 256}.0/24" for i in range(1_000)]
+    case = _ip_set_case(20, blocks, [f"192.0.2.{i}" for i in range(10)] + ["10.3.231.7"])
+    decisions = evaluate_waf_case(case).decisions
+    assert [d.action for d in decisions] == ["Allow"] * 10 + ["Block"]
+    assert asked == []

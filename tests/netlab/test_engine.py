@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from srm_trainer.netlab import (
     Hop,
@@ -424,3 +426,78 @@ def test_an_ip_set_is_looked_up_without_asking_each_block(monkeypatch):
     decisions = evaluate_waf_case(case).decisions
     assert [d.action for d in decisions] == ["Allow"] * 10 + ["Block"]
     assert asked == []
+
+
+_PREFIX = "awswaf:111122223333:webacl:acl:"
+_COMPONENTS = st.sampled_from(["a", "b", "ab", "", "awswaf", "111122223333", "webacl", "acl"])
+_TEXTS = st.lists(_COMPONENTS, min_size=1, max_size=6).map(":".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(_TEXTS, _TEXTS.map(lambda t: _PREFIX + t)), max_size=6),
+    st.sampled_from(["LABEL", "NAMESPACE"]),
+    st.one_of(_TEXTS, _TEXTS.map(lambda t: "awswaf:" + t)),
+)
+def test_the_label_index_answers_as_asking_each_label_does(labels, scope, key):
+    """The index (`LabelIndex`) answers a label match statement as asking each label in turn
+    by the Developer Guide's rule (`_label_matches`) does, and numbers each sequence of labels
+    apart from every other."""
+    index = waf_module.LabelIndex([(7, scope, key)], _PREFIX)
+    gathered = waf_module._Labels(index)
+    again = waf_module._Labels(index)
+    for label in labels:
+        gathered.add(label)
+        again.add(label)
+    expected = any(waf_module._label_matches(scope, key, label, _PREFIX) for label in labels)
+    assert (7 in gathered.matched) == expected
+    assert gathered.node == again.node
+    other = waf_module._Labels(index)
+    for label in [*gathered.items[1:], "extra"]:
+        other.add(label)
+    assert other.node != gathered.node
+
+
+def test_label_matches_do_not_ask_each_label(monkeypatch):
+    """150 label match statements after 49 rules of 10 labels each asked every label in turn
+    (~1 µs each): 14 s of CPU over 200 requests, from a 3.8 KB lab link. Now each is a lookup."""
+    asked = []
+    real = waf_module._label_matches
+    monkeypatch.setattr(waf_module, "_label_matches", lambda *a: asked.append(a) or real(*a))
+    always = {"SizeConstraintStatement": {
+        "FieldToMatch": {"UriPath": {}}, "ComparisonOperator": "GE", "Size": 0,
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}  # fmt: skip
+    rules = [
+        {"Name": f"l{i}", "Priority": i, "Action": {"Count": {}}, "Statement": always,
+         "RuleLabels": [{"Name": f"n{i}:k{j}"} for j in range(10)]}
+        for i in range(10)
+    ]  # fmt: skip
+    matches = [{"LabelMatchStatement": {"Scope": "NAMESPACE", "Key": f"n{k}:"}} for k in (3, 99)]
+    rules.append({"Name": "m", "Priority": 99, "Action": {"Block": {}},
+                  "Statement": {"OrStatement": {"Statements": matches}}})  # fmt: skip
+    case = _waf(rules, [{"ip": "192.0.2.1", "uri": f"/{i}"} for i in range(5)])
+    assert {d.action for d in evaluate_waf_case(case).decisions} == {"Block"}
+    assert asked == []
+
+
+def test_a_burst_gathers_its_rules_labels_once(monkeypatch):
+    """Each request of a burst added each of its rules' labels one by one, checking each against
+    those it had: 1,990 requests under 49 rules of 10 labels cost 1.5 s of CPU. Now a rule's
+    labels are worked out once for each sequence of labels that reaches it."""
+    worked = []
+    real = waf_module.LabelIndex.satisfied
+    monkeypatch.setattr(
+        waf_module.LabelIndex, "satisfied", lambda self, x: worked.append(x) or real(self, x)
+    )
+    always = {"SizeConstraintStatement": {
+        "FieldToMatch": {"UriPath": {}}, "ComparisonOperator": "GE", "Size": 0,
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}  # fmt: skip
+    rules = [
+        {"Name": f"l{i}", "Priority": i, "Action": {"Count": {}}, "Statement": always,
+         "RuleLabels": [{"Name": f"n{i}:k{j}"} for j in range(10)]}
+        for i in range(10)
+    ]  # fmt: skip
+    case = _waf(rules, [{"ip": "192.0.2.1", "repeat": 100}])
+    decisions = evaluate_waf_case(case).decisions
+    assert len(decisions) == 100 and all(len(d.labels) == 100 for d in decisions)
+    assert len(worked) == 100

@@ -26,7 +26,14 @@ from teach.transfer.drafts import TransferError
 from tests.bench import report
 from tests.conftest import make_lesson, make_module
 from tests.iam.test_findings import adversarial_patterns
-from tests.netlab.test_engine import _body_rule, _byte_match, _regex_rule, _waf, largest_burst
+from tests.netlab.test_engine import (
+    _body_rule,
+    _byte_match,
+    _ip_set_case,
+    _regex_rule,
+    _waf,
+    largest_burst,
+)
 from tests.teach.test_transfer_gift import HUGE_ANSWER_BLOCK
 
 pytestmark = pytest.mark.bench
@@ -58,6 +65,25 @@ def _set_operator_product() -> dict:
         "context": {"aws:SourceArn": [f"arn:a:b:c:d:{i}" for i in range(MAX_CONTEXT_VALUES)]},
     }
     return {"request": request, "identity_policies": [{"Statement": [statement]}]}
+
+
+def _labelled(label_rules: int, label_matches: int, requests: list[dict]) -> dict:
+    """Rules that match every request and add 10 labels each, then one rule of label matches."""
+    always = {"SizeConstraintStatement": {
+        "FieldToMatch": {"UriPath": {}}, "ComparisonOperator": "GE", "Size": 0,
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}  # fmt: skip
+    rules = [
+        {"Name": f"l{i}", "Priority": i, "Action": {"Count": {}}, "Statement": always,
+         "RuleLabels": [{"Name": f"n{i}:k{j}"} for j in range(10)]}
+        for i in range(label_rules)
+    ]  # fmt: skip
+    matches = [
+        {"LabelMatchStatement": {"Scope": "NAMESPACE", "Key": f"zz{k}:"}}
+        for k in range(label_matches)
+    ]
+    rules.append({"Name": "m", "Priority": 999, "Action": {"Block": {}},
+                  "Statement": {"OrStatement": {"Statements": matches}}})  # fmt: skip
+    return _waf(rules, requests)
 
 
 # What costs markdown-it the most work a character (tests/lessons/test_markdown_cost.py).
@@ -108,6 +134,28 @@ CASES = {
             )
         ),  # fmt: skip
         300.0,
+    ),
+    # Work the inspection budget does not count, looked up instead of walked: 9.0 s and 14.4 s
+    # before (netlab.waf.AddressRanges, LabelIndex).
+    "WAF: 199 IP set statements naming 1,000 blocks, 200 requests": (
+        lambda: evaluate_waf_case(
+            _ip_set_case(
+                199,
+                [f"10.{i // 256}.{i % 256}.0/24" for i in range(1_000)],
+                [f"192.0.{i // 256}.{i % 256}" for i in range(200)],
+            )
+        ),
+        400.0,
+    ),
+    "WAF: 150 label matches after 49 rules of 10 labels, 200 requests": (
+        lambda: evaluate_waf_case(
+            _labelled(49, 150, [{"ip": "192.0.2.1", "uri": f"/{i}"} for i in range(200)])
+        ),
+        400.0,
+    ),
+    "WAF: a burst of 1,990 requests under 49 rules of 10 labels": (
+        lambda: evaluate_waf_case(_labelled(49, 2, [{"ip": "192.0.2.1", "repeat": 1_990}])),
+        600.0,
     ),
     "WAF burst of 5,000 requests, 20 rate rules": (
         lambda: evaluate_waf_case(largest_burst()),

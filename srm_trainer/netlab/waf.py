@@ -354,9 +354,13 @@ def _no_forwarded_ip(spec: Any, path: str, key: str) -> None:
 
 
 def compile_regex(text: str, path: str) -> re2._Regexp:
-    """RE2 (linear time, no backreferences or lookaround): no pattern can stall the server."""
+    """RE2 (linear time, no backreferences or lookaround): no pattern can stall the server.
+    Linear in the text, but not in the pattern: see `regex_passes`. RE2 logs each search whose
+    DFA runs out of memory to standard error (one line a search, any visitor could fill the
+    log): not here, since `regex_passes` already counts the slow path it then takes."""
     options = re2.Options()
     options.max_mem = 1 << 22
+    options.log_errors = False
     try:
         return re2.compile(text, options)
     except re2.error as exc:
@@ -1227,6 +1231,23 @@ def _all_statements(st: Statement | None) -> Iterator[Statement]:
         yield from _all_statements(child)
 
 
+def regex_passes(pattern: re2._Regexp) -> int:
+    """What a regular expression's search costs a byte of text, in passes (`MAX_INSPECTED`).
+    RE2 searches with a DFA, a pass or so, until its states outgrow their memory; then it steps
+    every instruction of the program for each byte. `(?:[a-z]{1,50}){1,20}Q` (2,004
+    instructions) took 15 µs a byte, ~7.5 ns an instruction: one such statement over a 64 KB
+    body cost 0.9 s of CPU, four 3.6 s, counted as one pass each. So a pattern counts as that
+    worst case, half a pass an instruction (the course's own patterns: a few dozen)."""
+    return 1 + pattern.programsize // 2
+
+
+def _passes(st: Statement) -> int:
+    """How many times matching `st` reads its component's text, at worst."""
+    if st.kind in ("RegexMatchStatement", "RegexPatternSetReferenceStatement"):
+        return sum(regex_passes(p) for p in st.patterns)
+    return 1  # a byte match (CONTAINS_WORD's pattern is a word between two classes), a size
+
+
 def _inspecting(st: Statement | None) -> Iterator[Statement]:
     """Every statement in the tree that inspects a request component."""
     if st is None:
@@ -1262,7 +1283,7 @@ def _check_budget(
     for rule in acl.rules:
         for st in _inspecting(rule.statement if rule.rate is None else rule.rate.scope_down):
             assert st.field is not None  # `_inspecting` yields only statements that have one
-            reads.append((st.field, max(1, len(st.patterns))))
+            reads.append((st.field, _passes(st)))
             chains.add((st.field, st.transforms))
     costs = [(fld, transform_cost(transforms)) for fld, transforms in chains]
     firsts = {r.template: r for r in requests}
@@ -1285,9 +1306,10 @@ def _check_budget(
             "too_costly",
             f"requests: evaluating this would read about {total / 1e6:.1f} MB of request text "
             f"(each distinct request's parts, once for each statement and pattern that "
-            f"inspects them and again for each transformation, URL decoding counting as "
-            f"several); {who} reads at most {max_inspected / 1e6:g} MB. Use fewer distinct "
-            "requests (repeat one instead), smaller bodies, or fewer rules, statements or "
+            f"inspects them, a regular expression as many times as it has steps, and again for "
+            f"each transformation, URL decoding counting as several); {who} reads at most "
+            f"{max_inspected / 1e6:g} MB. Use fewer distinct requests (repeat one instead), "
+            "smaller bodies, simpler regular expressions, or fewer rules, statements or "
             "transformations",
             path="requests",
         )

@@ -135,6 +135,17 @@ CASES = {
         ),  # fmt: skip
         300.0,
     ),
+    # A regular expression past RE2's DFA, at the budget (one over 64 KB cost 0.9 s when it
+    # counted as one reading; `waf.regex_passes`).
+    "WAF: a regex of 2,004 steps over 3,900 bytes": (
+        lambda: evaluate_waf_case(
+            _waf(
+                [_regex_rule("(?:[a-z]{1,50}){1,20}Q")],
+                [{"ip": "192.0.2.1", "uri": "/" + "ab" * 1_950}],
+            )
+        ),
+        300.0,
+    ),
     # Work the inspection budget does not count, looked up instead of walked: 9.0 s and 14.4 s
     # before (netlab.waf.AddressRanges, LabelIndex).
     "WAF: 199 IP set statements naming 1,000 blocks, 200 requests": (

@@ -189,19 +189,50 @@ def test_statements_reading_one_body_are_each_counted():
 
 
 def test_each_pattern_of_a_set_is_a_reading_of_its_own():
-    sets = {"s": [f"b{{{k + 1}}}c" for k in range(10)]}
+    sets = {"s": [f"b{k}c" for k in range(10)]}
     statement = {"RegexPatternSetReferenceStatement": {
         "ARN": "s", "FieldToMatch": {"Body": {}},
         "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}  # fmt: skip
     requests = [{"ip": "192.0.2.1", "body": "a" * 16_000}]
-    # 12 statements × 10 patterns × 16 KB: ~2 MB; 30 of them, ~4.8 MB
-    case = _waf([_body_rule([statement] * 12)], requests, regex_pattern_sets=sets,
+    per_statement = 16_000 * sum(
+        waf_module.regex_passes(waf_module.compile_regex(p, "p")) for p in sets["s"]
+    )
+    fits = (waf_module.MAX_INSPECTED - 2 * 16_000) // per_statement
+    assert 2 <= fits < 200
+    case = _waf([_body_rule([statement] * fits)], requests, regex_pattern_sets=sets,
                 resource="CLOUDFRONT")  # fmt: skip
     assert evaluate_waf_case(case).decisions[0].action == "Allow"
-    case["web_acl"]["Rules"] = [_body_rule([statement] * 30)]
+    case["web_acl"]["Rules"] = [_body_rule([statement] * (fits + 1))]
     with pytest.raises(NetlabError) as info:
         evaluate_waf_case(case)
     assert info.value.code == "too_costly"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "body"),
+    [
+        ("(?:[a-z]{1,50}){1,20}Q", 4_100),  # 2,004 steps: 15 µs a byte once RE2's DFA gives up
+        ("(a|b|c|d|e)[^z]{49}q{22}", 20_000),
+    ],
+)
+def test_a_regular_expression_counts_as_many_readings_as_it_has_steps(pattern, body):
+    """RE2 is linear in the text, not in the pattern: once its DFA outgrows its memory it steps
+    every instruction for each byte. One statement of the first pattern over a 64 KB body cost
+    0.9 s of CPU, four of them 3.6 s, each counted as one reading."""
+    case = _waf([_body_rule([_regex_body(pattern)])], [{"ip": "192.0.2.1", "body": "ab" * (body // 2)}],
+                resource="CLOUDFRONT", body_inspection_limit_kb=64)  # fmt: skip
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(case)
+    assert info.value.code == "too_costly"
+    assert "a regular expression as many times as it has steps" in str(info.value)
+    case["requests"][0]["body"] = "ab" * 500
+    assert evaluate_waf_case(case).decisions[0].action == "Allow"
+
+
+def _regex_body(pattern: str) -> dict:
+    return {"RegexMatchStatement": {
+        "RegexString": pattern, "FieldToMatch": {"Body": {"OversizeHandling": "CONTINUE"}},
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}  # fmt: skip
 
 
 def test_url_decoding_counts_as_many_readings():

@@ -203,10 +203,13 @@ class _Builder:
     """Parses statements, numbering them (for the per-request memo) and bounding their count.
     The statements of an And or an Or are read each on its own: their problems go to `pb`."""
 
-    def __init__(self, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems) -> None:
+    def __init__(
+        self, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems, regexes: RegexBudget
+    ) -> None:
         self.count = 0
         self.ip_sets = ip_sets
         self.regex_sets = regex_sets
+        self.regexes = regexes
         self.ranges: dict[str, AddressRanges] = {}
         self.pb = pb
 
@@ -255,7 +258,7 @@ class _Builder:
                                   path=f"{p}.SearchString")  # fmt: skip
             # CONTAINS_WORD is one pass of RE2, in C: finding each place the string occurs and
             # looking at its neighbours in Python cost ~0.5 µs a place ("a" in 64 KB of "a").
-            word = (compile_regex(f"(?:^|[^A-Za-z0-9_]){search}(?:[^A-Za-z0-9_]|$)",
+            word = (self.regexes.compile(f"(?:^|[^A-Za-z0-9_]){search}(?:[^A-Za-z0-9_]|$)",
                                   f"{p}.SearchString"),) if constraint == "CONTAINS_WORD" else ()  # fmt: skip
             return Statement(kind, uid, field=parse_field(spec["FieldToMatch"],
                                                           f"{p}.FieldToMatch"),
@@ -341,7 +344,7 @@ class _Builder:
         if not isinstance(raw, str) or not raw or len(raw) > MAX_REGEX:
             raise NetlabError("invalid_value", f"{path} must be 1 to {MAX_REGEX} characters",
                               path=path)  # fmt: skip
-        return compile_regex(raw, path)
+        return self.regexes.compile(raw, path)
 
 
 def _no_forwarded_ip(spec: Any, path: str, key: str) -> None:
@@ -359,13 +362,52 @@ def compile_regex(text: str, path: str) -> re2._Regexp:
     DFA runs out of memory to standard error (one line a search, any visitor could fill the
     log): not here, since `regex_passes` already counts the slow path it then takes."""
     options = re2.Options()
-    options.max_mem = 1 << 22
+    # A megabyte for the program and its DFA: compiling stops there (~7 ms at most; 4 MB let a
+    # compile take 75 ms), and searching is counted at its slowest anyway (`regex_passes`).
+    options.max_mem = 1 << 20
     options.log_errors = False
     try:
         return re2.compile(text, options)
     except re2.error as exc:
         raise NetlabError("invalid_regex", f"{path}: not a usable regular expression ({exc})",
                           path=path) from None  # fmt: skip
+
+
+# What a case's regular expressions may come to, in RE2 program steps (instructions), whose
+# compiling costs ~0.1-0.6 µs each: 199 statements of `(?i)\p{Greek}{999}`-like patterns (a 1.1 KB
+# lab link) cost 3.0 s of CPU to compile, and as many that RE2 refuses as too large, 3.3 s just
+# to refuse. A compile RE2 refuses counts as `_REFUSED_STEPS`. With `compile_regex`'s memory,
+# one compile takes at most ~7 ms.
+MAX_REGEX_STEPS = 50_000
+_REFUSED_STEPS = 12_500
+
+
+class RegexBudget:
+    """Compiles one case's regular expressions within `MAX_REGEX_STEPS`, each distinct text
+    once; past it, the rest are refused unread, each at its path."""
+
+    __slots__ = ("left", "_kept")
+
+    def __init__(self) -> None:
+        self.left = MAX_REGEX_STEPS
+        self._kept: dict[str, re2._Regexp] = {}
+
+    def compile(self, text: str, path: str) -> re2._Regexp:
+        found = self._kept.get(text)
+        if found is not None:
+            return found
+        if self.left <= 0:
+            raise NetlabError("too_costly", f"{path}: the case's regular expressions come to "
+                              f"more than the {MAX_REGEX_STEPS:,} steps the lab compiles; use "
+                              "fewer or simpler ones", path=path)  # fmt: skip
+        try:
+            compiled = compile_regex(text, path)
+        except NetlabError:
+            self.left -= _REFUSED_STEPS
+            raise
+        self.left -= compiled.programsize
+        self._kept[text] = compiled
+        return compiled
 
 
 def _rule(
@@ -552,16 +594,22 @@ def _ip_network(item: Any, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6N
 
 
 def parse_regex_sets(
-    raw: Any, path: str = "regex_pattern_sets", *, problems: Problems | None = None
+    raw: Any,
+    path: str = "regex_pattern_sets",
+    *,
+    problems: Problems | None = None,
+    regexes: RegexBudget | None = None,
 ) -> RegexSets:
-    """Regex pattern sets by ARN or name; `problems` as for `parse_ip_sets`."""
+    """Regex pattern sets by ARN or name; `problems` as for `parse_ip_sets`; `regexes`: the
+    case's budget for compiling (its own when None)."""
+    regexes = regexes or RegexBudget()
     if problems is None:
         with Problems() as pb:
-            return _regex_sets(raw, path, pb)
-    return _regex_sets(raw, path, problems)
+            return _regex_sets(raw, path, pb, regexes)
+    return _regex_sets(raw, path, problems, regexes)
 
 
-def _regex_sets(raw: Any, path: str, problems: Problems) -> RegexSets:
+def _regex_sets(raw: Any, path: str, problems: Problems, regexes: RegexBudget) -> RegexSets:
     if raw is None:
         return {}
     if not isinstance(raw, dict) or len(raw) > 10:
@@ -569,34 +617,38 @@ def _regex_sets(raw: Any, path: str, problems: Problems) -> RegexSets:
                           "pattern sets (ARN or name → list of regular expressions)", path=path)  # fmt: skip
     out: RegexSets = {}
     for key, value in raw.items():
-        out[key] = problems.attempt(_regex_set, value, f.join(path, key), problems) or ()
+        out[key] = problems.attempt(_regex_set, value, f.join(path, key), problems, regexes) or ()
     return out
 
 
-def _regex_set(value: Any, p: str, pb: Problems) -> tuple[re2._Regexp, ...]:
+def _regex_set(value: Any, p: str, pb: Problems, regexes: RegexBudget) -> tuple[re2._Regexp, ...]:
     items = f.array(value, p, limit=MAX_PATTERNS, what="patterns")
-    return tuple(r for r in (pb.attempt(_pattern, item, f"{p}[{i}]")
+    return tuple(r for r in (pb.attempt(_pattern, item, f"{p}[{i}]", regexes)
                              for i, item in enumerate(items)) if r is not None)  # fmt: skip
 
 
-def _pattern(item: Any, path: str) -> re2._Regexp:
+def _pattern(item: Any, path: str, regexes: RegexBudget) -> re2._Regexp:
     if not isinstance(item, str) or not item or len(item) > 200:
         raise NetlabError("invalid_value", f"{path} must be 1 to 200 characters", path=path)
-    return compile_regex(item, path)
+    return regexes.compile(item, path)
 
 
 def parse_web_acl(raw: Any, path: str = "web_acl", *, ip_sets: IpSets | None = None,
                   regex_sets: RegexSets | None = None,
-                  problems: Problems | None = None) -> WebAcl:  # fmt: skip
+                  problems: Problems | None = None,
+                  regexes: RegexBudget | None = None) -> WebAcl:  # fmt: skip
     """A web ACL. Each rule is read on its own, so a NetlabError names every rule's problems
-    (`errors.Problems`); with `problems`, they are recorded there instead."""
+    (`errors.Problems`); with `problems`, they are recorded there instead. `regexes`: the
+    case's budget for compiling (its own when None)."""
+    regexes = regexes or RegexBudget()
     if problems is None:
         with Problems() as pb:
-            return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, pb)
-    return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, problems)
+            return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, pb, regexes)
+    return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, problems, regexes)
 
 
-def _web_acl(raw: Any, path: str, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems) -> WebAcl:
+def _web_acl(raw: Any, path: str, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems,
+             regexes: RegexBudget) -> WebAcl:  # fmt: skip
     f.obj(raw, path, allowed=("Name", "DefaultAction", "Rules", "Scope", "VisibilityConfig",
                               "Description", "CaptchaConfig", "ChallengeConfig"),
           required=("DefaultAction",))  # fmt: skip
@@ -608,7 +660,7 @@ def _web_acl(raw: Any, path: str, ip_sets: IpSets, regex_sets: RegexSets, pb: Pr
         scope = pb.attempt(f.string, raw["Scope"], f"{path}.Scope",
                            choices=("CLOUDFRONT", "REGIONAL"))  # fmt: skip
     prefix = f"awswaf:{ACCOUNT}:webacl:{name}:"
-    b = _Builder(ip_sets, regex_sets, pb)
+    b = _Builder(ip_sets, regex_sets, pb, regexes)
     rules = []
     names: set[str] = set()
     priorities: set[int] = set()
@@ -638,9 +690,11 @@ def parse_waf_rules(case: dict[str, Any], problems: Problems | None = None) -> W
         with Problems() as pb:
             return parse_waf_rules(case, pb)
     ip_sets = parse_ip_sets(case.get("ip_sets"), problems=problems)
-    regex_sets = parse_regex_sets(case.get("regex_pattern_sets"), problems=problems)
+    regexes = RegexBudget()  # one for the sets' patterns and the statements'
+    regex_sets = parse_regex_sets(case.get("regex_pattern_sets"), problems=problems,
+                                  regexes=regexes)  # fmt: skip
     return parse_web_acl(case.get("web_acl"), ip_sets=ip_sets, regex_sets=regex_sets,
-                         problems=problems)  # fmt: skip
+                         problems=problems, regexes=regexes)  # fmt: skip
 
 
 # --- requests -------------------------------------------------------------------------------

@@ -532,3 +532,28 @@ def test_a_burst_gathers_its_rules_labels_once(monkeypatch):
     decisions = evaluate_waf_case(case).decisions
     assert len(decisions) == 100 and all(len(d.labels) == 100 for d in decisions)
     assert len(worked) == 100
+
+
+def test_a_case_s_regular_expressions_are_compiled_within_a_budget(monkeypatch):
+    """Compiling costs ~0.1-0.6 µs a step of the program: 199 statements of patterns like
+    `(?i)\\p{Greek}{999}` (a 1.1 KB lab link) cost 3.0 s of CPU to compile, and as many that
+    RE2 refuses as too large 3.3 s just to refuse. Now a case compiles at most
+    `MAX_REGEX_STEPS` of them, each distinct text once, and the rest are refused unread."""
+    import re2
+
+    compiled = []
+    real = re2.compile
+    monkeypatch.setattr(
+        re2, "compile", lambda text, *a, **k: compiled.append(text) or real(text, *a, **k)
+    )
+    statements = [_regex_body(f"(?i)\\p{{Greek}}{{{150 - i}}}") for i in range(199)]
+    case = _waf([_body_rule(statements)], [{"ip": "192.0.2.1"}])
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(case)
+    assert "steps the lab compiles" in str(info.value)
+    assert 0 < len([t for t in compiled if "Greek" in t]) < 20
+    # The same pattern in every statement is compiled once, and is well within the budget.
+    compiled.clear()
+    case = _waf([_body_rule([_regex_body("(?i)union\\s+select")] * 199)], [{"ip": "192.0.2.1"}])
+    assert evaluate_waf_case(case).decisions[0].action == "Allow"
+    assert compiled.count("(?i)union\\s+select") == 1

@@ -82,8 +82,9 @@ CONTROLS: tuple[Control, ...] = (
         "refused with a message that says what and where. Each request has a budget of about "
         "100 ms of server CPU, and a fuzzer sends thousands of hostile inputs to check that "
         "nothing crashes. No input reaches eval, and none can make a regular expression "
-        "backtrack: the WAF lab's regex rules run on RE2, which takes linear time, and "
-        "wildcards are matched without backtracking.",
+        "backtrack: the WAF lab's regex rules run on RE2, which takes time linear in the text "
+        "(each rule counted at its slowest in the lab's work limit), and wildcards are matched "
+        "without backtracking.",
         "Keep the limits in front of the app too: your proxy's body-size and header-size "
         "limits should be no larger than the app's.",
     ),

@@ -9,15 +9,26 @@ conditions the old did not list; *lost* is the same read the other way round.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import compress
 from typing import Any
 
 from .errors import CaseError
 from .fastinit import fast_init
 from .jsontext import load_json
-from .summary import MAX_ACTIONS, RANK, ActionAccess, Summary, Verdict, policy_set, summarize
+from .summary import (
+    MAX_ACTIONS,
+    MAX_LISTED_CHARS,
+    RANK,
+    ActionAccess,
+    Listing,
+    Summary,
+    Verdict,
+    policy_set,
+    summarize,
+)
 from .summary import _services_named as services_named
 
 
@@ -61,6 +72,19 @@ class Change:
         }
 
 
+def _fitting(changes: Iterable[Change], grants: str, listing: Listing) -> list[Change]:
+    """The first changes whose JSON fits in what `listing` has left (each pair of verdicts is
+    measured once, whatever number of actions share it)."""
+    out = []
+    for c in changes:
+        if not listing.take(
+            (id(c.old.verdict), id(c.new.verdict)), partial(c.to_dict, grants), c.action
+        ):
+            break
+        out.append(c)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Diff:
     gained: tuple[Change, ...]  # the new side allows more
@@ -78,10 +102,15 @@ class Diff:
         return tuple(sorted(set(self.old.skipped) | set(self.new.skipped)))
 
     def to_dict(self, max_listed: int | None = None) -> dict[str, Any]:
-        """`max_listed`: list at most that many changes each way (`gained_more` and
-        `lost_more` count the rest)."""
-        gained = self.gained if max_listed is None else self.gained[:max_listed]
-        lost = self.lost if max_listed is None else self.lost[:max_listed]
+        """`max_listed`: list at most that many changes each way, and at most
+        `summary.MAX_LISTED_CHARS` of them in all (`gained_more` and `lost_more` count the
+        rest)."""
+        gained: Sequence[Change] = self.gained if max_listed is None else self.gained[:max_listed]
+        lost: Sequence[Change] = self.lost if max_listed is None else self.lost[:max_listed]
+        if max_listed is not None:  # one budget of characters for both lists, gains first
+            listing = Listing(None, MAX_LISTED_CHARS)
+            gained = _fitting(gained, "new", listing)
+            lost = _fitting(lost, "old", listing)
         out = {
             "no_new_access": self.no_new_access,
             "gained": [c.to_dict("new") for c in gained],

@@ -30,9 +30,10 @@ it would read as a grant everywhere. A case that carries one gets it back in `Su
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import compress, islice
 from operator import attrgetter
 from typing import Any, Literal
@@ -63,7 +64,8 @@ MAX_ACTIONS = 25_000  # the whole catalogue (~20,500 actions): about 50 ms of CP
 MAX_MATCHES = 60_000  # actions visited telling actions apart (wildcards, NotAction visit all)
 MAX_CHECKS = 6_000  # statements explained by the decisions (~5-8 µs each)
 # Resource entries tried against ARN formats to part a service's actions by resource type (one
-# unit an entry and format, ~5 µs when new). An entry whose service field is a wildcard
+# unit an entry and format, ~5 µs when new, for an entry of up to 63 characters and 7 wildcards;
+# more for a longer one: `fit_units`). An entry whose service field is a wildcard
 # (`arn:aws:*:*:*:x*`) is tried against every service's ~2,000 formats: a thousand of them over
 # every service cost 25 s of CPU before this cap; it lets 6 such entries through whole.
 MAX_FITS = 12_000
@@ -107,6 +109,42 @@ class Verdict:
 
 
 _ACCESS_OF = attrgetter("access")
+
+# What one answer lists in full, in characters of JSON: each listed action repeats its verdict's
+# resources, conditions and statements, so a 58 KB request (three policies whose one Allow on `*`
+# holds ~1,300 condition values each) listed 1,000 actions in 45 MB of JSON (~0.6 s to make and
+# hold in memory, for one anonymous request). Past it, the rest are counted as past `max_listed`.
+MAX_LISTED_CHARS = 2_000_000
+
+
+class Listing:
+    """Room left in one answer's lists: entries, and characters of their JSON. A verdict's part
+    is measured once (`size`), whatever number of actions share it."""
+
+    __slots__ = ("room", "chars", "_sizes")
+
+    def __init__(self, room: int | None, chars: int | None = MAX_LISTED_CHARS) -> None:
+        self.room = room
+        self.chars = chars
+        self._sizes: dict[tuple[int, ...], int] = {}
+
+    def take(self, key: tuple[int, ...], part: Callable[[], Any], name: str) -> bool:
+        """Whether one more entry fits (and if so, count it): `part` is the entry's shared part,
+        `key` names it (the ids of the verdicts it comes from), `name` its own words."""
+        if self.room is not None and self.room <= 0:
+            return False
+        if self.chars is not None:
+            size = self._sizes.get(key)
+            if size is None:
+                size = self._sizes[key] = len(json.dumps(part()))
+            size += len(name) + 80  # the action, its service and level, and the punctuation
+            if size > self.chars:
+                self.chars = 0
+                return False
+            self.chars -= size
+        if self.room is not None:
+            self.room -= 1
+        return True
 
 
 class ActionAccess:
@@ -218,19 +256,27 @@ class ServiceSummary:
         return tuple(a for a in self.actions if a.verdict.access != "none")
 
     def to_dict(
-        self, room: int | None = None, words: dict[int, Any] | None = None
+        self, room: int | Listing | None = None, words: dict[int, Any] | None = None
     ) -> dict[str, Any]:
-        """`room`: how many allowed actions to list in full (the rest are counted in
-        `allowed_more`); `words` keeps each shared verdict's dict, built once."""
-        listed, count = self._allowed_up_to(room)
+        """`room`: how many allowed actions to list in full, or a `Listing` that also bounds
+        their size (the rest are counted in `allowed_more`); `words` keeps each shared
+        verdict's dict, built once."""
+        listing = room if isinstance(room, Listing) else Listing(room, None)
+        words = {} if words is None else words
+        listed, count = self._allowed_up_to(listing.room)
+        allowed = []
+        for a in listed:
+            if not listing.take((id(a.verdict),), partial(a.to_dict, words), a.action):
+                break
+            allowed.append(a.to_dict(words))
         out: dict[str, Any] = {
             "service": self.prefix,
             "name": self.name,
             "levels": [lv.to_dict() for lv in self.levels],
-            "allowed": [a.to_dict(words) for a in listed],
+            "allowed": allowed,
         }
-        if len(listed) < count:
-            out["allowed_more"] = count - len(listed)
+        if len(allowed) < count:
+            out["allowed_more"] = count - len(allowed)
         return out
 
     def _allowed_up_to(self, room: int | None) -> tuple[Sequence[ActionAccess], int]:
@@ -270,13 +316,8 @@ class Summary:
 
     def _services_dict(self, max_listed: int | None) -> list[dict[str, Any]]:
         words: dict[int, Any] = {}
-        out = []
-        room = max_listed
-        for svc in self.services:
-            out.append(svc.to_dict(room, words))
-            if room is not None:
-                room -= len(out[-1]["allowed"])
-        return out
+        listing = Listing(max_listed, None if max_listed is None else MAX_LISTED_CHARS)
+        return [svc.to_dict(listing, words) for svc in self.services]
 
     def service(self, prefix: str) -> ServiceSummary:
         for svc in self.services:
@@ -286,8 +327,8 @@ class Summary:
 
     def to_dict(self, max_listed: int | None = None) -> dict[str, Any]:
         """`max_listed`: list at most that many allowed actions in full over all services
-        (a summary of every service allows thousands); each service counts the rest in
-        `allowed_more`. The level counts are always complete."""
+        (a summary of every service allows thousands), and at most `MAX_LISTED_CHARS` of them;
+        each service counts the rest in `allowed_more`. The level counts are always complete."""
         return {
             "services": self._services_dict(max_listed),
             "evaluated": self.evaluated,
@@ -943,10 +984,20 @@ def _fit_key(
     return tuple(text for entry in sig for text in texts.get(entry, ()) if _fits(text, formats))
 
 
+def fit_units(text: str) -> int:
+    """What trying Resource entry `text` against one ARN format costs, in `MAX_FITS` units.
+    The fit (`arnfit`) steps through the entry's positions for each of the format's, so its time
+    grows with the entry's wildcards, and with the square of its length: one entry of 900 `*a`
+    (1.8 KB) took 0.4 ms a format, 0.8 s over every service, and ten of them 3 s, where each
+    counted one unit. The units keep a summary's fits within ~75 ms whatever the entries."""
+    wildcards = text.count("*") + text.count("?")
+    return 1 + wildcards // 8 + (len(text) // 64) ** 2
+
+
 class _FitWork:
     """`_fit_key` within one summary's share of `MAX_FITS`: each (entry, ARN format) pair new
-    to the summary costs one unit (the catalogue has ~2,000 formats); `key` answers None once
-    the share is spent."""
+    to the summary costs `fit_units` of the entry (the catalogue has ~2,000 formats); `key`
+    answers None once the share is spent."""
 
     def __init__(self, cap: int) -> None:
         self.left = cap
@@ -963,11 +1014,12 @@ class _FitWork:
                 for text in texts.get(entry, ()):
                     if self.left < 0:
                         return None
+                    units = fit_units(text)
                     for fmt in formats or ("",):
                         pair = (text, fmt)
                         if pair not in self.seen:
                             self.seen.add(pair)
-                            self.left -= 1
+                            self.left -= units
             if self.left < 0:
                 return None
         return _fit_key(sig, texts, formats)

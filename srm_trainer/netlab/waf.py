@@ -20,9 +20,10 @@ What the engine follows (AWS WAF Developer Guide):
 
 from __future__ import annotations
 
+import dataclasses
 import ipaddress
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +33,14 @@ from srm_trainer.iam.fastinit import fast_init
 
 from . import fields as f
 from .errors import NetlabError, Problems
-from .waf_fields import Field, parse_field, parse_transforms, query_pairs, transform
+from .waf_fields import (
+    Field,
+    parse_field,
+    parse_transforms,
+    query_pairs,
+    transform,
+    transform_cost,
+)
 
 # IP sets and regex pattern sets by ARN or name, as a case declares them.
 IpSets = dict[str, tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]]
@@ -47,9 +55,13 @@ MAX_BODY = 65_536
 MAX_TEXT = 8_192
 MAX_HEADERS = 50
 MAX_ADDRESSES = 1_000  # per IP set
-# Request text the evaluation may read, counting each transformation as another pass: distinct
-# requests × inspected components. Repeats of one request cost nothing more (results are
-# memoised), so a 3,000-request burst is cheap; 200 different 64 KB bodies under 50 rules are not.
+# Request text the evaluation may read, in passes over a byte (~15 ns each, about 60 ms in all):
+# for each distinct request, each statement that inspects a component reads it once for each
+# pattern it tries, and each distinct component and chain of transformations is transformed once
+# (a Python transformation counts as several passes: `waf_fields.TRANSFORM_COST`). Repeats of
+# one request cost nothing more (results are memoised), so a 3,000-request burst is cheap; 200
+# different 64 KB bodies under 50 rules are not, nor are 199 statements reading one 64 KB body
+# (counted once, as one component and chain, they cost 2.7 s).
 MAX_INSPECTED = 4_000_000
 MAX_RULE_STEPS = 100_000
 # A quiz question's case gets this share of the two limits above (5,000 rule evaluations, ~3 ms):
@@ -106,6 +118,39 @@ NOT_PROTECTABLE = {
 # --- statements -----------------------------------------------------------------------------
 
 
+class AddressRanges:
+    """An IP set's blocks as sorted, merged ranges of addresses, one list per IP version: is an
+    address in the set is one bisection. Asking each block in turn (`ipaddress`'s `in`, ~0.5 µs
+    in Python) cost 9 s of CPU for 199 statements naming a set of 1,000 blocks over 200 requests
+    (a 28 KB case), none of it counted by the work limits."""
+
+    __slots__ = ("_starts", "_ends")
+
+    def __init__(self, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> None:
+        self._starts: dict[int, list[int]] = {}
+        self._ends: dict[int, list[int]] = {}
+        for version in (4, 6):
+            blocks = sorted(
+                (int(n.network_address), int(n.broadcast_address))
+                for n in networks
+                if n.version == version
+            )
+            starts: list[int] = []
+            ends: list[int] = []
+            for start, end in blocks:
+                if ends and start <= ends[-1] + 1:
+                    ends[-1] = max(ends[-1], end)
+                else:
+                    starts.append(start)
+                    ends.append(end)
+            self._starts[version], self._ends[version] = starts, ends
+
+    def __contains__(self, address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+        number = int(address)
+        k = bisect_right(self._starts[address.version], number) - 1
+        return k >= 0 and number <= self._ends[address.version][k]
+
+
 @dataclass(frozen=True, slots=True)
 class Statement:
     """One node of a rule's statement tree. `kind` is AWS's statement name."""
@@ -119,6 +164,9 @@ class Statement:
     constraint: str = ""  # positional constraint, comparison operator, label scope
     size: int = 0
     networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...] = ()
+    # `networks`, for looking an address up (made from them, so not compared; `field` above
+    # hides dataclasses.field here)
+    addresses: AddressRanges | None = dataclasses.field(default=None, compare=False, repr=False)
     countries: frozenset[str] = frozenset()
     patterns: tuple[re2._Regexp, ...] = ()  # compiled re2 patterns
     uses_labels: bool = False  # a label match, or built on one: its result depends on labels
@@ -155,10 +203,14 @@ class _Builder:
     """Parses statements, numbering them (for the per-request memo) and bounding their count.
     The statements of an And or an Or are read each on its own: their problems go to `pb`."""
 
-    def __init__(self, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems) -> None:
+    def __init__(
+        self, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems, regexes: RegexBudget
+    ) -> None:
         self.count = 0
         self.ip_sets = ip_sets
         self.regex_sets = regex_sets
+        self.regexes = regexes
+        self.ranges: dict[str, AddressRanges] = {}
         self.pb = pb
 
     def statement(self, raw: Any, path: str, depth: int = 1, top: bool = False) -> Statement:
@@ -204,11 +256,15 @@ class _Builder:
                 raise NetlabError("invalid_value", f"{p}.SearchString: CONTAINS_WORD needs a "
                                   "search string of letters, digits and _ only",
                                   path=f"{p}.SearchString")  # fmt: skip
+            # CONTAINS_WORD is one pass of RE2, in C: finding each place the string occurs and
+            # looking at its neighbours in Python cost ~0.5 µs a place ("a" in 64 KB of "a").
+            word = (self.regexes.compile(f"(?:^|[^A-Za-z0-9_]){search}(?:[^A-Za-z0-9_]|$)",
+                                  f"{p}.SearchString"),) if constraint == "CONTAINS_WORD" else ()  # fmt: skip
             return Statement(kind, uid, field=parse_field(spec["FieldToMatch"],
                                                           f"{p}.FieldToMatch"),
                              transforms=parse_transforms(spec.get("TextTransformations"),
                                                          f"{p}.TextTransformations"),
-                             text=search, constraint=constraint)  # fmt: skip
+                             text=search, constraint=constraint, patterns=word)  # fmt: skip
         if kind == "RegexMatchStatement":
             f.obj(spec, p, allowed=("RegexString", "FieldToMatch", "TextTransformations"),
                   required=("RegexString", "FieldToMatch"))  # fmt: skip
@@ -250,7 +306,10 @@ class _Builder:
             if arn not in self.ip_sets:
                 raise NetlabError("unknown_reference", f"{p}.ARN: no IP set {arn!r} in ip_sets",
                                   path=f"{p}.ARN")  # fmt: skip
-            return Statement(kind, uid, text=arn, networks=self.ip_sets[arn])
+            ranges = self.ranges.get(arn)
+            if ranges is None:  # one lookup per set, whatever number of statements name it
+                ranges = self.ranges[arn] = AddressRanges(self.ip_sets[arn])
+            return Statement(kind, uid, text=arn, networks=self.ip_sets[arn], addresses=ranges)
         if kind == "GeoMatchStatement":
             _no_forwarded_ip(spec, p, "ForwardedIPConfig")
             f.obj(spec, p, allowed=("CountryCodes",), required=("CountryCodes",))
@@ -285,7 +344,7 @@ class _Builder:
         if not isinstance(raw, str) or not raw or len(raw) > MAX_REGEX:
             raise NetlabError("invalid_value", f"{path} must be 1 to {MAX_REGEX} characters",
                               path=path)  # fmt: skip
-        return compile_regex(raw, path)
+        return self.regexes.compile(raw, path)
 
 
 def _no_forwarded_ip(spec: Any, path: str, key: str) -> None:
@@ -298,14 +357,57 @@ def _no_forwarded_ip(spec: Any, path: str, key: str) -> None:
 
 
 def compile_regex(text: str, path: str) -> re2._Regexp:
-    """RE2 (linear time, no backreferences or lookaround): no pattern can stall the server."""
+    """RE2 (linear time, no backreferences or lookaround): no pattern can stall the server.
+    Linear in the text, but not in the pattern: see `regex_passes`. RE2 logs each search whose
+    DFA runs out of memory to standard error (one line a search, any visitor could fill the
+    log): not here, since `regex_passes` already counts the slow path it then takes."""
     options = re2.Options()
-    options.max_mem = 1 << 22
+    # A megabyte for the program and its DFA: compiling stops there (~7 ms at most; 4 MB let a
+    # compile take 75 ms), and searching is counted at its slowest anyway (`regex_passes`).
+    options.max_mem = 1 << 20
+    options.log_errors = False
     try:
         return re2.compile(text, options)
     except re2.error as exc:
         raise NetlabError("invalid_regex", f"{path}: not a usable regular expression ({exc})",
                           path=path) from None  # fmt: skip
+
+
+# What a case's regular expressions may come to, in RE2 program steps (instructions), whose
+# compiling costs ~0.1-0.6 µs each: 199 statements of `(?i)\p{Greek}{999}`-like patterns (a 1.1 KB
+# lab link) cost 3.0 s of CPU to compile, and as many that RE2 refuses as too large, 3.3 s just
+# to refuse. A compile RE2 refuses counts as `_REFUSED_STEPS`. With `compile_regex`'s memory,
+# one compile takes at most ~7 ms.
+MAX_REGEX_STEPS = 50_000
+_REFUSED_STEPS = 12_500
+
+
+class RegexBudget:
+    """Compiles one case's regular expressions within `MAX_REGEX_STEPS`, each distinct text
+    once; past it, the rest are refused unread, each at its path."""
+
+    __slots__ = ("left", "_kept")
+
+    def __init__(self) -> None:
+        self.left = MAX_REGEX_STEPS
+        self._kept: dict[str, re2._Regexp] = {}
+
+    def compile(self, text: str, path: str) -> re2._Regexp:
+        found = self._kept.get(text)
+        if found is not None:
+            return found
+        if self.left <= 0:
+            raise NetlabError("too_costly", f"{path}: the case's regular expressions come to "
+                              f"more than the {MAX_REGEX_STEPS:,} steps the lab compiles; use "
+                              "fewer or simpler ones", path=path)  # fmt: skip
+        try:
+            compiled = compile_regex(text, path)
+        except NetlabError:
+            self.left -= _REFUSED_STEPS
+            raise
+        self.left -= compiled.programsize
+        self._kept[text] = compiled
+        return compiled
 
 
 def _rule(
@@ -492,16 +594,22 @@ def _ip_network(item: Any, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6N
 
 
 def parse_regex_sets(
-    raw: Any, path: str = "regex_pattern_sets", *, problems: Problems | None = None
+    raw: Any,
+    path: str = "regex_pattern_sets",
+    *,
+    problems: Problems | None = None,
+    regexes: RegexBudget | None = None,
 ) -> RegexSets:
-    """Regex pattern sets by ARN or name; `problems` as for `parse_ip_sets`."""
+    """Regex pattern sets by ARN or name; `problems` as for `parse_ip_sets`; `regexes`: the
+    case's budget for compiling (its own when None)."""
+    regexes = regexes or RegexBudget()
     if problems is None:
         with Problems() as pb:
-            return _regex_sets(raw, path, pb)
-    return _regex_sets(raw, path, problems)
+            return _regex_sets(raw, path, pb, regexes)
+    return _regex_sets(raw, path, problems, regexes)
 
 
-def _regex_sets(raw: Any, path: str, problems: Problems) -> RegexSets:
+def _regex_sets(raw: Any, path: str, problems: Problems, regexes: RegexBudget) -> RegexSets:
     if raw is None:
         return {}
     if not isinstance(raw, dict) or len(raw) > 10:
@@ -509,34 +617,38 @@ def _regex_sets(raw: Any, path: str, problems: Problems) -> RegexSets:
                           "pattern sets (ARN or name → list of regular expressions)", path=path)  # fmt: skip
     out: RegexSets = {}
     for key, value in raw.items():
-        out[key] = problems.attempt(_regex_set, value, f.join(path, key), problems) or ()
+        out[key] = problems.attempt(_regex_set, value, f.join(path, key), problems, regexes) or ()
     return out
 
 
-def _regex_set(value: Any, p: str, pb: Problems) -> tuple[re2._Regexp, ...]:
+def _regex_set(value: Any, p: str, pb: Problems, regexes: RegexBudget) -> tuple[re2._Regexp, ...]:
     items = f.array(value, p, limit=MAX_PATTERNS, what="patterns")
-    return tuple(r for r in (pb.attempt(_pattern, item, f"{p}[{i}]")
+    return tuple(r for r in (pb.attempt(_pattern, item, f"{p}[{i}]", regexes)
                              for i, item in enumerate(items)) if r is not None)  # fmt: skip
 
 
-def _pattern(item: Any, path: str) -> re2._Regexp:
+def _pattern(item: Any, path: str, regexes: RegexBudget) -> re2._Regexp:
     if not isinstance(item, str) or not item or len(item) > 200:
         raise NetlabError("invalid_value", f"{path} must be 1 to 200 characters", path=path)
-    return compile_regex(item, path)
+    return regexes.compile(item, path)
 
 
 def parse_web_acl(raw: Any, path: str = "web_acl", *, ip_sets: IpSets | None = None,
                   regex_sets: RegexSets | None = None,
-                  problems: Problems | None = None) -> WebAcl:  # fmt: skip
+                  problems: Problems | None = None,
+                  regexes: RegexBudget | None = None) -> WebAcl:  # fmt: skip
     """A web ACL. Each rule is read on its own, so a NetlabError names every rule's problems
-    (`errors.Problems`); with `problems`, they are recorded there instead."""
+    (`errors.Problems`); with `problems`, they are recorded there instead. `regexes`: the
+    case's budget for compiling (its own when None)."""
+    regexes = regexes or RegexBudget()
     if problems is None:
         with Problems() as pb:
-            return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, pb)
-    return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, problems)
+            return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, pb, regexes)
+    return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, problems, regexes)
 
 
-def _web_acl(raw: Any, path: str, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems) -> WebAcl:
+def _web_acl(raw: Any, path: str, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems,
+             regexes: RegexBudget) -> WebAcl:  # fmt: skip
     f.obj(raw, path, allowed=("Name", "DefaultAction", "Rules", "Scope", "VisibilityConfig",
                               "Description", "CaptchaConfig", "ChallengeConfig"),
           required=("DefaultAction",))  # fmt: skip
@@ -548,7 +660,7 @@ def _web_acl(raw: Any, path: str, ip_sets: IpSets, regex_sets: RegexSets, pb: Pr
         scope = pb.attempt(f.string, raw["Scope"], f"{path}.Scope",
                            choices=("CLOUDFRONT", "REGIONAL"))  # fmt: skip
     prefix = f"awswaf:{ACCOUNT}:webacl:{name}:"
-    b = _Builder(ip_sets, regex_sets, pb)
+    b = _Builder(ip_sets, regex_sets, pb, regexes)
     rules = []
     names: set[str] = set()
     priorities: set[int] = set()
@@ -578,9 +690,11 @@ def parse_waf_rules(case: dict[str, Any], problems: Problems | None = None) -> W
         with Problems() as pb:
             return parse_waf_rules(case, pb)
     ip_sets = parse_ip_sets(case.get("ip_sets"), problems=problems)
-    regex_sets = parse_regex_sets(case.get("regex_pattern_sets"), problems=problems)
+    regexes = RegexBudget()  # one for the sets' patterns and the statements'
+    regex_sets = parse_regex_sets(case.get("regex_pattern_sets"), problems=problems,
+                                  regexes=regexes)  # fmt: skip
     return parse_web_acl(case.get("web_acl"), ip_sets=ip_sets, regex_sets=regex_sets,
-                         problems=problems)  # fmt: skip
+                         problems=problems, regexes=regexes)  # fmt: skip
 
 
 # --- requests -------------------------------------------------------------------------------
@@ -840,8 +954,16 @@ class _Evaluator:
         self.acl = acl
         self.body_limit = body_limit
         self.delay = delay
-        # (request template, statement, labels so far when the statement reads them) → result
-        self.memo: dict[tuple[int, int, tuple[str, ...]], bool] = {}
+        # (request template, statement, the labels so far when the statement reads them, by
+        # their number in `labels`) → result
+        self.memo: dict[tuple[int, int, int], bool] = {}
+        label_matches = [
+            (st.uid, st.constraint, st.text)
+            for rule in acl.rules
+            for st in _all_statements(rule.statement if rule.rate is None else rule.rate.scope_down)
+            if st.kind == "LabelMatchStatement"
+        ]
+        self.labels = LabelIndex(label_matches, acl.label_prefix)
         # (request template, component, transformations) → the values a statement inspects
         self.texts: dict[tuple[int, Field, tuple[str, ...]], list[str] | None] = {}
         # Each client address, looked up once per request: its text (each decision names it;
@@ -886,15 +1008,15 @@ class _Evaluator:
             return None
         return {"MATCH": True, "NO_MATCH": False}.get(fld.oversize)
 
-    def matches(self, st: Statement, req: WafRequest, labels: list[str]) -> bool:
-        key = (req.template, st.uid, tuple(labels) if st.uses_labels else ())
+    def matches(self, st: Statement, req: WafRequest, labels: _Labels) -> bool:
+        key = (req.template, st.uid, labels.node if st.uses_labels else 0)
         hit = self.memo.get(key)
         if hit is None:
             hit = self._matches(st, req, labels)
             self.memo[key] = hit
         return hit
 
-    def _matches(self, st: Statement, req: WafRequest, labels: list[str]) -> bool:
+    def _matches(self, st: Statement, req: WafRequest, labels: _Labels) -> bool:
         kind = st.kind
         if kind == "AndStatement":
             return all(self.matches(c, req, labels) for c in st.children)
@@ -903,12 +1025,12 @@ class _Evaluator:
         if kind == "NotStatement":
             return not self.matches(st.children[0], req, labels)
         if kind == "IPSetReferenceStatement":
-            return any(req.ip in net for net in st.networks if net.version == req.ip.version)
+            assert st.addresses is not None  # the builder makes them with the statement
+            return req.ip in st.addresses
         if kind == "GeoMatchStatement":
             return req.country is not None and req.country in st.countries
         if kind == "LabelMatchStatement":
-            return any(_label_matches(st.constraint, st.text, label, self.acl.label_prefix)
-                       for label in labels)  # fmt: skip
+            return st.uid in labels.matched
         fld = st.field
         assert fld is not None  # every other kind of statement inspects a request component
         fixed = self.oversize(fld, req)
@@ -925,7 +1047,7 @@ class _Evaluator:
         if values is None:
             return False
         for value in values:
-            if kind == "ByteMatchStatement" and _byte_match(st.constraint, st.text, value):
+            if kind == "ByteMatchStatement" and _byte_match(st, value):
                 return True
             if kind in ("RegexMatchStatement", "RegexPatternSetReferenceStatement") and any(
                 p.search(value) for p in st.patterns
@@ -968,7 +1090,7 @@ class _Evaluator:
         return found
 
     def decide(self, index: int, req: WafRequest) -> WafDecision:
-        labels: list[str] = []
+        labels = _Labels(self.labels)
         matches: list[RuleMatch] = []
         counts: dict[str, int] = {}
         client = self.client(req)
@@ -985,12 +1107,11 @@ class _Evaluator:
                 hit = self.matches(statement, req, labels)
             if rule.name in self.geo_rules:  # added at the end of the rule's evaluation
                 geo = GEO_LABEL + (req.country or "XX")
-                if geo not in labels:
-                    labels.append(geo)
+                labels.add(geo)
             if not hit:
                 continue
             if rule.labels:
-                labels.extend(x for x in rule.labels if x not in labels)
+                labels.add(*rule.labels)
             action = rule.action
             if action == "Count":
                 matches.append(self.rule_match(rule.name, "Count", False))
@@ -1010,13 +1131,14 @@ class _Evaluator:
                           matches, counts)  # fmt: skip
 
     def _done(self, index: int, req: WafRequest, client: _Client, action: str, rule: str,
-              labels: list[str], matches: list[RuleMatch],
+              labels: _Labels, matches: list[RuleMatch],
               counts: dict[str, int]) -> WafDecision:  # fmt: skip
-        return WafDecision(index, req.time, client.text, action, rule, tuple(labels),
+        return WafDecision(index, req.time, client.text, action, rule, tuple(labels.items),
                            tuple(matches), TERMINAL_STATUS.get(action), counts)  # fmt: skip
 
 
-def _byte_match(constraint: str, search: str, value: str) -> bool:
+def _byte_match(st: Statement, value: str) -> bool:
+    constraint, search = st.constraint, st.text
     if constraint == "EXACTLY":
         return value == search
     if constraint == "STARTS_WITH":
@@ -1025,24 +1147,9 @@ def _byte_match(constraint: str, search: str, value: str) -> bool:
         return value.endswith(search)
     if constraint == "CONTAINS":
         return search in value
-    # CONTAINS_WORD: the string, with no letter, digit or _ on either side
-    start = value.find(search)
-    while start >= 0:
-        end = start + len(search)
-        before = value[start - 1] if start else ""
-        after = value[end] if end < len(value) else ""
-        if not _word_char(before) and not _word_char(after):
-            return True
-        start = value.find(search, start + 1)
-    return False
-
-
-_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-
-
-def _word_char(ch: str) -> bool:
-    """A-Z, a-z, 0-9 or _, the Developer Guide's word characters (an "é" is not one)."""
-    return ch in _WORD_CHARS
+    # CONTAINS_WORD: the string, with no letter, digit or _ on either side: A-Z, a-z, 0-9 or _
+    # are the Developer Guide's word characters (an "é" is not one). The pattern says so.
+    return st.patterns[0].search(value) is not None
 
 
 def _compare(size: int, op: str, limit: int) -> bool:
@@ -1054,6 +1161,95 @@ def _compare(size: int, op: str, limit: int) -> bool:
         "GE": size >= limit,
         "GT": size > limit,
     }[op]
+
+
+class LabelIndex:
+    """Which label match statements of a web ACL each label satisfies, worked out once a label
+    (a label can only come from a rule's `RuleLabels` or a country, so there are at most a few
+    hundred) from its component suffixes (what LABEL scope matches) and runs of whole namespace
+    components (NAMESPACE), as written and, for this web ACL's own, without its prefix. Asking
+    every label in turn for every statement (`_label_matches`, ~1 µs each in Python) cost 14 s
+    of CPU for 150 label match statements after 49 rules of 10 labels each, over 200 requests
+    (a 3.8 KB lab link). Also numbers each sequence of labels a request gathers (a trie), the
+    key the per-request memo keeps results by, instead of the whole sequence."""
+
+    __slots__ = ("_prefix", "_wanted", "_satisfied", "_trie")
+
+    def __init__(self, statements: Iterable[tuple[int, str, str]], prefix: str) -> None:
+        self._prefix = prefix
+        # (as written or own, what is looked up, its text) → the statements (uids) wanting it
+        self._wanted: dict[tuple[int, str, str], list[int]] = {}
+        for uid, scope, key in statements:
+            which = 0 if key.startswith("awswaf:") else 1
+            if scope == "LABEL":
+                self._wanted.setdefault((which, "suffix", key), []).append(uid)
+            else:
+                want = ":".join(p for p in key.split(":") if p)
+                self._wanted.setdefault((which, "run" if want else "any", want), []).append(uid)
+        self._satisfied: dict[str, frozenset[int]] = {}
+        self._trie: dict[
+            tuple[int, tuple[str, ...]], tuple[int, tuple[str, ...], frozenset[int]]
+        ] = {}
+
+    def satisfied(self, label: str) -> frozenset[int]:
+        """The label match statements `label` satisfies."""
+        found = self._satisfied.get(label)
+        if found is None:
+            uids: set[int] = set()
+            for which, text in ((0, label), (1, label[len(self._prefix) :])):
+                if which and not label.startswith(self._prefix):
+                    continue
+                parts = text.split(":")
+                looked = [(which, "any", "")]
+                looked += [
+                    (which, "suffix", ":".join(parts[-n:])) for n in range(1, len(parts) + 1)
+                ]
+                spaces = parts[:-1]
+                looked += [
+                    (which, "run", ":".join(spaces[i:j]))
+                    for i in range(len(spaces))
+                    for j in range(i + 1, len(spaces) + 1)
+                ]
+                for where in looked:
+                    uids.update(self._wanted.get(where, ()))
+            found = self._satisfied[label] = frozenset(uids)
+        return found
+
+    def step(
+        self, node: int, labels: tuple[str, ...], seen: set[str]
+    ) -> tuple[int, tuple[str, ...], frozenset[int]]:
+        """What adding `labels` to the sequence numbered `node` (whose labels are `seen`) gives:
+        the new sequence's number, the labels not there yet, and the statements they satisfy.
+        Worked out once for each sequence and rule, so a burst pays a lookup a rule."""
+        key = (node, labels)
+        found = self._trie.get(key)
+        if found is None:
+            new = tuple(dict.fromkeys(x for x in labels if x not in seen))
+            satisfied = frozenset().union(*(self.satisfied(x) for x in new))
+            found = self._trie[key] = (len(self._trie) + 1 if new else node, new, satisfied)
+        return found
+
+
+class _Labels:
+    """A request's labels so far, in the order they were added; the label match statements they
+    satisfy (`LabelIndex`), and the number of their sequence."""
+
+    __slots__ = ("items", "_seen", "_index", "node", "matched")
+
+    def __init__(self, index: LabelIndex) -> None:
+        self.items: list[str] = []
+        self._seen: set[str] = set()
+        self._index = index
+        self.node = 0
+        self.matched: frozenset[int] = frozenset()
+
+    def add(self, *labels: str) -> None:
+        self.node, new, satisfied = self._index.step(self.node, labels, self._seen)
+        if new:
+            self.items.extend(new)
+            self._seen.update(new)
+            if satisfied:
+                self.matched |= satisfied
 
 
 def _label_matches(scope: str, key: str, label: str, prefix: str) -> bool:
@@ -1080,14 +1276,40 @@ def _has_geo(st: Statement | None) -> bool:
     return st.kind == "GeoMatchStatement" or any(_has_geo(c) for c in st.children)
 
 
-def _leaves(st: Statement | None) -> Iterator[tuple[Field, tuple[str, ...]]]:
-    """(component, transformations) of every statement in the tree that inspects one."""
+def _all_statements(st: Statement | None) -> Iterator[Statement]:
+    """Every statement in the tree."""
+    if st is None:
+        return
+    yield st
+    for child in st.children:
+        yield from _all_statements(child)
+
+
+def regex_passes(pattern: re2._Regexp) -> int:
+    """What a regular expression's search costs a byte of text, in passes (`MAX_INSPECTED`).
+    RE2 searches with a DFA, a pass or so, until its states outgrow their memory; then it steps
+    every instruction of the program for each byte. `(?:[a-z]{1,50}){1,20}Q` (2,004
+    instructions) took 15 µs a byte, ~7.5 ns an instruction: one such statement over a 64 KB
+    body cost 0.9 s of CPU, four 3.6 s, counted as one pass each. So a pattern counts as that
+    worst case, half a pass an instruction (the course's own patterns: a few dozen)."""
+    return 1 + pattern.programsize // 2
+
+
+def _passes(st: Statement) -> int:
+    """How many times matching `st` reads its component's text, at worst."""
+    if st.kind in ("RegexMatchStatement", "RegexPatternSetReferenceStatement"):
+        return sum(regex_passes(p) for p in st.patterns)
+    return 1  # a byte match (CONTAINS_WORD's pattern is a word between two classes), a size
+
+
+def _inspecting(st: Statement | None) -> Iterator[Statement]:
+    """Every statement in the tree that inspects a request component."""
     if st is None:
         return
     if st.field is not None:
-        yield st.field, st.transforms
+        yield st
     for child in st.children:
-        yield from _leaves(child)
+        yield from _inspecting(child)
 
 
 def _check_budget(
@@ -1107,9 +1329,17 @@ def _check_budget(
             f"{max_steps:,} rule evaluations {who} takes; send fewer requests or use fewer rules",
             path="requests",
         )
-    leaves: set[tuple[Field, tuple[str, ...]]] = set()
+    # Every inspecting statement, and the passes over its component that matching takes (a
+    # pattern set tries each of its patterns); and each distinct component and chain of
+    # transformations, made once for each request and kept (`_Evaluator.texts`).
+    reads: list[tuple[Field, int]] = []
+    chains: set[tuple[Field, tuple[str, ...]]] = set()
     for rule in acl.rules:
-        leaves.update(_leaves(rule.statement if rule.rate is None else rule.rate.scope_down))
+        for st in _inspecting(rule.statement if rule.rate is None else rule.rate.scope_down):
+            assert st.field is not None  # `_inspecting` yields only statements that have one
+            reads.append((st.field, _passes(st)))
+            chains.add((st.field, st.transforms))
+    costs = [(fld, transform_cost(transforms)) for fld, transforms in chains]
     firsts = {r.template: r for r in requests}
     total = 0
     for req in firsts.values():
@@ -1122,16 +1352,19 @@ def _check_budget(
             "SingleHeader": max((len(v) for _, v in req.headers), default=0),
             "Body": min(len(req.body), body_limit),
         }
-        for fld, transforms in leaves:
-            total += sizes[fld.kind] * (1 + len(transforms))
+        total += sum(sizes[fld.kind] * passes for fld, passes in reads)
+        total += sum(sizes[fld.kind] * cost for fld, cost in costs)
     max_inspected = int(MAX_INSPECTED * share)
     if total > max_inspected:
         raise NetlabError(
             "too_costly",
             f"requests: evaluating this would read about {total / 1e6:.1f} MB of request text "
-            f"(distinct requests × inspected parts × transformations); {who} reads at most "
+            f"(each distinct request's parts, once for each statement and pattern that "
+            f"inspects them, a regular expression as many times as it has steps, and again for "
+            f"each transformation, URL decoding counting as several); {who} reads at most "
             f"{max_inspected / 1e6:g} MB. Use fewer distinct requests (repeat one instead), "
-            "smaller bodies or fewer rules",
+            "smaller bodies, simpler regular expressions, or fewer rules, statements or "
+            "transformations",
             path="requests",
         )
 

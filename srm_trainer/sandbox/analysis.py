@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -37,6 +38,7 @@ from srm_trainer.iam.json_mistakes import located
 from srm_trainer.iam.simulate import simulate
 from srm_trainer.iam.summary import (
     ACCESS_LEVELS,
+    Listing,
     Verdict,
     example_resource,
     not_granted_by_resource,
@@ -65,8 +67,12 @@ TEMPLATE = "sandbox/analysis.html"
 # The sandbox answers while the learner waits: a batch smaller than the API's. The summary and
 # the diff are bounded by the engine's own work caps (summary.MAX_MATCHES, MAX_CHECKS).
 MAX_BATCH_PAIRS = 400
-# A page lists at most this many actions with their explanation (the tables count them all).
+# A page lists at most this many actions with their explanation (the tables count them all),
+# and at most this many characters of their resources, conditions and statements: each row
+# repeats its verdict's, and three policies (64 KB) whose Allow on `*` held ~1,000 condition
+# values each made a 15.9 MB page of 400 rows (0.3 s of CPU, 0.5-0.6 s in all).
 MAX_LISTED = 400
+MAX_LISTED_CHARS = 500_000
 # Beyond this many services, one overview table (a row per service) instead of a table each.
 MAX_SERVICE_TABLES = 20
 WORDS = {"full": "Fully", "partial": "Partly", "none": "Not at all"}
@@ -551,15 +557,15 @@ def _listed(summary: Any, token: str, *, allowed: bool) -> dict[str, list[Listed
     MAX_LISTED in all. Actions sharing a verdict share its explanation (worded once)."""
     why, opened = _verdict_whys(), _opener(token)
     out: dict[str, list[Listed]] = {}
-    room = MAX_LISTED
+    listing = Listing(MAX_LISTED, MAX_LISTED_CHARS)
     for svc in summary.services:
         rows = out[svc.prefix] = []
         for a in svc.actions:
             if (a.verdict.access != "none") != allowed:
                 continue
-            if room <= 0:
+            v = a.verdict
+            if not listing.take((id(v),), partial(_row_words, v, why(v)), a.action):
                 break
-            room -= 1
             resource = _example_resource(a.verdict.resources)
             rows.append(
                 Listed(a.action, a.level, a.verdict, why(a.verdict), opened(a.action, resource))
@@ -680,7 +686,9 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
                 # Each side's link start once (the lost rows encoded the old side's policies
                 # again for each row), and each verdict worded once.
                 why = _verdict_whys()
-                gained, lost = result.gained[:MAX_LISTED], result.lost[:MAX_LISTED]
+                listing = Listing(None, MAX_LISTED_CHARS)
+                gained = _fitting(result.gained[:MAX_LISTED], "new", why, listing)
+                lost = _fitting(result.lost[:MAX_LISTED], "old", why, listing)
                 to_new = _opener(new.token() if gained else "")
                 to_old = _opener(old.token() if lost else "")
                 context["diff"] = result
@@ -710,6 +718,24 @@ def _check(form: PolicyForm, side: str) -> None:
         )
     except PolicyError as exc:
         raise PolicyError(exc.code, _where(exc, form, side), path="") from None
+
+
+def _row_words(verdict: Verdict, why: Why, shown: Any = None) -> tuple:
+    """What a row repeats of its verdict (measured for `Listing`)."""
+    resources, conditions = shown or (verdict.resources, verdict.conditions)
+    return resources, conditions, why.statements, why.limited_by
+
+
+def _fitting(changes: Any, grants: str, why: Callable[[Verdict], Why], listing: Listing) -> list:
+    """The first changes whose rows fit in what `listing` has left (the table counts the rest)."""
+    out = []
+    for c in changes:
+        v = (c.new if grants == "new" else c.old).verdict
+        key = (id(c.old.verdict), id(c.new.verdict))
+        if not listing.take(key, partial(_row_words, v, why(v), _shown(c)), c.action):
+            break
+        out.append(c)
+    return out
 
 
 def _res(change: Any) -> str:

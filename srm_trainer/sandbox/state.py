@@ -223,7 +223,9 @@ def state_from_form(data: Mapping[str, str], *, strict: bool = True) -> SandboxS
     levels: dict[str, tuple[tuple[str, ...], ...]] = {}
     for kind in ("scp", "rcp"):
         rows = []
-        for level in _indexed(data, f"{kind}-"):
+        # Each level's policies are found by reading every field name again: levels past the
+        # limit are not read (990 levels were 980,000 names read, ~55 ms, for one refusal).
+        for level in _indexed(data, f"{kind}-")[: MAX_ORG_LEVELS + 1]:
             texts = tuple(
                 text(
                     data,

@@ -19,13 +19,21 @@ from srm_trainer.iam import evaluate
 from srm_trainer.iam.context import MAX_CONTEXT_VALUES
 from srm_trainer.iam.diff import diff
 from srm_trainer.iam.findings import lint
+from srm_trainer.iam.summary import summarize
 from srm_trainer.netlab.waf import evaluate_waf_case
 from teach.transfer import gift
 from teach.transfer.drafts import TransferError
 from tests.bench import report
 from tests.conftest import make_lesson, make_module
 from tests.iam.test_findings import adversarial_patterns
-from tests.netlab.test_engine import _regex_rule, _waf, largest_burst
+from tests.netlab.test_engine import (
+    _body_rule,
+    _byte_match,
+    _ip_set_case,
+    _regex_rule,
+    _waf,
+    largest_burst,
+)
 from tests.teach.test_transfer_gift import HUGE_ANSWER_BLOCK
 
 pytestmark = pytest.mark.bench
@@ -59,6 +67,25 @@ def _set_operator_product() -> dict:
     return {"request": request, "identity_policies": [{"Statement": [statement]}]}
 
 
+def _labelled(label_rules: int, label_matches: int, requests: list[dict]) -> dict:
+    """Rules that match every request and add 10 labels each, then one rule of label matches."""
+    always = {"SizeConstraintStatement": {
+        "FieldToMatch": {"UriPath": {}}, "ComparisonOperator": "GE", "Size": 0,
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}  # fmt: skip
+    rules = [
+        {"Name": f"l{i}", "Priority": i, "Action": {"Count": {}}, "Statement": always,
+         "RuleLabels": [{"Name": f"n{i}:k{j}"} for j in range(10)]}
+        for i in range(label_rules)
+    ]  # fmt: skip
+    matches = [
+        {"LabelMatchStatement": {"Scope": "NAMESPACE", "Key": f"zz{k}:"}}
+        for k in range(label_matches)
+    ]
+    rules.append({"Name": "m", "Priority": 999, "Action": {"Block": {}},
+                  "Statement": {"OrStatement": {"Statements": matches}}})  # fmt: skip
+    return _waf(rules, requests)
+
+
 # What costs markdown-it the most work a character (tests/lessons/test_markdown_cost.py).
 WORST_MARKDOWN = {
     "`![`": "![",
@@ -77,6 +104,69 @@ CASES = {
             _waf([_regex_rule("(a+)+$")], [{"ip": "192.0.2.1", "uri": "a" * 8000 + "!"}])
         ),
         1000.0,
+    ),
+    # The most statements the inspection budget lets read one 64 KB body (199 of them cost
+    # 2.7 s when a body was counted once whatever read it, and CONTAINS_WORD looked at each
+    # place in Python), and URL_DECODE chains at the budget (chains of 1-10 over 61,000 "%":
+    # 1.2 s when each transformation counted as one pass).
+    "WAF: 60 CONTAINS_WORD statements over a 64 KB body": (
+        lambda: evaluate_waf_case(
+            _waf(
+                [_body_rule([_byte_match("a" * (i + 1), "CONTAINS_WORD") for i in range(60)])],
+                [{"ip": "192.0.2.1", "body": "a" * 65_536}],
+                resource="CLOUDFRONT",
+                body_inspection_limit_kb=64,
+            )
+        ),  # fmt: skip
+        300.0,
+    ),
+    "WAF: URL_DECODE chains of 1-3 over 9,000 '%'": (
+        lambda: evaluate_waf_case(
+            _waf(
+                [
+                    _body_rule(
+                        [_byte_match("zz", transforms=("URL_DECODE",) * k) for k in (1, 2, 3)]
+                    )
+                ],
+                [{"ip": "192.0.2.1", "body": "%" * 9_000}],
+                resource="CLOUDFRONT",
+                body_inspection_limit_kb=64,
+            )
+        ),  # fmt: skip
+        300.0,
+    ),
+    # A regular expression past RE2's DFA, at the budget (one over 64 KB cost 0.9 s when it
+    # counted as one reading; `waf.regex_passes`).
+    "WAF: a regex of 2,004 steps over 3,900 bytes": (
+        lambda: evaluate_waf_case(
+            _waf(
+                [_regex_rule("(?:[a-z]{1,50}){1,20}Q")],
+                [{"ip": "192.0.2.1", "uri": "/" + "ab" * 1_950}],
+            )
+        ),
+        300.0,
+    ),
+    # Work the inspection budget does not count, looked up instead of walked: 9.0 s and 14.4 s
+    # before (netlab.waf.AddressRanges, LabelIndex).
+    "WAF: 199 IP set statements naming 1,000 blocks, 200 requests": (
+        lambda: evaluate_waf_case(
+            _ip_set_case(
+                199,
+                [f"10.{i // 256}.{i % 256}.0/24" for i in range(1_000)],
+                [f"192.0.{i // 256}.{i % 256}" for i in range(200)],
+            )
+        ),
+        400.0,
+    ),
+    "WAF: 150 label matches after 49 rules of 10 labels, 200 requests": (
+        lambda: evaluate_waf_case(
+            _labelled(49, 150, [{"ip": "192.0.2.1", "uri": f"/{i}"} for i in range(200)])
+        ),
+        400.0,
+    ),
+    "WAF: a burst of 1,990 requests under 49 rules of 10 labels": (
+        lambda: evaluate_waf_case(_labelled(49, 2, [{"ip": "192.0.2.1", "repeat": 1_990}])),
+        600.0,
     ),
     "WAF burst of 5,000 requests, 20 rate rules": (
         lambda: evaluate_waf_case(largest_burst()),
@@ -110,6 +200,28 @@ CASES = {
     "Markdown: a one-line summary of each of 100 costliest 5,000-character prompts": (
         lambda: [markdown_summary.__wrapped__(f"{n}" + "![" * 2_500, 240) for n in range(100)],
         1500.0,  # each read the whole prompt: 7 s
+    ),
+    # Each pair counted one unit whatever the entry's length: ten of these cost 3 s.
+    "summary: ten account-wide Resource entries of 900 wildcards over every service": (
+        lambda: summarize(
+            {
+                "identity_policies": [
+                    {
+                        "Statement": [
+                            {
+                                "Effect": "Allow",
+                                "Action": "*",
+                                "Resource": [
+                                    "arn:aws:*:*:*:" + "*a" * 900 + f"b{i}" for i in range(10)
+                                ],
+                            }
+                        ]
+                    }
+                ]
+            },
+            services=["*"],
+        ),
+        400.0,
     ),
     "diff: 950 account-wide Resource entries over every service": (
         lambda: diff(_account_wide(3), _account_wide(950), services=["*"]),

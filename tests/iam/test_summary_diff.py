@@ -218,6 +218,28 @@ def test_an_account_wide_resource_summarises_every_service(monkeypatch):
     assert summarize(wide, services=["*"]).to_dict() == summary.to_dict()
 
 
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "arn:aws:*:*:*:" + "*a" * 900 + "b",  # 1.8 KB: 0.4 ms a format, 0.8 s in all
+        "arn:aws:*:*:*:" + "*a" * 100 + "b",  # 214 characters, 100 wildcards
+    ],
+)
+def test_a_long_or_wildcard_heavy_account_wide_resource_counts_as_many_fits(entry):
+    """Trying an entry against a format steps through its positions for each of the format's:
+    one entry of 900 `*a` cost 0.8 s of CPU over every service, ten of them (18 KB) 3 s, when
+    each pair counted one unit of `MAX_FITS`. Now such an entry counts as many (`fit_units`)
+    and the services past the cap are skipped and named, as for many entries (one entry of
+    100 wildcards, 0.1 s before, now stays within ~75 ms)."""
+    from srm_trainer.iam.summary import fit_units
+
+    assert fit_units("arn:aws:*:*:*:x*") == 1
+    summary = summarize(policy(allow("*", [entry])), services=["*"])
+    assert summary.skipped
+    assert {s.prefix for s in summary.services}.isdisjoint(summary.skipped)
+    assert len(summary.services) + len(summary.skipped) == len(catalog.services())
+
+
 def test_many_account_wide_resources_skip_services_rather_than_run_for_seconds():
     """A thousand `arn:aws:*:*:*:<n>*` entries over every service once took 25 s of CPU in a
     diff (each entry against ~2,000 ARN formats): past `MAX_FITS` the services are skipped

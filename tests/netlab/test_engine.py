@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from srm_trainer.netlab import (
     Hop,
@@ -21,7 +23,9 @@ from srm_trainer.netlab import (
     parse_web_acl,
     trace,
 )
+from srm_trainer.netlab import waf as waf_module
 from srm_trainer.netlab.waf import (
+    QUESTION_SHARE,
     evaluate_read_case,
     evaluate_waf_case,
     parse_ip_sets,
@@ -159,6 +163,133 @@ def test_costly_inspection_is_refused_before_any_work():
     assert info.value.code == "too_costly"
 
 
+def _body_rule(statements: list[dict]) -> dict:
+    statement = (
+        statements[0] if len(statements) == 1 else {"OrStatement": {"Statements": statements}}
+    )
+    return {"Name": "r", "Priority": 0, "Action": {"Block": {}}, "Statement": statement}
+
+
+def _byte_match(search: str, constraint: str = "CONTAINS", transforms=("NONE",)) -> dict:
+    return {"ByteMatchStatement": {
+        "SearchString": search, "FieldToMatch": {"Body": {"OversizeHandling": "CONTINUE"}},
+        "PositionalConstraint": constraint,
+        "TextTransformations": [{"Priority": i, "Type": t} for i, t in enumerate(transforms)]}}  # fmt: skip
+
+
+def test_statements_reading_one_body_are_each_counted():
+    """199 statements over one 25 KB body (a lab's link holds it) were counted as one reading
+    (0.5 MB), and their CONTAINS_WORD loop cost 1.2 s of CPU (the form's 16 KB: 0.7 s)."""
+    statements = [_byte_match("a" * (i % 50 + 1), "CONTAINS_WORD") for i in range(199)]
+    case = _waf([_body_rule(statements)], [{"ip": "192.0.2.1", "body": "a" * 25_000}],
+                resource="CLOUDFRONT", body_inspection_limit_kb=64)  # fmt: skip
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(case)
+    assert info.value.code == "too_costly" and "statement" in str(info.value)
+
+
+def test_each_pattern_of_a_set_is_a_reading_of_its_own():
+    sets = {"s": [f"b{k}c" for k in range(10)]}
+    statement = {"RegexPatternSetReferenceStatement": {
+        "ARN": "s", "FieldToMatch": {"Body": {}},
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}  # fmt: skip
+    requests = [{"ip": "192.0.2.1", "body": "a" * 16_000}]
+    per_statement = 16_000 * sum(
+        waf_module.regex_passes(waf_module.compile_regex(p, "p")) for p in sets["s"]
+    )
+    fits = (waf_module.MAX_INSPECTED - 2 * 16_000) // per_statement
+    assert 2 <= fits < 200
+    case = _waf([_body_rule([statement] * fits)], requests, regex_pattern_sets=sets,
+                resource="CLOUDFRONT")  # fmt: skip
+    assert evaluate_waf_case(case).decisions[0].action == "Allow"
+    case["web_acl"]["Rules"] = [_body_rule([statement] * (fits + 1))]
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(case)
+    assert info.value.code == "too_costly"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "body"),
+    [
+        ("(?:[a-z]{1,50}){1,20}Q", 4_100),  # 2,004 steps: 15 µs a byte once RE2's DFA gives up
+        ("(a|b|c|d|e)[^z]{49}q{22}", 20_000),
+    ],
+)
+def test_a_regular_expression_counts_as_many_readings_as_it_has_steps(pattern, body):
+    """RE2 is linear in the text, not in the pattern: once its DFA outgrows its memory it steps
+    every instruction for each byte. One statement of the first pattern over a 64 KB body cost
+    0.9 s of CPU, four of them 3.6 s, each counted as one reading."""
+    case = _waf([_body_rule([_regex_body(pattern)])], [{"ip": "192.0.2.1", "body": "ab" * (body // 2)}],
+                resource="CLOUDFRONT", body_inspection_limit_kb=64)  # fmt: skip
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(case)
+    assert info.value.code == "too_costly"
+    assert "a regular expression as many times as it has steps" in str(info.value)
+    case["requests"][0]["body"] = "ab" * 500
+    assert evaluate_waf_case(case).decisions[0].action == "Allow"
+
+
+def _regex_body(pattern: str) -> dict:
+    return {"RegexMatchStatement": {
+        "RegexString": pattern, "FieldToMatch": {"Body": {"OversizeHandling": "CONTINUE"}},
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}  # fmt: skip
+
+
+def test_url_decoding_counts_as_many_readings():
+    """URL_DECODE takes ~1 µs for each byte of "%%%%", which it leaves as it was: chains of 1
+    to 10 of them over a 61,000-byte body were counted as 65 readings and cost 1.2 s."""
+    statements = [_byte_match("zz", transforms=("URL_DECODE",) * k) for k in range(1, 11)]
+    case = _waf([_body_rule(statements)], [{"ip": "192.0.2.1", "body": "%" * 61_000}],
+                resource="CLOUDFRONT", body_inspection_limit_kb=64)  # fmt: skip
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(case)
+    assert info.value.code == "too_costly"
+    # One decoding of a 16 KB body is well within the lab's budget (and a question's).
+    case["web_acl"]["Rules"] = [_body_rule(statements[:1])]
+    case["requests"][0]["body"] = "%" * 2_000
+    assert evaluate_waf_case(case, share=QUESTION_SHARE).decisions[0].action == "Allow"
+
+
+@pytest.mark.parametrize(
+    ("body", "hit"),
+    [
+        ("a " * 4_000, True),
+        ("ab" * 4_000, False),
+        ("_a" * 4_000 + "-a", True),
+        ("éaé", True),  # é is not a word character in AWS WAF
+        ("a", True),
+        ("ba", False),
+    ],
+)
+def test_contains_word_is_decided_in_one_pass_of_re2(body, hit, monkeypatch):
+    """Looking at each place the string occurs in Python cost ~0.5 µs a place. Now no Python
+    runs per place: `str.find` is never called while deciding."""
+    case = _waf([_body_rule([_byte_match("a", "CONTAINS_WORD")])], [{"ip": "192.0.2.1",
+                "body": body}], resource="CLOUDFRONT")  # fmt: skip
+    calls = []
+    monkeypatch.setattr(
+        "srm_trainer.netlab.waf._Evaluator.values",
+        lambda self, fld, req, _orig=waf_module._Evaluator.values: [
+            _Counted(v, calls) for v in _orig(self, fld, req)
+        ],
+    )
+    assert (evaluate_waf_case(case).decisions[0].action == "Block") == hit
+    assert calls == []
+
+
+class _Counted(str):
+    """A text that records each `find` on it (CONTAINS_WORD looked for every place)."""
+
+    def __new__(cls, text: str, calls: list):
+        self = super().__new__(cls, text)
+        self.calls = calls
+        return self
+
+    def find(self, *args):  # type: ignore[override]
+        self.calls.append(args)
+        return super().find(*args)
+
+
 def largest_burst() -> dict:
     """The largest burst a case may hold, under 20 rate-based rules."""
     rules = [
@@ -281,3 +412,148 @@ def test_a_block_with_host_bits_says_what_aws_would_store():
         fields.ipv4_network("10.0.0.5/16", "rule", rule=True)
     assert "10.0.0.0/16 (65,536 addresses), not 10.0.0.5 alone" in refused.value.message
     assert "or 10.0.0.5/32 for the one address" in refused.value.message
+
+
+def _ip_set_case(statements: int, blocks: list[str], ips: list[str]) -> dict:
+    st = {"IPSetReferenceStatement": {"ARN": "s"}}
+    statement = st if statements == 1 else {"OrStatement": {"Statements": [st] * statements}}
+    rules = [{"Name": "r", "Priority": 0, "Action": {"Block": {}}, "Statement": statement}]
+    return _waf(rules, [{"ip": ip} for ip in ips], ip_sets={"s": blocks})
+
+
+@pytest.mark.parametrize(
+    ("ip", "action"),
+    [
+        ("10.0.0.0", "Block"),
+        ("10.0.1.255", "Block"),  # 10.0.0.0/24 and 10.0.1.0/24 side by side
+        ("10.0.2.0", "Allow"),
+        ("10.9.9.9", "Block"),  # inside 10.8.0.0/14, which holds 10.9.0.0/16 too
+        ("10.12.0.0", "Allow"),
+        ("9.255.255.255", "Allow"),
+        ("2001:db8::1", "Block"),
+        ("2001:db9::", "Allow"),
+        ("::ffff:10.0.0.1", "Allow"),  # an IPv6 address is looked up among IPv6 blocks only
+    ],
+)
+def test_an_address_is_looked_up_in_an_ip_set(ip, action):
+    blocks = ["10.0.1.0/24", "10.9.0.0/16", "10.0.0.0/24", "10.8.0.0/14", "2001:db8::/32"]
+    case = _ip_set_case(1, blocks, [ip])
+    assert evaluate_waf_case(case).decisions[0].action == action
+
+
+def test_an_ip_set_is_looked_up_without_asking_each_block(monkeypatch):
+    """Each block was asked in turn (~0.5 µs each, in Python): 199 statements naming a set of
+    1,000 blocks over 200 requests (a 28 KB case, a lab link holds it) cost 9 s of CPU, none of
+    it counted by the work limits. Now a lookup is one bisection; no block is asked."""
+    import ipaddress
+
+    asked = []
+    real = ipaddress.IPv4Network.__contains__
+    monkeypatch.setattr(
+        ipaddress.IPv4Network, "__contains__", lambda n, a: asked.append(a) or real(n, a)
+    )
+    blocks = [f"10.{i // 256}.{i % 256}.0/24" for i in range(1_000)]
+    case = _ip_set_case(20, blocks, [f"192.0.2.{i}" for i in range(10)] + ["10.3.231.7"])
+    decisions = evaluate_waf_case(case).decisions
+    assert [d.action for d in decisions] == ["Allow"] * 10 + ["Block"]
+    assert asked == []
+
+
+_PREFIX = "awswaf:111122223333:webacl:acl:"
+_COMPONENTS = st.sampled_from(["a", "b", "ab", "", "awswaf", "111122223333", "webacl", "acl"])
+_TEXTS = st.lists(_COMPONENTS, min_size=1, max_size=6).map(":".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(_TEXTS, _TEXTS.map(lambda t: _PREFIX + t)), max_size=6),
+    st.sampled_from(["LABEL", "NAMESPACE"]),
+    st.one_of(_TEXTS, _TEXTS.map(lambda t: "awswaf:" + t)),
+)
+def test_the_label_index_answers_as_asking_each_label_does(labels, scope, key):
+    """The index (`LabelIndex`) answers a label match statement as asking each label in turn
+    by the Developer Guide's rule (`_label_matches`) does, and numbers each sequence of labels
+    apart from every other."""
+    index = waf_module.LabelIndex([(7, scope, key)], _PREFIX)
+    gathered = waf_module._Labels(index)
+    again = waf_module._Labels(index)
+    for label in labels:
+        gathered.add(label)
+        again.add(label)
+    expected = any(waf_module._label_matches(scope, key, label, _PREFIX) for label in labels)
+    assert (7 in gathered.matched) == expected
+    assert gathered.node == again.node
+    other = waf_module._Labels(index)
+    for label in [*gathered.items[1:], "extra"]:
+        other.add(label)
+    assert other.node != gathered.node
+
+
+def test_label_matches_do_not_ask_each_label(monkeypatch):
+    """150 label match statements after 49 rules of 10 labels each asked every label in turn
+    (~1 µs each): 14 s of CPU over 200 requests, from a 3.8 KB lab link. Now each is a lookup."""
+    asked = []
+    real = waf_module._label_matches
+    monkeypatch.setattr(waf_module, "_label_matches", lambda *a: asked.append(a) or real(*a))
+    always = {"SizeConstraintStatement": {
+        "FieldToMatch": {"UriPath": {}}, "ComparisonOperator": "GE", "Size": 0,
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}  # fmt: skip
+    rules = [
+        {"Name": f"l{i}", "Priority": i, "Action": {"Count": {}}, "Statement": always,
+         "RuleLabels": [{"Name": f"n{i}:k{j}"} for j in range(10)]}
+        for i in range(10)
+    ]  # fmt: skip
+    matches = [{"LabelMatchStatement": {"Scope": "NAMESPACE", "Key": f"n{k}:"}} for k in (3, 99)]
+    rules.append({"Name": "m", "Priority": 99, "Action": {"Block": {}},
+                  "Statement": {"OrStatement": {"Statements": matches}}})  # fmt: skip
+    case = _waf(rules, [{"ip": "192.0.2.1", "uri": f"/{i}"} for i in range(5)])
+    assert {d.action for d in evaluate_waf_case(case).decisions} == {"Block"}
+    assert asked == []
+
+
+def test_a_burst_gathers_its_rules_labels_once(monkeypatch):
+    """Each request of a burst added each of its rules' labels one by one, checking each against
+    those it had: 1,990 requests under 49 rules of 10 labels cost 1.5 s of CPU. Now a rule's
+    labels are worked out once for each sequence of labels that reaches it."""
+    worked = []
+    real = waf_module.LabelIndex.satisfied
+    monkeypatch.setattr(
+        waf_module.LabelIndex, "satisfied", lambda self, x: worked.append(x) or real(self, x)
+    )
+    always = {"SizeConstraintStatement": {
+        "FieldToMatch": {"UriPath": {}}, "ComparisonOperator": "GE", "Size": 0,
+        "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}  # fmt: skip
+    rules = [
+        {"Name": f"l{i}", "Priority": i, "Action": {"Count": {}}, "Statement": always,
+         "RuleLabels": [{"Name": f"n{i}:k{j}"} for j in range(10)]}
+        for i in range(10)
+    ]  # fmt: skip
+    case = _waf(rules, [{"ip": "192.0.2.1", "repeat": 100}])
+    decisions = evaluate_waf_case(case).decisions
+    assert len(decisions) == 100 and all(len(d.labels) == 100 for d in decisions)
+    assert len(worked) == 100
+
+
+def test_a_case_s_regular_expressions_are_compiled_within_a_budget(monkeypatch):
+    """Compiling costs ~0.1-0.6 µs a step of the program: 199 statements of patterns like
+    `(?i)\\p{Greek}{999}` (a 1.1 KB lab link) cost 3.0 s of CPU to compile, and as many that
+    RE2 refuses as too large 3.3 s just to refuse. Now a case compiles at most
+    `MAX_REGEX_STEPS` of them, each distinct text once, and the rest are refused unread."""
+    import re2
+
+    compiled = []
+    real = re2.compile
+    monkeypatch.setattr(
+        re2, "compile", lambda text, *a, **k: compiled.append(text) or real(text, *a, **k)
+    )
+    statements = [_regex_body(f"(?i)\\p{{Greek}}{{{150 - i}}}") for i in range(199)]
+    case = _waf([_body_rule(statements)], [{"ip": "192.0.2.1"}])
+    with pytest.raises(NetlabError) as info:
+        evaluate_waf_case(case)
+    assert "steps the lab compiles" in str(info.value)
+    assert 0 < len([t for t in compiled if "Greek" in t]) < 20
+    # The same pattern in every statement is compiled once, and is well within the budget.
+    compiled.clear()
+    case = _waf([_body_rule([_regex_body("(?i)union\\s+select")] * 199)], [{"ip": "192.0.2.1"}])
+    assert evaluate_waf_case(case).decisions[0].action == "Allow"
+    assert compiled.count("(?i)union\\s+select") == 1

@@ -382,6 +382,30 @@ def test_a_burst_the_lab_takes_is_too_costly_for_a_question_and_says_where():
     assert grade(q, {"rule": "rate"}).feedback["total"] == 5_000 // rules
 
 
+def test_statements_reading_a_question_s_bodies_are_each_counted():
+    """A question's inspection budget counted each body once whatever number of statements
+    read it: 199 CONTAINS_WORD statements over six 16 KB bodies passed, and every page that
+    works out the question's key (an import's preview too) paid 3.9 s of CPU for it."""
+    q = make_question("waf_rule")
+    words = [
+        {"ByteMatchStatement": {
+            "SearchString": "a" * (i % 50 + 1), "PositionalConstraint": "CONTAINS_WORD",
+            "FieldToMatch": {"Body": {"OversizeHandling": "CONTINUE"}},
+            "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}
+        for i in range(199)
+    ]  # fmt: skip
+    q.data["case"]["resource"] = "CLOUDFRONT"
+    q.data["case"]["web_acl"]["Rules"][0]["Statement"] = {"OrStatement": {"Statements": words}}
+    q.data["case"]["requests"] = [
+        {"ip": "192.0.2.1", "uri": f"/{i}", "body": "a" * 16_000} for i in range(6)
+    ]
+    q.data.pop("ask_index")
+    [problem] = q.problems()
+    assert problem.path == ("case", "requests")
+    assert "once for each statement and pattern that inspects them" in problem.message
+    assert "a quiz question reads at most 0.2 MB" in problem.message
+
+
 def test_a_web_acl_on_a_network_load_balancer_is_refused():
     q = make_question("waf_rule")
     q.data["case"]["resource"] = "NLB"

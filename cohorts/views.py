@@ -923,6 +923,12 @@ def _file_name(cohort: Cohort, what: str) -> str:
     return exports.file_name(cohort, what, timezone.localdate())
 
 
+def _too_many_files(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return render(
+        request, "429.html", {"retry_after": retry_after, "what": "downloads of a class's files"}
+    )
+
+
 def _part_asked(request: HttpRequest) -> bool:
     return "from" in request.GET or "before" in request.GET
 
@@ -955,6 +961,7 @@ def _parts_page(request: HttpRequest, cohort: Cohort, parts, what: str, most: in
 
 @require_safe
 @classes_required
+@rate_limited("class_files", _too_many_files)
 def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """The gradebook as one file, in the order the page was sorted in (its link carries
     `?sort=` and `?order=`); past `exports.GRADEBOOK_ROWS_PER_FILE` rows, a page listing it in
@@ -976,6 +983,7 @@ def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttp
 
 @require_safe
 @classes_required
+@rate_limited("class_files", _too_many_files)
 def answers_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """Every counted answer as one file; past `exports.ANSWERS_PER_FILE` answers, a page listing
     the class's answers in parts (ranges of learners by name), each part a file of its own, so

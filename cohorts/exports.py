@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from cohorts import gradebook, roster, sorting
-from cohorts.models import Cohort, Membership
+from cohorts.models import Assignment, Cohort, Membership
 from lessons import shown_names
 from lessons.markdown import markdown_text
 from quizzes import kinds
@@ -150,17 +150,23 @@ def gradebook_rows(
     counted: QuerySet[Attempt] | None = None,
     now: datetime | None = None,
     asked: Mapping[str, str] | None = None,
+    among: list[Membership] | None = None,
 ) -> Iterator[list]:
     """The header, then one row per learner and assignment (every learner: not paged), the
     learners in the order `asked` (the gradebook page's `?sort=` and `?order=`) sorts them on
     the page (`cohorts.sorting`; by name when it asks for none, or for one the page does not
     know). `counted`: `gradebook.counted_attempts(cohort)`, when the caller has it already.
+    `among`: a part's learners only (`in_range` of `members(cohort, shown=True)`), in name
+    order whatever `asked` says: a range of names is only a part of the name order.
     "overdue" is the page's Overdue badge (due by `now` and nothing submitted): "not started"
     alone does not tell missing work from work not due yet."""
     yield GRADEBOOK_HEADER
     now = now or timezone.now()
     assignments = gradebook.assignments_of(cohort)
-    memberships = _in_order(cohort, sorting.parse(asked or {}, assignments))
+    if among is not None:
+        memberships = among
+    else:
+        memberships = _in_order(cohort, sorting.parse(asked or {}, assignments))
     rows = gradebook.gradebook_rows(
         cohort=cohort, assignments=assignments, memberships=memberships, counted=counted, read=0
     )
@@ -194,8 +200,7 @@ def _in_order(cohort: Cohort, sort: sorting.Sort) -> list[Membership]:
     as the pages order names (`roster`), not the database's code-point order; by progress or a
     score as the page does, its keys read in the roster's one query (`roster.roster`)."""
     if sort.by == sorting.NAME:
-        read = Membership.objects.filter(cohort=cohort).select_related("user", shown_names.RELATED)
-        by_name = roster.in_order(list(read))
+        by_name = members(cohort, shown=True)
         return by_name[::-1] if sort.descending else by_name
     return roster.memberships(roster.roster(cohort, sort=sort).ids)
 
@@ -232,15 +237,22 @@ def _answer_text(kind, response: dict) -> str:
 
 
 # The most answers one answers file holds: ~1-1.3 s of the server's CPU at 19-26 µs an answer
-# (docs/teaching.md, "A class of 300"). A class with more has its answers in parts
-# (`answer_parts`), so no download costs more than about that, whatever the class's size.
+# (docs/teaching.md, "A class of 300"). A class with more has its answers in parts (`parts`),
+# so no download costs more than about that, whatever the class's size.
 ANSWERS_PER_FILE = 50_000
+
+# The most rows (a learner and an assignment each) one gradebook file holds: ~0.5-0.9 s of the
+# server's CPU (500 learners × 40 assignments: 480-534 ms, 24-27 µs a row; ~45 µs a row at a
+# higher load; docs/teaching.md, "A class of 300"). A class with more has its gradebook in
+# parts, as its answers.
+GRADEBOOK_ROWS_PER_FILE = 20_000
 
 
 @dataclass(frozen=True)
 class Part:
-    """One file of a class's answers: the learners whose names fall from `start` (included;
-    "" from the first) to `before` (left out; "" to the last) in the pages' name order. A
+    """One file of a class's answers or gradebook: the learners whose names fall from `start`
+    (included; "" from the first) to `before` (left out; "" to the last) in the pages' name
+    order, holding `rows` rows (answers, or a gradebook's learner-and-assignment rows). A
     range of names, not a list or a number: a learner who joins after the parts were listed
     falls in exactly one of them, and no part's learners move when answers are added."""
 
@@ -250,12 +262,17 @@ class Part:
     start: str
     before: str
     learners: int
-    answers: int
+    rows: int
 
 
-def members(cohort: Cohort) -> list[Membership]:
-    """The cohort's memberships with their users, in the pages' name order (one query)."""
-    return roster.in_order(list(Membership.objects.filter(cohort=cohort).select_related("user")))
+def members(cohort: Cohort, shown: bool = False) -> list[Membership]:
+    """The cohort's memberships with their users, in the pages' name order (one query);
+    `shown`: with the names they chose to show (`lessons.shown_names`), which the gradebook's
+    rows read from each learner (the answers' read them with the answers)."""
+    read = Membership.objects.filter(cohort=cohort).select_related("user")
+    if shown:
+        read = read.select_related(shown_names.RELATED)
+    return roster.in_order(list(read))
 
 
 def answer_counts(cohort: Cohort) -> dict[int, int]:
@@ -270,18 +287,23 @@ def answer_counts(cohort: Cohort) -> dict[int, int]:
     return dict(rows)
 
 
-def answer_parts(
-    memberships: list[Membership], counts: Mapping[int, int], most: int | None = None
-) -> list[Part]:
-    """`memberships` (in name order) cut into runs of learners holding at most `most` answers
-    (ANSWERS_PER_FILE) each; a learner with more than that alone is a part of their own. One
-    part (or none) when the class's answers fit one file."""
-    most = ANSWERS_PER_FILE if most is None else most
+def gradebook_size(cohort: Cohort) -> tuple[int, int]:
+    """(learners, assignments) of the cohort: its gradebook file holds their product in rows.
+    Two counts and no learner read: a class that fits one file pays no more than them."""
+    learners = Membership.objects.filter(cohort=cohort).count()
+    return learners, Assignment.objects.filter(cohort=cohort).count()
+
+
+def parts(memberships: list[Membership], rows: Mapping[int, int] | int, most: int) -> list[Part]:
+    """`memberships` (in name order) cut into runs of learners holding at most `most` rows
+    each: `rows`, each learner's (user id) rows (their answers), or the rows every learner has
+    (a gradebook's assignments). A learner with more than `most` alone is a part of their own.
+    One part (or none) when the class's rows fit one file."""
     runs: list[tuple[list[Membership], int]] = []
     run: list[Membership] = []
     size = 0
     for m in memberships:
-        n = counts.get(m.user_id, 0)
+        n = rows if isinstance(rows, int) else rows.get(m.user_id, 0)
         if run and size + n > most:
             runs.append((run, size))
             run, size = [], 0
@@ -298,7 +320,7 @@ def answer_parts(
             start="" if k == 1 else names[k - 1][0],
             before="" if k == len(runs) else names[k][0],
             learners=len(r),
-            answers=size,
+            rows=size,
         )
         for k, (r, size) in enumerate(runs, start=1)
     ]

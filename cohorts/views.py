@@ -923,18 +923,67 @@ def _file_name(cohort: Cohort, what: str) -> str:
     return exports.file_name(cohort, what, timezone.localdate())
 
 
+def _too_many_files(request: HttpRequest, retry_after: int) -> HttpResponse:
+    return render(
+        request, "429.html", {"retry_after": retry_after, "what": "downloads of a class's files"}
+    )
+
+
+def _part_asked(request: HttpRequest) -> bool:
+    return "from" in request.GET or "before" in request.GET
+
+
+def _part_file(request: HttpRequest, cohort: Cohort, rows, what: str) -> StreamingHttpResponse:
+    """One part's file (`?from=&before=&part=`), named by its number."""
+    number = request.GET.get("part", "")
+    what = f"{what}-part-{number}" if number.isdigit() and len(number) < 5 else f"{what}-part"
+    return _csv(rows, _file_name(cohort, what))
+
+
+def _in_range(request: HttpRequest, members: list[Membership]) -> list[Membership]:
+    return exports.in_range(members, request.GET.get("from", ""), request.GET.get("before", ""))
+
+
+def _parts_page(request: HttpRequest, cohort: Cohort, parts, what: str, most: int):
+    """The list of a file's parts (`exports.Part`), each a link to its own file."""
+    return render(
+        request,
+        "cohorts/file_parts.html",
+        {
+            "cohort": cohort,
+            "parts": parts,
+            "rows": sum(p.rows for p in parts),
+            "most": most,
+            "what": what,
+        },
+    )
+
+
 @require_safe
 @classes_required
-def gradebook_csv(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+@rate_limited("class_files", _too_many_files)
+def gradebook_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
+    """The gradebook as one file, in the order the page was sorted in (its link carries
+    `?sort=` and `?order=`); past `exports.GRADEBOOK_ROWS_PER_FILE` rows, a page listing it in
+    parts (ranges of learners by name, in name order: a range of names cannot cut a list sorted
+    by a score), each a file of its own. `?from=&before=` (a part's link) is that part's file."""
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
-    # In the order the gradebook page was sorted in (its link carries `?sort=` and `?order=`).
-    rows = exports.gradebook_rows(cohort, asked=request.GET)
-    return _csv(rows, _file_name(cohort, "gradebook"))
+    if _part_asked(request):
+        among = _in_range(request, exports.members(cohort, shown=True))
+        return _part_file(request, cohort, exports.gradebook_rows(cohort, among=among), "gradebook")
+    learners, assignments = exports.gradebook_size(cohort)
+    most = exports.GRADEBOOK_ROWS_PER_FILE
+    if learners * assignments <= most:
+        rows = exports.gradebook_rows(cohort, asked=request.GET)
+        return _csv(rows, _file_name(cohort, "gradebook"))
+    parts = exports.parts(exports.members(cohort), assignments, most)
+    return _parts_page(request, cohort, parts, "gradebook", most)
 
 
 @require_safe
 @classes_required
+@rate_limited("class_files", _too_many_files)
 def answers_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpResponse:
     """Every counted answer as one file; past `exports.ANSWERS_PER_FILE` answers, a page listing
     the class's answers in parts (ranges of learners by name), each part a file of its own, so
@@ -943,26 +992,18 @@ def answers_csv(request: HttpRequest, pk: int) -> HttpResponse | StreamingHttpRe
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
     members = exports.members(cohort)
-    if "from" in request.GET or "before" in request.GET:
-        among = exports.in_range(
-            members, request.GET.get("from", ""), request.GET.get("before", "")
+    if _part_asked(request):
+        return _part_file(
+            request,
+            cohort,
+            exports.answer_rows(cohort, among=_in_range(request, members)),
+            "answers",
         )
-        number = request.GET.get("part", "")
-        what = f"answers-part-{number}" if number.isdigit() and len(number) < 5 else "answers-part"
-        return _csv(exports.answer_rows(cohort, among=among), _file_name(cohort, what))
-    parts = exports.answer_parts(members, exports.answer_counts(cohort))
+    most = exports.ANSWERS_PER_FILE
+    parts = exports.parts(members, exports.answer_counts(cohort), most)
     if len(parts) <= 1:
         return _csv(exports.answer_rows(cohort, memberships=members), _file_name(cohort, "answers"))
-    return render(
-        request,
-        "cohorts/answer_parts.html",
-        {
-            "cohort": cohort,
-            "parts": parts,
-            "answers": sum(p.answers for p in parts),
-            "most": exports.ANSWERS_PER_FILE,
-        },
-    )
+    return _parts_page(request, cohort, parts, "answers", most)
 
 
 @require_safe

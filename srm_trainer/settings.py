@@ -320,6 +320,10 @@ RATE_LIMITS = {
     # network, WAF, findings routing) cost up to ~0.2 s of CPU each (the engine, and the Markdown
     # of the prompt, explanation and scenario), the others 65-100 ms of Markdown
     "teach_save": env_rate("RATE_LIMIT_TEACH_SAVE", "30/60"),
+    # /teach/: a cohort's gradebook and answers CSVs, their lists of parts and each part: up to
+    # ~1 s of CPU each (exports.ANSWERS_PER_FILE, GRADEBOOK_ROWS_PER_FILE); 60 are a 900,000-
+    # answer class's 18 parts, its gradebook's 5 and their lists twice over
+    "class_files": env_rate("RATE_LIMIT_CLASS_FILES", "60/600"),
 }
 # The ceiling for all anonymous clients of one address together (a classroom behind one NAT).
 RATE_LIMITS_PER_ADDRESS = {
@@ -334,6 +338,7 @@ RATE_LIMITS_PER_ADDRESS = {
     "import": env_rate("RATE_LIMIT_IMPORT_ADDRESS", "300/600"),
     "teach_check": env_rate("RATE_LIMIT_TEACH_CHECK_ADDRESS", "2400/60"),
     "teach_save": env_rate("RATE_LIMIT_TEACH_SAVE_ADDRESS", "300/60"),
+    "class_files": env_rate("RATE_LIMIT_CLASS_FILES_ADDRESS", "600/600"),
 }
 
 # Secure defaults; production adds transport security on top.

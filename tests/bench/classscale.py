@@ -168,6 +168,9 @@ def pages(klass: Class, owner: Client) -> dict[str, tuple[str, str]]:
         # file at any size (the whole class's is a list of parts past ANSWERS_PER_FILE)
         "answers csv, half the class": reverse("teach_cohorts:answers-csv", args=[c])
         + f"?before={klass.learners[len(klass.learners) // 2].username}&part=1",
+        # the same for the gradebook (a list of parts past GRADEBOOK_ROWS_PER_FILE rows)
+        "gradebook csv, half the class": reverse("teach_cohorts:gradebook-csv", args=[c])
+        + f"?before={klass.learners[len(klass.learners) // 2].username}&part=1",
     }
     out = {name: ("owner", url) for name, url in out.items()}
     out["co-instructor: gradebook"] = ("co", gradebook)

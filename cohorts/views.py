@@ -925,7 +925,9 @@ def _file_name(cohort: Cohort, what: str) -> str:
 
 def _too_many_files(request: HttpRequest, retry_after: int) -> HttpResponse:
     return render(
-        request, "429.html", {"retry_after": retry_after, "what": "downloads of a class's files"}
+        request,
+        "429.html",
+        {"retry_after": retry_after, "what": "downloads of a class's files", "download": True},
     )
 
 

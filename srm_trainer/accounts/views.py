@@ -215,7 +215,9 @@ def shown_name(request: HttpRequest) -> HttpResponse:
 
 def _too_many_downloads(request: HttpRequest, retry_after: int) -> HttpResponse:
     return render(
-        request, "429.html", {"retry_after": retry_after, "what": "downloads of your data"}
+        request,
+        "429.html",
+        {"retry_after": retry_after, "what": "downloads of your data", "download": True},
     )
 
 

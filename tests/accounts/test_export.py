@@ -222,7 +222,9 @@ def test_downloads_are_rate_limited(client, settings):
     assert [client.get(URL).status_code for _ in range(2)] == [200, 200]
     response = client.get(URL)
     assert response.status_code == 429 and int(response["Retry-After"]) > 0
-    assert "downloads of your data" in response.content.decode()
+    text = response.content.decode()
+    assert "downloads of your data" in text
+    assert "what you typed" not in text and "Nothing is lost" in text  # no form behind it
 
 
 def test_the_account_pages_link_to_your_data(learner_client):

@@ -40,6 +40,7 @@ def test_too_many_downloads_of_a_class_s_files_are_refused(owner, cohort, tight)
         text = unescape(refused.content.decode())
         assert "That was a lot of downloads of a class's files in a short time." in text
         assert "Try again in " in text
+        assert "what you typed" not in text  # a download has no form to go back to
 
 
 def test_each_instructor_has_their_own_count(owner, co_instructor, cohort, tight):

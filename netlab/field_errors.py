@@ -4,15 +4,19 @@ The engine names a problem by its JSON path (`network.network_acls[0].outbound[1
 a learner editing the form never sees: they see tables, captions and column headings. Here a
 path becomes the field it is about (its id, to mark it and link to it) and its place as the page
 labels it ("Network ACL nacl-web, outbound rule row 2, Ports"), and a number's problem says the
-range the field takes. The engine's messages and paths stay as they are for its other users
-(case files, the CLI, questions). A path the form has no field for keeps the engine's words
-after it, the path said as a person would (`spoken`: "Subnet app, cidr: ...", not
+range the field takes. A path the form has no field for keeps the engine's words after it,
+the path said as a person would (`spoken`: "Subnet app, CIDR: ...", not
 "network.subnets[1].cidr: ..."). A mistake inside a JSON text the learner typed (the WAF lab's
 web ACL and IP sets) is placed by its path in that text, where to look, said the same way:
 a list's item by its position from 1 and its Name where it has one ("Web ACL, rule 1
 ("block-bad-bots"), Action: ...", not "web_acl.Rules[0].Action ..."; a learner read
-"Rules[0]" as code, counted from 0); a missing or unknown key is said as such ("Web ACL: needs
-a DefaultAction (Allow or Block)"). The engine's paths stay machine-readable (`NetlabError.path`).
+"Rules[0]" as code, counted from 0), a network ACL's entry by its rule number ("Network ACL
+edge, inbound rule 100, ports: ..."); a missing or unknown key is said as such ("Web ACL: needs
+a DefaultAction (Allow or Block)"). `said` is the one place an engine message is worded so:
+the labs, a learner's refused rules in a quiz, the question editors, an import and the content
+loader all say it (`quizzes.kinds.netlab_common`). The engine's paths stay machine-readable
+(`NetlabError.path`, its CLI and case files); a question's problem keeps its place as a data
+path (`Problem.path`) for the line it is given.
 """
 
 from __future__ import annotations
@@ -124,9 +128,7 @@ def problem_list(
     for n, (path, code, message) in enumerate(problems, 1):
         field = form_field(path, code, message, case, row_of)
         if field is None:  # the engine's words, its path said as a person would
-            place, rest = _path_and_rest(path, message)
-            if rest != message:
-                message = f"{spoken(place, case)}: {rest}"
+            message = said(path, code, message, case, row_of)
         shown = ShownProblem(f"{MESSAGE}-{n}" if many else MESSAGE, field, message)
         items.append(shown)
         if shown.field is not None:
@@ -302,28 +304,60 @@ def _text_problem(
     field_id: str, path: str, code: str, message: str, case: Mapping[str, Any]
 ) -> FieldProblem:
     """A mistake in a JSON text the learner typed, placed as the page names the text with the
-    path inside it said (`spoken`: "Web ACL, rule 1 ("x"), Action"), where to look. A missing
-    key is said as what its object needs ("Web ACL: needs a DefaultAction (Allow or Block)"),
-    an unknown one as not a field of its object. What the text could not be read as (not JSON,
-    empty: `invalid_text`) already says where, by line and column, and stays as it is."""
+    path inside it said (`_placed`), where to look. What the text could not be read as (not
+    JSON, empty: `invalid_text`) already says where, by line and column, and stays as it is."""
     if code == "invalid_text":
         return FieldProblem(field_id, "", message)
+    return FieldProblem(field_id, *_placed(path, code, message, case))
+
+
+def said(
+    path: str,
+    code: str,
+    message: str,
+    case: Mapping[str, Any],
+    row_of: RowOf = same_row,
+    *,
+    called: Mapping[str, str] | None = None,
+) -> str:
+    """The engine's `message` (about `path`, `code`) with the path it begins with said as a
+    person would (`_placed`: "Network ACL edge, inbound rule 100, ports: the range starts
+    after it ends (80-70)"); a message that begins with no path is its own words. Every page
+    that shows an engine message with no field of its own says it here: the labs, a learner's
+    rules in a quiz, the question editors and an import (`case`, `row_of`, `called` as
+    `spoken` takes them)."""
+    if _path_and_rest(path, message)[1] == message:
+        return message
+    place, problem = _placed(path, code, message, case, row_of, called=called)
+    return f"{place}: {problem}"
+
+
+def _placed(
+    path: str,
+    code: str,
+    message: str,
+    case: Mapping[str, Any],
+    row_of: RowOf = same_row,
+    *,
+    called: Mapping[str, str] | None = None,
+) -> tuple[str, str]:
+    """Where the engine's message is about, said (`spoken`), and what is wrong there. A
+    missing key is said as what its object needs ("Web ACL: needs a DefaultAction (Allow or
+    Block)"), an unknown one as not a field of its object."""
     at, rest = _path_and_rest(path, message)
     inside = steps(at)
     key = inside[-1] if len(inside) > 1 else None
     if isinstance(key, str) and code in ("missing_field", "unknown_field"):
         written = join("-", key)[1:]  # the key as a path writes it: `.Action`, `["x.y"]`
-        owner = spoken(at[: -len(written)], case)
+        owner = spoken(at[: -len(written)], case, row_of, called=called)
         required = _REQUIRED.fullmatch(rest)
         if code == "missing_field" and required:
-            needs = f"needs {_a(key)}{_NEEDS.get(key, '')}{required.group(1)}"
-            return FieldProblem(field_id, owner, needs)
+            return owner, f"needs {_a(key)}{_NEEDS.get(key, '')}{required.group(1)}"
         unknown = _UNKNOWN.fullmatch(rest)
         if code == "unknown_field" and unknown:
             named = join("", key)  # as the path writes it: `["x.y"]` for a key with a dot
-            return FieldProblem(field_id, owner, f"{named} is not one of its fields (it takes "
-                                f"{unknown.group(1)})")  # fmt: skip
-    return FieldProblem(field_id, spoken(at, case), _SAID.get(rest, rest))
+            return owner, f"{named} is not one of its fields (it takes {unknown.group(1)})"
+    return spoken(at, case, row_of, called=called), _SAID.get(rest, rest)
 
 
 def _path_and_rest(path: str, message: str) -> tuple[str, str]:
@@ -345,8 +379,8 @@ def _path_and_rest(path: str, message: str) -> tuple[str, str]:
 # --- a path said as a person would -----------------------------------------------------------
 
 # The parts of a case the page names in words: the WAF lab's texts by their boxes' labels, the
-# rest by what they are (the network itself is the whole lab: not said).
-_TOPS = {**_TEXTS, "network": "", "flow": "Flow", "requests": "Request",
+# rest by what they are (the network itself is the whole lab: said only when nothing else is).
+_TOPS = {**_TEXTS, "network": "", "flow": "Flow", "request": "Request", "requests": "Requests",
          "regex_pattern_sets": "Regex pattern sets"}  # fmt: skip
 # A list's item, by the list's key: what one item is called.
 _ITEMS = {
@@ -367,22 +401,37 @@ _ITEMS = {
     "targets": "target",
 }
 _NETWORK_NAMED = ("subnets", "instances", "network_acls", "security_groups", "load_balancers")
+# A list inside a network's part that names others: an instance's groups are references.
+_REFERENCES = {"security_groups": "security group"}
 _KEYS = {"vpc": "VPC", "cidr": "CIDR"}  # the network case's keys a learner reads as initials
 
 
-def spoken(path: str, case: Mapping[str, Any]) -> str:
+def spoken(
+    path: str,
+    case: Mapping[str, Any],
+    row_of: RowOf = same_row,
+    *,
+    called: Mapping[str, str] | None = None,
+) -> str:
     """An engine path as the page says it: each list item by its position from 1, a rule by
-    its Name too where it has one, a network's subnet or group by its name: `web_acl.Rules[0]
-    .Action` is "Web ACL, rule 1 ("block-bad-bots"), Action", `network.subnets[1].cidr` "Subnet
-    app, cidr", `ip_sets.office[2]` "IP sets, set "office", address 3". `case` gives the names
-    (a name the page could not show, or none, leaves the number alone)."""
+    its Name too where it has one, a network's subnet or group by its name, a network ACL's
+    entry by its rule number: `web_acl.Rules[0].Action` is "Web ACL, rule 1
+    ("block-bad-bots"), Action", `network.subnets[1].cidr` "Subnet app, CIDR",
+    `network.network_acls[0].inbound[1].ports` "Network ACL edge, inbound rule 110, ports",
+    `ip_sets.office[2]` "IP sets, set "office", address 3". `case` gives the names (a name the
+    page could not show, or none, leaves the number alone; an entry whose rule number is not
+    one, or is used twice, is "inbound entry 2"). `row_of` numbers a request, a group's rule
+    or an entry without a rule number as the form's row holding it (`form_field`); `called`
+    names a top part as the page calls it (a flow-fix challenge's flow: "must_allow #1").
+    """
     at = steps(path)
     if not at:
         return path
     top = str(at[0])
-    words = [_TOPS.get(top, top)]
+    words = [{**_TOPS, **(called or {})}.get(top, top)]
     node: Any = case.get(top) if isinstance(case, Mapping) else None
     rest: list[str | int] = list(at[1:])
+    key: str = top
     if top == "ip_sets" and rest and isinstance(rest[0], str):  # a set, by its name
         name = rest[0]
         rest = rest[1:]
@@ -391,38 +440,76 @@ def spoken(path: str, case: Mapping[str, Any]) -> str:
         if isinstance(node, dict) and rest[:1] == ["Addresses"]:
             rest.pop(0)
             node = node.get("Addresses")
-        key: str = "Addresses"
-    else:
-        key = top
-    if top == "requests" and rest and isinstance(rest[0], int):
-        words[0] = f"Request {rest[0] + 1}"
+        key = "Addresses"
+    if top == "requests" and rest and isinstance(rest[0], int):  # a row of the form
+        row = row_of("req", rest[0])
+        words[0] = f"Request {(rest[0] if row is None else row) + 1}"
         rest, node = rest[1:], None
+    network = top == "network"
+    within: list[tuple[str, int]] = []  # the lists walked into: (key, place among objects)
     for n, step in enumerate(rest):
         if isinstance(step, int):
-            item = node[step] if isinstance(node, list) and step < len(node) else None
-            words.append(_item(key, step, item, network=top == "network"))
-            node = item
+            items = node if isinstance(node, list) else []
+            words.append(_item(key, step, items, within, row_of, network=network))
+            shown = _shown(items, step)
+            within.append((key, shown[0] if shown is not None else step))
+            node = items[step] if step < len(items) else None
             continue
         key = step
         node = node.get(step) if isinstance(node, dict) else None
         an_item_next = n + 1 < len(rest) and isinstance(rest[n + 1], int)
         if not (step in _ITEMS and an_item_next):  # a list is said at its item: "rule 1"
-            words.append(_KEYS.get(step, step) if top == "network" else step)
+            words.append(_KEYS.get(step, step) if network else step)
     if words[0] == "" and len(words) > 1:  # the network's own parts: said from the part
         words.pop(0)
-    return ", ".join(w for w in words if w) or path
+    return ", ".join(w for w in words if w) or ("Network" if network else path)
 
 
-def _item(key: str, index: int, item: Any, *, network: bool) -> str:
+def _item(
+    key: str,
+    index: int,
+    items: list,
+    within: list[tuple[str, int]],
+    row_of: RowOf,
+    *,
+    network: bool,
+) -> str:
+    """One item of the list `key` (`items`), said where the path walked into it (`within`)."""
+    item = items[index] if index < len(items) else None
+    if network and not within and key in _NETWORK_NAMED:  # as the form's captions name them
+        return (
+            f"{_ITEMS[key]} {_name(item, f'{index + 1}') if isinstance(item, dict) else index + 1}"
+        )
+    owner = within[-1][0] if within else ""
+    if network and owner in ("network_acls", "security_groups") and key in _PEER:
+        return _entry(key, index, items, within[-1][1], owner, row_of)
+    if network and within and key in _REFERENCES:
+        return f"{_REFERENCES[key]} {index + 1}"
     called = _ITEMS.get(key)
     if called is None:
-        return f"{key}, item {index + 1}"
-    if network and key in _NETWORK_NAMED:  # named as the form's captions name them
-        return f"{called} {_name(item, f'{index + 1}') if isinstance(item, dict) else index + 1}"
+        return f"item {index + 1}"
     name = item.get("Name") if isinstance(item, dict) else None
     if isinstance(name, str) and _showable(name):
         return f"{called} {index + 1} ({_quoted(name)})"
     return f"{called} {index + 1}"
+
+
+def _entry(direction: str, index: int, items: list, table: int, owner: str, row_of: RowOf) -> str:
+    """A network ACL's entry by its rule number, as AWS names one ("inbound rule 100"); one
+    without a number of its own (missing, out of range, used twice) and a security group's
+    rule (which has none) by its row (from 1): "inbound entry 2", "inbound rule 2"."""
+    shown = _shown(items, index)
+    place = shown[0] if shown is not None else index
+    row = row_of(f"{'nacl' if owner == 'network_acls' else 'sg'}-{table}-{direction}", place)
+    number = f"{(place if row is None else row) + 1}"
+    if owner == "security_groups":
+        return f"{direction} rule {number}"
+    rule = shown[1].get("rule") if shown is not None else None
+    numbers = [x.get("rule") for x in items if isinstance(x, dict)]
+    low, high = NACL_RULE_NUMBERS
+    if type(rule) is int and low <= rule <= high and numbers.count(rule) == 1:
+        return f"{direction} rule {rule}"
+    return f"{direction} entry {number}"
 
 
 def _showable(name: str) -> bool:

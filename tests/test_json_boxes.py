@@ -210,7 +210,7 @@ AUTHOR_BOXES = {
     "flow-fix reference box": (flow_fix_reference, "Reference solution, "),
     "route-findings model box": (route_model, "model pattern, "),
     "least-privilege reference box": (least_privilege_reference, "Reference solution, "),
-    "import": (question_import, "line"),  # the import's list: "line 4, column 1: ..."
+    "import": (question_import, ""),  # the import's list: "Line 4, column 1: ..." (was "line")
     "admin JSON field": (admin_json, ""),
 }
 
@@ -221,8 +221,7 @@ def test_an_authors_box_says_the_line_column_and_mistake(teacher, owned, box, mi
     read, named = AUTHOR_BOXES[box]
     text, line, column, said = MISTAKES[mistake]
     shown = read(teacher, owned[0], text)
-    place = f"line {line}, column {column}: " if named == "line" else _place(named, line, column)
-    assert f"{place}{said.rstrip('.')}" in shown, shown
+    assert f"{_place(named, line, column)}{said.rstrip('.')}" in shown, shown
     assert not DECODER_WORDS.search(shown), shown
 
 

@@ -45,7 +45,7 @@ class FlowDecision(Kind):
         try:
             result = nl.run_flow(case["network"], case["flow"])
         except NetlabError as exc:
-            return nl.engine_problems(exc, at, "case")
+            return nl.engine_problems(exc, at, "case", case)
         return nl.expect_problems(flow_expect_mismatches(result, case.get("expect")), at)
 
     def hop_choices(self, question) -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from netlab.field_errors import said
 from quizzes.kinds import netlab_common as nl
 from quizzes.kinds.base import Grade, Kind, Problem
 from quizzes.least_privilege import let_through_score
@@ -81,20 +82,32 @@ def check(challenge: dict, text: str) -> dict:
     }
 
 
-def _flow_problems(exc: NetlabError, key: str, n: int) -> list[Problem]:
-    """Each problem the engine found tracing flow `n` of `key`, where it is."""
+def rules_case(network: dict, text: str) -> dict:
+    """What the engine read of a learner's rules, for the names its refusal is said with
+    (`nl.engine_messages`): the network with them, or nothing when they do not read."""
+    try:
+        return {"network": apply_rules(network, text)}
+    except ValueError:
+        return {}
+
+
+def _flow_problems(exc: NetlabError, challenge: dict, key: str, n: int) -> list[Problem]:
+    """Each problem the engine found tracing flow `n` of `key`, where it is, said in words: a
+    flow's field as the least-privilege challenge names a request ("challenge must_allow #1,
+    port: ..."), the network's by its parts' names ("challenge: Subnet public, CIDR: ...")."""
     # A problem in the network is the challenge's, not the flow's: it said "challenge
     # must_allow #1: network.vpcc is not a field here", sending the author to the flow.
-    found = [Problem(f"{_flow_what(p, key, n)}: {p.message}", _flow_error_path(p, key, n))
-             for p in exc.problems]  # fmt: skip
+    case = {**challenge, "flow": challenge[key][n]}  # what the engine read, for the names
+    flow = f"{key} #{n + 1}"
+    found = []
+    for p in exc.problems:
+        words = said(p.path, p.code, p.message, case, called={"flow": flow})
+        found.append(Problem(f"challenge {words}" if words.startswith(flow)
+                             else f"challenge: {words}", _flow_error_path(p, key, n)))  # fmt: skip
     if exc.more:
-        found.append(Problem(f"challenge {key} #{n + 1}: {nl.more_words(exc.more)}",
+        found.append(Problem(f"challenge {flow}: {nl.more_words(exc.more)}",
                              ("challenge", "network")))  # fmt: skip
     return found
-
-
-def _flow_what(exc: NetlabError, key: str, n: int) -> str:
-    return f"challenge {key} #{n + 1}" if exc.path.partition(".")[0] == "flow" else "challenge"
 
 
 def _flow_error_path(exc: NetlabError, key: str, n: int) -> tuple:
@@ -154,7 +167,7 @@ class FlowFix(Kind):
                 try:
                     nl.run_flow(ch["network"], flow)
                 except NetlabError as exc:
-                    return _flow_problems(exc, key, n)
+                    return _flow_problems(exc, ch, key, n)
         start_text = rules_of(ch["network"])
         if len(start_text) > nl.MAX_JSON_CHARS:
             # Learners could not send even the rules they are given back to be checked.
@@ -188,8 +201,9 @@ class FlowFix(Kind):
         try:
             result = check(ch, reference)
         except NetlabError as exc:
+            said_in = rules_case(ch["network"], reference)
             return [Problem(f"reference solution: {m}", ("reference",))
-                    for m in nl.engine_messages(exc)]  # fmt: skip
+                    for m in nl.engine_messages(exc, said_in)]  # fmt: skip
         except ValueError as exc:
             return [Problem(nl.said_at(exc, "reference solution"), ("reference",))]
         ce = result["counterexample"]
@@ -214,11 +228,12 @@ class FlowFix(Kind):
 
     def clean_form(self, form, data: dict) -> None:
         if data.get("rules"):
+            network = None  # what the engine read, for the names its refusal is said with
             try:
                 network = apply_rules(form.question.data["challenge"]["network"], data["rules"])
                 parse_network(network, "network")
             except NetlabError as exc:  # every problem of the rules, each its own error
-                for message in nl.engine_messages(exc):
+                for message in nl.engine_messages(exc, {"network": network}):
                     form.add_error("rules", message)
             except ValueError as exc:  # JSON that does not read: its first mistake
                 form.add_error("rules", str(exc))
@@ -247,10 +262,12 @@ class FlowFix(Kind):
 
     def grade(self, question, response: dict) -> Grade:
         """response: {"rules": JSON text}. Rules that do not parse score 0 and say why."""
+        challenge, rules = question.data["challenge"], response.get("rules") or ""
         try:
-            result = check(question.data["challenge"], response.get("rules") or "")
+            result = check(challenge, rules)
         except NetlabError as exc:
-            return Grade(0.0, False, {"error": "; ".join(nl.engine_messages(exc))})
+            said_in = rules_case(challenge["network"], rules)
+            return Grade(0.0, False, {"error": "; ".join(nl.engine_messages(exc, said_in))})
         except ValueError as exc:
             return Grade(0.0, False, {"error": str(exc)})
         correct = result["counterexample"] is None

@@ -8,8 +8,10 @@ question costs bounded time; anything it refuses is a `NetlabError`, never a cra
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
+from netlab.field_errors import said
 from quizzes.kinds.base import Problem, as_sentence
 from srm_trainer.iam.json_mistakes import located, syntax_words
 from srm_trainer.netlab import NetlabError, Trace, parse_flow, parse_network, trace
@@ -50,10 +52,15 @@ def error_path(prefix: tuple, path: str) -> tuple:
     return (*prefix, *steps(path))
 
 
-def engine_problems(exc: NetlabError, prefix: tuple, what: str) -> list[Problem]:
-    """Every problem the engine named (`exc.problems`, in order), each at the field it is about,
-    then how many more it found, if any, at `prefix`."""
-    found = [Problem(f"{what}: {p.message}", error_path(prefix, p.path)) for p in exc.problems]
+def engine_problems(
+    exc: NetlabError, prefix: tuple, what: str, case: Mapping[str, Any]
+) -> list[Problem]:
+    """Every problem the engine named (`exc.problems`, in order), each at the field it is about
+    and its path said in words (`said`: "case: Network ACL edge, inbound rule 100, action: ...",
+    the names read from `case`, what the engine read), then how many more it found, if any, at
+    `prefix`. `Problem.path` keeps the place for the line an editor or an import gives it."""
+    found = [Problem(f"{what}: {said(p.path, p.code, p.message, case)}",
+                     error_path(prefix, p.path)) for p in exc.problems]  # fmt: skip
     if exc.more:
         found.append(Problem(f"{what}: {more_words(exc.more)}", prefix))
     return found
@@ -73,10 +80,12 @@ def more_words(more: int) -> str:
     return f"and {more} more problem{'s' if more != 1 else ''}, listed once these are fixed"
 
 
-def engine_messages(exc: NetlabError) -> list[str]:
-    """What a learner is told about rules the engine refused: each problem's message, in
-    order, then how many more there are, if any."""
-    return [p.message for p in exc.problems] + ([more_words(exc.more)] if exc.more else [])
+def engine_messages(exc: NetlabError, case: Mapping[str, Any]) -> list[str]:
+    """What a learner is told about rules the engine refused: each problem's message, its path
+    said in words (`said`, the names read from `case`), in order, then how many more there
+    are, if any."""
+    words = [said(p.path, p.code, p.message, case) for p in exc.problems]
+    return words + ([more_words(exc.more)] if exc.more else [])
 
 
 def expect_problems(

@@ -100,7 +100,7 @@ class WafRule(Kind):
         try:
             result = evaluate_waf_case(case, share=QUESTION_SHARE)
         except NetlabError as exc:
-            return nl.engine_problems(exc, at, "case")
+            return nl.engine_problems(exc, at, "case", case)
         if not result.attachable:
             return [
                 Problem(

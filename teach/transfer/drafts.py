@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from srm_trainer.iam.json_mistakes import located
+
 # The readers quote a file's text as every message does (`typed_text.quoted`).
 from srm_trainer.typed_text import quoted as quoted
 
@@ -32,10 +34,8 @@ class Located:
     column: int | None = None
 
     def __str__(self) -> str:
-        if self.line is None:
-            return self.message
-        where = f"line {self.line}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}"
+        """Its place first, as every JSON box says one ("Line 3, column 9: ...")."""
+        return located(self.message, self.line, self.column)
 
 
 class TransferError(Exception):

@@ -164,7 +164,7 @@ CASES = [
         "destination: web\n        protocol: tcp\n        port: 80",
         "destination: web\n        protocol: tcp\n        port: http",
         "port: http",
-        "case: flow.port must be a whole number",
+        "case: Flow, port: must be a whole number",
     ),
     (
         "resource: ALB\n      expect:",
@@ -188,7 +188,7 @@ CASES = [
         "ip: 203.0.113.66",
         "ip: 203.0.113.666",
         "ip: 203.0.113.666",
-        "case: request.ip: '203.0.113.666' is not an IP address",
+        "case: Request, ip: '203.0.113.666' is not an IP address",
     ),
     ("resource: ALB", "resource: NLB", "resource: NLB", "cannot protect this resource"),
     (
@@ -201,7 +201,7 @@ CASES = [
         "port: 22\n",
         "port: ssh\n",
         "port: ssh",
-        "challenge must_block #1: flow.port must be a whole number",
+        "challenge must_block #1, port: must be a whole number",
     ),
     (
         "must_allow:\n        - source: internet\n          destination: shop\n"
@@ -214,7 +214,7 @@ CASES = [
         "cidr: 10.1.1.0/24",
         "cidr: 10.9.1.0/24",
         "cidr: 10.9.1.0/24",
-        "challenge: network.subnets[0].cidr: 10.9.1.0/24 is not inside the VPC",
+        "challenge: Subnet front, CIDR: 10.9.1.0/24 is not inside the VPC",
     ),
 ]
 

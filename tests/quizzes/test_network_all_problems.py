@@ -26,12 +26,13 @@ def bad_rules() -> dict:
     return rules
 
 
+# Each at its place said as a person would: an entry by its rule number, a group by its name.
 THREE = [
-    "network.network_acls[0].inbound[0].ports: the range starts after it ends (80-70)",
-    "network.network_acls[0].outbound[0].cidr: '0.0.0.1/0' has host bits set; AWS would "
+    "Network ACL edge, inbound rule 100, ports: the range starts after it ends (80-70)",
+    "Network ACL edge, outbound rule 100, CIDR: '0.0.0.1/0' has host bits set; AWS would "
     "store the block it lies in, 0.0.0.0/0 (4,294,967,296 addresses), not 0.0.0.1 alone: "
     "write 0.0.0.0/0 for the block, or 0.0.0.1/32 for the one address",
-    "network.security_groups[0].inbound[1].source: 'sg-nowhere' is neither a CIDR block nor a "
+    "Security group sg-web, inbound rule 2, source: 'sg-nowhere' is neither a CIDR block nor a "
     "security group of this VPC (default, sg-web)",
 ]
 
@@ -102,7 +103,7 @@ def test_an_author_is_told_every_problem_of_a_case_each_at_its_own_path():
         ("case", "network", "security_groups", 0, "inbound", 0, "protocol"),
     ]
     assert problems[0].message == (
-        "case: network.network_acls[0].inbound[0].action must be one of allow, deny, not 'permit'"
+        "case: Network ACL edge, inbound rule 100, action: must be one of allow, deny, not 'permit'"
     )
 
 

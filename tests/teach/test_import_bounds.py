@@ -88,7 +88,7 @@ def test_too_many_tags_are_said_once_per_question_not_each(instructor):
         importer.preview(text, "json", owner=instructor)
     tags_at = [text.index('"tags"', text.index(f'"q{n}"')) for n in range(3)]
     assert caught.value.lines() == [
-        f"line 1, column {at + 1}: question 'q{n}': at most 20 bank tags, not 100"
+        f"Line 1, column {at + 1}: question 'q{n}': at most 20 bank tags, not 100"
         for n, at in enumerate(tags_at)
     ]
 
@@ -117,7 +117,7 @@ def test_a_gift_file_of_more_blocks_than_questions_allowed_stops_reading_there()
     with pytest.raises(TransferError) as caught:
         gift.parse(text)
     assert caught.value.lines() == [
-        f"line {2 * MAX_QUESTIONS + 1}: one import takes at most {MAX_QUESTIONS} questions "
+        f"Line {2 * MAX_QUESTIONS + 1}: one import takes at most {MAX_QUESTIONS} questions "
         "(split the file)"
     ]
 

@@ -203,9 +203,9 @@ def test_every_problem_of_the_case_is_listed_each_at_its_line(teacher, owned, in
     permit = next(n for n, t in enumerate(lines, 1) if '"action": "permit"' in t)
     everywhere = next(n for n, t in enumerate(lines, 1) if '"cidr": "everywhere"' in t)
     wanted = [
-        f"Line {permit}: case: network.network_acls[0].inbound[0].action must be one of allow, "
+        f"Line {permit}: case: Network ACL edge, inbound rule 100, action: must be one of allow, "
         "deny, not 'permit'.",
-        f"Line {everywhere}: case: network.network_acls[0].outbound[0].cidr: 'everywhere' is "
+        f"Line {everywhere}: case: Network ACL edge, outbound rule 100, CIDR: 'everywhere' is "
         "not a CIDR block such as 10.0.0.0/16.",
     ]
     summary = summary_of(response)
@@ -400,8 +400,12 @@ def test_every_problem_of_a_web_acl_is_listed_at_its_line(teacher, owned):
     lines = typed.splitlines()
     permit = next(n for n, t in enumerate(lines, 1) if '"Action": {' in t)  # rule 0's
     first = next(n for n, t in enumerate(lines, 1) if '"first"' in t)
-    assert f"Line {permit}: case: web_acl.Rules[0].Action must be one of" in summary
-    assert f"Line {first}: case: web_acl.Rules[1].Priority must be a whole number" in summary
+    assert (
+        f'Line {permit}: case: Web ACL, rule 1 ("watch-admin"), Action: must be one of' in summary
+    )
+    assert (
+        f'Line {first}: case: Web ACL, rule 2 ("rate"), Priority: must be a whole number' in summary
+    )
     assert summary.index(f"Line {permit}:") < summary.index(f"Line {first}:")
     assert form_fields(response.content.decode())["k-case"] == typed
 
@@ -517,7 +521,7 @@ def net_check_panel(response) -> str:
 
 @pytest.mark.parametrize("prompt", ["Which rule acts?", ""], ids=["kind", "kind-and-prompt"])
 def test_a_refused_case_names_its_field_once_in_the_summary_and_the_panel(teacher, owned, prompt):
-    """The kind's problem names its field and the line ("Line 33: case: web_acl.Rules[1]…");
+    """The kind's problem names its field and the line ("Line 33: case: Web ACL, rule 2 …");
     the panel under the box put the box's label before it as well ("The case (JSON): Line 33:
     case: …"), whether the kind alone or the prompt too refused the save."""
     quiz, _ = owned
@@ -525,7 +529,7 @@ def test_a_refused_case_names_its_field_once_in_the_summary_and_the_panel(teache
     case["web_acl"]["Rules"][1]["Priority"] = case["web_acl"]["Rules"][0]["Priority"]
     url, data = waf_form(teacher, quiz, case, prompt=prompt)
     response = teacher.post(url, data)
-    words = "case: web_acl.Rules[1].Priority: two rules have priority"
+    words = 'case: Web ACL, rule 2 ("rate"), Priority: two rules have priority'
     assert re.search(rf"Line \d+: {re.escape(words)}", net_check_panel(response))
     assert re.search(rf"Line \d+: {re.escape(words)}", summary_of(response))
     assert "The case (JSON): Line" not in html.unescape(text(response))
@@ -615,7 +619,7 @@ def test_a_flow_fix_question_is_written_saved_and_graded_by_the_engine(teacher, 
         ),
         (
             json.dumps({"network_acls": [], "security_groups": []}),
-            "Reference solution: network.subnets[0].network_acl: no network ACL named 'edge'.",
+            "Reference solution: Subnet public, network_acl: no network ACL named 'edge'.",
         ),
         ('{\n  "network_acls": [\n}', "line 3, column 1"),
         ('{"subnets": []}', "'subnets' cannot be edited here"),
@@ -644,7 +648,7 @@ def test_a_challenge_problem_is_refused_at_its_line(teacher, owned):
     response = teacher.post(url, data)
     line = next(n for n, t in enumerate(typed.splitlines(), 1) if '"port": 99999' in t)
     beside = " ".join(error_beside(response, "k-challenge"))
-    assert f"Line {line}: challenge must_block #1: " in beside
+    assert f"Line {line}: challenge must_block #1, port: must be between 0 and" in beside
     # A starting network that already passes every flow is refused, in the kind's words.
     url, data = fix_form(teacher, quiz, challenge() | {"network": FIXED})
     assert "the starting network already passes every flow" in summary_of(teacher.post(url, data))
@@ -778,7 +782,7 @@ def test_a_challenge_network_problem_is_the_challenges_not_the_first_flows(teach
     line = next(n for n, t in enumerate(typed.splitlines(), 1) if '"vpcc"' in t)
     url, data = fix_form(teacher, quiz, typed)
     said = summary_of(teacher.post(url, data))
-    assert f"Line {line}: challenge: network.vpcc is not a field here" in said
+    assert f"Line {line}: challenge: Network: vpcc is not one of its fields" in said
     assert "must_allow #1" not in said
 
 

@@ -26,8 +26,8 @@ def test_an_import_names_each_problem_at_the_line_of_its_key(instructor):
         importer.run(text, "json", owner=instructor)
     errors = caught.value.errors
     assert [e.message.split(": ", 2)[-1] for e in errors] == [
-        "network.network_acls[0].inbound[0].action must be one of allow, deny, not 'permit'",
-        "network.network_acls[0].outbound[0].cidr: 'everywhere' is not a CIDR block such as "
+        "Network ACL edge, inbound rule 100, action: must be one of allow, deny, not 'permit'",
+        "Network ACL edge, outbound rule 100, CIDR: 'everywhere' is not a CIDR block such as "
         "10.0.0.0/16",
     ]
     lines = text.splitlines()

@@ -106,7 +106,7 @@ def test_a_bad_file_exits_with_its_line_and_writes_nothing(instructor, tmp_path)
     message = str(caught.value)
     assert "Nothing was imported" in message
     assert (
-        f"{path}: line {line}, column {column}: question 'bad': 'answer' must be true or false"
+        f"{path}: Line {line}, column {column}: question 'bad': 'answer' must be true or false"
         in message
     )
     assert Question.objects.count() == 0

@@ -220,7 +220,7 @@ PLACES = [
         "flow_decision",
         _drop_key("protocol"),
         '"flow": {',
-        "flow.protocol is required",
+        "case: Flow: needs a protocol",
     ),
 ]
 

@@ -122,7 +122,7 @@ def test_a_bad_file_shows_each_line_and_reason_and_writes_nothing(teacher):
     assert response.status_code == 200
     assert "Nothing was imported" in page
     line = bad.splitlines().index("::c:: When? {#1822####e}") + 1
-    assert f"line {line}: question &#x27;c&#x27;: numerical questions are not imported" in page
+    assert f"Line {line}: question &#x27;c&#x27;: numerical questions are not imported" in page
     assert _counts() == before
 
 
@@ -130,7 +130,7 @@ def test_a_bad_json_file_names_line_and_column(teacher):
     text = '{\n  "format": "srm-trainer-questions",,\n}'
     response = teacher.post(URL, {"text": text, "action": "preview", "format": "json"})
     column = text.splitlines()[1].index(",,") + 2  # the second comma
-    assert f"line 2, column {column}: Two commas in a row: remove one of them on line 2." in (
+    assert f"Line 2, column {column}: Two commas in a row: remove one of them on line 2." in (
         response.content.decode()
     )
 
@@ -246,9 +246,9 @@ def test_a_quiz_that_draws_by_rules_previews_what_it_draws_not_zero_questions(te
 @pytest.mark.parametrize(
     ("pasted", "kind", "where"),
     [
-        ("[1,2,3]", "an array", "line 1, column 1"),
-        ('\n  "a quiz"', "a string", "line 2, column 3"),
-        ("42", "a number", "line 1, column 1"),
+        ("[1,2,3]", "an array", "Line 1, column 1"),
+        ('\n  "a quiz"', "a string", "Line 2, column 3"),
+        ("42", "a number", "Line 1, column 1"),
     ],
 )
 def test_json_that_is_not_our_format_is_told_so_in_json_terms_with_where(

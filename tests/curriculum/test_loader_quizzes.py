@@ -338,7 +338,7 @@ def test_a_reference_that_does_not_solve_its_challenge_stops_the_load(content):
         (
             'reference: |\n  {"Version": "2012-10-17" "Statement": []}\n',
             "reference:",
-            "reference solution: Line 1, column 26",
+            "reference solution, line 1, column 26: Expected a comma between two items here.",
         ),
         (
             "reference:\n  Version: '2012-10-17'\n  Statement: []\n",

@@ -21,11 +21,11 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from netlab.field_errors import said
 from quizzes.kinds import netlab_common as nl
 from quizzes.kinds.base import Grade, Kind, Problem
 from quizzes.least_privilege import let_through_score
 from srm_trainer.netlab import NetlabError, parse_network
+from srm_trainer.netlab.spoken import said
 from srm_trainer.typed_text import Textarea
 
 EDITABLE = ("network_acls", "security_groups")

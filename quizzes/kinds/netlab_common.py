@@ -11,12 +11,12 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from netlab.field_errors import said
 from quizzes.kinds.base import Problem, as_sentence
 from srm_trainer.iam.json_mistakes import located, syntax_words
 from srm_trainer.netlab import NetlabError, Trace, parse_flow, parse_network, trace
 from srm_trainer.netlab.case import Mismatch
 from srm_trainer.netlab.fields import steps
+from srm_trainer.netlab.spoken import said
 
 MAX_JSON_CHARS = 20_000  # a learner's edited rules; far above any question's network
 

@@ -2,7 +2,7 @@
 rule by its position from 1 and its Name ("Web ACL, rule 1 ("block-bad-bots"), Action"), not
 "Web ACL, Rules[0].Action", which a learner reads as code counted from 0; a statement inside
 another, an IP set's address, a network's subnet by their place or name. The engine's paths
-are unchanged (`NetlabError.path`); the page says them (`netlab/field_errors.spoken`)."""
+are unchanged (`NetlabError.path`); the page says them (`srm_trainer/netlab/spoken.py`)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """A learner whose network rules the engine refuses is told where in words, as the labs tell it
-(`netlab.field_errors.said`): a network ACL's entry by its rule number, a security group by its
+(`srm_trainer.netlab.spoken.said`): a network ACL's entry by its rule number, a security group by its
 name and its rule by its place from 1 ("Network ACL edge, inbound rule 100, ports: ..."), not by
 the engine's path (`network.network_acls[0].inbound[0].ports`), which reads as code counted from
 0. The engine's own paths are unchanged (`NetlabError.path`)."""

@@ -1,5 +1,5 @@
 """An author told why the engine refuses a network question's case is told where in words, as
-the labs and a learner are (`netlab.field_errors.said`): "Line 23: case: Network ACL edge,
+the labs and a learner are (`srm_trainer.netlab.spoken.said`): "Line 23: case: Network ACL edge,
 inbound rule 100, action: ...", "case: Web ACL, rule 2 ("rate"), Priority: ...", "challenge
 must_block #1, port: ...", not the engine's paths (`network.network_acls[0].inbound[0].action`,
 `web_acl.Rules[1].Priority`, `flow.port`), in each editor's summary, beside its box, in its live

@@ -7,8 +7,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 
-from quizzes.models import Attempt
+from quizzes.models import Attempt, Quiz
 from tests.quizzes.builders import make_attempt, make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +38,14 @@ def test_a_list_and_a_read_only_field_name_the_zone_of_their_times(
     page = admin_client.get(f"/admin/quizzes/attempt/{attempt.pk}/change/").content.decode()
     assert f'<div class="readonly">{shown}</div>' in page
     assert "p.m." not in listing + page and "a.m." not in listing + page
+
+
+def test_an_objects_history_names_the_zone_of_each_change(admin_client, attempt):
+    quiz = Quiz.objects.get()
+    entry = LogEntry.objects.log_actions(
+        user_id=attempt.user_id, queryset=[quiz], action_flag=CHANGE, change_message="Edited"
+    )
+    LogEntry.objects.filter(pk__in=[e.pk for e in entry]).update(action_time=STARTED)
+    admin_client.cookies["tz"] = "Asia/Tokyo"
+    page = admin_client.get(f"/admin/quizzes/quiz/{quiz.pk}/history/").content.decode()
+    assert '<th scope="row">7 Dec 2026, 05:11 (Asia/Tokyo)</th>' in page

@@ -299,17 +299,48 @@ class QuizAdmin(EditedElsewhereAdmin, InlinesInLowerCase, NamedControlsAdmin):
 
 
 class BrokenFilter(admin.SimpleListFilter):
+    """Questions learners are shown, or those skipped as broken: the check learners' pages make
+    (`Question.quick_problems`, kept per process), asked of at most `CHECKED` questions.
+
+    No column holds the verdict (it follows the question's data, its scenario's case and the
+    code of its kind), so each row is checked in Python, and some kinds' checks run the IAM,
+    network or WAF engine: every question of a course grown 100 times (70,000) was tens of
+    seconds a request. Past `CHECKED` the list is narrowed first, by the other filters and the
+    search, and it shows no question until then: an unfiltered list under "Broken" could have
+    the wrong questions archived from it. It is applied after the search
+    (`QuestionAdmin.get_search_results`, the last step of Django's list), so a search narrows
+    it too; facet counts are not offered for it, each being another pass over the rows."""
+
     title = "usable"
     parameter_name = "broken"
+    CHECKED = 1000
 
     def lookups(self, request, model_admin):
         return [("yes", "Broken (skipped for learners)"), ("no", "Usable")]
 
     def queryset(self, request, queryset):
-        if self.value() not in ("yes", "no"):
+        return None  # applied after the search: `narrow`
+
+    @classmethod
+    def narrow(cls, request, queryset):
+        """`queryset` kept to its broken (or usable) questions, when the list asks for them."""
+        wanted = request.GET.get(cls.parameter_name)
+        if wanted not in ("yes", "no"):
             return queryset
-        broken = [q.pk for q in queryset.select_related("scenario") if q.problems()]
-        if self.value() == "yes":
+        rows = list(queryset.select_related("scenario").order_by("pk")[: cls.CHECKED + 1])
+        if len(rows) > cls.CHECKED:
+            if not getattr(request, "_usable_too_many", False):  # facets ask once per filter
+                request._usable_too_many = True
+                messages.warning(
+                    request,
+                    f"The “usable” filter checks at most {cls.CHECKED:,} questions at a time,"
+                    " and this list has more, so no question is shown. Narrow it first (by"
+                    " type, module, category, archived or a search), then choose “usable”"
+                    " again.",
+                )
+            return queryset.none()
+        broken = [q.pk for q in rows if q.quick_problems()]
+        if wanted == "yes":
             return queryset.filter(pk__in=broken)
         return queryset.exclude(pk__in=broken)
 
@@ -489,7 +520,15 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
 
     @admin.display(boolean=True, description="usable")
     def usable(self, obj: Question) -> bool:
-        return not obj.problems()
+        """As learners' pages decide (`quick_problems`, kept per process): a page of rows
+        repeats no engine's check, and an edit of the question or its scenario is checked
+        afresh. The question's own page lists every problem (`problems_found`)."""
+        return not obj.quick_problems()
+
+    def get_search_results(self, request, queryset, search_term):
+        """The search, then the "usable" filter (`BrokenFilter.narrow`), on what is left."""
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        return BrokenFilter.narrow(request, queryset), duplicates
 
     @admin.display(description="problems")
     def problems_found(self, obj: Question) -> str:

@@ -131,6 +131,7 @@ class AdminConfig(admin_apps.AdminConfig):
         from srm_trainer import (
             admin_bounds,
             admin_json_field,
+            admin_times,
             admin_unseen,
             choice_errors,
             typed_text,
@@ -143,5 +144,6 @@ class AdminConfig(admin_apps.AdminConfig):
         admin_json_field.refuse_deep_json_in_every_form()  # allauth's forms' too
         typed_text.use_in_every_admin()
         admin_unseen.use_in_every_admin()
+        admin_times.use_in_every_admin()
         name_through_rows()
         super().ready()

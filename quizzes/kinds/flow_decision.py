@@ -46,7 +46,9 @@ class FlowDecision(Kind):
             result = nl.run_flow(case["network"], case["flow"])
         except NetlabError as exc:
             return nl.engine_problems(exc, at, "case", case)
-        return nl.expect_problems(flow_expect_mismatches(result, case.get("expect")), at)
+        return nl.expect_problems(
+            flow_expect_mismatches(result, case.get("expect")), at, case, result
+        )
 
     def hop_choices(self, question) -> list[tuple[str, str]]:
         network = parse_network(question.data["case"]["network"], "network")

@@ -11,10 +11,19 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from quizzes.kinds.base import Problem, as_sentence
+from quizzes.kinds.base import Problem
 from srm_trainer.iam.json_mistakes import located, syntax_words
-from srm_trainer.netlab import NetlabError, Trace, parse_flow, parse_network, trace
+from srm_trainer.netlab import (
+    NetlabError,
+    Trace,
+    WafResult,
+    expected,
+    parse_flow,
+    parse_network,
+    trace,
+)
 from srm_trainer.netlab.case import Mismatch
+from srm_trainer.netlab.expected import LAYER_WORDS, rule_words
 from srm_trainer.netlab.fields import steps
 from srm_trainer.netlab.spoken import said
 
@@ -27,14 +36,6 @@ VERDICTS = [
 ]
 VERDICT_WORDS = dict(VERDICTS)
 NOTHING = "nothing"  # the hop answer when nothing blocks the flow
-LAYER_WORDS = {
-    "security_group": "security group",
-    "network_acl": "network ACL",
-    "route": "route table",
-    "public_ip": "public IP address",
-    "listener": "listener",
-    "load_balancer": "load balancer",
-}
 
 
 def plain(value: Any) -> Any:
@@ -89,27 +90,27 @@ def engine_messages(exc: NetlabError, case: Mapping[str, Any]) -> list[str]:
 
 
 def expect_problems(
-    mismatches: list[Mismatch], prefix: tuple, shown: list[Mismatch] | None = None
+    mismatches: list[Mismatch],
+    prefix: tuple,
+    case: Mapping[str, Any],
+    result: Trace | WafResult,
 ) -> list[Problem]:
-    """The first way the engine's result differs from the case's `expect`, placed at the key
-    under `expect` it is about (the `expect` itself when the check names no key). `shown`: the
-    same mismatches in the question editor's numbering (a WAF request counted from 1, as its
-    panel says "Request 1 of 3"), its `plain`; the file's words count from 0, as the case
-    file's indexes do."""
+    """The first way the engine's `result` differs from the case's `expect`, placed at the key
+    under `expect` it is about (the `expect` itself when the check names no key) and said in
+    words (`srm_trainer.netlab.expected.said`: what the expected answer says, what the engine
+    decided, where), the same in the editors, an import, the admin and the content loader;
+    the engine's keyed words ("blocked_at.resource: expected ...") stay the CLI's."""
     if not mismatches:
         return []
-
-    def said(words: str) -> str:
-        if not words.startswith("expect: "):  # else about `expect` itself, not the result
-            words = f"the engine disagrees with expect: {words}"
-        return (
-            f"case: {words} (correct “expect”, or take it "
-            "out: it is optional, the engine works the key out without it)"
+    first = mismatches[0]
+    words = expected.said(first, case, result)
+    return [
+        Problem(
+            f"case: {words}. Correct the expected answer (“expect”) or take it out: it is "
+            "optional, and the engine works out the answer without it",
+            (*prefix, "expect", *first.at),
         )
-
-    where, words = mismatches[0]
-    plain = as_sentence(said(shown[0][1])) if shown and shown[0][1] != words else ""
-    return [Problem(said(words), (*prefix, "expect", *where), plain=plain)]
+    ]
 
 
 def verdict(result: Trace) -> str:
@@ -130,23 +131,6 @@ def hop_label(key: str) -> str:
     layer, _, resource = key.partition(":")
     words = LAYER_WORDS.get(layer, layer)
     return f"The {words} {resource}" if resource else f"The {words}"
-
-
-def rule_words(layer: str, rule: str | None) -> str:
-    """The rule that decided a hop, named without its resource (the hop's label names it, as
-    typed): "rule 90", "the final * rule", "route 0.0.0.0/0 → internet gateway". The engine's
-    own `rule` for a security group repeats the group's name ("sg-db inbound rule 1")."""
-    if not rule:
-        return ""
-    if layer == "security_group":
-        return f"rule {rule.rsplit(' ', 1)[-1]}"
-    if layer == "network_acl" and rule == "*":
-        return "the final * rule"
-    if layer == "route":
-        return f"route {rule}"
-    if layer == "listener":
-        return f"listener {rule}"
-    return f"rule {rule}"
 
 
 def trace_words(result: Trace) -> list[dict]:

@@ -135,12 +135,8 @@ class WafRule(Kind):
                     plain=f"{said}: {give}, or leave it blank for the last request.",
                 )
             ]
-        expect = case.get("expect")
         return nl.expect_problems(
-            waf_expect_mismatches(result, expect),
-            at,
-            # The editor's panel numbers the requests from 1; the file's indexes count from 0.
-            shown=waf_expect_mismatches(result, expect, counted_from=1),
+            waf_expect_mismatches(result, case.get("expect")), at, case, result
         )
 
     def rule_choices(self, question) -> list[tuple[str, str]]:

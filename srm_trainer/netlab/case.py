@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from srm_trainer.iam.json_mistakes import said
@@ -85,13 +86,25 @@ def run_case(name: str, case: Any) -> tuple[dict[str, Any], list[str], Trace | W
     return waf_line(name, waf), waf_mismatches(waf, expect), waf
 
 
-Mismatch = tuple[tuple[str | int, ...], str]  # where under `expect` it differs, and how
+@dataclass(frozen=True)
+class Mismatch:
+    """One way a result differs from a case's `expect`. `at`: the place under `expect` it is
+    about (`("reply",)`, `("requests", 1, "rule")`), for the line a page points at; `words`:
+    the CLI's message, keyed as the case file writes it; `code`: what differs (`reply`,
+    `blocked_at`, `action`, `count`, ...) and `request`: the WAF request it is about (its
+    index among the decisions), for a page to say it in words instead
+    (`srm_trainer.netlab.expected`)."""
+
+    at: tuple[str | int, ...]
+    words: str
+    code: str
+    request: int | None = None
 
 
 def flow_mismatches(result: Trace, expect: Any) -> list[str]:
     """How a traced flow differs from a case's `expect` (none: []), in words; the CLI's
     `--check` asks here."""
-    return [words for _, words in flow_expect_mismatches(result, expect)]
+    return [m.words for m in flow_expect_mismatches(result, expect)]
 
 
 def flow_expect_mismatches(result: Trace, expect: Any) -> list[Mismatch]:
@@ -100,61 +113,52 @@ def flow_expect_mismatches(result: Trace, expect: Any) -> list[Mismatch]:
     if expect is None:
         return []
     if not isinstance(expect, dict):
-        return [((), "expect must be an object")]
+        return [Mismatch((), "expect must be an object", "expect_shape")]
     out: list[Mismatch] = _key_mismatches(expect, _FLOW_EXPECT)
-    if "request" in expect and expect["request"] != result.request:
-        out.append((("request",), f"request: expected {expect['request']}, got {result.request}"))
-    if "reply" in expect and expect["reply"] != result.reply:
-        out.append((("reply",), f"reply: expected {expect['reply']}, got {result.reply}"))
+    for key in ("request", "reply"):
+        if key in expect and expect[key] != getattr(result, key):
+            words = f"{key}: expected {expect[key]}, got {getattr(result, key)}"
+            out.append(Mismatch((key,), words, key))
     want = expect.get("blocked_at")
     if want is not None:
         hop = result.blocked_at
         if not isinstance(want, dict):
-            out.append((("blocked_at",), "blocked_at must be an object"))
+            out.append(Mismatch(("blocked_at",), "blocked_at must be an object", "hop_shape"))
         elif hop is None:
-            out.append((("blocked_at",), f"blocked_at: expected {want}, but nothing blocked"))
+            words = f"blocked_at: expected {want}, but nothing blocked"
+            out.append(Mismatch(("blocked_at",), words, "nothing_blocked"))
         else:
             got = hop.to_dict()
             for key, value in want.items():
                 if got.get(key) != value:
-                    out.append(
-                        (
-                            ("blocked_at", key),
-                            f"blocked_at.{key}: expected {value!r}, got {got.get(key)!r}",
-                        )
-                    )
+                    words = f"blocked_at.{key}: expected {value!r}, got {got.get(key)!r}"
+                    out.append(Mismatch(("blocked_at", key), words, "blocked_at"))
     return out
 
 
 def waf_mismatches(result: WafResult, expect: Any) -> list[str]:
     """How a WAF result differs from a case's `expect` (none: []), in words; the CLI's
     `--check` asks here."""
-    return [words for _, words in waf_expect_mismatches(result, expect)]
+    return [m.words for m in waf_expect_mismatches(result, expect)]
 
 
-def waf_expect_mismatches(
-    result: WafResult, expect: Any, *, counted_from: int = 0
-) -> list[Mismatch]:
+def waf_expect_mismatches(result: WafResult, expect: Any) -> list[Mismatch]:
     """`waf_mismatches` with the place under `expect` each one is about (`("action",)`,
     `("requests", 1, "rule")`, `("counts", "Block")`), so the WAF question kind can point at
-    that key's line. An `expect` of the wrong shape is a mismatch too, never a crash.
-    `counted_from`: what the first request is called (`_request_mismatches`)."""
+    that key's line. An `expect` of the wrong shape is a mismatch too, never a crash."""
     if expect is None:
         return []
     if not isinstance(expect, dict):
-        return [((), "expect must be an object")]
+        return [Mismatch((), "expect must be an object", "expect_shape")]
     out: list[Mismatch] = _key_mismatches(expect, _WAF_EXPECT)
     if "attachable" in expect and expect["attachable"] != result.attachable:
-        out.append(
-            (
-                ("attachable",),
-                f"attachable: expected {expect['attachable']}, got {result.attachable}",
-            )
-        )
+        words = f"attachable: expected {expect['attachable']}, got {result.attachable}"
+        out.append(Mismatch(("attachable",), words, "attachable"))
     if not result.attachable:
         if expect.get("attachable", True):
             where = ("attachable",) if "attachable" in expect else ()
-            out.append((where, f"the web ACL cannot be attached: {result.reason}"))
+            words = f"the web ACL cannot be attached: {result.reason}"
+            out.append(Mismatch(where, words, "not_attachable"))
         return out
     # (where the check is written, the check, the request it is about unless it names one)
     checks: list[tuple[tuple[str | int, ...], dict[str, Any], int]] = []
@@ -163,25 +167,26 @@ def waf_expect_mismatches(
         checks.append(((), top, len(result.decisions) - 1))
     more = expect.get("requests") or []
     if not isinstance(more, list):
-        out.append((("requests",), "requests must be a list of objects"))
+        out.append(Mismatch(("requests",), "requests must be a list of objects", "checks_shape"))
         more = []
     for j, check in enumerate(more):
         if not isinstance(check, dict):
-            out.append((("requests", j), f"requests[{j}] must be an object"))
+            words = f"requests[{j}] must be an object"
+            out.append(Mismatch(("requests", j), words, "check_shape"))
             continue
         checks.append((("requests", j), check, 0))
     for at, check, default in checks:
-        out.extend(_request_mismatches(result, at, check, default, counted_from))
+        out.extend(_request_mismatches(result, at, check, default))
     counts = expect.get("counts")
     if "counts" in expect and not isinstance(counts, dict):
-        out.append((("counts",), "counts must be an object (action: number)"))
+        words = "counts must be an object (action: number)"
+        out.append(Mismatch(("counts",), words, "counts_shape"))
     elif counts:
         got = Counter(d.action for d in result.decisions)
         for action, n in counts.items():
             if got.get(action, 0) != n:
-                out.append(
-                    (("counts", action), f"counts.{action}: expected {n}, got {got.get(action, 0)}")
-                )
+                words = f"counts.{action}: expected {n}, got {got.get(action, 0)}"
+                out.append(Mismatch(("counts", action), words, "count"))
     return out
 
 
@@ -197,13 +202,11 @@ def _key_mismatches(expect: dict[str, Any], known: tuple[str, ...]) -> list[Mism
     out: list[Mismatch] = []
     for key in expect:
         if key == "error":
-            out.append(
-                ((key,), f"expect: the engine refuses nothing here (expected {expect[key]!r})")
-            )
+            words = f"expect: the engine refuses nothing here (expected {expect[key]!r})"
+            out.append(Mismatch((key,), words, "expected_error"))
         elif key not in known:
-            out.append(
-                ((key,), f"expect: {key!r} is not a key expect can hold ({', '.join(known)})")
-            )
+            words = f"expect: {key!r} is not a key expect can hold ({', '.join(known)})"
+            out.append(Mismatch((key,), words, "unknown_key"))
     return out
 
 
@@ -212,40 +215,36 @@ def _request_mismatches(
     at: tuple[str | int, ...],
     check: dict[str, Any],
     default: int,
-    counted_from: int = 0,
 ) -> list[Mismatch]:
     """How one request's decision differs from one check (`at`: where the check is written;
     `default`: the request's index when the check names none). A request is named by its
-    index, as a case file counts them (from 0); `counted_from=1` names it as the question
-    editor's panel numbers it ("Request 1 of 3")."""
+    index, as a case file counts them (from 0)."""
     index = check.get("index", default)
     if isinstance(index, bool) or not isinstance(index, int):
-        return [((*at, "index"), f"index must be a whole number, not {index!r}")]
-    number = index + counted_from
+        return [Mismatch((*at, "index"), f"index must be a whole number, not {index!r}", "index")]
     if not 0 <= index < len(result.decisions):
-        return [((*at, "index") if "index" in check else at, f"request {number} does not exist")]
+        where = (*at, "index") if "index" in check else at
+        return [Mismatch(where, f"request {index} does not exist", "no_request", index)]
     d = result.decisions[index]
     out: list[Mismatch] = []
     for key in ("action", "rule", "status"):
         if key in check and check[key] != getattr(d, key):
-            out.append(
-                (
-                    (*at, key),
-                    f"request {number}: {key} expected {check[key]!r}, got {getattr(d, key)!r}",
-                )
-            )
+            words = f"request {index}: {key} expected {check[key]!r}, got {getattr(d, key)!r}"
+            out.append(Mismatch((*at, key), words, key, index))
     for key, want_present in (("labels", True), ("absent_labels", False)):
         labels = check.get(key, [])
         if not isinstance(labels, list) or not all(isinstance(x, str) for x in labels):
-            out.append(((*at, key), f"{key} must be a list of label names"))
+            out.append(Mismatch((*at, key), f"{key} must be a list of label names", "labels_shape"))
             continue
         for n, label in enumerate(labels):
             present = label in d.labels or any(x.endswith(":" + label) for x in d.labels)
             if want_present and not present:
-                words = f"request {number}: label {label!r} missing (has {list(d.labels)})"
+                words = f"request {index}: label {label!r} missing (has {list(d.labels)})"
+                code = "label_missing"
             elif present and not want_present:
-                words = f"request {number}: label {label!r} present"
+                words = f"request {index}: label {label!r} present"
+                code = "label_present"
             else:
                 continue
-            out.append(((*at, key, n), words))
+            out.append(Mismatch((*at, key, n), words, code, index))
     return out

@@ -8,7 +8,8 @@ or group by its name, a network ACL's entry by its rule number) and `said` words
 message so. It is the one place that wording lives: the labs' pages (`netlab.field_errors`),
 a learner's refused rules in a quiz, the question editors, an import and the content loader
 (`quizzes.kinds.netlab_common`) all say it. Plain Python, as the engine: the quizzes app,
-below the lab's pages, uses it too.
+below the lab's pages, uses it too. A case's `expect` the engine disagrees with is worded
+beside it, in `expected`.
 """
 
 from __future__ import annotations

@@ -152,13 +152,15 @@ CASES = [
         "reply: blocked",
         "reply: allowed",
         "reply: allowed",
-        "the engine disagrees with expect: reply: expected allowed, got blocked",
+        "case: your expected answer says the reply gets back, but the network blocks it: network "
+        "ACL edge (outbound, the final * rule) on the reply",
     ),
     (
         "reply: blocked",
         "blocked_at:\n          layer: network_acl\n          resource: gate",
         "resource: gate",
-        "blocked_at.resource: expected 'gate', got 'edge'",
+        "your expected answer says it is blocked at network ACL gate, but it is blocked at "
+        "network ACL edge (outbound, the final * rule) on the reply",
     ),
     (
         "destination: web\n        protocol: tcp\n        port: 80",
@@ -176,13 +178,14 @@ CASES = [
         "rule: block-admin",
         "rule: Default_Action",
         "rule: Default_Action",
-        "rule expected 'Default_Action', got 'block-admin'",
+        "case: The request: your expected answer says it is blocked (no rule matched), but the "
+        'web ACL blocks it by rule 1 ("block-admin")',
     ),
     (
         "rule: block-admin",
         "labels:\n          - admin",
         "labels:",
-        "request 0: label 'admin' missing",
+        'The request: your expected answer says it carries the label "admin", but it does not',
     ),
     (
         "ip: 203.0.113.66",

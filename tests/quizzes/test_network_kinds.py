@@ -63,7 +63,9 @@ def test_an_expect_the_engine_contradicts_is_refused():
     q.data["case"]["expect"] = {"request": "allowed", "reply": "allowed"}
     [problem] = q.problems()
     assert (
-        "the engine disagrees with expect: reply: expected allowed, got blocked" in problem.message
+        "case: your expected answer says the reply gets back, but the network blocks it: network "
+        "ACL edge (outbound, the final * rule) on the reply. Correct the expected answer"
+        in problem.message
     )
 
 
@@ -71,9 +73,17 @@ def test_an_expect_the_engine_contradicts_is_refused():
     "expect, said",
     [
         # A key the check does not know was passed over: the author believed the key checked.
-        ({"reachable": True}, "expect: 'reachable' is not a key expect can hold"),
+        (
+            {"reachable": True},
+            'your expected answer holds "reachable", which it cannot say: it '
+            "takes request, reply or blocked_at",
+        ),
         # A refusal expected of a case the engine evaluates was passed over too.
-        ({"error": "bad_cidr"}, "expect: the engine refuses nothing here (expected 'bad_cidr')"),
+        (
+            {"error": "bad_cidr"},
+            "your expected answer says the engine refuses this case "
+            '("bad_cidr"), but the engine reads it without a problem',
+        ),
     ],
 )
 def test_an_expect_key_the_check_cannot_use_is_refused_not_ignored(expect, said):
@@ -88,8 +98,12 @@ def test_an_expect_key_the_check_cannot_use_is_refused_not_ignored(expect, said)
     "expect, said",
     [
         # Without "action" beside it, a "rule" (or labels, status) was never compared.
-        ({"rule": "rate"}, "rule expected 'rate', got 'Default_Action'"),
-        ({"verdict": "Block"}, "expect: 'verdict' is not a key expect can hold"),
+        (
+            {"rule": "rate"},
+            "The request: your expected answer says it is decided by rule 2 "
+            '("rate"), but the web ACL allows it (no rule matched)',
+        ),
+        ({"verdict": "Block"}, 'your expected answer holds "verdict", which it cannot say'),
     ],
 )
 def test_a_waf_expect_is_checked_whatever_keys_it_gives(expect, said):
@@ -160,25 +174,26 @@ PROBLEM_PATHS = [
         "flow_decision",
         _set("case", "expect", value={"request": "allowed", "reply": "allowed"}),
         ("case", "expect", "reply"),
-        "reply: expected allowed, got blocked",
+        "your expected answer says the reply gets back, but the network blocks it",
     ),
     (
         "flow_decision",
         _set("case", "expect", value={"blocked_at": {"layer": "network_acl", "resource": "x"}}),
         ("case", "expect", "blocked_at", "resource"),
-        "blocked_at.resource: expected 'x', got 'edge'",
+        "your expected answer says it is blocked at network ACL x, but it is blocked at network "
+        "ACL edge (outbound, the final * rule) on the reply",
     ),
     (
         "flow_decision",
         _set("case", "expect", value={"blocked_at": "edge"}),
         ("case", "expect", "blocked_at"),
-        "blocked_at must be an object",
+        'your expected answer says it is blocked at "edge": name the place as an object',
     ),
     (
         "flow_decision",
         _set("case", "expect", value="allowed"),
         ("case", "expect"),
-        "expect must be an object",
+        "your expected answer (“expect”) must be an object",
     ),
     (
         "flow_decision",
@@ -203,7 +218,8 @@ PROBLEM_PATHS = [
         "waf_rule",
         _set("case", "expect", value={"action": "Block", "rule": "watch-admin"}),
         ("case", "expect", "rule"),
-        "request 149: rule expected 'watch-admin', got 'rate'",
+        'Request 150 of 150: your expected answer says it is blocked by rule 1 ("watch-admin"), '
+        'but the web ACL blocks it by rule 2 ("rate")',
     ),
     (
         "waf_rule",
@@ -211,37 +227,41 @@ PROBLEM_PATHS = [
             "case", "expect", value={"requests": [{"index": 0}, {"index": 149, "action": "Allow"}]}
         ),
         ("case", "expect", "requests", 1, "action"),
-        "request 149: action expected 'Allow', got 'Block'",
+        "Request 150 of 150: your expected answer says it is allowed, but the web ACL blocks it "
+        'by rule 2 ("rate")',
     ),
     (
         "waf_rule",
         _set("case", "expect", value={"requests": [{"index": 150, "action": "Allow"}]}),
         ("case", "expect", "requests", 0, "index"),
-        "request 150 does not exist",
+        "your expected answer is about the request at index 150, but the case has 150 requests "
+        "(indexes 0 to 149)",
     ),
     (
         "waf_rule",
         _set("case", "expect", value={"requests": [{"index": "last"}]}),
         ("case", "expect", "requests", 0, "index"),
-        "index must be a whole number",
+        'your expected answer names a request by "last": give its index, a whole number counted '
+        "from 0",
     ),
     (
         "waf_rule",
         _set("case", "expect", value={"action": "Block", "labels": ["seen", "admin"]}),
         ("case", "expect", "labels", 0),
-        "label 'seen' missing",
+        'Request 150 of 150: your expected answer says it carries the label "seen", but it does '
+        "not (it has none)",
     ),
     (
         "waf_rule",
         _set("case", "expect", value={"counts": {"Block": 7, "Allow": 100}}),
         ("case", "expect", "counts", "Block"),
-        "counts.Block: expected 7, got 50",
+        "your expected answer says 7 of the 150 requests are blocked, but 50 are",
     ),
     (
         "waf_rule",
         _set("case", "expect", value={"counts": 150}),
         ("case", "expect", "counts"),
-        "counts must be an object",
+        "your expected answer's “counts” must be an object of actions and numbers",
     ),
     (
         "waf_rule",
@@ -543,9 +563,9 @@ def test_the_loader_refuses_an_expect_the_engine_contradicts_with_its_line(tmp_p
     write(tmp_path, "quizzes/q.yaml", BAD_FLOW)
     with pytest.raises(CurriculumError) as info:
         read_quizzes(tmp_path, read_curriculum(tmp_path))
-    assert "the engine disagrees with expect: request: expected allowed, got blocked" in str(
+    assert "your expected answer says the request arrives, but the network blocks it" in str(
         info.value
-    )
+    ), info.value
     assert info.value.line == 19  # the expect line
 
 

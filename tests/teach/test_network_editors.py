@@ -231,7 +231,10 @@ def test_an_expect_the_engine_contradicts_is_refused_at_its_line(teacher, owned)
     response = teacher.post(url, data)
     assert response.status_code == 200
     line = next(n for n, t in enumerate(typed.splitlines(), 1) if '"reply": "allowed"' in t)
-    assert f"Line {line}: case: the engine disagrees with expect" in summary_of(response)
+    assert (
+        f"Line {line}: case: your expected answer says the reply gets back, but the network "
+        "blocks it: network ACL edge (outbound, the final * rule) on the reply."
+    ) in summary_of(response)
 
 
 def test_a_case_that_is_not_an_object_or_lacks_a_flow_is_refused(teacher, owned):
@@ -412,7 +415,7 @@ def test_every_problem_of_a_web_acl_is_listed_at_its_line(teacher, owned):
 
 def test_an_expect_about_a_request_names_it_as_the_panel_numbers_it(teacher, owned, instructor):
     """The panel says "Request 1 of 150"; the engine's own words name the case file's index
-    ("request 0"). The editor says the panel's number, the loader and an import the file's."""
+    ("request 0"). The editor, the loader and an import all say the panel's number."""
     quiz, _ = owned
     case = waf_case()
     case["expect"] = {"requests": [{"index": 0, "action": "Block"}]}
@@ -422,8 +425,8 @@ def test_an_expect_about_a_request_names_it_as_the_panel_numbers_it(teacher, own
     assert response.status_code == 200
     line = next(n for n, t in enumerate(typed.splitlines(), 1) if '"action": "Block"' in t)
     words = (
-        f"Line {line}: case: the engine disagrees with expect: request 1: action expected "
-        "'Block', got 'Allow'"
+        f"Line {line}: case: Request 1 of 150: your expected answer says it is blocked, but the "
+        "web ACL allows it (no rule matched)."
     )
     assert words in html.unescape(summary_of(response))
     assert words in " ".join(error_beside(response, "k-case"))
@@ -433,15 +436,17 @@ def test_an_expect_about_a_request_names_it_as_the_panel_numbers_it(teacher, own
     # The last request, when the check names none: the panel's "Request 150 of 150".
     case["expect"] = {"action": "Allow"}
     response = teacher.post(url, data | {"k-case": case_json(case)})
-    assert "expect: request 150: action expected 'Allow', got 'Block'" in html.unescape(
-        summary_of(response)
+    last = (
+        "Request 150 of 150: your expected answer says it is allowed, but the web ACL blocks it "
+        'by rule 2 ("rate")'
     )
+    assert last in html.unescape(summary_of(response))
     # A question stored so (by the loader, before the check) opens saying the panel's number.
     stored = make_question("waf_rule", owner=instructor, lesson=None, data={"case": case})
     opened = html.unescape(text(teacher.get(edit_url(stored))))
-    assert "request 150: action expected 'Allow'" in opened and "request 149" not in opened
-    # The file's words, for the loader and an import: the index the file writes.
-    assert "request 149: action expected 'Allow', got 'Block'" in stored.problems()[0].message
+    assert last in opened and "request 149" not in opened
+    # The loader and an import say the same words (the line gives the file's place).
+    assert last in stored.problems()[0].message
 
 
 def test_the_waf_live_check_shows_the_rules_learners_choose_from_and_the_key(teacher, owned):

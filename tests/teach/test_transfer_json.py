@@ -214,7 +214,7 @@ PLACES = [
         "flow_decision",
         _set_in({"reply": "allowed", "request": "allowed"}, "case", "expect"),
         '"reply": "allowed"',
-        "the engine disagrees with expect: reply: expected allowed, got blocked",
+        "case: your expected answer says the reply gets back, but the network blocks it",
     ),
     (  # the path names a key the data does not have: the deepest key it does have
         "flow_decision",

@@ -183,9 +183,17 @@ def two_factor_reset(request: HttpRequest, user) -> dict:
     anyone else: authenticators are not their role's to read."""
     if not request.user.has_perm("mfa.delete_authenticator"):
         return {"may_reset": False}
-    count = Authenticator.objects.filter(user=user).count()
+    kinds = list(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    keys = kinds.count(Authenticator.Type.WEBAUTHN)
+    held = [
+        "an authenticator app" if Authenticator.Type.TOTP in kinds else "",
+        f"{keys} security key{'s' if keys > 1 else ''}" if keys else "",
+        "recovery codes" if Authenticator.Type.RECOVERY_CODES in kinds else "",
+    ]
     url = reverse("admin:mfa_authenticator_changelist") + f"?user__id__exact={user.pk}"
-    return {"may_reset": True, "on": count > 0, "count": count, "url": url}
+    said = [part for part in held if part]
+    held_text = ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else "".join(said)
+    return {"may_reset": True, "on": bool(kinds), "held": held_text, "url": url}
 
 
 @admin.register(User)

@@ -77,7 +77,7 @@ def refusal_page(
     request: HttpRequest, refusal: str, *, back_url: str, back_label: str
 ) -> HttpResponse:
     """A 403 saying why and the way back. Staff refused inside the admin get it in the admin's
-    frame (templates/admin/refused.html, its header, breadcrumbs and menu): the learners' layout
+    frame (templates/admin/refused.html, its header and its links): the learners' layout
     there read as if the refusal had led them out of the admin."""
     context = {"refusal": refusal, "back_url": back_url, "back_label": back_label}
     if _staff_in_the_admin(request):

@@ -220,8 +220,8 @@ def test_a_refused_admin_page_tells_an_everyday_admin_whose_it_is(client, everyd
 
 
 def test_a_refused_admin_page_is_drawn_in_the_admins_frame(client, content_editor, learner):
-    """Staff refused inside /admin/ stay in the admin's layout (its header, breadcrumbs back to
-    its home), with the refusal's words and the way back: the learners' header, menu and
+    """Staff refused inside /admin/ stay in the admin's layout (its header, which leads to its
+    home), with the refusal's words and the way back: the learners' header, menu and
     course search made the refusal look as if it had led them out of the admin. A glossary
     term's add page, refused for every role, likewise."""
     from bs4 import BeautifulSoup
@@ -235,7 +235,7 @@ def test_a_refused_admin_page_is_drawn_in_the_admins_frame(client, content_edito
         page = BeautifulSoup(response.content.decode(), "html.parser")
         assert page.select_one("#site-name").get_text(strip=True) == "SRM Trainer administration"
         assert page.select_one("#content h1").get_text(strip=True) == "You can't open this page"
-        assert page.select_one(".breadcrumbs a[href='/admin/']") is not None
+        assert page.select_one("#site-name a[href='/admin/']") is not None
         assert page.select_one(".site-header, .site-search, .site-nav") is None, url
         assert said in page.find("main").get_text(" "), url
         link = page.select("#content-main a")[-1]

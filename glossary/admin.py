@@ -2,11 +2,11 @@
 `load_curriculum` replaces the rows with the file's terms (a row edited here would be lost)."""
 
 from django.contrib import admin
-from django.shortcuts import render
 from django.urls import reverse
 
 from glossary.models import GlossaryTerm
 from lessons.admin import FromContentFile, ListColumnsAdmin, lesson_text
+from srm_trainer.gone import refusal_page
 
 
 @admin.register(GlossaryTerm)
@@ -44,9 +44,5 @@ def _from_files(request, done: str):
         "lessons/content/glossary.yaml, which manage.py load_curriculum reads (each deploy runs "
         "it). Change the term there; the next load writes the glossary from it."
     )
-    context = {
-        "from_files": why,
-        "back_url": reverse("admin:glossary_glossaryterm_changelist"),
-        "back_label": "Back to the glossary terms",
-    }
-    return render(request, "403.html", context, status=403)
+    back_url = reverse("admin:glossary_glossaryterm_changelist")
+    return refusal_page(request, why, back_url=back_url, back_label="Back to the glossary terms")

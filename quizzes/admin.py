@@ -32,7 +32,7 @@ from lessons.admin import (
     records_in_words,
 )
 from lessons.models import Source
-from quizzes.answer_key import REKEYED, key_changed
+from quizzes.answer_key import REKEYED, key_changed, removed_choices, removed_notice
 from quizzes.entries import questions_leaving, set_entries
 from quizzes.models import (
     Answer,
@@ -459,16 +459,16 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
                 obj.file_fingerprint = stored.file_fingerprint
         super().save_model(request, obj, form, change)
         before = form.initial.get("data")
-        if (
-            change
-            and "data" in form.changed_data
-            and isinstance(before, dict)
-            and key_changed(obj.type, before, obj.data)
-            and Answer.objects.filter(question_id=obj.pk).exists()
-        ):
-            # As the question editor says it: an admin fixing a wrong key expected the
-            # gradebook to follow, and the save said only "changed successfully".
-            self.message_user(request, REKEYED, messages.WARNING)
+        if not (change and "data" in form.changed_data and isinstance(before, dict)):
+            return
+        # As the question editor says them: an admin fixing a wrong key expected the gradebook
+        # to follow, and one taking out a choice learners picked expected their answers to go;
+        # the save said only "changed successfully".
+        said = [removed_notice(removed_choices(obj.type, before, obj.data))]
+        said.append(REKEYED if key_changed(obj.type, before, obj.data) else "")
+        if any(said) and Answer.objects.filter(question_id=obj.pk).exists():
+            for notice in filter(None, said):
+                self.message_user(request, notice, messages.WARNING)
 
     def delete_model(self, request, obj):
         """The quizzes that listed it close up 1..n (`questions_leaving`), as in /teach/."""

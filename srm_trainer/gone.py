@@ -53,24 +53,40 @@ class Refused(PermissionDenied):
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
     """`handler403`: with htmx the notice, else Django's page (templates/403.html), saying a
-    `Refused`'s reason and way back."""
+    `Refused`'s reason and way back; in the admin, for staff, what their role does there."""
     if wants_partial(request):
         return _notice(request, 403)
     if isinstance(exception, Refused):
-        context = {
-            "refusal": exception.refusal,
-            "back_url": exception.back_url,
-            "back_label": exception.back_label,
-        }
-        return render(request, "403.html", context, status=403)
+        return refusal_page(
+            request,
+            exception.refusal,
+            back_url=exception.back_url,
+            back_label=exception.back_label,
+        )
     if _staff_in_the_admin(request):
-        context = {
-            "refusal": _not_in_your_role(request.user),
-            "back_url": reverse("admin:index"),
-            "back_label": "Back to the admin",
-        }
-        return render(request, "403.html", context, status=403)
+        return refusal_page(
+            request,
+            _not_in_your_role(request.user),
+            back_url=reverse("admin:index"),
+            back_label="Back to the admin",
+        )
     return defaults.permission_denied(request, exception)
+
+
+def refusal_page(
+    request: HttpRequest, refusal: str, *, back_url: str, back_label: str
+) -> HttpResponse:
+    """A 403 saying why and the way back. Staff refused inside the admin get it in the admin's
+    frame (templates/admin/refused.html, its header and its links): the learners' layout
+    there read as if the refusal had led them out of the admin."""
+    context = {"refusal": refusal, "back_url": back_url, "back_label": back_label}
+    if _staff_in_the_admin(request):
+        from django.contrib import admin
+
+        context = {**admin.site.each_context(request), **context}
+        context["title"] = "You can't open this page"
+        return render(request, "admin/refused.html", context, status=403)
+    return render(request, "403.html", context, status=403)
 
 
 def _staff_in_the_admin(request: HttpRequest) -> bool:

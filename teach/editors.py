@@ -38,7 +38,7 @@ from django.core.exceptions import ValidationError
 from django.forms import BaseFormSet, formset_factory
 
 from curriculum.quiz_loader import with_layout
-from quizzes.answer_key import REKEYED
+from quizzes.answer_key import REKEYED, removed_notice, short
 from quizzes.kinds import Problem, same_entry, text_id
 from quizzes.kinds.base import as_sentence
 from quizzes.kinds.categorize import capital_twins, capitals_said
@@ -416,40 +416,6 @@ def reworded_notice(reworded: list[Reworded], answered: bool) -> str:
     return " ".join(said)
 
 
-def removed_choices(kind: str, before: dict, after: dict, reworded: list[Reworded]) -> list[str]:
-    """The words of the choices a save took out (not reworded: `reworded_notice` says those),
-    for the kinds with choices."""
-    if kind not in ("single", "multiple"):
-        return []
-    kept = {c.get("id") for c in after.get("choices") or []}
-    renamed = {r.old for r in reworded}
-    return [
-        str(c.get("text", ""))
-        for c in before.get("choices") or []
-        if c.get("id") not in kept and c.get("text") not in renamed
-    ]
-
-
-def removed_notice(removed: Sequence[str]) -> str:
-    """What became of the answers to choices a save took out of an answered question: said as
-    a rewording's are, where the save said only "Question saved."."""
-    if not removed:
-        return ""
-    quoted = [f"“{short(text)}”" for text in removed]
-    if len(quoted) == 1:
-        return (
-            f"Choice {quoted[0]} was taken out: answers that chose it keep it and their marks, "
-            "and are counted as a removed choice in the statistics; learners with an attempt "
-            "still open who chose it are asked to choose again."
-        )
-    listed = ", ".join(quoted[:-1]) + " and " + quoted[-1]
-    return (
-        f"Choices {listed} were taken out: answers that chose one keep it and their marks, and "
-        "are counted as removed choices in the statistics; learners with an attempt still "
-        "open who chose one are asked to choose again."
-    )
-
-
 def saved_notice(
     reworded: list[Reworded],
     answered: bool,
@@ -468,11 +434,6 @@ def saved_notice(
     ]
     notice = " ".join(part for part in said if part)
     return f"Question saved. {notice}" if notice else "Question saved."
-
-
-def short(text: str, most: int = 60) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
 def is_row_action(action: str) -> bool:

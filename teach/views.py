@@ -22,7 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from lessons.models import Source
 from quizzes import kinds
-from quizzes.answer_key import key_changed
+from quizzes.answer_key import key_changed, removed_choices
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
@@ -46,7 +46,6 @@ from teach.editors import (
     editor_for,
     linked_to,
     named_error,
-    removed_choices,
     saved_notice,
 )
 from teach.forms import QuestionForm, QuizForm
@@ -861,8 +860,9 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     # the ones that say so.
     editing = not context["creating"]
     rekeyed = editing and key_changed(question.type, before, question.data)
+    reworded_from = {r.old for r in parts.reworded}
     removed = (
-        removed_choices(question.type, before, question.data, parts.reworded) if editing else []
+        removed_choices(question.type, before, question.data, reworded_from) if editing else []
     )
     answered = (
         bool(parts.reworded or rekeyed or removed)

@@ -174,6 +174,28 @@ class RenameForm(UserChangeForm):
         return email
 
 
+def two_factor_reset(request: HttpRequest, user) -> dict:
+    """What a user's page says of resetting their two-factor sign-in (someone who lost their
+    app or key and their recovery codes): only whoever may delete authenticators can (the
+    superuser: no role holds a permission on them, docs/accounts.md), so an everyday admin
+    looking for it on the user's page is told whom to ask, and the superuser is shown whether
+    it is on, with the way to the person's authenticators. Whether it is on is not said to
+    anyone else: authenticators are not their role's to read."""
+    if not request.user.has_perm("mfa.delete_authenticator"):
+        return {"may_reset": False}
+    kinds = list(Authenticator.objects.filter(user=user).values_list("type", flat=True))
+    keys = kinds.count(Authenticator.Type.WEBAUTHN)
+    held = [
+        "an authenticator app" if Authenticator.Type.TOTP in kinds else "",
+        f"{keys} security key{'s' if keys > 1 else ''}" if keys else "",
+        "recovery codes" if Authenticator.Type.RECOVERY_CODES in kinds else "",
+    ]
+    url = reverse("admin:mfa_authenticator_changelist") + f"?user__id__exact={user.pk}"
+    said = [part for part in held if part]
+    held_text = ", ".join(said[:-1]) + " and " + said[-1] if len(said) > 1 else "".join(said)
+    return {"may_reset": True, "on": bool(kinds), "held": held_text, "url": url}
+
+
 @admin.register(User)
 class RoleAwareUserAdmin(NamedControls, UserAdmin):
     form = RenameForm
@@ -262,13 +284,15 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
 
     def change_view(self, request: HttpRequest, object_id, form_url="", extra_context=None):
         """The "Hand over teaching…" button, on the page of someone who owns teaching, for
-        anyone who may use it."""
+        anyone who may use it; and who resets the person's two-factor sign-in."""
         context = dict(extra_context or {})
         user = self.get_object(request, object_id)
         if user is not None and self.has_change_permission(request, user) and owns_teaching(user):
             context["hand_over_url"] = reverse(
                 "admin:auth_user_hand_over", args=[user.pk], current_app=self.admin_site.name
             )
+        if user is not None:
+            context["two_factor"] = two_factor_reset(request, user)
         return super().change_view(request, object_id, form_url, context)
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:

@@ -217,3 +217,26 @@ def test_a_refused_admin_page_tells_an_everyday_admin_whose_it_is(client, everyd
         assert "This admin page is not open to your role" in said, url
         assert "superuser" in said and "ask your instructor" not in said
         assert 'href="/admin/">Back to the admin<' in said
+
+
+def test_a_refused_admin_page_is_drawn_in_the_admins_frame(client, content_editor, learner):
+    """Staff refused inside /admin/ stay in the admin's layout (its header, which leads to its
+    home), with the refusal's words and the way back: the learners' header, menu and
+    course search made the refusal look as if it had led them out of the admin. A glossary
+    term's add page, refused for every role, likewise."""
+    from bs4 import BeautifulSoup
+
+    for url, said, back in (
+        (f"/admin/auth/user/{learner.pk}/change/", "As a content editor", "Back to the admin"),
+        ("/admin/glossary/glossaryterm/add/", "Glossary terms are not added in the admin", None),
+    ):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        page = BeautifulSoup(response.content.decode(), "html.parser")
+        assert page.select_one("#site-name").get_text(strip=True) == "SRM Trainer administration"
+        assert page.select_one("#content h1").get_text(strip=True) == "You can't open this page"
+        assert page.select_one("#site-name a[href='/admin/']") is not None
+        assert page.select_one(".site-header, .site-search, .site-nav") is None, url
+        assert said in page.find("main").get_text(" "), url
+        link = page.select("#content-main a")[-1]
+        assert link.get_text(strip=True) == (back or "Back to the glossary terms"), url

@@ -419,3 +419,39 @@ def test_a_changed_key_of_an_answered_question_is_said_as_the_question_editor_sa
     assert (WARNING, REKEYED) in save(data=json.dumps(data))
     question.refresh_from_db()
     assert question.data == data
+
+
+def test_a_choice_taken_out_of_an_answered_question_is_said_as_the_question_editor_says_it(
+    admin_client, learner
+):
+    """An admin taking out a choice learners picked read only "changed successfully", while the
+    question editor says their answers keep it and their marks; an unanswered question's save
+    says nothing of it."""
+    from django.contrib.messages import get_messages
+
+    from tests.quizzes.test_admin_edited_elsewhere import _form
+
+    def save(question, data) -> str:
+        url = f"/admin/quizzes/question/{question.pk}/change/"
+        form = {**_form(admin_client, url, "question_form"), "_continue": "1"}
+        response = admin_client.post(url, {**form, "data": json.dumps(data)}, follow=True)
+        return " ".join(m.message for m in get_messages(response.wsgi_request))
+
+    answered, unanswered = make_question(slug="answered"), make_question(slug="unanswered")
+    attempt = make_attempt(make_quiz(answered), user=learner)
+    Answer.objects.create(attempt=attempt, question=answered, saved_at=timezone.now())
+    for question in (answered, unanswered):
+        data = question.data
+        wrong = [c for c in data["choices"] if not c["correct"]]
+        assert len(data["choices"]) > 2 and wrong
+        gone = wrong[-1]
+        data["choices"].remove(gone)
+        said = save(question, data)
+        question.refresh_from_db()
+        assert gone["id"] not in {c["id"] for c in question.data["choices"]}
+        taken_out = f"Choice “{gone['text']}” was taken out: answers that chose it keep it"
+        if question is answered:
+            assert taken_out in said
+            assert "The right answer changed" not in said  # the key stayed
+        else:
+            assert "taken out" not in said

@@ -39,6 +39,7 @@ from django.utils.http import urlencode
 from cohorts.handover import HandOverError, hand_over, owns_teaching, preview, still_owned
 from srm_trainer.accounts.adapter import RESERVED_USERNAMES, check_characters
 from srm_trainer.accounts.addresses import PrimaryAddress, is_primary, remove_address, set_address
+from srm_trainer.accounts.mfa_reset import tell_owners
 from srm_trainer.accounts.roles import INSTRUCTORS, only_content_editors, set_instructor
 from srm_trainer.admin_names import NamedControls, name_controls_of
 
@@ -71,6 +72,16 @@ class AuthenticatorAdmin(AllauthAuthenticatorAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: Authenticator) -> None:
+        """A reset: its owner is told (`mfa_reset`), as allauth tells them of their own."""
+        super().delete_model(request, obj)
+        tell_owners(request, [obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset) -> None:
+        deleted = list(queryset.select_related("user"))
+        super().delete_queryset(request, queryset)
+        tell_owners(request, deleted)
 
 
 admin.site.unregister(Authenticator)

@@ -1,7 +1,7 @@
 """An ordering or categorize question holds at most `MAX_ITEMS` items (and categories) through
 every door: each item is a select checked against the others, so a learner's answer cost the
 square of the count (2,000 items to order: 10 s of CPU), and the admin and an import took any
-number (docs/limits.md, "Audit of 2026-12-06: the instructors' doors and the admin")."""
+number (docs/limits.md, "The instructors' doors and the admin")."""
 
 from __future__ import annotations
 

@@ -22,9 +22,11 @@ from curriculum.validation import (
     LESSON_MINUTES,
     LEVELS,
     MAX_LESSON_BODY,
+    MAX_LESSON_LINES,
     MAX_SCENARIO_TEXT,
     MINUTES_PROBLEM,
     length_problem,
+    lines_problem,
     link_problem,
     scenario_case_problem,
     sources_problem,
@@ -665,7 +667,9 @@ def _read_lesson(root: Path, path: Path, module: ModuleData, match: re.Match) ->
         sources = pb.attempt(_read_sources, meta, text, file)
         if not body.strip():
             pb.add(CurriculumError(file, body_line, "the lesson has no body"))
-        too_long = length_problem(body.strip(), MAX_LESSON_BODY)
+        too_long = length_problem(body.strip(), MAX_LESSON_BODY) or lines_problem(
+            body.strip(), MAX_LESSON_LINES
+        )
         if too_long:  # not read any further: split the lesson first
             pb.add(CurriculumError(file, body_line, f"the body {too_long} (split the lesson)"))
         before = len(pb.found)

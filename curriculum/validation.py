@@ -27,6 +27,10 @@ MINUTES_PROBLEM = "must be between 1 and 240 (the reading time; split a longer l
 # the admin took Django's whole 2.5 MB form, ~16 s of one request. Each is many times the
 # longest the course has (a lesson ~12,600 characters, a prompt ~400, a situation ~770).
 MAX_LESSON_BODY = 100_000
+# The Markdown parser's block rules run at every line (~25 µs a line each time a body is read):
+# 100,000 characters of one-letter list items were 24,000 lines, 0.6 s a parse and 1.2 s for
+# the admin's save. The course's longest lesson has 251 lines.
+MAX_LESSON_LINES = 2_000
 MAX_PROMPT_CHARS = 5000
 MAX_EXPLANATION_CHARS = 10_000
 MAX_SCENARIO_TEXT = 5000  # a scenario's situation or its explanation
@@ -37,6 +41,14 @@ def length_problem(text: str | None, limit: int) -> str | None:
     if text is None or len(text) <= limit:
         return None
     return f"is {len(text):,} characters long; at most {limit:,} are taken"
+
+
+def lines_problem(text: str | None, limit: int) -> str | None:
+    """Why `text` has too many lines (“has 2,001 lines; at most 2,000 are taken”), or None."""
+    lines = text.count("\n") + 1 if text else 0
+    if lines <= limit:
+        return None
+    return f"has {lines:,} lines; at most {limit:,} are taken"
 
 
 def scenario_case_problem(case: Any) -> str | None:

@@ -22,6 +22,7 @@ from markdown_it.common.utils import unescapeAll
 from markdown_it.helpers import parseLinkDestination as _parse_link_destination
 from markdown_it.rules_block.table import table as _table_rule
 from markdown_it.rules_inline.link import link as _link_rule
+from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 BOXES = {
@@ -158,7 +159,15 @@ def _render_check(self, tokens, idx, options, env):
     return '<div class="check-slot"></div>'
 
 
-def body_problems(text: str, check_problems=None) -> list[tuple[int, str]]:
+def body_tokens(text: str) -> list[Token]:
+    """A body's parse, for `body_problems` and `learn_links` to share: each parse costs as much
+    as the page's (the admin's save read a body twice)."""
+    return _parser().parse(text)
+
+
+def body_problems(
+    text: str, check_problems=None, *, tokens: list[Token] | None = None
+) -> list[tuple[int, str]]:
     """(line, message) for each marker in a lesson body that the page would drop without a
     word: a `::: diagram` naming none of ours, a `::: check` without a question slug, and (given
     `check_problems`, slug list -> {slug: why it cannot be shown}) a check whose question a
@@ -167,7 +176,7 @@ def body_problems(text: str, check_problems=None) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
     checks: list[tuple[int, str]] = []
     opened: list[tuple[int, str]] = []
-    for token in _parser().parse(text):
+    for token in _parser().parse(text) if tokens is None else tokens:
         if token.type == _CLOSE and opened:
             line, info = opened.pop()
             if not token.markup:  # the page ended it: no line ':::' closes it
@@ -203,13 +212,13 @@ def body_problems(text: str, check_problems=None) -> list[tuple[int, str]]:
 LEARN_PAGES = frozenset({"srm", "compliance", "glossary"})
 
 
-def learn_links(text: str) -> list[tuple[int, str, str, str]]:
+def learn_links(text: str, *, tokens: list[Token] | None = None) -> list[tuple[int, str, str, str]]:
     """(line, address, module slug, lesson slug or "") of each Markdown link in `text` to a
     module or lesson page (`/learn/module/` or `/learn/module/lesson/`), lines from 1: what a
     lesson's body links that a rename or a typo leaves leading nowhere. Read from the parse,
     as the page draws it: an address in a code block or `inline code` is text, not a link."""
     found = []
-    for token in _parser().parse(text):
+    for token in _parser().parse(text) if tokens is None else tokens:
         if token.type != "inline" or not token.children or token.map is None:
             continue
         number = token.map[0] + 1

@@ -15,14 +15,17 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from markdown_it.token import Token
 
 from curriculum.validation import (
     LESSON_MINUTES,
     LEVELS,
     MAX_LESSON_BODY,
+    MAX_LESSON_LINES,
     MAX_SCENARIO_TEXT,
     MINUTES_PROBLEM,
     length_problem,
+    lines_problem,
     link_problem,
     scenario_case_check,
     scenario_case_problem,
@@ -31,7 +34,7 @@ from curriculum.validation import (
 )
 from lessons import hooks, shown_names
 from lessons.hands_on import hands_on_problem
-from lessons.markdown import body_problems, learn_links
+from lessons.markdown import body_problems, body_tokens, learn_links
 from lessons.rendered import SCENARIO, RenderedQuerySet, ScenarioShown
 from srm_trainer.typed_text import hidden_in_title
 
@@ -299,20 +302,24 @@ class Lesson(EditStamped, UniqueErrorAtField, models.Model):
             # of quizzes through `hooks`. A body past the limit is not read any further.
             if not self.body:
                 return []
-            too_long = length_problem(self.body, MAX_LESSON_BODY)
+            too_long = length_problem(self.body, MAX_LESSON_BODY) or lines_problem(
+                self.body, MAX_LESSON_LINES
+            )
             if too_long:
                 return [f"The body {too_long}: split the lesson."]
-            found = body_problems(self.body, hooks.check_problems) + self._dead_links()
+            tokens = body_tokens(self.body)  # read once for both checks
+            found = body_problems(self.body, hooks.check_problems, tokens=tokens)
+            found += self._dead_links(tokens)
             return [f"Line {line}: {message}." for line, message in sorted(found)]
 
         fields_cleaned(super().clean_fields, exclude, [title_check(self), ("body", body)])
 
-    def _dead_links(self) -> list[tuple[int, str]]:
+    def _dead_links(self, tokens: list[Token] | None = None) -> list[tuple[int, str]]:
         """(line, message) for each link in the body to a module or lesson that does not
         exist: the admin saved it without a word and learners met a page not found (shipped
         files are held to the same by tests/lessons/test_shipped_content.py). A few queries,
         whatever the number of links."""
-        links = learn_links(self.body)[:200]
+        links = learn_links(self.body, tokens=tokens)[:200]
         if not links:
             return []
         modules = {module for _, _, module, _ in links}

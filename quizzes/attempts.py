@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from lessons.models import Lesson, Module, Scenario
 from quizzes import exam, hooks, review
+from quizzes.draw_rules import MAX_DRAWN
 from quizzes.grading import Grade, best_credit, certainty_credit, grade
 from quizzes.kinds.choices import ITEM_KINDS, NAMING_KINDS, chosen_not_in
 from quizzes.models import Answer, Attempt, Question, Quiz, reaches_mark
@@ -325,7 +326,8 @@ def _drawn(quiz: Quiz, rng) -> list[Question]:
     if quiz.draws:
         rows = Question.objects.filter(category=quiz.draw_category, archived=False)
         bank = {q.pk: q for q in usable(rows.select_related("scenario").order_by("pk"))}
-        ids = rng.sample(list(bank), min(quiz.draw_count, len(bank)))
+        # A count stored past the ceiling (`Quiz.problems`) still draws at most MAX_DRAWN.
+        ids = rng.sample(list(bank), min(quiz.draw_count, MAX_DRAWN, len(bank)))
         if not quiz.shuffle_questions:
             ids.sort()
         return [bank[pk] for pk in ids]
@@ -975,7 +977,7 @@ def learner_counts(quizzes, entries) -> dict[int, int]:
         if quiz.draws_by_rules:
             counts[quiz.pk] = quiz.drawn_count
         elif quiz.draws:
-            counts[quiz.pk] = min(quiz.draw_count, banks.get(quiz.draw_category, 0))
+            counts[quiz.pk] = min(quiz.draw_count, MAX_DRAWN, banks.get(quiz.draw_category, 0))
         else:
             counts[quiz.pk] = listed.get(quiz.pk, 0)
     return counts

@@ -46,7 +46,7 @@ from srm_trainer.typed_text import TOO_LONG, LimitsOnServer
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea, OneOfRows, named
 
-MAX_ROWS = 12  # more than any kind allows; the kind's own limit gives the message
+MAX_ROWS = 12  # quizzes.kinds.items.MAX_ITEMS; a kind's own limit gives the message
 
 
 class _Form(LimitsOnServer, forms.Form):

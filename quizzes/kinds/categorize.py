@@ -1,6 +1,6 @@
 """Sort into categories: the share of items put in their right category.
 
-data: {"categories": [name, ...], "items": [{"id", "text", "category"}]} (at least 2 each)
+data: {"categories": [name, ...], "items": [{"id", "text", "category"}]} (2 to 12 each)
 
 One labelled select ("category") per item, so it works by keyboard and screen reader.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 
 from quizzes.kinds.base import Grade, Problem, entries_problems, file_entries, full_marks, is_text
-from quizzes.kinds.items import ItemSelectKind
+from quizzes.kinds.items import MAX_ITEMS, ItemSelectKind
 
 
 def capital_twins(categories: list[str]) -> tuple[str, str] | None:
@@ -48,6 +48,16 @@ class Categorize(ItemSelectKind):
 
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:
         categories = question.data.get("categories")
+        if isinstance(categories, list) and len(categories) > MAX_ITEMS:
+            # Each item's select offers every category: the page and an answer grow with both.
+            return [
+                Problem(
+                    f"'categories' must be a list of 2 to {MAX_ITEMS} names",
+                    ("categories",),
+                    plain=f"Give 2 to {MAX_ITEMS} categories, one per line: there are"
+                    f" {len(categories)}.",
+                )
+            ]
         if (
             not isinstance(categories, list)
             or len(categories) < 2
@@ -108,7 +118,9 @@ class Categorize(ItemSelectKind):
                 )
             return out
 
-        return said + entries_problems(question.data.get("items"), "item", minimum=2, extra=extra)
+        return said + entries_problems(
+            question.data.get("items"), "item", minimum=2, maximum=MAX_ITEMS, extra=extra
+        )
 
     def add_fields(self, form) -> None:
         categories = [(c, c) for c in form.question.categories()]

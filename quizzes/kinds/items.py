@@ -5,6 +5,12 @@ from __future__ import annotations
 
 from quizzes.kinds.base import Kind, in_layout_order
 
+# The most items an ordering or categorize question holds, through every door (the editor's
+# rows, the admin's JSON, imports, the files): each item is one select whose choices are
+# checked against the others, so an answer costs the square of the count (2,000 items to
+# order: 10 s of CPU for one learner's answer; the course's longest has 9).
+MAX_ITEMS = 12
+
 
 class ItemSelectKind(Kind):
     id_lists = ("items",)

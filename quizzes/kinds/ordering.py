@@ -1,6 +1,6 @@
 """Put in order: items stored in the right order; the share of items in their right place.
 
-data: {"items": [{"id", "text"}]} (at least 2, in the right order; shown shuffled)
+data: {"items": [{"id", "text"}]} (2 to 12, in the right order; shown shuffled)
 
 One labelled select ("position") per item, so it works by keyboard and screen reader.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 
 from quizzes.kinds.base import Grade, Problem, entries_problems, file_entries, full_marks
-from quizzes.kinds.items import ItemSelectKind
+from quizzes.kinds.items import MAX_ITEMS, ItemSelectKind
 
 
 class Ordering(ItemSelectKind):
@@ -30,7 +30,9 @@ class Ordering(ItemSelectKind):
             unknown = sorted(set(entry) - {"id", "text"})
             return [(unknown[0], f"item #{n + 1}: unknown field {unknown[0]!r}")] if unknown else []
 
-        return entries_problems(question.data.get("items"), "item", minimum=2, extra=extra)
+        return entries_problems(
+            question.data.get("items"), "item", minimum=2, maximum=MAX_ITEMS, extra=extra
+        )
 
     def add_fields(self, form) -> None:
         positions = [(str(n), str(n)) for n in range(1, len(form.entries) + 1)]

@@ -183,6 +183,19 @@ CASES = {
         lambda: render_markdown_uncached("\n##" * 6_667),
         1000.0,  # each heading's id was found by trying every number again: 2.8 s
     ),
+    # A lesson body at its line limit (curriculum.validation.MAX_LESSON_LINES) of what the block
+    # rules work hardest at: 24,000 such lines (100,000 characters) cost 0.6 s a parse.
+    **{
+        f"Markdown: a lesson body of 2,000 lines of {what}": (
+            lambda unit=unit: render_markdown_uncached(unit * (2_000 // unit.count("\n"))),
+            300.0,
+        )
+        for what, unit in {
+            "one-letter list items": "- a\n",
+            "one-cell table rows": "|a|\n|-|\n",
+            "one-letter headings": "# a\n",
+        }.items()
+    },
     "Markdown: a 5,000-character table of 250 columns over 1,000 short rows": (
         lambda: render_markdown_uncached("|a" * 250 + "\n" + "|-" * 250 + "\n" + "r\n" * 1000),
         400.0,  # markdown-it filled 65,536 empty cells: 1.1 s

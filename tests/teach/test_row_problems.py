@@ -328,7 +328,7 @@ def test_a_blank_ordering_item_is_left_out_and_too_few_is_the_summarys_alone(tea
     response = _create(teacher, quiz, "ordering", form_data(rows))
     page, text = page_of(response)
     assert page.invalid == {} and page.error_lists == {} and page.links == {}
-    assert text.count("Give at least 2 items.") == 1
+    assert text.count("Give 2 to 12 items.") == 1
     assert form_fields(response.content.decode())["rows-0-text"] == "Sign in"
 
 

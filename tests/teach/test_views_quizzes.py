@@ -83,6 +83,13 @@ def test_a_reserved_title_does_not_take_a_page_slug(teacher):
         # the model's words, spoken to this page: "This" beside the field, not its key
         ({"pass_mark": "150"}, "pass_mark", "This is a percent (0-100), not 150"),
         ({"draw_category": "iam", "draw_count": "0"}, "draw_count", "A draw needs both"),
+        # As many as the draw rules' total: 30,000 drew a whole bank of 1,000 per attempt (its
+        # result page 11 MB and 0.9 s of CPU), and a bank has no ceiling.
+        (
+            {"draw_category": "iam", "draw_count": "30000"},
+            "draw_count",
+            "A quiz draws at most 200 questions per attempt, not 30000",
+        ),
         ({"tries": "30"}, "tries", "This is from 1 to 10, not 30"),
         (
             {"tries": "1", "try_penalty": "10"},
@@ -917,3 +924,21 @@ def test_taking_out_a_question_learners_have_met_says_their_attempts_keep_it(
     make_attempt(quiz, user=learner)
     page = teacher.post(url, follow=True).content.decode()
     assert f"Question taken out of this quiz (it is still in your questions). {kept}" in page
+
+
+def test_a_draw_stored_past_the_ceiling_draws_at_most_the_ceiling():
+    """A row saved before `Quiz.problems` held the count (or by `update()`) still draws at most
+    MAX_DRAWN questions per attempt."""
+    import random
+
+    from quizzes.attempts import _drawn
+    from quizzes.draw_rules import MAX_DRAWN
+
+    first = make_question("true_false", category="big")
+    Question.objects.bulk_create(
+        Question(type="true_false", slug=f"big-{n}", category="big", prompt=f"Is {n} odd?",
+                 explanation="Because.", data={"answer": bool(n % 2)}, lesson=first.lesson)
+        for n in range(MAX_DRAWN + 20)
+    )  # fmt: skip
+    quiz = make_quiz(draw_category="big", draw_count=30_000)
+    assert len(_drawn(quiz, random.Random(1))) == MAX_DRAWN == quiz.drawn_count

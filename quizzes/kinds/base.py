@@ -299,6 +299,12 @@ def _negations(text: str) -> list[str]:
     return sorted(w for w in _WORD.findall(text) if w in _NEGATIONS or w.endswith("n't"))
 
 
+# The longest text a choice or an item takes, through every door: the editor's rows stopped at
+# it, but the admin's JSON and imports took any length (a 2 MB choice was saved, and drawn in
+# every attempt and result page that shows the question). The course's longest is 136.
+MAX_ENTRY_TEXT = 500
+
+
 def entries_problems(
     entries: Any, what: str, *, minimum: int, maximum: int | None = None, extra=()
 ) -> list[Problem]:
@@ -335,6 +341,16 @@ def entries_problems(
                     f"{what} #{n + 1}: 'text' must be non-empty text",
                     (*where, "text"),
                     plain=f"{label} {{n}} needs some text.",
+                )
+            )
+        elif len(text) > MAX_ENTRY_TEXT:
+            problems.append(
+                Problem(
+                    f"{what} #{n + 1}: 'text' is {len(text):,} characters long; it takes at most"
+                    f" {MAX_ENTRY_TEXT}",
+                    (*where, "text"),
+                    plain=f"{label} {{n}} is {len(text):,} characters long; it takes at most"
+                    f" {MAX_ENTRY_TEXT}.",
                 )
             )
         elif text in texts:

@@ -86,3 +86,39 @@ def test_an_import_refuses_an_ordering_question_of_too_many_items(instructor):
     with pytest.raises(TransferError) as caught:
         importer.preview(text, "json", owner=instructor)
     assert "'items' must be a list of 2 to 12 items" in " ".join(caught.value.lines())
+
+
+@pytest.mark.parametrize(
+    ("kind", "key"), [("single", "choices"), ("multiple", "choices"), ("ordering", "items")]
+)
+def test_a_choice_or_item_past_its_length_is_a_problem_in_words(kind, key):
+    """The editor's rows stopped a choice or an item at MAX_ENTRY_TEXT characters; the admin's
+    JSON and imports took any length (a 2 MB choice was saved and drawn on every page that
+    shows the question)."""
+    from quizzes.kinds.base import MAX_ENTRY_TEXT
+
+    question = make_question(kind)
+    entries = question.data[key]
+    entries[1]["text"] = "x" * MAX_ENTRY_TEXT
+    assert question.problems() == []
+    entries[1]["text"] = "x" * (MAX_ENTRY_TEXT + 1)
+    what = "Choice" if key == "choices" else "Item"
+    assert [p.plain for p in question.problems()] == [
+        f"{what} {{n}} is {MAX_ENTRY_TEXT + 1} characters long; it takes at most {MAX_ENTRY_TEXT}."
+    ]
+
+
+def test_the_admin_refuses_a_two_megabyte_choice_beside_the_field(admin_client):
+    question = make_question("single")
+    kept = question.data["choices"][0]["text"]
+    url = f"/admin/quizzes/question/{question.pk}/change/"
+    sent = form_fields(admin_client.get(url).content.decode(), form_class="")
+    sent.pop("csrfmiddlewaretoken", None)
+    data = json.loads(json.dumps(question.data))
+    data["choices"][0]["text"] = "y" * 2_000_000
+    sent["data"] = json.dumps(data)
+    response = admin_client.post(url, sent)
+    assert response.status_code == 200  # the form again, not a redirect
+    assert "2,000,000 characters long; it takes at most 500" in response.content.decode()
+    question.refresh_from_db()
+    assert question.data["choices"][0]["text"] == kept

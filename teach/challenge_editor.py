@@ -29,7 +29,7 @@ from quizzes.models import Question
 from srm_trainer.iam import PolicyError, parse_policy
 from srm_trainer.iam.case import MAX_CASE_NESTING
 from srm_trainer.iam.errors import CaseError
-from srm_trainer.iam.json_mistakes import located
+from srm_trainer.iam.json_mistakes import located, named_by
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.principals import parse_caller
 from srm_trainer.typed_text import TOO_LONG, Textarea
@@ -475,7 +475,7 @@ def _form_errors(parts: ChallengeParts) -> list[str]:
             for name, messages in form.errors.items():
                 placed = placed_on(form, name)  # the kind's problems name their row themselves
                 out += [
-                    linked_to(form, name, m if m in placed else f"{title} {n}, {name}: {m}")
+                    linked_to(form, name, m if m in placed else named_by(f"{title} {n}, {name}", m))
                     for m in messages
                 ]
     return out + [linked_to(extra, n, named_error(extra, n, e)) for n, e in said if n in after]

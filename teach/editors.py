@@ -42,6 +42,7 @@ from quizzes.answer_key import REKEYED, removed_notice, short
 from quizzes.kinds import Problem, same_entry, text_id
 from quizzes.kinds.base import as_sentence
 from quizzes.kinds.categorize import capital_twins, capitals_said
+from srm_trainer.iam.json_mistakes import named_by
 from srm_trainer.typed_text import TOO_LONG, LimitsOnServer
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea, OneOfRows, named
@@ -705,7 +706,7 @@ def named_error(form: forms.Form, name: str, error: object) -> str:
     if str(error) in placed_on(form, name):
         return str(error)
     label = form.fields[name].label if name in form.fields else name
-    return f"{label}: {error}"
+    return named_by(str(label), str(error))
 
 
 @dataclass
@@ -771,7 +772,7 @@ def row_refusal(form: RowForm, name: str, error: object) -> str:
     kind's problems with it did not leave it out."""
     if name == "same":
         return f"{form.row_name}: {error}"
-    return f"{form.row_name} {name.replace('_', ' ')}: {error}"
+    return named_by(f"{form.row_name} {name.replace('_', ' ')}", str(error))
 
 
 def counted(formset: BaseFormSet) -> bool:

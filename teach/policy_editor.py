@@ -28,6 +28,7 @@ from lessons.models import Scenario, Source
 from quizzes.explain import NO_STATEMENT, NO_STATEMENT_LABEL, case_statements
 from srm_trainer import finder as shared_finder
 from srm_trainer.iam import PolicyError, evaluate
+from srm_trainer.iam.json_mistakes import named_by
 from srm_trainer.iam.words import DECISIONS as DECISION_WORDS
 from srm_trainer.sandbox.live import Analysis, Note, analyse
 from srm_trainer.sandbox.panel import case_editor_context
@@ -312,7 +313,7 @@ def _linked(where: str, error: Note, editor: str) -> Linked:
         anchor = "context-fold" if editor == "context" else editor
     else:
         anchor = f"editor-{editor}" if editor and editor != "case" else "live"
-    return Linked(f"{where}: {error.message}" if where else str(error.message), anchor)
+    return Linked(named_by(where, str(error.message)) if where else str(error.message), anchor)
 
 
 @dataclass(kw_only=True)

@@ -102,6 +102,19 @@ def located(message: str, line: int | None, column: int | None, where: str = "")
     return f"{place[:1].upper()}{place[1:]}: {message}"
 
 
+_PLACED = re.compile(r"Line \d")
+
+
+def named_by(where: str, message: str) -> str:
+    """`message` named by its box (`where`) in a list away from it: "Reference solution, line 1,
+    column 41: ..." for a message placed by `located` ("Line 1, column 41: ..."), as every
+    JSON box names a mistake, where "where: Line 1, ..." put two forms side by side in one
+    list; "where: message" for any other."""
+    if _PLACED.match(message):
+        return f"{where}, {message[:1].lower()}{message[1:]}"
+    return f"{where}: {message}"
+
+
 def said(exc: json.JSONDecodeError, where: str = "") -> str:
     """A syntax error as a JSON box says it: `syntax_words` at its place (`located`)."""
     return located(syntax_words(exc), exc.lineno, exc.colno, where)

@@ -299,12 +299,12 @@ def test_a_bad_context_and_a_bad_reference_are_both_marked_as_the_author_types(p
     reference.fill('{"Version": "2012-10-17", "Statement": [}')
     problems = page.locator("#check-error li")
     expect(problems).to_have_count(2)
-    expect(problems.nth(0)).to_contain_text("Must-allow request 1, context: Line 1")
-    expect(problems.nth(1)).to_contain_text("Reference solution: Line 1, column")
+    expect(problems.nth(0)).to_contain_text("Must-allow request 1, context, line 1")
+    expect(problems.nth(1)).to_contain_text("Reference solution, line 1, column")
     expect(context).to_have_attribute("aria-invalid", "true")
-    expect(context).to_have_accessible_description(re.compile("context: Line 1"))
+    expect(context).to_have_accessible_description(re.compile("context, line 1"))
     expect(reference).to_have_attribute("aria-invalid", "true")
-    expect(reference).to_have_accessible_description(re.compile("Reference solution: Line 1"))
+    expect(reference).to_have_accessible_description(re.compile("Reference solution, line 1"))
     expect(page.locator("#live-status")).to_contain_text("(and 1 more problem)")
 
 
@@ -340,7 +340,9 @@ def test_a_save_names_every_problem_of_the_case_at_once_and_links_to_each(page, 
     expect(links.nth(1)).to_contain_text("Identity policy 1, line 1, column")
     expect(links.nth(1)).to_have_attribute("href", "#editor-identity-0")
     column = no_comma.index('"Statement"') + 1  # where the decoder stops
-    expect(links.nth(2)).to_contain_text(f"Identity policy 2, line 1, column {column}: Invalid")
+    expect(links.nth(2)).to_contain_text(
+        f"Identity policy 2, line 1, column {column}: Expected a comma"
+    )
     expect(links.nth(2)).to_have_attribute("href", "#editor-identity-1")
     page.mouse.wheel(0, -10_000)
     links.nth(2).click()

@@ -431,7 +431,7 @@ def test_a_bad_context_does_not_hide_a_reference_that_is_not_json(teacher, owned
         teacher.post(url, data | {"action": "check"}, **HTMX),
     ):
         said = text(response)
-        assert "Must-allow request 1, context: Line 1" in said
+        assert "Must-allow request 1, context, line 1" in said
         assert "Reference solution, line 4, column 1: Expected a value here" in said
         # In the page's order: the request above the reference.
         assert said.index("Must-allow request 1, context") < said.index("Reference solution, l")
@@ -463,7 +463,7 @@ def test_the_live_check_names_the_request_row_whose_field_is_wrong(teacher, owne
     rows = [DENY_ROWS[0], ("s3:PutObject", REPORT, '{"aws:SecureTransport": tru}')]
     url, data = challenge_form(teacher, quiz, ALLOW_ROWS, rows, action="check")
     live = text(teacher.post(url, data, **HTMX))
-    assert "Must-deny request 2, context: Line 1, column" in live
+    assert "Must-deny request 2, context, line 1, column" in live
     assert "Must-deny request 1," not in live and "Must-allow request" not in live
 
 

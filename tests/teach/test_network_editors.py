@@ -267,7 +267,7 @@ def test_the_live_check_shows_the_question_as_learners_see_it_with_the_engines_k
     assert key_of(again).startswith("It works")
     # A case the engine refuses: its problems, and no key.
     bad = teacher.post(url, data | {"k-case": "{"}, **HTMX)
-    assert "Not ready to save" in text(bad) and "Line 1, column 2" in text(bad)
+    assert "Not ready to save" in text(bad) and "line 1, column 2" in text(bad)
     # Without JavaScript the button draws the whole page with the same panel.
     page = teacher.post(url, data)  # action=check
     assert page.status_code == 200 and "<html" in text(page)
@@ -511,11 +511,11 @@ def test_a_refused_save_says_the_json_problem_in_the_summary_and_the_panel(teach
     quiz, _ = owned
     url, data = flow_form(teacher, quiz, "{\n  ]")
     response = teacher.post(url, data)
-    words = "The case (JSON): Line 2, column 3: Expected a name in double quotes here"
+    words = "The case (JSON), line 2, column 3: Expected a name in double quotes here"
     assert words in summary_of(response)
     assert '<a href="#id_k-case">' in response.content.decode()
     panel = re.search(r'id="net-check"(.*?)</ul>', text(response), re.S)
-    assert panel and "Line 2, column 3" in panel.group(1)
+    assert panel and "line 2, column 3" in panel.group(1)
 
 
 def net_check_panel(response) -> str:
@@ -564,7 +564,7 @@ def test_a_challenge_that_is_not_json_does_not_hide_the_references_mistake(teach
         teacher.post(url, data | {"action": "check"}, **HTMX),
     ):
         said = html.unescape(text(response))
-        assert "The challenge (JSON): Line" in said
+        assert "The challenge (JSON), line" in said
         assert "Reference solution, line 3, column 1: Expected a value" in said
     assert not Question.objects.filter(type="flow_fix").exists()
 

@@ -69,7 +69,7 @@ def test_the_key_follows_the_case_and_a_refusal_is_said_where_it_is(edit, page, 
     described = (box.get_attribute("aria-describedby") or "").split()
     assert "check-error-1" in described and "id_k-case_helptext" in described, described
     assert re.search(
-        r"Line \d+, column \d+: JSON takes no comma after the last item",
+        r"The case \(JSON\), line \d+, column \d+: JSON takes no comma after the last item",
         page.locator("#check-error-1").inner_text(),
     )
     box.fill(broken.replace('"port": 80,', '"port": 80', 1))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from srm_trainer.netlab.fields import steps
-from srm_trainer.netlab.spoken import (  # noqa: F401 (RowOf, same_row, said, spoken: the pages' names)
+from srm_trainer.netlab.spoken import (
     PEER,
     TEXTS,
     RowOf,
@@ -26,7 +26,6 @@ from srm_trainer.netlab.spoken import (  # noqa: F401 (RowOf, same_row, said, sp
     same_row,
     shown_item,
     shown_name,
-    spoken,
 )
 from srm_trainer.netlab.vpc import MAX_PORT, NACL_RULE_NUMBERS
 from srm_trainer.netlab.waf import (

@@ -32,7 +32,7 @@ from srm_trainer.iam.errors import CaseError
 from srm_trainer.iam.json_mistakes import located, named_by
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.iam.principals import parse_caller
-from srm_trainer.typed_text import TOO_LONG, Textarea
+from srm_trainer.typed_text import Textarea
 from teach.editors import (
     NAMES_ITSELF,
     Editor,
@@ -74,7 +74,6 @@ class RequestRow(RowForm):
         max_length=4000,
         label="Request context (optional JSON object of condition keys)",
         widget=FittedTextarea(attrs={"spellcheck": "false", "class": "code"}, most=8),
-        error_messages={"max_length": TOO_LONG},
     )
 
     def name_fields(self, row: str) -> None:

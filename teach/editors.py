@@ -43,7 +43,7 @@ from quizzes.kinds import Problem, same_entry, text_id
 from quizzes.kinds.base import as_sentence
 from quizzes.kinds.categorize import capital_twins, capitals_said
 from srm_trainer.iam.json_mistakes import named_by
-from srm_trainer.typed_text import TOO_LONG, LimitsOnServer
+from srm_trainer.typed_text import LimitsOnServer
 from teach.rendering import RENDERER
 from teach.widgets import FittedTextarea, OneOfRows, named
 
@@ -142,7 +142,6 @@ class ChoiceRow(RowForm):
         max_length=2000,
         label="Feedback when chosen",
         widget=FittedTextarea(fewest=2, most=8),
-        error_messages={"max_length": TOO_LONG},
     )
 
     def name_fields(self, row: str) -> None:
@@ -222,7 +221,7 @@ class CategoriesForm(_Form):
         label="Categories, one per line",
         widget=FittedTextarea(fewest=2, most=8),
         max_length=2000,
-        error_messages={"required": "Name at least two categories.", "max_length": TOO_LONG},
+        error_messages={"required": "Name at least two categories."},
     )
 
     def clean_categories(self) -> str:

@@ -21,7 +21,7 @@ from quizzes.models import DRAW_NEEDS_BOTH, MAX_TIME_LIMIT, Quiz
 from srm_trainer.finder import PLAIN_KEY, typed_input
 from srm_trainer.once import field as once_field
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
-from srm_trainer.typed_text import TOO_LONG, LimitsOnServer, Textarea
+from srm_trainer.typed_text import LimitsOnServer, Textarea
 from srm_trainer.versioned_cache import VersionedCache
 from teach import tag_groups
 from teach.rendering import RENDERER
@@ -478,7 +478,7 @@ class QuestionForm(LimitsOnServer, forms.Form):
         label="Prompt (Markdown)",
         widget=FittedTextarea(fewest=3, most=15),
         max_length=MAX_PROMPT_CHARS,
-        error_messages={"required": "Write the question's prompt.", "max_length": TOO_LONG},
+        error_messages={"required": "Write the question's prompt."},
     )
     explanation = forms.CharField(
         label="Explanation shown after answering (Markdown)",
@@ -486,7 +486,6 @@ class QuestionForm(LimitsOnServer, forms.Form):
         max_length=MAX_EXPLANATION_CHARS,
         error_messages={
             "required": "Write an explanation: learners read it after answering.",
-            "max_length": TOO_LONG,
         },
     )
     category = BankCategoryField(

@@ -44,7 +44,7 @@ from srm_trainer.sandbox.state import (
     state_to_case,
     unprefixed,
 )
-from srm_trainer.typed_text import TOO_LONG, one_char_line_breaks
+from srm_trainer.typed_text import one_char_line_breaks
 from teach.editors import Editor, Linked, Parts, _Form, linked_to, named_error
 from teach.forms import MAX_SCENARIO_TEXT
 from teach.widgets import FittedTextarea
@@ -147,14 +147,12 @@ class ScenarioForm(_Form):
         max_length=MAX_SCENARIO_TEXT,
         required=False,
         widget=FittedTextarea(most=12),
-        error_messages={"max_length": TOO_LONG},
     )
     explanation = forms.CharField(
         label="Explanation (Markdown): why AWS decides as it does, shown after the prediction",
         max_length=MAX_SCENARIO_TEXT,
         required=False,
         widget=FittedTextarea(most=12),
-        error_messages={"max_length": TOO_LONG},
         help_text="In a lesson the learner predicts first; this is what they read afterwards.",
     )
     expect = forms.ChoiceField(

@@ -31,7 +31,7 @@ from curriculum.validation import LEVELS, MAX_EXPLANATION_CHARS, MAX_PROMPT_CHAR
 from lessons.markdown import unknown_check_message
 from lessons.models import Scenario
 from quizzes import kinds
-from quizzes.draw_rules import rule_problems, rule_target
+from quizzes.draw_rules import MAX_DRAWN, rule_problems, rule_target
 from quizzes.kinds import text_id  # noqa: F401 - how new choice ids are made (tests use it)
 from quizzes.models import FINAL_EXAM_SLUG, Question, Quiz
 from srm_trainer.typed_text import quoted
@@ -280,6 +280,14 @@ def _read_file(
     elif quiz is not None and not raw_questions and not quiz.draw_count and not quiz.draw_rules:
         pb.add(CurriculumError(file, quiz.line, f"quiz {quoted(quiz.slug)}: a quiz needs at least one "
                                "question (or a 'draw' from a bank category)"))  # fmt: skip
+    elif len(raw_questions) > MAX_DRAWN:  # as every other door refuses (`listing_refused`)
+        pb.add(CurriculumError(
+            file, quiz.line if quiz is not None else 1,
+            f"{'quiz ' + quoted(quiz.slug) if quiz is not None else 'the quiz'}: "
+            f"{len(raw_questions)} questions listed; a quiz lists at most {MAX_DRAWN} (each "
+            "attempt asks every one of them): split the file into two quizzes, or give the "
+            f"questions a 'category' and let a quiz 'draw' up to {MAX_DRAWN} of them",
+        ))  # fmt: skip
     questions, skipped = [], []
     for index, raw in enumerate(raw_questions, start=1):
         question = pb.attempt(_read_question, raw, file, index, module, refs)

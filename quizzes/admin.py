@@ -12,6 +12,7 @@ given twice or below 1, and its save closes the gaps under the quiz's lock (`qui
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.forms import BoundField
 from django.forms.formsets import DELETION_FIELD_NAME
@@ -33,7 +34,7 @@ from lessons.admin import (
 )
 from lessons.models import Source
 from quizzes.answer_key import REKEYED, key_changed, removed_choices, removed_notice
-from quizzes.entries import questions_leaving, set_entries
+from quizzes.entries import listing_refused, questions_leaving, set_entries
 from quizzes.models import (
     Answer,
     Attempt,
@@ -163,9 +164,32 @@ class QuizEntriesFormSet(BaseInlineFormSet):
             for repeated in found.values():
                 for _, form in repeated:
                     form.add_error(key, error)
+        if not problems:
+            problems = self._past_ceiling(kept)
         if problems:
             raise ValidationError(problems)
         super().clean()  # Django's check of the (quiz, question) constraint, passed by now
+
+    def _past_ceiling(self, kept: list[tuple[int, forms.ModelForm]]) -> list[str]:
+        """The rows added, refused when they take the quiz past the most it may list
+        (`listing_refused`), counting the entries added meanwhile elsewhere (`set_entries`
+        keeps them). The quiz's row is locked first where the database has row locks, as an
+        instructor's add holds it (`hold_entries`), so none is added between this count and
+        the save; SQLite's transaction took the write lock at its start."""
+        quiz = self.instance
+        added = sum(1 for _, form in kept if form.instance.pk is None)
+        if not added:
+            return []
+        listed = len(kept) - added
+        if quiz.pk is not None:
+            if transaction.get_connection().in_atomic_block:
+                list(
+                    Quiz.objects.select_for_update(no_key=True).filter(pk=quiz.pk).values_list("pk")
+                )
+            shown = {form.instance.pk for form in self.initial_forms}
+            listed += QuizQuestion.objects.filter(quiz=quiz).exclude(pk__in=shown).count()
+        refused = listing_refused(quiz.title or "This quiz", listed, added)
+        return [refused] if refused else []
 
     def rows(self) -> list[tuple[int | None, Question]]:
         """The kept rows as `set_entries` takes them, in the order given: by position, the

@@ -333,7 +333,9 @@ def _drawn(quiz: Quiz, rng) -> list[Question]:
         return [bank[pk] for pk in ids]
     entries = quiz.entries.filter(question__archived=False)
     entries = entries.order_by("order", "pk").select_related("question__scenario")
-    questions = usable(e.question for e in entries)
+    # A quiz lists at most MAX_DRAWN (`quizzes.entries.listing_refused`); one listed past it
+    # before the ceiling gives its first MAX_DRAWN usable questions (docs/upgrading.md).
+    questions = usable(e.question for e in entries)[:MAX_DRAWN]
     if quiz.shuffle_questions:
         rng.shuffle(questions)
     return questions
@@ -979,7 +981,7 @@ def learner_counts(quizzes, entries) -> dict[int, int]:
         elif quiz.draws:
             counts[quiz.pk] = min(quiz.draw_count, MAX_DRAWN, banks.get(quiz.draw_category, 0))
         else:
-            counts[quiz.pk] = listed.get(quiz.pk, 0)
+            counts[quiz.pk] = min(listed.get(quiz.pk, 0), MAX_DRAWN)
     return counts
 
 

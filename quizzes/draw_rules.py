@@ -14,7 +14,10 @@ import re
 from srm_trainer.typed_text import quoted
 
 MAX_RULES = 50
-MAX_DRAWN = 200  # questions in one attempt, over every rule
+# Questions in one attempt, however it gets them: drawn by every rule together, drawn from one
+# category, or listed (a quiz lists at most this many: `quizzes.entries.listing_refused`).
+# Each attempt's pages and its result grow with its questions.
+MAX_DRAWN = 200
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 
 

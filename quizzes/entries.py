@@ -13,10 +13,44 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from quizzes.draw_rules import MAX_DRAWN
 from quizzes.models import Question, Quiz, QuizQuestion
 
 # An entry's columns, with what the audit names it by (`QuizQuestion.__str__`).
 ENTRY_COLUMNS = ("quiz_id", "question_id", "order")
+
+
+def listing_refused(title: str, listed: int, adding: int = 1) -> str | None:
+    """Why `adding` more questions may not join the list of the quiz titled `title`, which
+    lists `listed` now, in words an instructor can act on; None when they fit.
+
+    A quiz lists at most `MAX_DRAWN` questions, as many as a draw may give an attempt: each
+    attempt asks every one, and its pages and its result grow with them. Every door that adds
+    to a quiz's list asks this (the teaching pages, an import, the admin, the content loader),
+    the writers under the quiz's lock (`hold_entries`)."""
+    total = listed + adding
+    if adding <= 0 or total <= MAX_DRAWN:  # a list past it from before may still be reordered
+        return None
+    limit = f"a quiz lists at most {MAX_DRAWN} questions (each attempt asks every one of them)"
+    remedy = (
+        f"split it into two quizzes, or let it draw up to {MAX_DRAWN} questions at random from "
+        "a bank category (in its settings)"
+    )
+    if listed == 0:
+        return f"“{title}” would list {adding} questions, and {limit}: {remedy}."
+    if listed >= MAX_DRAWN:
+        over = (
+            f" (listed before that limit: attempts take its first {MAX_DRAWN})"
+            if listed > MAX_DRAWN
+            else ""
+        )
+        return (
+            f"“{title}” already lists {listed} questions{over}, and {limit}. To ask more, {remedy}."
+        )
+    return (
+        f"Adding {adding} questions would make “{title}” list {total}, and {limit}: there is "
+        f"room for {MAX_DRAWN - listed} more. To ask them all, {remedy}."
+    )
 
 
 def entries_named(quiz: Quiz):

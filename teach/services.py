@@ -22,10 +22,12 @@ from lessons.models import Source
 from lessons.timezones import zoned
 from quizzes import exam, rendered
 from quizzes.attempts import QUESTION_COLUMNS, question_from, usable
+from quizzes.draw_rules import MAX_DRAWN
 from quizzes.entries import (
     ENTRY_COLUMNS,
     entries_named,
     hold_entries,
+    listing_refused,
     questions_leaving,
     renumbered,
 )
@@ -160,9 +162,10 @@ def quiz_questions(quiz: Quiz, *, entries: Sequence[QuizQuestion] | None = None)
     if quiz.draws:
         pool = Question.objects.filter(category=quiz.draw_category, archived=False)
         return usable(pool.select_related("scenario", "lesson").order_by("pk"))
+    # A quiz listed past the ceiling before it was set: attempts take its first MAX_DRAWN.
     if entries is not None:
-        return usable(e.question for e in entries if not e.question.archived)
-    return usable(map(question_from, OWN_QUESTIONS.rows(quiz.pk)))
+        return usable(e.question for e in entries if not e.question.archived)[:MAX_DRAWN]
+    return usable(map(question_from, OWN_QUESTIONS.rows(quiz.pk)))[:MAX_DRAWN]
 
 
 def rules_supply(quiz: Quiz) -> exam.RulesSupply:
@@ -237,6 +240,14 @@ def quiz_duplicate(*, quiz: Quiz, owner) -> Quiz | None:
     if not rows:
         return None
     source = instance(Quiz, rows[0])
+    listed = source.entries.count()
+    if listed > MAX_DRAWN:  # listed before the ceiling: a copy would be past it too
+        raise TeachError(
+            f"“{source.title}” lists {listed} questions, more than the {MAX_DRAWN} a quiz may "
+            f"list now, so a copy could not hold them all. Take {listed - MAX_DRAWN} out of it "
+            "first (attempts ask only its first "
+            f"{MAX_DRAWN} anyway), or export it and import part of it as a new quiz."
+        )
     copy = Quiz(
         **{
             field.attname: deepcopy(getattr(source, field.attname))
@@ -295,13 +306,21 @@ def quiz_add_question(*, quiz: Quiz, question: Question, new: bool = False) -> Q
     the quiz was deleted meanwhile."""
     if not hold_entries(quiz):
         return None
-    last = quiz.entries.aggregate(last=Max("order"))["last"] or 0
-    if new:
-        return QuizQuestion.objects.create(quiz=quiz, question=question, order=last + 1)
-    entry, _ = QuizQuestion.objects.get_or_create(
-        quiz=quiz, question=question, defaults={"order": last + 1}
-    )
-    return entry
+    if not new:
+        there = quiz.entries.filter(question=question).first()
+        if there is not None:
+            return there
+    found = quiz.entries.aggregate(last=Max("order"), listed=Count("pk"))
+    _refuse_past_ceiling(quiz, found["listed"])
+    return QuizQuestion.objects.create(quiz=quiz, question=question, order=(found["last"] or 0) + 1)
+
+
+def _refuse_past_ceiling(quiz: Quiz, listed: int, adding: int = 1) -> None:
+    """TeachError when `adding` questions would take the quiz past the most it may list
+    (`listing_refused`); the caller holds the quiz (`hold_entries`), so `listed` is current."""
+    refused = listing_refused(quiz.title, listed, adding)
+    if refused:
+        raise TeachError(refused)
 
 
 # What a copy of a question takes from it: its words, its answer, where it belongs. Not its
@@ -335,6 +354,7 @@ def quiz_copy_question(*, quiz: Quiz, question: Question, owner) -> Question | N
     index = next((i for i, e in enumerate(entries) if e.question_id == question.pk), None)
     if index is None:
         return None
+    _refuse_past_ceiling(quiz, len(entries))
     copy = Question(**{name: deepcopy(getattr(question, name)) for name in COPIED_FIELDS})
     copy.owner = owner
     copy.source = Source.AUTHORED

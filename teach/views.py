@@ -23,6 +23,8 @@ from django.views.decorators.vary import vary_on_headers
 from lessons.models import Source
 from quizzes import kinds
 from quizzes.answer_key import key_changed, removed_choices
+from quizzes.draw_rules import MAX_DRAWN
+from quizzes.entries import listing_refused
 from quizzes.forms import AnswerForm
 from quizzes.grading import certainty_mark, grade
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
@@ -238,6 +240,9 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if supply is not None
             else len(services.quiz_questions(quiz, entries=entries)),
             "supply": supply,
+            # At the most a quiz may list: the page says so where questions are added.
+            "full": listing_refused(quiz.title, len(entries)),
+            "listed_past": len(entries) - MAX_DRAWN,  # above 0: listed before the ceiling
             "kinds": [kinds.KINDS[value] for value in EDITORS],
             "kinds_elsewhere": [k for value, k in kinds.KINDS.items() if value not in EDITORS],
             "finder": finder,  # the bank's search, to find a question to reuse here
@@ -325,7 +330,12 @@ def quiz_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
         made = _made_quiz(request, kept) if kept else None
         messages.info(request, "That quiz was duplicated already (the button was pressed twice).")
         return redirect("teach:quiz", pk=made.pk if made is not None else quiz.pk)
-    copy = services.quiz_duplicate(quiz=quiz, owner=request.user)
+    try:
+        copy = services.quiz_duplicate(quiz=quiz, owner=request.user)
+    except services.TeachError as exc:  # listed past the ceiling before it was set
+        once.release(token)
+        messages.error(request, str(exc))
+        return redirect("teach:quiz", pk=quiz.pk)
     if copy is None:  # deleted since it was read above: as if it had been gone then
         once.release(token)
         raise Http404("No Quiz matches the given query.")
@@ -425,7 +435,12 @@ def quiz_question_copy(request: HttpRequest, pk: int, question_pk: int) -> HttpR
         if made:
             return redirect(_edit_url(made, quiz))
         return redirect("teach:quiz", pk=quiz.pk)
-    copy = services.quiz_copy_question(quiz=quiz, question=question, owner=request.user)
+    try:
+        copy = services.quiz_copy_question(quiz=quiz, question=question, owner=request.user)
+    except services.TeachError as exc:  # the quiz lists as many questions as it may
+        once.release(token)
+        messages.error(request, str(exc))
+        return redirect(reverse("teach:quiz", args=[quiz.pk]) + f"#entry-{question.pk}")
     if copy is None:  # the quiz deleted, or the question taken out, since it was read
         once.release(token)
         raise Http404("That question is no longer in this quiz.")
@@ -478,8 +493,12 @@ def quiz_question_add(request: HttpRequest, pk: int) -> HttpResponse:
     if quiz.entries.filter(question=question).exists():
         messages.info(request, f"That question is already in “{quiz.title}”.")
     else:
-        services.quiz_add_question(quiz=quiz, question=question)
-        messages.success(request, f"Question added to “{quiz.title}”.")
+        try:
+            services.quiz_add_question(quiz=quiz, question=question)
+        except services.TeachError as exc:  # the quiz lists as many questions as it may
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"Question added to “{quiz.title}”.")
     back = request.POST.get("next", "")
     if back.startswith("/teach/") and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -852,6 +871,12 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     except services.EditedElsewhere as exc:
         context["problems"] = [str(exc)]
         _restamp(base, exc)
+        return None
+    except services.TeachError as exc:  # its quiz lists as many questions as it may
+        # Nothing was saved (one transaction): the page is drawn again as typed, to be sent
+        # again once a question is taken out of the quiz.
+        once.release(data["once"])
+        context["problems"] = [str(exc)]
         return None
     if context["creating"]:
         stamp = services.edit_stamp(question)

@@ -25,6 +25,8 @@ from django.db.models import Max
 
 from lessons.models import Lesson, Module, Scenario, Source
 from quizzes import kinds
+from quizzes.draw_rules import MAX_DRAWN
+from quizzes.entries import listing_refused
 from quizzes.models import RESERVED_QUIZ_SLUGS, Question, Quiz, QuizQuestion
 from srm_trainer.iam import PolicyError
 from srm_trainer.iam.jsontext import load_json
@@ -147,6 +149,7 @@ def plan(bundle: Bundle, *, owner, into: Quiz | None = None) -> Plan:
             )
         else:
             result.quiz = _quiz(bundle.quiz, owner, modules, result, errors)
+    _check_listed(bundle, result, errors)
     if errors:
         # Each once: a new scenario is checked on its own (`_Scenarios.get`) and again by its
         # question's kind, which says the same sentence at the same place.
@@ -465,6 +468,31 @@ def _quiz(d: QuizDraft, owner, modules, result: Plan, errors: list[Located]) -> 
     return quiz
 
 
+def _check_listed(bundle: Bundle, result: Plan, errors: list[Located]) -> None:
+    """The file is refused whole when its questions would take the quiz they join past the
+    most a quiz may list (`listing_refused`): a teacher expects an import to add the file as
+    previewed, and one of which some questions were left out would have to be searched for
+    which. `write` asks again under the quiz's lock."""
+    adding = len(bundle.questions)
+    if result.into is not None:
+        refused = listing_refused(result.into.title, result.into.entries.count(), adding)
+        if refused:
+            errors.append(Located(f"{refused} {NOT_ADDED}"))
+    elif result.quiz is not None and bundle.quiz is not None:
+        refused = listing_refused(result.quiz.title, 0, adding)
+        if refused:
+            split = f"Nothing is imported: split the file into quizzes of at most {MAX_DRAWN}."
+            errors.append(Located(f"the quiz: {refused} {split}", bundle.quiz.line))
+
+
+# What an import into a quiz refused for its ceiling leaves the teacher to do.
+NOT_ADDED = (
+    "Nothing is imported: import fewer into it (split the file), or import the file without "
+    "choosing a quiz (its questions go to your bank, where a quiz can draw them from their "
+    "category)."
+)
+
+
 def _free_slugs(model, rows: list, warnings: list[str], label: str, reserved=frozenset()):
     """Give each row whose slug is taken (in the database, by a reserved page, or by an
     earlier row of this file) the next free one, and say so."""
@@ -517,6 +545,9 @@ def write(result: Plan) -> Plan:
             last = target.entries.aggregate(last=Max("order"))["last"] or 0
             already = set(target.entries.values_list("question_id", flat=True))
             added = [q for q in result.questions if q.pk not in already]
+            refused = listing_refused(target.title, len(already), len(added))
+            if refused:  # questions added since the preview: the whole file is refused still
+                raise TransferError(f"{refused} {NOT_ADDED}")
             QuizQuestion.objects.bulk_create(
                 QuizQuestion(quiz=target, question=q, order=last + n)
                 for n, q in enumerate(added, start=1)

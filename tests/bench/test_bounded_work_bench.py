@@ -511,3 +511,67 @@ def test_indexing_the_costliest_scenarios_renders_none_of_them():
         "pages", "bounded: the search index's 20 costliest scenarios", samples, "ms CPU"
     )
     assert statistics.median(samples) < 400.0  # 750 ms when it rendered them (2026-12-05)
+
+
+def _bank_of(n: int, category: str, start: int = 0) -> list:
+    """`n` ordinary single-choice questions filed under `category`, written in bulk (copies of
+    one saved through the model, its stored HTML with it): what a large bank holds."""
+    from quizzes.models import Question
+    from tests.quizzes.builders import make_question
+
+    model = make_question("single", slug=f"{category}-model-{start}", category=category)
+    fields = {
+        f.attname: getattr(model, f.attname)
+        for f in Question._meta.concrete_fields
+        if not f.primary_key and f.attname != "slug"
+    }
+    Question.objects.bulk_create(
+        Question(slug=f"{category}-{start + i}", **fields) for i in range(n - 1)
+    )
+    return list(Question.objects.filter(category=category).order_by("pk"))
+
+
+def _page_ms(client, url: str, runs: int = 3) -> list[float]:
+    client.get(url)
+    samples = []
+    for _ in range(runs):
+        started = time.process_time()
+        page = client.get(url)
+        samples.append((time.process_time() - started) * 1000)
+        assert page.status_code == 200
+    return samples
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("listed", [200, 400])
+def test_an_attempt_at_a_quiz_of_listed_questions_is_bounded(learner, listed):
+    """A quiz lists at most `MAX_DRAWN` (200) questions, as a draw draws at most that many
+    (docs/limits.md). At 400, listed before the ceiling (an upgraded database), an attempt
+    takes the first 200: its question page and its result cost what they cost at 200. Before
+    the ceiling (2026-12-06) an attempt took all 400: question page ~54 -> 103 ms, result
+    ~190 -> 380 ms (200 -> 400)."""
+    from django.test import Client
+
+    from quizzes import attempts
+    from quizzes.models import Quiz, QuizQuestion
+    from tests.conftest import sign_in
+
+    questions = _bank_of(listed, f"listed-{listed}")
+    quiz = Quiz.objects.create(slug=f"listed-{listed}", title="Listed", published=True)
+    QuizQuestion.objects.bulk_create(  # as an upgraded database may hold them: no door asked
+        QuizQuestion(quiz=quiz, question=q, order=n) for n, q in enumerate(questions, start=1)
+    )
+    attempt = attempts.attempt_start(quiz=quiz, user=learner)
+    client = Client()
+    sign_in(client, learner)
+    taking = _page_ms(client, f"/quizzes/attempts/{attempt.pk}/")
+    attempts.attempt_submit(attempt=attempt)
+    result = _page_ms(client, f"/quizzes/attempts/{attempt.pk}/result/")
+    report.record_samples(
+        "pages", f"bounded: a question of an attempt, {listed} listed", taking, "ms CPU"
+    )
+    report.record_samples(
+        "pages", f"bounded: the result of an attempt, {listed} listed", result, "ms CPU"
+    )
+    assert len(attempt.question_ids) == min(listed, 200)
+    assert statistics.median(result) < 2000.0

@@ -13,7 +13,7 @@ quiz, the learner and the attempt's number, so the same attempt always gets the 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -44,6 +44,40 @@ def draw_seed(quiz: Quiz, owner: str, number: int) -> random.Random:
     return random.Random(int.from_bytes(digest[:16], "big"))  # noqa: S311 - seeded on purpose
 
 
+def sample_usable(
+    ids: list[int],
+    count: int,
+    rng: random.Random,
+    read: Callable[[list[int]], dict[int, Question]],
+    usable: Callable[[list[Question]], list[Question]],
+) -> list[Question]:
+    """`count` of the usable questions among `ids` (fewer when fewer are usable), drawn at
+    random, in the order drawn, reading whole (`read`: pk -> question) and checking
+    (`usable`, `quizzes.attempts.usable`) only the ones drawn.
+
+    The ids are taken in a random order (`rng.sample`), a batch at a time, and the first
+    `count` usable ones kept: the first `count` usable questions of a random order of all of
+    them are a uniformly random sample of the usable ones in a random order, as `rng.sample`
+    of the usable ones was. That read and checked every question of the bank (~35 µs each:
+    0.37 s at 10,000); a bank with none broken reads its ids and `count` rows. A batch after
+    the first is twice the one before, so a bank of mostly broken questions takes a few
+    rounds, not one a question."""
+    chosen: list[Question] = []
+    left = ids
+    batch = count
+    while len(chosen) < count and left:
+        picked = rng.sample(left, min(batch, len(left)))
+        whole = read(picked)
+        for question in usable([whole[pk] for pk in picked if pk in whole]):
+            chosen.append(question)
+            if len(chosen) == count:
+                return chosen
+        taken = set(picked)
+        left = [pk for pk in left if pk not in taken]
+        batch *= 2
+    return chosen
+
+
 def _rule_modules(quiz: Quiz) -> dict[str, int]:
     slugs = [rule_target(rule)[1] for rule in quiz.draw_rules if "module" in rule]
     return dict(Module.objects.filter(slug__in=slugs).values_list("slug", "pk"))
@@ -52,14 +86,7 @@ def _rule_modules(quiz: Quiz) -> dict[str, int]:
 def rules_pool(quiz: Quiz, usable, modules: dict[str, int] | None = None) -> list[Question]:
     """Every usable, unarchived question some rule could draw, by pk: one query."""
     modules = _rule_modules(quiz) if modules is None else modules
-    wanted = Q(pk__in=[])
-    for rule in quiz.draw_rules:
-        kind, slug = rule_target(rule)
-        if kind == "module" and slug in modules:
-            wanted |= in_module(modules[slug])
-        elif kind == "category":
-            wanted |= Q(category=slug)
-    candidates = Question.objects.filter(wanted, archived=False)
+    candidates = _candidates(quiz, modules)
     return usable(candidates.select_related("scenario", "lesson").order_by("pk"))
 
 
@@ -111,26 +138,67 @@ def rules_supply(quiz: Quiz, usable) -> RulesSupply:
     )
 
 
+def _candidates(quiz: Quiz, modules: dict[str, int]):
+    """Every unarchived question some rule could draw (`rules_pool`'s, usable or not)."""
+    wanted = Q(pk__in=[])
+    for rule in quiz.draw_rules:
+        kind, slug = rule_target(rule)
+        if kind == "module" and slug in modules:
+            wanted |= in_module(modules[slug])
+        elif kind == "category":
+            wanted |= Q(category=slug)
+    return Question.objects.filter(wanted, archived=False)
+
+
 def draw_by_rules(quiz: Quiz, rng: random.Random, usable) -> list[Question]:
     """The questions of one attempt: each rule's count drawn from its bank (fewer when a bank
-    has fewer usable questions), no question twice, in rule order unless the quiz shuffles. Two
-    queries for every rule's bank together."""
+    has fewer usable questions), no question twice, in rule order unless the quiz shuffles.
+
+    What each rule's bank holds is read light (a question's id, category and module), and
+    only the questions drawn are read whole and checked (`sample_usable`), as a draw from one
+    category is: it read every question of every bank whole."""
     rules = list(quiz.draw_rules)
     modules = _rule_modules(quiz)
-    pool = rules_pool(quiz, usable, modules)
+    light = list(
+        _candidates(quiz, modules)
+        .order_by("pk")
+        .values_list("pk", "category", "module_id", "lesson__module_id")
+    )
+    read_whole: dict[int, Question] = {}  # each question read once, whichever rule draws it
+    broken: set[int] = set()  # read and refused: no later rule draws it again
+
+    def read(ids: list[int]) -> dict[int, Question]:
+        missing = [pk for pk in ids if pk not in read_whole]
+        if missing:
+            rows = Question.objects.select_related("scenario", "lesson").in_bulk(missing)
+            read_whole.update(rows)
+        return {pk: read_whole[pk] for pk in ids if pk in read_whole}
+
+    def checked(questions: list[Question]) -> list[Question]:
+        kept = usable(questions)
+        broken.update({q.pk for q in questions} - {q.pk for q in kept})
+        return kept
+
     taken: set[int] = set()
     ids: list[int] = []
     for rule in rules:
-        bank = [pk for pk in _bank(rule, pool, modules) if pk not in taken]
-        chosen = rng.sample(bank, min(rule["count"], len(bank)))
+        kind, slug = rule_target(rule)
+        if kind == "module":  # a question's module: its own, else its lesson's (`module_id_of`)
+            module_id = modules.get(slug, -1)
+            bank = [
+                row[0] for row in light if (row[2] if row[2] is not None else row[3]) == module_id
+            ]
+        else:
+            bank = [row[0] for row in light if row[1] == slug]
+        bank = [pk for pk in bank if pk not in taken and pk not in broken]
+        chosen = [q.pk for q in sample_usable(bank, rule["count"], rng, read, checked)]
         if not quiz.shuffle_questions:
             chosen.sort()
         taken.update(chosen)
         ids.extend(chosen)
     if quiz.shuffle_questions:
         rng.shuffle(ids)
-    by_pk = {q.pk: q for q in pool}
-    return [by_pk[pk] for pk in ids]
+    return [read_whole[pk] for pk in ids]
 
 
 @dataclass

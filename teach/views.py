@@ -490,6 +490,7 @@ def quiz_question_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose a question to add.")
         return redirect("teach:quiz", pk=quiz.pk)
     question = _question_for_instructor(request, question_pk)
+    at = f"#bank-q-{question.pk}"
     if quiz.entries.filter(question=question).exists():
         messages.info(request, f"That question is already in “{quiz.title}”.")
     else:
@@ -497,6 +498,7 @@ def quiz_question_add(request: HttpRequest, pk: int) -> HttpResponse:
             services.quiz_add_question(quiz=quiz, question=question)
         except services.TeachError as exc:  # the quiz lists as many questions as it may
             messages.error(request, str(exc))
+            at = ""  # the page's top, where the refusal is: the row would scroll it away
         else:
             messages.success(request, f"Question added to “{quiz.title}”.")
     back = request.POST.get("next", "")
@@ -505,7 +507,7 @@ def quiz_question_add(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         # The bank page the teacher added it from, filters kept, at the question added: its
         # row is where the page scrolls and where a keyboard's next Tab goes on from.
-        return redirect(back.partition("#")[0] + f"#bank-q-{question.pk}")
+        return redirect(back.partition("#")[0] + at)
     return redirect("teach:quiz", pk=quiz.pk)
 
 

@@ -481,15 +481,14 @@ def _check_listed(bundle: Bundle, result: Plan, errors: list[Located]) -> None:
     elif result.quiz is not None and bundle.quiz is not None:
         refused = listing_refused(result.quiz.title, 0, adding)
         if refused:
-            split = f"Nothing is imported: split the file into quizzes of at most {MAX_DRAWN}."
+            split = f"Split the file into quizzes of at most {MAX_DRAWN}."
             errors.append(Located(f"the quiz: {refused} {split}", bundle.quiz.line))
 
 
 # What an import into a quiz refused for its ceiling leaves the teacher to do.
 NOT_ADDED = (
-    "Nothing is imported: import fewer into it (split the file), or import the file without "
-    "choosing a quiz (its questions go to your bank, where a quiz can draw them from their "
-    "category)."
+    "Import fewer into it (split the file), or import the file without choosing a quiz (its "
+    "questions go to your bank, where a quiz can draw them from their category)."
 )
 
 

@@ -72,8 +72,10 @@ def test_a_question_from_the_bank_is_not_added_to_a_full_quiz(teacher, owned, in
     quiz = _full(owned, instructor)
     spare = make_question("single", owner=instructor, source=Source.AUTHORED, lesson=None)
     url = reverse("teach:quiz-question-add", args=[quiz.pk])
-    response = teacher.post(url, {"question": spare.pk}, follow=True)
-    _refusal_said(_said(response), MAX_DRAWN)
+    bank = reverse("teach:bank") + f"?into={quiz.pk}"
+    refused = teacher.post(url, {"question": spare.pk, "next": bank})
+    assert refused.url == bank  # at the top, where the refusal is said, not scrolled to the row
+    _refusal_said(_said(teacher.get(refused.url)), MAX_DRAWN)
     assert quiz.entries.count() == MAX_DRAWN
     assert not quiz.entries.filter(question=spare).exists()
     # One taken out makes room again.
@@ -154,7 +156,7 @@ def test_an_import_that_would_take_a_quiz_past_the_ceiling_is_refused_whole(owne
             step(_file(10), "json", owner=instructor, into=quiz)
         said = " ".join(refused.value.lines())
         assert "Adding 10 questions would make" in said and "list 205" in said
-        assert "room for 5 more" in said and "Nothing is imported" in said
+        assert "room for 5 more" in said and "Import fewer into it" in said
     assert quiz.entries.count() == MAX_DRAWN - 5
     assert Question.objects.count() == questions
     importer.run(_file(5), "json", owner=instructor, into=quiz)  # what fits goes in
@@ -166,7 +168,7 @@ def test_an_import_into_a_quiz_filled_since_its_preview_is_refused_whole(owned, 
     plan = importer.preview(_file(3), "json", owner=instructor, into=quiz)
     _listing(quiz, MAX_DRAWN - 2, instructor)  # filled meanwhile: 199
     questions = Question.objects.count()
-    with pytest.raises(TransferError, match="Nothing is imported"):
+    with pytest.raises(TransferError, match="Import fewer into it"):
         importer.write(plan)
     assert quiz.entries.count() == MAX_DRAWN - 1
     assert Question.objects.count() == questions
@@ -178,7 +180,7 @@ def test_a_file_whose_own_quiz_lists_too_many_is_refused(instructor):
         importer.preview(_file(MAX_DRAWN + 1, quiz=quiz), "json", owner=instructor)
     said = " ".join(refused.value.lines())
     assert f"“Huge” would list {MAX_DRAWN + 1} questions" in said
-    assert f"quizzes of at most {MAX_DRAWN}" in said
+    assert f"Split the file into quizzes of at most {MAX_DRAWN}." in said
     importer.run(_file(MAX_DRAWN, quiz=quiz), "json", owner=instructor)
     assert Quiz.objects.get(slug="huge").entries.count() == MAX_DRAWN
 

@@ -644,13 +644,13 @@ def markdown_preview(post) -> dict[str, Previewed]:
     posted, and Markdown costs up to ~6.5 µs a character, so 100,000 characters of list items in
     each box cost 0.8 s of CPU a preview, and the most a form holds several seconds."""
     out = {}
-    for name, what in (("prompt", "prompt"), ("explanation", "explanation")):
+    for name in ("prompt", "explanation"):
         field = QuestionForm.base_fields[name]
         raw = field.widget.value_from_datadict(post, {}, name)
         text = raw if isinstance(raw, str) else ""
         limit = cast(forms.CharField, field).max_length or 0
         if len(text) > limit:
-            words = NOT_PREVIEWED.format(what=what, length=len(text), limit=limit)
+            words = NOT_PREVIEWED.format(what=name, length=len(text), limit=limit)
             out[name] = Previewed("", words)
         else:
             out[name] = Previewed(text)

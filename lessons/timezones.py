@@ -43,7 +43,8 @@ def valid_zone(name: str) -> str:
             continue
         try:
             zoneinfo.ZoneInfo(candidate)
-        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError, OSError):
+            # OSError: a folder of the zone database ("America", "Etc") is opened as a file.
             continue
         return candidate
     return ""

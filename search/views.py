@@ -23,7 +23,9 @@ def _too_many(request: HttpRequest, retry_after: int) -> HttpResponse:
 
 
 def _page_number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) <= 4 else 1
+    """`?page=` as a number, 1 for anything else: only ASCII digits ("²" passes
+    `str.isdigit()` but not `int()`: a 500 for any visitor)."""
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) <= 4 else 1
 
 
 @require_safe

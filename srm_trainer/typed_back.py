@@ -37,7 +37,8 @@ class Typed:
 def _label(name: str) -> str:
     """A form field's name in words: parts split at - and _, a formset's row counted from 1."""
     parts = [p for p in re.split(r"[-_]+", name) if p]
-    words = [str(int(p) + 1) if p.isdigit() and len(p) < 5 else p for p in parts]
+    # A row's number is ASCII digits: "²" passes `str.isdigit()` but not `int()` (a 500).
+    words = [str(int(p) + 1) if p.isascii() and p.isdigit() and len(p) < 5 else p for p in parts]
     text = " ".join(words) or name
     return text[:1].upper() + text[1:80]
 

@@ -126,6 +126,7 @@ def recently_written(user) -> QuerySet[Question]:
 # prompt and slug) grew with the course, 14 ms at 100 times it, where the page itself stops
 # at its 25th match. Past the bound the page says "more than".
 COUNTED_AHEAD = 10
+MOST_PAGE_DIGITS = 7  # a page number is read up to 10**6; past it, the first page
 
 
 class CountedAhead(Paginator):
@@ -136,7 +137,9 @@ class CountedAhead(Paginator):
         super().__init__(object_list, per_page)
         self.questions = object_list
         asked = str(number or "")
-        page = min(int(asked), 10**6) if asked.isascii() and asked.isdigit() else 1
+        # Digits past the most pages (`int()` refuses more than 4,300 of them: a 500).
+        plain = asked.isascii() and asked.isdigit() and len(asked) <= MOST_PAGE_DIGITS
+        page = min(int(asked), 10**6) if plain else 1
         # At least a page ahead, so a page short of the bound always links to the next.
         self.bound = (max(page, 1) + max(COUNTED_AHEAD, 1)) * per_page
         self.more = False

@@ -50,7 +50,7 @@ from teach.editors import (
     named_error,
     saved_notice,
 )
-from teach.forms import QuestionForm, QuizForm
+from teach.forms import QuestionForm, QuizForm, markdown_preview
 from teach.transfer.gift import GIFT_KINDS
 
 
@@ -705,10 +705,7 @@ def _question_page(
         base = QuestionForm(initial=_posted_initial(request.POST) | {"seen": resent, "once": ""})
         parts = editor.redraw(question, request.POST, user=user)
     elif action == "preview":
-        context["preview"] = {
-            "prompt": request.POST.get("prompt", ""),
-            "explanation": request.POST.get("explanation", ""),
-        }
+        context["preview"] = markdown_preview(request.POST)
         if _partial(request):
             return render(request, "teach/question_form.html#md_preview", context)
         base = QuestionForm(initial=_posted_initial(request.POST))

@@ -122,3 +122,18 @@ def test_a_form_posted_from_another_site_is_not_shown_back(origin):
     )
     assert response.status_code == 403
     assert "so far" not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["choices-²-text", "rows-٣-text", "note-" + "9" * 5_000])
+@pytest.mark.parametrize(("address", "status"), [("/sandbox/", 403), ("/no-such-page/", 404)])
+def test_a_field_named_with_other_digits_is_labelled_as_it_was_sent(name, address, status):
+    """A field's label counts a row from 1 ("rows-0-text" is "Rows 1 text"): only ASCII digits
+    are a row's number. "²" passes `str.isdigit()` but not `int()`, which was a 500 for anyone
+    posting such a name, here and on the 404 page (which shows a form's typing back too)."""
+    response = _browser_with_a_page_open().post(
+        address,
+        {"csrfmiddlewaretoken": STALE_TOKEN, name: TYPED},
+        headers={"Origin": "http://testserver"},
+    )
+    assert response.status_code == status
+    assert "policy &lt;b&gt;so far&lt;/b&gt;</textarea>" in response.content.decode()

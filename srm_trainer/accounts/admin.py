@@ -130,7 +130,8 @@ def _not_previewed(previewed, to_user) -> str | None:
     previewed = str(previewed or "")
     if previewed == str(to_user.pk):
         return None
-    known = previewed.isdigit() and len(previewed) < 12
+    # ASCII digits only: "²" passes `str.isdigit()` but not `int()` (a 500).
+    known = previewed.isascii() and previewed.isdigit() and len(previewed) < 12
     shown = User.objects.filter(pk=int(previewed)).first() if known else None
     if shown is None:
         return (
@@ -243,7 +244,7 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         form = HandOverForm(data if "to" in data else None, from_user=from_user)
         to_user = form.cleaned_data["to"] if form.is_valid() else None
         sent = str(data.get("to", ""))
-        if to_user is None and sent.isdigit() and len(sent) < 12:
+        if to_user is None and sent.isascii() and sent.isdigit() and len(sent) < 12:
             # Someone the list does not offer (the user leaving, a learner): the domain
             # refuses them saying why, not the form's "Select a valid choice".
             to_user = User.objects.filter(pk=int(sent)).first()

@@ -608,3 +608,134 @@ def test_a_draw_start_costs_little_more_at_a_larger_bank(learner, bank, by):
         "pages", f"bounded: a draw's start by {by}, 20 of {bank:,}", samples, "ms CPU"
     )
     assert statistics.median(samples) < 1000.0
+
+
+# --- the doors the audit of 2026-12-06 left out: the editors' Markdown preview and live
+# checks, an extension's form, query-string numbers (docs/limits.md) -------------------------
+
+
+def _bench_instructor():
+    from django.contrib.auth import get_user_model
+
+    from srm_trainer.accounts.roles import set_instructor
+    from tests.conftest import give_mfa
+    from tests.teach.conftest import client_for
+
+    user = get_user_model().objects.create_user("bench-teacher")
+    set_instructor(user=user, instructor=True)
+    give_mfa(user)
+    return user, client_for(user)
+
+
+@pytest.fixture
+def _checks_unlimited(settings):
+    from django.core.cache import cache
+
+    from srm_trainer.iam import catalog
+
+    catalog.warm()
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "teach_check": "1000000/60"}
+    cache.clear()
+
+
+@pytest.mark.django_db
+def test_the_markdown_preview_is_bounded(_checks_unlimited):
+    """The question editor's preview (after a pause in typing, and its button) rendered
+    whatever was posted: 1.2 MB of `_a` in each box, the most Django's form takes, cost 4.1-4.4
+    s of CPU a preview. A text past its field's limit is now said to be so, not rendered
+    (`teach.forms.markdown_preview`); the costliest Markdown at the limits (5,000 and 10,000
+    characters of one-letter list items) is what a preview costs at most."""
+    from lessons.models import Source
+    from tests.quizzes.builders import make_question
+    from tests.teach.formdata import page_data
+
+    user, teacher = _bench_instructor()
+    question = make_question("single", owner=user, source=Source.AUTHORED, lesson=None)
+    url = f"/teach/questions/{question.pk}/edit/"
+    base = page_data(teacher, url) | {"action": "preview"}
+    unit = WORST_MARKDOWN["one-letter list items"]
+    texts = {
+        "1.2 MB of `_a` in each box (refused)": ("_a" * 600_000, "_a" * 600_000),
+        "the costliest Markdown at the limits": ((unit * 2_000)[:5_000], (unit * 4_000)[:10_000]),
+    }
+    for what, (prompt, explanation) in texts.items():
+        samples = []
+        for n in range(3):
+            data = base | {"prompt": f"{n}{prompt[1:]}", "explanation": explanation}
+            render_markdown.cache_clear()
+            started = time.process_time()
+            page = teacher.post(url, data, headers={"HX-Request": "true"})
+            samples.append((time.process_time() - started) * 1000)
+            assert page.status_code == 200
+        report.record_samples("pages", f"bounded: Markdown preview, {what}", samples, "ms CPU")
+        assert statistics.median(samples) < 500.0  # 4.1-4.4 s for the first before (2026-12-06)
+
+
+@pytest.mark.django_db
+def test_the_editors_live_checks_are_bounded(_checks_unlimited):
+    """Each engine editor's live check as the author types (a policy question's key, a
+    challenge's check, the network and routing checks), sent the heaviest cases its save is
+    (`test_teach_save_bench`): 20-160 ms of CPU (2026-12-06), no limit of their own needed."""
+    from lessons.models import Source
+    from tests.bench import test_teach_save_bench as saves
+    from tests.bench.test_cpu_budget import _fresh
+    from tests.quizzes.builders import make_quiz
+    from tests.teach.formdata import page_data
+    from tests.teach.test_engine_editors import new_url
+
+    user, teacher = _bench_instructor()
+    quiz = make_quiz(owner=user, source=Source.AUTHORED, published=False)
+    forms = []
+    for kind, make in (
+        ("policy_decision", saves._policy_forms),
+        ("least_privilege", saves._least_privilege_forms),
+        ("network", saves._network_forms),
+        ("route_findings", saves._route_forms),
+    ):
+        for name, form in make(teacher, quiz).items():
+            if "prompt refused" not in name:
+                forms.append((saves.NETWORK.get(name.split(":")[0], kind), name, form))
+    teacher.get(new_url(quiz, "policy_decision"))  # templates compiled once, as a server has
+    samples = []
+    for kind, _name, form in forms:
+        url = new_url(quiz, kind)
+        form = page_data(teacher, url) | {k: v for k, v in form.items() if k != "once"}
+        form["action"] = "engine" if kind == "policy_decision" else "check"
+        _fresh()
+        started = time.process_time()
+        response = teacher.post(url, form, headers={"HX-Request": "true"})
+        samples.append((time.process_time() - started) * 1000)
+        assert response.status_code == 200
+    report.record(
+        "pages", "bounded: the editors' live checks, the worst of their heaviest cases",
+        max(samples), "ms CPU",
+    )  # fmt: skip
+    assert max(samples) < 1000.0
+
+
+@pytest.mark.django_db
+def test_an_extension_refused_with_the_most_a_form_holds_is_bounded():
+    """An extension's form (a learner typed, a date) refused with 2.4 MB in its learner box:
+    the refusal draws the box back as typed (a 2.4 MB page, ~100 ms of CPU, 2026-12-06)."""
+    from cohorts import services
+    from tests.cohorts.conftest import at, make_cohort, make_owned_quiz
+    from tests.teach.conftest import _instructor
+
+    owner, teacher = _bench_instructor()
+    learner = _instructor("ada-bench")
+    cohort = make_cohort(owner, _instructor("colm-bench"), learner)
+    assignment = services.assignment_create(
+        cohort=cohort, quiz=make_owned_quiz(owner), due_at=at(days=3000), by=owner, now=at()
+    )
+    url = f"/teach/cohorts/{cohort.pk}/assignments/{assignment.pk}/extensions/"
+    samples = []
+    for n in range(3):
+        data = {"learner": f"{n}" + "a" * 2_400_000, "due_at": "9" * 99 + "-"}
+        started = time.process_time()
+        page = teacher.post(url, data)
+        samples.append((time.process_time() - started) * 1000)
+        assert page.status_code == 200 and len(page.content) < 2_500_000
+    report.record_samples(
+        "pages", "bounded: an extension refused with 2.4 MB typed", samples, "ms CPU"
+    )
+    assert statistics.median(samples) < 500.0

@@ -129,9 +129,21 @@ def test_a_hand_over_to_oneself_or_a_learner_is_refused_changing_nothing(
 
 
 def test_a_choice_that_is_nobody_is_the_forms_error(client, everyday_admin, cohort, owner):
-    for sent in ("999999", "otto", "9" * 40):
+    for sent in ("999999", "otto", "9" * 40, "²"):  # "²": str.isdigit(), not int() (a 500)
         page = _text(client.post(_url(owner), {"to": sent}))
         assert "Select a valid choice" in page
+    cohort.refresh_from_db()
+    assert cohort.owner == owner
+
+
+def test_a_confirmation_naming_no_preview_hands_nothing_over(
+    client, everyday_admin, cohort, owner, other_instructor
+):
+    """The instructor previewed is sent back with the confirmation; anything but a number (here
+    "²", which `str.isdigit()` takes and `int()` refuses: a 500) is no preview."""
+    sent = _confirm(other_instructor) | {"previewed": "²"}
+    page = _text(client.post(_url(owner), sent))
+    assert "Nothing was handed over: this page had not shown what would move to otto" in page
     cohort.refresh_from_db()
     assert cohort.owner == owner
 

@@ -36,6 +36,10 @@ def _zone_seen(cookie: str | None) -> tuple[str, bool]:
         (None, "site"),
         ("", "site"),
         ("Mars/Olympus_Mons", "site"),
+        # folders of the zone database: opening one raised IsADirectoryError (a 500 on every
+        # page for a browser sending it)
+        ("America", "site"),
+        ("Etc", "site"),
         # Chromium reports a learner in India as "Asia/Calcutta": shown by its current name
         ("Asia/Calcutta", "Asia/Kolkata"),
         ("Europe/Kiev", "Europe/Kyiv"),

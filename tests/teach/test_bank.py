@@ -142,6 +142,8 @@ def test_the_counts_say_how_many_match_and_how_many_quizzes_use_each(teacher, in
         {"module": "no-such"},
         {"tag": "<script>"},
         {"page": "x"},
+        {"page": "9" * 5_000},  # past the digits `int()` reads: a 500
+        {"page": "²"},
         {"q": "x" * 500},
         {"category": "a b"},
         {"into": "abc"},

@@ -5,7 +5,8 @@ nothing (tests/heavy_learner.py at 100 times: 2,000 attempts, 3,000 cards). Befo
 database sorted every matching row, with all its columns, to hand back the first 100: one
 learner's attempts took 1.7 ms at 200 and 6.5 ms at 2,000, the whole list 11.5 ms at 2,200, on
 SQLite. Its plans do not depend on how many rows there are (no statistics are gathered);
-timing is in tests/bench/test_learner_history_bench.py."""
+timing is in tests/bench/test_learner_history_bench.py. The rows are read without the JSON and
+long text no column shows (`list_deferred`)."""
 
 from __future__ import annotations
 
@@ -71,3 +72,7 @@ def test_an_admin_list_reads_its_page_in_order_from_an_index(
     sql, plan = _rows_read(admin_client, "/admin/quizzes/" + page.format(pk=history.pk), table)
     assert f"USING INDEX {index}" in plan, plan
     assert "TEMP B-TREE FOR ORDER BY" not in plan, plan
+    # what no column shows is left unread: the attempt's JSON, the card's, the question's text
+    for column in ('"quizzes_attempt"."layout"', '"quizzes_reviewcard"."card"',
+                   '"quizzes_question"."data"', '"quizzes_question"."prompt_html"'):  # fmt: skip
+        assert column not in sql, column

@@ -3,10 +3,10 @@ list's own order, whole or filtered to one learner, so a learner's long history 
 nothing (tests/heavy_learner.py at 100 times: 2,000 attempts, 3,000 cards). Before the indexes
 `attempt_latest`, `attempt_user_latest` and `reviewcard_user_due` (quizzes migration 0022) the
 database sorted every matching row, with all its columns, to hand back the first 100: one
-learner's attempts took 1.7 ms at 200 and 6.5 ms at 2,000, the whole list 11.5 ms at 2,200, on
-SQLite. Its plans do not depend on how many rows there are (no statistics are gathered);
-timing is in tests/bench/test_learner_history_bench.py. The rows are read without the JSON and
-long text no column shows (`list_deferred`)."""
+learner's attempts took 1.1-1.7 ms at 200 and 6.5-15 ms at 2,000, the whole list 11.5 ms at
+2,200, on SQLite. Its plans do not depend on how many rows there are (no statistics are
+gathered); timing is in tests/bench/test_learner_history_bench.py. The rows are read without
+the JSON and long text no column shows (`list_deferred`)."""
 
 from __future__ import annotations
 

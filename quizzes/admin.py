@@ -658,9 +658,24 @@ class QuizTypedFilter(admin.SimpleListFilter):
         }
 
 
+# A question's long columns (its text, rendered text and JSON), which no list naming it shows.
+QUESTION_TEXT = (
+    "prompt",
+    "explanation",
+    "misconceptions",
+    "data",
+    "prompt_html",
+    "explanation_html",
+)
+
+
 @admin.register(Attempt)
-class AttemptAdmin(NamedControlsAdmin):
+class AttemptAdmin(ListColumnsAdmin):
     list_display = ("quiz", "user", "started_at", "submitted_at", "score_percent", "passed")
+    # Newest first, the model's order: the index `attempt_latest` (`attempt_user_latest` for one
+    # learner's) hands the page its 100 rows in that order, so the database sorts nothing.
+    # The rows' JSON and the quiz's long columns are not shown: left unread.
+    list_deferred = ("question_ids", "layout", "flagged", "quiz__description", "quiz__draw_rules")
     # An attempt's page on the site belongs to its learner alone (staff would get a 404).
     view_on_site = False
     # A quiz is typed (its address), not picked from a link per quiz: that list grew with the
@@ -691,8 +706,12 @@ class AttemptAdmin(NamedControlsAdmin):
 
 
 @admin.register(ReviewCard)
-class ReviewCardAdmin(NamedControlsAdmin):
+class ReviewCardAdmin(ListColumnsAdmin):
     list_display = ("user", "question", "due", "reviews", "lapses", "last_reviewed_at")
+    # By due date, the model's order: one learner's page of 100 is read from the index
+    # `reviewcard_user_due` in that order (the whole list from the index on `due`), not
+    # sorted from all their cards. The card's FSRS state and the question's text are not shown.
+    list_deferred = ("card", *(f"question__{name}" for name in QUESTION_TEXT))
     list_filter = ("question__category",)
     search_fields = ("user__username", "question__slug")
     list_select_related = ("user", "question")

@@ -131,6 +131,7 @@ class AdminConfig(admin_apps.AdminConfig):
         from srm_trainer import (
             admin_bounds,
             admin_json_field,
+            admin_row_links,
             admin_times,
             admin_unseen,
             choice_errors,
@@ -145,5 +146,6 @@ class AdminConfig(admin_apps.AdminConfig):
         typed_text.use_in_every_admin()
         admin_unseen.use_in_every_admin()
         admin_times.use_in_every_admin()
+        admin_row_links.use_in_every_admin()
         name_through_rows()
         super().ready()

@@ -23,6 +23,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from django.db import connections, router, transaction
 from django.db.models import (
@@ -962,18 +963,41 @@ def _count_usable(rows) -> dict:
     return counts
 
 
-def category_usable_counts(categories) -> dict[str, int]:
-    """How many usable, unarchived questions each of `categories` holds, the bank a quiz that
-    draws by category samples from (`_drawn`): one query, each question checked as
-    `usable_counts` checks a quiz entry's."""
-    wanted = sorted({c for c in categories if c})
-    if not wanted:
-        return {}
-    return _count_usable(
-        Question.objects.filter(category__in=wanted, archived=False)
-        .order_by()
-        .values_list("category", *_LIGHT)
-    )
+class BankCount(NamedTuple):
+    """The usable, unarchived questions counted in a category (`bank_count`): `usable` of
+    them, and whether that is all the category holds (`complete`) or only as far as asked."""
+
+    usable: int
+    complete: bool
+
+
+# A category's rows are read this many at a time at first (`bank_count`), each next chunk
+# twice the last: a bank whose first rows are broken costs a few more queries, not one each.
+_FIRST_CHUNK = 100
+
+
+def bank_count(category: str, enough: int) -> BankCount:
+    """How many usable, unarchived questions `category` holds, counted only until `enough`
+    are found: its rows' light columns read in id order, a chunk at a time (the category's
+    index gives them in that order, so each chunk reads only its rows), each checked as
+    `usable_counts` checks a quiz entry's. Counting the whole bank to print min(N, usable)
+    cost a page ~35 µs a question (10,000: 0.3 s); most questions are usable, so a draw of N
+    is usually covered by the first chunk. A small bank is read whole and counted exactly."""
+    found, after, size = 0, 0, max(enough, _FIRST_CHUNK)
+    if not category:
+        return BankCount(0, True)
+    while True:
+        rows = list(
+            Question.objects.filter(category=category, archived=False, pk__gt=after)
+            .order_by("pk")
+            .values_list(*_LIGHT)[:size]
+        )
+        found += sum(1 for row in rows if _light_usable(row))
+        if len(rows) < size:
+            return BankCount(found, True)
+        if found >= enough:
+            return BankCount(found, False)
+        after, size = rows[-1][0], size * 2
 
 
 def learner_counts(quizzes, entries) -> dict[int, int]:
@@ -984,7 +1008,13 @@ def learner_counts(quizzes, entries) -> dict[int, int]:
     its rules' total: its banks may overlap, so the count an attempt gets varies."""
     quizzes = list(quizzes)
     listed = usable_counts(entries)
-    banks = category_usable_counts(q.draw_category for q in quizzes if q.draws)
+    # Each category counted once, as far as the largest draw from it needs (`bank_count`).
+    needs: dict[str, int] = {}
+    for quiz in quizzes:
+        if quiz.draws and not quiz.draws_by_rules:
+            need = min(quiz.draw_count, MAX_DRAWN)
+            needs[quiz.draw_category] = max(needs.get(quiz.draw_category, 0), need)
+    banks = {category: bank_count(category, need).usable for category, need in needs.items()}
     counts = {}
     for quiz in quizzes:
         if quiz.draws_by_rules:

@@ -21,7 +21,7 @@ from curriculum.fingerprints import archived_by_hand
 from lessons.models import Source
 from lessons.timezones import zoned
 from quizzes import exam, rendered
-from quizzes.attempts import QUESTION_COLUMNS, question_from, usable
+from quizzes.attempts import QUESTION_COLUMNS, BankCount, bank_count, question_from, usable
 from quizzes.draw_rules import MAX_DRAWN
 from quizzes.entries import (
     ENTRY_COLUMNS,
@@ -166,6 +166,16 @@ def quiz_questions(quiz: Quiz, *, entries: Sequence[QuizQuestion] | None = None)
     if entries is not None:
         return usable(e.question for e in entries if not e.question.archived)[:MAX_DRAWN]
     return usable(map(question_from, OWN_QUESTIONS.rows(quiz.pk)))[:MAX_DRAWN]
+
+
+def drawn_supply(quiz: Quiz) -> BankCount:
+    """For a quiz drawing N from a category: its usable questions, counted as far as the
+    draw needs (min(N, `MAX_DRAWN`), `quizzes.attempts.bank_count`), exactly if the bank is
+    small. What its page must tell an instructor is whether a learner gets the N or fewer
+    (and then how many); a bank's size is on the bank page. Counting all 10,000 of a bank
+    cost the page 0.34 s; an exact count kept between requests would have to be forgotten
+    whenever a question of the category or a scenario its questions use changes."""
+    return bank_count(quiz.draw_category, min(quiz.draw_count, MAX_DRAWN))
 
 
 def rules_supply(quiz: Quiz) -> exam.RulesSupply:

@@ -228,6 +228,8 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # A quiz drawing by rules: what each rule's bank holds too, to say when they fall short.
     supply = services.rules_supply(quiz) if quiz.draws_by_rules else None
+    # A quiz drawing from a category: its usable questions counted as far as the draw needs.
+    drawn = services.drawn_supply(quiz) if quiz.draws and supply is None else None
     return render(
         request,
         "teach/quiz_detail.html",
@@ -238,7 +240,10 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attempt_count": services.attempt_count(quiz),
             "usable_count": len(supply.pool)
             if supply is not None
+            else drawn.usable
+            if drawn is not None
             else len(services.quiz_questions(quiz, entries=entries)),
+            "usable_more": drawn is not None and not drawn.complete,  # only counted so far
             "supply": supply,
             # At the most a quiz may list: the page says so where questions are added.
             "full": listing_refused(quiz.title, len(entries)),

@@ -160,6 +160,12 @@ class Question(models.Model):
                 fields=["category", "archived", "source", "owner", "updated_at"],
                 name="question_bank_summary",
             ),
+            # A category's unarchived questions in id order, a chunk at a time (a draw's count,
+            # `attempts.bank_count`): a range of this index. SQLite's index on `category` gives
+            # them so already (its entries end with the row id); PostgreSQL's does not, and
+            # walked its primary key instead, through every question of every category before
+            # them (6.9 ms to find a category of 300 after 23,000 others; 0.2 ms with this).
+            models.Index(fields=["category", "archived", "id"], name="question_category_order"),
             # A teacher's own questions, most recently edited first (the dashboard's hundred):
             # read in this order, the database stops after them instead of counting the quizzes
             # of every one of a teacher's questions and sorting them all with their text (70 ms

@@ -237,9 +237,14 @@ def learn_links(text: str, *, tokens: list[Token] | None = None) -> list[tuple[i
     return found
 
 
+@lru_cache(maxsize=512)
 def check_slugs(text: str) -> tuple[str, ...]:
     """The question slugs of a body's `::: check` markers in page order, as `render_markdown`
-    finds them, from the parse alone (no HTML made or sanitized)."""
+    finds them, from the parse alone (no HTML made or sanitized). Cached by content, as
+    `render_markdown` is: each new reading order (lessons/reading_order.py) read every marked
+    body again, ~2 ms each, though at most the saved lesson's had changed; and inside a
+    transaction, where the order is built afresh on every request (every test's), that was
+    ~50 ms a page with the shipped course."""
     return tuple(
         _check_slug(token.info)
         for token in _parser().parse(text)

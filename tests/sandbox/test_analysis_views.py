@@ -735,8 +735,11 @@ def _conditional(action: str, tag: str, size: int = 10_000) -> str:
     """An Allow of `action` under one condition of as many values as `size` characters hold:
     each row of its actions repeats them all."""
     values: list[str] = []
-    while len(json.dumps(values)) < size:
-        values.append(f"{tag}{len(values)}")
+    length = 2  # json.dumps(values), counted as it grows: "[]", each value and ", " between
+    while length < size:
+        value = f"{tag}{len(values)}"
+        length += len(json.dumps(value)) + (2 if values else 0)
+        values.append(value)
     condition = {"ForAnyValue:StringLike": {"aws:PrincipalTag/team": values}}
     return policy({"Effect": "Allow", "Action": action, "Resource": "*", "Condition": condition})
 

@@ -169,9 +169,12 @@ def test_every_service_lists_a_thousand_actions_and_counts_the_rest(client):
 def _conditional_everything(tag: str) -> dict:
     """An Allow on every action under a condition of as many values as 19,800 characters hold:
     each allowed action's entry repeats them all."""
-    values = []
-    while len(json.dumps(values)) < 19_000:
-        values.append(f"{tag}{len(values)}")
+    values: list[str] = []
+    length = 2  # json.dumps(values), counted as it grows: "[]", each value and ", " between
+    while length < 19_000:
+        value = f"{tag}{len(values)}"
+        length += len(json.dumps(value)) + (2 if values else 0)
+        values.append(value)
     condition = {"ForAnyValue:StringLike": {"aws:PrincipalTag/team": values}}
     return policy({"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": condition})
 

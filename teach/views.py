@@ -288,7 +288,7 @@ def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         quiz = form.save(commit=False)
-        if quiz.published and not services.quiz_questions(quiz):
+        if quiz.published and not services.answerable(quiz):
             form.add_error("published", services.nothing_to_answer(quiz))
         else:
             try:

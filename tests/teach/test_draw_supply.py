@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from lessons.models import Source
+from teach import services
 from tests.quizzes.builders import make_quiz
 from tests.quizzes.test_draw_counts import bulk_bank, question_rows_returned
 
@@ -20,9 +21,13 @@ def _page(teacher, quiz) -> str:
     return teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
 
 
-def _drawing(instructor, category: str, count: int):
+def _drawing(instructor, category: str, count: int, **fields):
     return make_quiz(
-        owner=instructor, source=Source.AUTHORED, draw_category=category, draw_count=count
+        owner=instructor,
+        source=Source.AUTHORED,
+        draw_category=category,
+        draw_count=count,
+        **fields,
     )
 
 
@@ -63,3 +68,37 @@ def test_a_bank_short_of_the_draw_is_counted_exactly(teacher, instructor):
         "All 15 usable questions of the category “short”, in a random order: the quiz asks "
         "for 20, more than the category holds" in _page(teacher, quiz)
     )
+
+
+def _publish(teacher, quiz):
+    return teacher.post(reverse("teach:quiz-publish", args=[quiz.pk]), {"published": "true"})
+
+
+def test_publishing_a_drawing_quiz_checks_its_bank_only_as_far_as_a_usable_question(
+    teacher, instructor
+):
+    """Publishing asks whether a learner could be given one question (`answerable`): the
+    first usable one answers that; the whole bank was read whole and checked (600 rows here).
+    (Publishing still marks every question of the bank for the search index, which reads
+    their ids: a published quiz's bank is searchable, docs/limits.md.)"""
+    bulk_bank(600, "published-bank", owner=instructor, source=Source.AUTHORED)
+    quiz = _drawing(instructor, "published-bank", 20, published=False)
+    with question_rows_returned() as read:
+        assert services.answerable(quiz)
+    assert read["rows"] <= 100  # the first chunk
+    _publish(teacher, quiz)
+    quiz.refresh_from_db()
+    assert quiz.published
+
+
+def test_a_drawing_quiz_whose_bank_holds_only_broken_questions_is_not_published(
+    teacher, instructor
+):
+    mine = {"owner": instructor, "source": Source.AUTHORED}
+    bulk_bank(150, "all-broken", broken=True, **mine)
+    bulk_bank(10, "all-broken", archived=True, **mine)
+    quiz = _drawing(instructor, "all-broken", 5, published=False)
+    page = teacher.get(_publish(teacher, quiz).url).content.decode()
+    quiz.refresh_from_db()
+    assert not quiz.published
+    assert "holds no question a learner can answer" in page

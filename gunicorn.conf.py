@@ -90,5 +90,5 @@ def post_request(worker: object, req: object, wsgi_env: dict, resp: object) -> N
     """After a large request has been answered: free its cycles now. (`wsgi_env` is the
     request's WSGI environ, not the process's environment.)"""
     length = wsgi_env.get("CONTENT_LENGTH") or "0"
-    if length.isdigit() and int(length) > COLLECT_AFTER_BYTES:
+    if length.isascii() and length.isdigit() and int(length) > COLLECT_AFTER_BYTES:
         gc.collect()

@@ -33,7 +33,7 @@ from .parser import (
     pickled,
     policy_from_dict,
 )
-from .principals import Caller, parse_caller
+from .principals import Caller, is_account_id, parse_caller
 from .wildcard import fold_case
 
 EXPECT_VALUES = ("Allow", "ExplicitDeny", "ImplicitDeny")
@@ -240,7 +240,7 @@ def _request(raw: Any) -> Request:
         )
     account = _string(raw, "resource_account", required=False)
     if account is not None:
-        if not (len(account) == 12 and account.isdigit()):
+        if not is_account_id(account):
             raise CaseError(
                 "invalid_case",
                 "request.resource_account must be a 12-digit account id",
@@ -250,7 +250,7 @@ def _request(raw: Any) -> Request:
     else:
         parts = resource.split(":", 5)
         arn_account = parts[4] if len(parts) == 6 else ""
-        if len(arn_account) == 12 and arn_account.isdigit():
+        if is_account_id(arn_account):
             account, source = arn_account, "arn"
         elif caller.account is not None:
             account, source = caller.account, "caller"
@@ -288,7 +288,7 @@ def _federated_by(value: Any, caller: Caller) -> Caller:
         or parts[0] != "arn"
         or parts[2] != "iam"
         or parts[3]
-        or not (len(parts[4]) == 12 and parts[4].isdigit())
+        or not is_account_id(parts[4])
         or not parts[5].startswith("user/")
         or not parts[5].rsplit("/", 1)[1]
     ):

@@ -36,8 +36,10 @@ MatchKind = Literal[
 ]
 
 
-def _is_account_id(text: str) -> bool:
-    return len(text) == 12 and text.isdigit()
+def is_account_id(text: str) -> bool:
+    """Twelve ASCII digits, as AWS writes an account id: `str.isdigit()` alone also takes
+    other scripts' digits ("１１１１２２２２３３３３"), which no account id is."""
+    return len(text) == 12 and text.isascii() and text.isdigit()
 
 
 def _split_arn(text: str) -> list[str] | None:
@@ -60,7 +62,7 @@ def classify_principal(type_: str, value: str) -> PrincipalEntry:
     # AWS
     if value == "*":
         return PrincipalEntry("AWS", value, "everyone")
-    if _is_account_id(value):
+    if is_account_id(value):
         return PrincipalEntry("AWS", value, "account", account=value)
     parts = _split_arn(value)
     if parts is None:
@@ -148,12 +150,12 @@ def _parse_caller(text: object, path: str) -> Caller:
         raise CaseError("invalid_principal", f"{path} must be a non-empty string", path=path)
     if text == "*":
         return Caller("anonymous", text)
-    if _is_account_id(text):
+    if is_account_id(text):
         return Caller("root", text, account=text)
     parts = _split_arn(text)
     if parts is not None:
         _, _, service, _, account, resource = parts
-        if not _is_account_id(account):
+        if not is_account_id(account):
             raise CaseError(
                 "invalid_principal", f"{path}: no 12-digit account id in {text!r}", path=path
             )

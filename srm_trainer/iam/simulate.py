@@ -20,6 +20,7 @@ from .decision import Decision, PolicyExplanation
 from .errors import CaseError
 from .evaluate import _evaluate
 from .jsontext import load_json
+from .principals import is_account_id
 from .signature import candidates, signatures
 from .wildcard import fold_case
 
@@ -99,7 +100,7 @@ def _target(base: Request, action: str, resource: str, account_given: bool) -> R
     else:
         parts = resource.split(":", 5)
         arn_account = parts[4] if len(parts) == 6 else ""
-        if len(arn_account) == 12 and arn_account.isdigit():
+        if is_account_id(arn_account):
             account, source = arn_account, "arn"
         elif base.caller.account is not None:
             account, source = base.caller.account, "caller"

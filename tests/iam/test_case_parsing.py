@@ -212,10 +212,20 @@ def test_a_given_resource_account_wins():
     assert (request.resource_account, request.resource_account_source) == ("444455556666", "given")
 
 
-def test_resource_account_must_be_twelve_digits():
+@pytest.mark.parametrize("account", ["4444", "４４４４５５５５６６６６", "44445555666６"])
+def test_resource_account_must_be_twelve_ascii_digits(account):
     case = _case()
-    case["request"]["resource_account"] = "4444"
+    case["request"]["resource_account"] = account
     assert _error(case).path == "request.resource_account"
+
+
+def test_an_arn_whose_account_is_other_digits_names_no_account():
+    """`arn:aws:s3:::` has no account; nor has an ARN whose account field is twelve digits of
+    another script: the resource is then the caller's account's, as for an S3 object."""
+    case = _case()
+    case["request"]["resource"] = "arn:aws:dynamodb:us-east-1:４４４４５５５５６６６６:table/t"
+    request = parse_case(case).request
+    assert (request.resource_account, request.resource_account_source) == ("111122223333", "caller")
 
 
 def test_unknown_case_fields_such_as_notes_are_ignored():

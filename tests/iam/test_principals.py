@@ -57,7 +57,22 @@ def test_a_role_arn_caller_is_a_session_whose_name_does_not_matter():
     assert (caller.name, caller.session) == ("deployer", None)
 
 
-@pytest.mark.parametrize("text", ["", "alice", "arn:aws:iam::1234:user/a", "arn:aws:s3:::bucket"])
+# An account id is twelve ASCII digits: other scripts' digits pass `str.isdigit()` too.
+FULLWIDTH = "１１１１２２２２３３３３"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "alice",
+        "arn:aws:iam::1234:user/a",
+        "arn:aws:s3:::bucket",
+        FULLWIDTH,
+        f"arn:aws:iam::{FULLWIDTH}:user/a",
+        "arn:aws:iam::11112222333³:user/a",
+    ],
+)
 def test_it_rejects_an_unreadable_caller(text):
     with pytest.raises(CaseError):
         parse_caller(text)

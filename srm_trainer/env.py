@@ -87,9 +87,9 @@ def env_rate(name: str, default: str, environ: Mapping[str, str] = os.environ) -
     """A rate limit is "COUNT/SECONDS", both positive whole numbers (e.g. 120/60)."""
     raw = env_str(name, default, environ) or default
     count, slash, seconds = raw.partition("/")
-    if not (
-        slash and count.isdigit() and seconds.isdigit() and int(count) > 0 and int(seconds) > 0
-    ):
+    # ASCII digits: "²" passes `str.isdigit()` but `int()` raises, a traceback, not this message.
+    whole = all(part.isascii() and part.isdigit() for part in (count, seconds))
+    if not (slash and whole and int(count) > 0 and int(seconds) > 0):
         raise ConfigError(f"{name} must look like COUNT/SECONDS (e.g. 120/60), not {raw!r}.")
     return raw
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from srm_trainer.env import env_bool, env_int, env_list
+from srm_trainer.env import env_bool, env_int, env_list, env_rate
 from tests.lifecycle import once_per_run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,13 @@ def test_integers_are_checked():
         env_int("N", 3, {"N": "4.5"})
     with pytest.raises(ImproperlyConfigured, match="at least 0"):
         env_int("N", 3, {"N": "-1"}, minimum=0)
+
+
+@pytest.mark.parametrize("raw", ["120", "0/60", "120/0", "1.5/60", "²/60", "120/6²"])
+def test_a_malformed_rate_is_named_in_one_message(raw):
+    assert env_rate("R", "9/9", {"R": "120/60"}) == "120/60"
+    with pytest.raises(ImproperlyConfigured, match=r"R must look like COUNT/SECONDS"):
+        env_rate("R", "9/9", {"R": raw})
 
 
 def test_lists_refuse_empty_items():

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
@@ -51,6 +51,7 @@ from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
     MAX_LINK_CHARS,
     MAX_PERMALINK_CHARS,
+    OPEN_ROW,
     STARTER_POLICY,
     PolicyText,
     SandboxState,
@@ -58,6 +59,7 @@ from srm_trainer.sandbox.state import (
     apply_op,
     encode_permalink,
     org_sections,
+    row_value,
     state_from_form,
     state_to_case,
 )
@@ -266,21 +268,30 @@ def _legacy_fields(data: Any, legacy: str, prefix: str, default: str) -> dict[st
 
 
 def _opener(token: str) -> Callable[[str, str], str]:
-    """The link to the one-request sandbox on a pair (action, resource) with the page's
-    policies ("" when `token` is: too large for a link). The link's start (the address and the
-    policies' token, up to 8,000 characters to quote) is built once per page, not for each of
-    up to 400 rows."""
+    """What opens a pair (action, resource) in the one-request sandbox with the page's
+    policies: the row's button value (`state.row_value`; the page's one open form carries
+    `token`, and the sandbox sends the pair on to its permalink), or "" when the form's request
+    or that permalink would pass what a server takes in one request line (gunicorn refused it
+    with its own "URI Too Long"), or `token` is "" (too large for a link): that row opens
+    nothing then. A link per row repeated the token: 400 rows of an 8,000-character one made a
+    3.4 MB page."""
     if not token:
         return lambda action, resource: ""
-    start = f"{reverse('sandbox')}?{urlencode({'case': token})}&"
+    start = len(f"{reverse('sandbox')}?{urlencode({'case': token})}&")
 
-    def link(action: str, resource: str) -> str:
-        # A long resource on a long token would pass what a server takes in one request line
-        # (gunicorn refused it with its own "URI Too Long"): that row is not a link then.
-        opened = start + urlencode({"action": action, "resource": resource})
-        return opened if len(opened) <= MAX_LINK_CHARS else ""
+    def value(action: str, resource: str) -> str:
+        pair = row_value(action, resource)
+        link = start + len(urlencode({"action": action, "resource": resource}))
+        return pair if max(link, start + _form_chars(OPEN_ROW, pair)) <= MAX_LINK_CHARS else ""
 
-    return link
+    return value
+
+
+def _form_chars(name: str, value: str) -> int:
+    """The length of `name=value` as a browser sends a GET form's field: it quotes `~` and
+    sends a line break as CRLF, where `urlencode` leaves `~` and sends LF; it leaves `*`."""
+    value = value.replace("\r\n", "\n").replace("\n", "\r\n")
+    return len(name) + 1 + len(quote_plus(value, safe="*")) + 2 * value.count("~")
 
 
 # --- explanations, the way the one-request sandbox words them ------------------------------------
@@ -472,7 +483,8 @@ def _field_words(form: PolicyForm | None, side: str) -> dict[str, str]:
 @vary_on_headers("HX-Request")
 @rate_limited("sandbox", _too_many)
 def batch(request: HtmxHttpRequest) -> HttpResponse:
-    """Many actions × resources: a table of decisions, filterable, each row a permalink."""
+    """Many actions × resources: a table of decisions, filterable, each row opening the
+    one-request sandbox on its pair (`_opener`)."""
     data = request.POST if request.method == "POST" else request.GET
     form = PolicyForm.read(data, kinds=BATCH_KINDS)
     actions = data.get("actions", "s3:Get*\ns3:PutObject\ns3:DeleteObject")
@@ -512,8 +524,10 @@ def batch(request: HtmxHttpRequest) -> HttpResponse:
         else:
             counts = {d: sum(1 for r in results if r.decision.decision == d) for d in DECISIONS}
             rows = [r for r in results if not context["decision"] or r.decision.decision == shown]
-            opened, why = _opener(form.token()), _decision_whys()
+            token = form.token()
+            opened, why = _opener(token), _decision_whys()
             context.update(
+                token=token,
                 counts=counts,
                 total=len(results),
                 rows=[(r, why(r.decision), opened(r.action, r.resource)) for r in rows],
@@ -549,7 +563,8 @@ class Listed:
     level: str
     verdict: Verdict
     why: Why
-    link: str
+    link: str  # what its button sends (`_opener`), "" for none
+    resource: str  # the resource it opens on
 
 
 def _listed(summary: Any, token: str, *, allowed: bool) -> dict[str, list[Listed]]:
@@ -568,7 +583,14 @@ def _listed(summary: Any, token: str, *, allowed: bool) -> dict[str, list[Listed
                 break
             resource = _example_resource(a.verdict.resources)
             rows.append(
-                Listed(a.action, a.level, a.verdict, why(a.verdict), opened(a.action, resource))
+                Listed(
+                    a.action,
+                    a.level,
+                    a.verdict,
+                    why(a.verdict),
+                    opened(a.action, resource),
+                    resource,
+                )
             )
     return out
 
@@ -643,7 +665,7 @@ def summary(request: HtmxHttpRequest) -> HttpResponse:
                 context["overview"] = True
                 context["overview_rows"] = _overview(result)
             else:
-                token = form.token()
+                token = context["token"] = form.token()
                 context["allowed"] = _listed(result, token, allowed=True)
                 context["denied"] = _denied_groups(result)
     return _respond(request, context)
@@ -689,15 +711,18 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
                 listing = Listing(None, MAX_LISTED_CHARS)
                 gained = _fitting(result.gained[:MAX_LISTED], "new", why, listing)
                 lost = _fitting(result.lost[:MAX_LISTED], "old", why, listing)
-                to_new = _opener(new.token() if gained else "")
-                to_old = _opener(old.token() if lost else "")
+                new_token = context["new_token"] = new.token() if gained else ""
+                old_token = context["old_token"] = old.token() if lost else ""
+                to_new, to_old = _opener(new_token), _opener(old_token)
                 context["diff"] = result
                 context["unfit"] = not_granted_by_resource(result.new)
                 context["gained"] = [
-                    (c, why(c.new.verdict), to_new(c.action, _res(c)), *_shown(c)) for c in gained
+                    (c, why(c.new.verdict), to_new(c.action, r), *_shown(c), r)
+                    for c, r in ((c, _res(c)) for c in gained)
                 ]
                 context["lost"] = [
-                    (c, why(c.old.verdict), to_old(c.action, _res(c)), *_shown(c)) for c in lost
+                    (c, why(c.old.verdict), to_old(c.action, r), *_shown(c), r)
+                    for c, r in ((c, _res(c)) for c in lost)
                 ]
     return _respond(request, context)
 

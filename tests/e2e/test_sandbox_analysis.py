@@ -50,7 +50,7 @@ def test_what_can_this_role_do_in_s3(page):
     expect(table.get_by_role("row", name="Write")).to_contain_text("Partly")
     # Why: each allowed action names the statement that allows it ...
     page.locator("details.summary-allowed > summary").click()
-    put = page.get_by_role("row", name=re.compile(r"^s3:PutObject "))
+    put = page.get_by_role("row", name=re.compile(r"^Open s3:PutObject "))
     expect(put).to_contain_text("arn:aws:s3:::uploads/*")
     expect(put).to_contain_text("Identity-based policy 2")
     # ... and the rest say what stopped them.
@@ -58,8 +58,10 @@ def test_what_can_this_role_do_in_s3(page):
     expect(page.locator("details.summary-denied")).to_contain_text("NoDeletes")
     expect(page.locator(".considered")).to_contain_text("Not a resource-based policy")
     assert_accessible(page)
-    put.get_by_role("link", name="s3:PutObject").click()
-    expect(page).to_have_url(re.compile(r"/sandbox/\?case="))
+    put.get_by_role(
+        "button", name=re.compile(r"^Open s3:PutObject on arn:aws:s3:::uploads\S+ in the sandbox$")
+    ).click()
+    expect(page).to_have_url(re.compile(r"/sandbox/\?case=.*&action=s3%3APutObject&resource="))
     expect(page.get_by_label("Action", exact=True)).to_have_value("s3:PutObject")
     expect(page.locator("#live .decision-word")).to_contain_text("Allowed")
 
@@ -76,7 +78,7 @@ def test_what_does_this_new_policy_add(page):
     expect(policy_editor(page, "Old: Identity policy 1")).to_contain_text("s3:Get*")
     page.get_by_role("button", name="Compare").click()
     gained = page.get_by_role("table", name="Allowed by the new policies, not by the old (1)")
-    row = gained.get_by_role("row", name=re.compile(r"^s3:PutObject "))
+    row = gained.get_by_role("row", name=re.compile(r"^Open s3:PutObject "))
     expect(row).to_contain_text("arn:aws:s3:::uploads/*")
     expect(row).to_contain_text("allowed by Identity-based policy 2")
     assert_accessible(page)
@@ -96,7 +98,7 @@ def test_which_of_these_40_actions_are_denied_and_by_what(page):
     page.get_by_label("Show").select_option("ExplicitDeny")
     page.get_by_role("button", name="Evaluate all").click()
     expect(table.locator("tbody tr")).to_have_count(1)
-    deny = table.get_by_role("row", name=re.compile(r"^s3:DeleteObject "))
+    deny = table.get_by_role("row", name=re.compile(r"^Open s3:DeleteObject "))
     expect(deny).to_contain_text("NoDeletes")
     expect(deny).to_contain_text("Explicit deny")
     page.get_by_label("Show").select_option("ImplicitDeny")
@@ -105,11 +107,44 @@ def test_which_of_these_40_actions_are_denied_and_by_what(page):
     expect(first).to_contain_text("Implicit deny")
     expect(first).to_contain_text("Identity-based policies")
     assert_accessible(page)
-    name = first.get_by_role("link").inner_text()
-    first.get_by_role("link").click()
-    expect(page).to_have_url(re.compile(r"/sandbox/\?case="))
+    name = first.get_by_role("button").inner_text()
+    first.get_by_role("button").click()
+    expect(page).to_have_url(re.compile(r"/sandbox/\?case=.*&action="))
     expect(page.get_by_label("Action", exact=True)).to_have_value(name)
     expect(page.locator("#live .decision-word")).to_contain_text("Implicit deny")
+
+
+def test_a_batch_row_opens_its_request_by_keyboard(page):
+    """The rows' buttons (one GET form carries the policies once): Tab from the table's scroll
+    region reaches the first row's, named for its request, with a visible focus ring; Enter
+    lands on that request's permalink in the one-request sandbox, decided as the row was."""
+    page.goto("/sandbox/batch/")
+    policy_editor(page, "Identity policy 1").fill(PUT_UPLOADS)
+    page.get_by_label("Actions").fill("s3:DeleteObject\ns3:PutObject")
+    page.get_by_label("Resources").fill("arn:aws:s3:::uploads/a.txt")
+    page.get_by_role("button", name="Evaluate all").click()
+    table = page.locator("#results table")
+    expect(table.locator("tbody tr")).to_have_count(2)
+    assert_accessible(page)
+    page.locator("#results .table-scroll").focus()
+    page.keyboard.press("Tab")
+    put = page.get_by_role(
+        "button", name="Open s3:PutObject on arn:aws:s3:::uploads/a.txt in the sandbox"
+    )
+    page.keyboard.press("Tab")  # past the first row's, s3:DeleteObject
+    expect(put).to_be_focused()
+    assert put.evaluate("b => getComputedStyle(b).outlineStyle") != "none"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(
+        re.compile(
+            r"/sandbox/\?case=[^&]+&action=s3%3APutObject&resource=arn%3Aaws%3As3%3A%3A%3Auploads%2Fa.txt$"
+        )
+    )
+    expect(page.get_by_label("Action", exact=True)).to_have_value("s3:PutObject")
+    expect(page.get_by_label("Resource ARN", exact=True)).to_have_value(
+        "arn:aws:s3:::uploads/a.txt"
+    )
+    expect(page.locator("#live .decision-word")).to_contain_text("Allowed")
 
 
 @pytest.fixture
@@ -137,6 +172,25 @@ def test_policy_sets_without_javascript(no_js_page):
     table = page.get_by_role("table", name="Amazon S3 (s3)")
     expect(table.get_by_role("row", name="List")).to_contain_text("Not at all")
     expect(page.locator("details.summary-denied")).to_contain_text("level 2")
+
+
+def test_a_batch_row_opens_its_request_without_javascript(no_js_page):
+    """The batch posts without JavaScript; a row's button is a plain GET form's, and lands on
+    the request's permalink, which the sandbox decides on its own."""
+    page = no_js_page
+    page.goto("/sandbox/batch/")
+    page.get_by_label("Identity policy 1", exact=True).fill(PUT_UPLOADS)
+    page.get_by_label("Actions").fill("s3:DeleteObject\ns3:PutObject")
+    page.get_by_label("Resources").fill("arn:aws:s3:::uploads/a.txt")
+    page.get_by_role("button", name="Evaluate all").click()
+    page.get_by_role(
+        "button", name="Open s3:DeleteObject on arn:aws:s3:::uploads/a.txt in the sandbox"
+    ).click()
+    expect(page).to_have_url(
+        re.compile(r"/sandbox/\?case=[^&]+&action=s3%3ADeleteObject&resource=")
+    )
+    expect(page.get_by_label("Action", exact=True)).to_have_value("s3:DeleteObject")
+    expect(page.locator(".decision-word").first).to_contain_text("Explicit deny")
 
 
 @pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/summary/", "/sandbox/compare/"])

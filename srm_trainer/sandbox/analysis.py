@@ -267,24 +267,65 @@ def _legacy_fields(data: Any, legacy: str, prefix: str, default: str) -> dict[st
     return out
 
 
-def _opener(token: str) -> Callable[[str, str], str]:
-    """What opens a pair (action, resource) in the one-request sandbox with the page's
-    policies: the row's button value (`state.row_value`; the page's one open form carries
-    `token`, and the sandbox sends the pair on to its permalink), or "" when the form's request
-    or that permalink would pass what a server takes in one request line (gunicorn refused it
-    with its own "URI Too Long"), or `token` is "" (too large for a link): that row opens
-    nothing then. A link per row repeated the token: 400 rows of an 8,000-character one made a
-    3.4 MB page."""
+# The most a page's rows may spend repeating their policies in links: each row's link starts
+# with the whole permalink token (`_link_start`), so a page of links is its rows times that.
+# The shipped presets' starts are 348-772 characters: the default batch (62 rows) takes at most
+# 48 KB, an S3 summary's 168 rows 130 KB, and 35 of the 39 presets fit all 400 rows. 400 rows of
+# an 8,000-character token took 3.2 MB (a 3.4 MB page): past the budget, buttons (0.30 MB).
+MAX_ROW_LINKS_CHARS = 256 * 1024
+
+
+def rows_as_links(*tables: tuple[str, int]) -> bool:
+    """Whether a page's rows open their requests with links rather than buttons of one GET form
+    that carries the policies once (`_opener`), given each of its tables' (token, rows). A link
+    is what a learner expects (middle-click, "Open in new tab", copy the address) but repeats
+    the token in every row: links while that repetition stays within MAX_ROW_LINKS_CHARS, which
+    keeps a page of links under twice the size of the largest page of buttons."""
+    return sum(len(_link_start(token)) * rows for token, rows in tables) <= MAX_ROW_LINKS_CHARS
+
+
+def _link_start(token: str) -> str:
+    """What every row's link to the one-request sandbox starts with ("" for no token)."""
+    return f"{reverse('sandbox')}?{urlencode({'case': token})}&" if token else ""
+
+
+@dataclass(frozen=True)
+class Opens:
+    """How a row opens its request in the one-request sandbox: `href`, its link (the
+    permalink), or `value`, its button's `open` (`state.row_value`; the page's one form carries
+    the token, and the sandbox sends the pair on to the same permalink). Neither: the row opens
+    nothing (`_opener`)."""
+
+    href: str = ""
+    value: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.href or self.value)
+
+
+NOTHING = Opens()
+
+
+def _opener(token: str, *, links: bool) -> Callable[[str, str], Opens]:
+    """What opens a pair (action, resource) with the page's policies: a link or a button as
+    `rows_as_links` decided for the whole page, or nothing when the request (the link, or the
+    button's GET and the permalink it is sent on to) would pass what a server takes in one
+    request line (gunicorn refused it with its own "URI Too Long"), or `token` is "" (too large
+    for a link). The link's start is built once per page, not for each of up to 400 rows."""
     if not token:
-        return lambda action, resource: ""
-    start = len(f"{reverse('sandbox')}?{urlencode({'case': token})}&")
+        return lambda action, resource: NOTHING
+    start = _link_start(token)
 
-    def value(action: str, resource: str) -> str:
-        pair = row_value(action, resource)
-        link = start + len(urlencode({"action": action, "resource": resource}))
-        return pair if max(link, start + _form_chars(OPEN_ROW, pair)) <= MAX_LINK_CHARS else ""
+    def opens(action: str, resource: str) -> Opens:
+        pair = urlencode({"action": action, "resource": resource})
+        if links:
+            link = start + pair
+            return Opens(href=link) if len(link) <= MAX_LINK_CHARS else NOTHING
+        value = row_value(action, resource)
+        longest = len(start) + max(len(pair), _form_chars(OPEN_ROW, value))
+        return Opens(value=value) if longest <= MAX_LINK_CHARS else NOTHING
 
-    return value
+    return opens
 
 
 def _form_chars(name: str, value: str) -> int:
@@ -525,9 +566,10 @@ def batch(request: HtmxHttpRequest) -> HttpResponse:
             counts = {d: sum(1 for r in results if r.decision.decision == d) for d in DECISIONS}
             rows = [r for r in results if not context["decision"] or r.decision.decision == shown]
             token = form.token()
-            opened, why = _opener(token), _decision_whys()
+            links = rows_as_links((token, len(rows)))
+            opened, why = _opener(token, links=links), _decision_whys()
             context.update(
-                token=token,
+                token="" if links else token,  # the buttons' form's
                 counts=counts,
                 total=len(results),
                 rows=[(r, why(r.decision), opened(r.action, r.resource)) for r in rows],
@@ -563,14 +605,16 @@ class Listed:
     level: str
     verdict: Verdict
     why: Why
-    link: str  # what its button sends (`_opener`), "" for none
     resource: str  # the resource it opens on
+    link: Opens = NOTHING  # how it opens (`_opener`)
 
 
-def _listed(summary: Any, token: str, *, allowed: bool) -> dict[str, list[Listed]]:
+def _listed(summary: Any, token: str, *, allowed: bool) -> tuple[dict[str, list[Listed]], bool]:
     """Per service, the allowed (or not allowed) actions with their explanation, at most
-    MAX_LISTED in all. Actions sharing a verdict share its explanation (worded once)."""
-    why, opened = _verdict_whys(), _opener(token)
+    MAX_LISTED in all, each opening its request; and whether they open it with links
+    (`rows_as_links`, on all of them). Actions sharing a verdict share its explanation (worded
+    once)."""
+    why = _verdict_whys()
     out: dict[str, list[Listed]] = {}
     listing = Listing(MAX_LISTED, MAX_LISTED_CHARS)
     for svc in summary.services:
@@ -582,17 +626,12 @@ def _listed(summary: Any, token: str, *, allowed: bool) -> dict[str, list[Listed
             if not listing.take((id(v),), partial(_row_words, v, why(v)), a.action):
                 break
             resource = _example_resource(a.verdict.resources)
-            rows.append(
-                Listed(
-                    a.action,
-                    a.level,
-                    a.verdict,
-                    why(a.verdict),
-                    opened(a.action, resource),
-                    resource,
-                )
-            )
-    return out
+            rows.append(Listed(a.action, a.level, a.verdict, why(a.verdict), resource))
+    links = rows_as_links((token, sum(len(rows) for rows in out.values())))
+    opened = _opener(token, links=links)
+    for rows in out.values():
+        rows[:] = [replace(r, link=opened(r.action, r.resource)) for r in rows]
+    return out, links
 
 
 def _example_resource(resources: tuple[str, ...]) -> str:
@@ -665,8 +704,9 @@ def summary(request: HtmxHttpRequest) -> HttpResponse:
                 context["overview"] = True
                 context["overview_rows"] = _overview(result)
             else:
-                token = context["token"] = form.token()
-                context["allowed"] = _listed(result, token, allowed=True)
+                token = form.token()
+                context["allowed"], links = _listed(result, token, allowed=True)
+                context["token"] = "" if links else token  # the buttons' form's
                 context["denied"] = _denied_groups(result)
     return _respond(request, context)
 
@@ -711,9 +751,13 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
                 listing = Listing(None, MAX_LISTED_CHARS)
                 gained = _fitting(result.gained[:MAX_LISTED], "new", why, listing)
                 lost = _fitting(result.lost[:MAX_LISTED], "old", why, listing)
-                new_token = context["new_token"] = new.token() if gained else ""
-                old_token = context["old_token"] = old.token() if lost else ""
-                to_new, to_old = _opener(new_token), _opener(old_token)
+                new_token = new.token() if gained else ""
+                old_token = old.token() if lost else ""
+                links = rows_as_links((new_token, len(gained)), (old_token, len(lost)))
+                to_new = _opener(new_token, links=links)
+                to_old = _opener(old_token, links=links)
+                if not links:  # each side's buttons' form's
+                    context.update(new_token=new_token, old_token=old_token)
                 context["diff"] = result
                 context["unfit"] = not_granted_by_resource(result.new)
                 context["gained"] = [

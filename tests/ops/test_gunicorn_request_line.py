@@ -1,8 +1,8 @@
 """Every link a page offers fits in the request line gunicorn accepts: a sandbox permalink
-(up to 8,000 characters), a lab's, and an analysis row's: its button's GET (the page's token
-and the row's action and resource, as a browser quotes them) and the permalink the sandbox
-sends it on to. A row whose request would be longer opens nothing: gunicorn answered one with
-its own bare "URI Too Long" page."""
+(up to 8,000 characters), a lab's, and an analysis row's: its link, or its button's GET (the
+page's token and the row's action and resource, as a browser quotes them) and the permalink
+the sandbox sends it on to. A row whose request would be longer opens nothing: gunicorn
+answered one with its own bare "URI Too Long" page."""
 
 from __future__ import annotations
 
@@ -34,11 +34,14 @@ def _parsed(path: str) -> str:
     return Request(cfg, IterUnreader([raw]), ("127.0.0.1", 50000), 1).uri
 
 
-def _row_requests(action: str, resource: str) -> tuple[str, str]:
-    """A row's button's GET, quoted as a browser quotes a form (`~` as %7E, `*` kept, the line
-    break as CRLF), and the permalink the sandbox sends it on to."""
-    value = analysis._opener(TOKEN)(action, resource)
-    assert value, "the row opens nothing"
+def _row_requests(action: str, resource: str, *, links: bool) -> tuple[str, ...]:
+    """A row's link; or its button's GET, quoted as a browser quotes a form (`~` as %7E, `*`
+    kept, the line break as CRLF), and the permalink the sandbox sends it on to."""
+    opens = analysis._opener(TOKEN, links=links)(action, resource)
+    assert opens, "the row opens nothing"
+    if links:
+        return (opens.href,)
+    value = opens.value
     sent = quote_plus(value.replace("\n", "\r\n"), safe="*").replace("~", "%7E")
     pressed = f"/sandbox/?case={TOKEN}&open={sent}"
     from django.test import Client
@@ -48,18 +51,20 @@ def _row_requests(action: str, resource: str) -> tuple[str, str]:
     return pressed, response["Location"]
 
 
-def _longest(resource: str) -> str:
+def _longest(resource: str, *, links: bool) -> str:
     """`resource` grown until one more character would make its row open nothing."""
-    opened = analysis._opener(TOKEN)
+    opened = analysis._opener(TOKEN, links=links)
     while opened("s3:GetObject", resource + resource[-1]):
         resource += resource[-1]
     return resource
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("links", [True, False], ids=["link", "button"])
 @pytest.mark.parametrize("fill", ["k", "~", "*", "/"])
-def test_the_longest_links_a_page_offers_are_read_by_gunicorn(fill):
-    rows = _row_requests("s3:GetObject", _longest("arn:aws:s3:::" + fill))
+def test_the_longest_links_a_page_offers_are_read_by_gunicorn(fill, links):
+    resource = _longest("arn:aws:s3:::" + fill, links=links)
+    rows = _row_requests("s3:GetObject", resource, links=links)
     assert MAX_LINK_CHARS - 3 <= max(len(path) for path in rows) <= MAX_LINK_CHARS
     for path in (
         f"/sandbox/?case={TOKEN}",
@@ -80,6 +85,10 @@ def test_gunicorn_still_refuses_a_longer_line():
 def test_a_row_whose_link_would_be_too_long_is_not_a_link(resource):
     """On the longest permalink, a row's own action and resource can take it over: the batch
     simulation takes resources of up to 2,048 characters, each '/' and ':' quoted as three."""
-    opened = analysis._opener(TOKEN)
-    assert opened("s3:GetObject", "*") == "s3:GetObject\n*"
-    assert opened("s3:GetObject", resource) == ""
+    for links in (True, False):
+        opened = analysis._opener(TOKEN, links=links)
+        assert opened("s3:GetObject", "*") in (
+            analysis.Opens(href=f"/sandbox/?case={TOKEN}&action=s3%3AGetObject&resource=%2A"),
+            analysis.Opens(value="s3:GetObject\n*"),
+        )
+        assert not opened("s3:GetObject", resource)

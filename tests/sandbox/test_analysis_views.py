@@ -89,10 +89,13 @@ def test_batch_filter_by_decision_without_js(client):
     assert "ExplicitDeny" not in soup.find(id="results").find("caption").get_text()
 
 
-def opened(client, button):
-    """The one-request sandbox a row's button opens (a GET of its form, the policies' token,
-    with the button's own action and resource): sent on to the request's permalink, as a row's
-    link was, and that page's action, resource and first policy."""
+def opened(client, row):
+    """The one-request sandbox a row opens: its link, the request's permalink; or its button (a
+    GET of its form, the policies' token, with the button's own action and resource), sent on
+    to that permalink. That page's action, resource and first policy."""
+    if row.name == "a":
+        return _permalink_page(client, row["href"])
+    button = row
     root = list(button.parents)[-1]
     form = root.find("form", id=button["form"])
     assert form["method"] == "get" and form["action"] == "/sandbox/"
@@ -101,7 +104,10 @@ def opened(client, button):
     pressed = {button["name"]: button["value"].replace("\n", "\r\n")}
     response = client.get(form["action"], {**fields, **pressed})
     assert response.status_code == 302
-    link = response["Location"]
+    return _permalink_page(client, response["Location"])
+
+
+def _permalink_page(client, link):
     assert link.startswith("/sandbox/?case=")
     page = BeautifulSoup(client.get(link).content, "html.parser")
     return (
@@ -113,31 +119,74 @@ def opened(client, button):
 
 def test_batch_row_opens_the_single_request(client):
     soup, _ = rows(batch(client).content)
-    links = soup.find(id="results").find("tbody").find_all("button")
+    links = soup.find(id="results").find("tbody").find_all("a")
     assert opened(client, links[1])[:2] == ("s3:PutObject", "arn:aws:s3:::reports/q1.csv")
     action, resource, text = opened(client, links[0])
     assert (action, resource) == ("s3:GetObject", "arn:aws:s3:::reports/q1.csv")
     assert text.strip() == READ_REPORTS
 
 
-def test_each_row_lands_on_todays_permalink_with_the_rows_decision(client):
-    """Pressing a row's button lands on the permalink its link was (the policies' token, the
-    row's action and resource), and the one-request sandbox decides as the row did."""
+def test_a_small_batchs_rows_are_links_to_their_permalinks(client):
+    """A small policy's rows are real links (middle-click, "Open in new tab"): each to its
+    request's permalink (the policies' token, the row's action and resource), named for that
+    request, with no open form; the one-request sandbox decides as the row did."""
     from srm_trainer.sandbox.analysis import BATCH_KINDS, PolicyForm
 
     soup, table = rows(batch(client).content)
     token = PolicyForm.read({"identity": READ_REPORTS}, kinds=BATCH_KINDS).token()
-    buttons = soup.find(id="results").find("tbody").find_all("button")
-    assert len(buttons) == len(table) == 3
-    for button, row in zip(buttons, table, strict=True):
+    body = soup.find(id="results").find("tbody")
+    links = body.find_all("a")
+    assert len(links) == len(table) == 3 and not body.find("button")
+    assert not soup.find(id="open-row")
+    for link, row in zip(links, table, strict=True):
         action, resource = row[0], row[1]
-        assert button["aria-label"] == f"Open {action} on {resource} in the sandbox"
-        pressed = {"case": token, "open": button["value"].replace("\n", "\r\n")}
-        response = client.get("/sandbox/", pressed)
-        link = "/sandbox/?" + urlencode({"case": token, "action": action, "resource": resource})
-        assert response.status_code == 302 and response["Location"] == link
-        page = BeautifulSoup(client.get(link).content, "html.parser")
+        assert link["aria-label"] == f"Open {action} on {resource} in the sandbox"
+        href = "/sandbox/?" + urlencode({"case": token, "action": action, "resource": resource})
+        assert link["href"] == href
+        page = BeautifulSoup(client.get(href).content, "html.parser")
         assert page.select_one("#live .decision-word").get_text(strip=True) == row[2]
+
+
+@pytest.mark.parametrize("over", [0, 1])
+def test_the_rows_are_links_up_to_the_budget_and_buttons_past_it(client, monkeypatch, over):
+    """At the budget's edge (the page's rows times its links' start): at it, links; one
+    character past it, buttons of one form, named alike, which land on the same permalinks."""
+    from srm_trainer.sandbox import analysis
+
+    form = analysis.PolicyForm.read({"identity": READ_REPORTS}, kinds=analysis.BATCH_KINDS)
+    start = "/sandbox/?" + urlencode({"case": form.token()}) + "&"
+    monkeypatch.setattr(analysis, "MAX_ROW_LINKS_CHARS", len(start) * 3 - over)
+    soup, table = rows(batch(client).content)
+    body = soup.find(id="results").find("tbody")
+    openers = body.find_all("button" if over else "a")
+    assert len(openers) == len(table) == 3 and not body.find("a" if over else "button")
+    assert bool(soup.find(id="open-row")) == bool(over)
+    for opener, row in zip(openers, table, strict=True):
+        assert opener["aria-label"] == f"Open {row[0]} on {row[1]} in the sandbox"
+        assert opened(client, opener)[:2] == (row[0], row[1])
+    # only the rows shown count: one row of the filtered table is well within the budget
+    soup, table = rows(batch(client, decision="ExplicitDeny").content)
+    assert len(table) == 1 and soup.find(id="results").find("tbody").find("a")
+
+
+def test_every_shipped_presets_policies_open_a_typical_pages_rows_with_links():
+    """The course's presets, in the batch's default (s3:Get*, s3:PutObject, s3:DeleteObject:
+    62 rows) and in a summary of every S3 action (168): their rows are links."""
+    from dataclasses import replace
+
+    from curriculum.readers import read_curriculum
+    from srm_trainer.iam import catalog
+    from srm_trainer.sandbox.analysis import rows_as_links
+    from srm_trainer.sandbox.state import encode_permalink, state_from_case
+
+    scenarios = read_curriculum(check_cases=False).scenarios
+    assert len(scenarios) > 30
+    default = [a for a in catalog.actions("s3") if a.startswith("s3:Get")]
+    for scenario in scenarios:
+        state = state_from_case(scenario.case)
+        token = encode_permalink(replace(state, context=(), resource_account=""))
+        assert rows_as_links((token, len(default) + 2)), scenario.slug
+        assert rows_as_links((token, len(catalog.actions("s3")))), scenario.slug
 
 
 def worst_batch() -> dict:
@@ -357,7 +406,7 @@ def test_a_fresh_page_starts_from_the_starter_policy(client):
 def test_summary_action_opens_the_single_request_on_its_resource(client):
     put = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::up/*"})
     soup = BeautifulSoup(client.post("/sandbox/summary/", {"identity": put}).content, "html.parser")
-    link = soup.find(id="results").find("details").find("button")
+    link = soup.find(id="results").find("details").find("a")
     action, resource, _ = opened(client, link)
     assert action == "s3:PutObject" and resource.startswith("arn:aws:s3:::up/")
 
@@ -435,9 +484,9 @@ def test_summary_reads_every_policy_of_the_set(client):
     assert levels["Write"] == "Partly"
     assert levels["List"] == "Not at all"  # the session policy does not allow s3:List*
     allowed = found.find("details", class_="summary-allowed")
-    get = allowed.find("button", string="s3:GetObject").find_parent("tr").get_text(" ", strip=True)
+    get = allowed.find("a", string="s3:GetObject").find_parent("tr").get_text(" ", strip=True)
     assert "on every resource" in get
-    put = allowed.find("button", string="s3:PutObject").find_parent("tr").get_text(" ", strip=True)
+    put = allowed.find("a", string="s3:PutObject").find_parent("tr").get_text(" ", strip=True)
     assert "arn:aws:s3:::uploads/*" in put and "Identity-based policy 2" in put
     denied = found.find("details", class_="summary-denied").get_text(" ", strip=True)
     assert "Session policy" in denied  # s3:ListBucket: the session policy allows no List
@@ -456,9 +505,9 @@ def test_what_can_this_role_do_in_s3_explained(client):
     found = results(response)
     assert [c.text for c in found.find_all("caption") if "(" in c.text] == ["Amazon S3 (s3)"]
     allowed = found.find("details", class_="summary-allowed")
-    get = allowed.find("button", string="s3:GetObject").find_parent("tr").get_text(" ", strip=True)
+    get = allowed.find("a", string="s3:GetObject").find_parent("tr").get_text(" ", strip=True)
     assert "on every resource" in get and "allowed by Identity-based policy 1" in get
-    action, resource, _ = opened(client, allowed.find("button", string="s3:GetObject"))
+    action, resource, _ = opened(client, allowed.find("a", string="s3:GetObject"))
     assert (action, resource) == ("s3:GetObject", "*")
 
 
@@ -487,7 +536,7 @@ def test_which_of_these_40_actions_are_denied_and_by_what(client):
     )
     assert implicit and all(r[2] == DECISIONS["ImplicitDeny"] for r in implicit)
     assert all("Identity-based policies" in r[4] for r in implicit)  # the deciding step, in words
-    link = soup.find(id="results").find("tbody").find("button")
+    link = soup.find(id="results").find("tbody").find("a")
     action, resource, _ = opened(client, link)
     assert (action, resource) == (implicit[0][0], "arn:aws:s3:::uploads/a.txt")
 
@@ -507,10 +556,10 @@ def test_what_does_this_new_policy_add_with_sets(client):
     )
     found = results(response)
     gained, lost = found.find_all("table")
-    row = gained.find("button", string="s3:PutObject").find_parent("tr").get_text(" ", strip=True)
+    row = gained.find("a", string="s3:PutObject").find_parent("tr").get_text(" ", strip=True)
     assert "arn:aws:s3:::uploads/*" in row and "Identity-based policy 2" in row
     assert "None." in lost.text
-    assert [a.text for a in gained.find("tbody").find_all("button")] == ["s3:PutObject"]
+    assert [a.text for a in gained.find("tbody").find_all("a")] == ["s3:PutObject"]
 
 
 def test_compare_labels_its_two_sets_apart(client):
@@ -611,7 +660,8 @@ def test_rows_are_not_links_when_the_policies_are_too_long_for_one(client):
 
     response = batch_of(client, long(), long())
     soup, table = rows(response.content)
-    assert len(table) == 2 and not soup.find(id="results").find("tbody").find("button")
+    body = soup.find(id="results").find("tbody")
+    assert len(table) == 2 and not body.find("a") and not body.find("button")
 
 
 def batch_of(client, *identity):
@@ -647,7 +697,7 @@ def test_each_side_of_a_compare_is_encoded_once_and_its_rows_open_that_side(
     )
     gained, lost = results(response).find_all("table")
     table = lost if wider == "old" else gained
-    links = table.find("tbody").find_all("button")
+    links = table.find("tbody").find_all("a")
     assert len(links) > 50 and "None." in (gained if wider == "old" else lost).text
     assert len(encoded) == 1 and encoded[0].identity[0].text == ALLOW_ALL
     action, resource, text = opened(client, links[-1])
@@ -847,9 +897,8 @@ def test_batch_takes_the_iam_user_who_created_a_federated_session(client):
         .startswith("Created by (IAM user)")
     )
     # each row's link opens the one-request sandbox with the same creator
-    link = soup.find(id="results").find("tbody").find("button")
-    pressed = {"case": soup.find(id="open-row").input["value"], "open": link["value"]}
-    assert BROKER in client.get("/sandbox/", pressed, follow=True).content.decode()
+    link = soup.find(id="results").find("tbody").find("a")["href"]
+    assert BROKER in client.get(link).content.decode()
 
 
 def test_batch_hides_created_by_for_other_callers_and_names_it_in_errors(client):

@@ -115,9 +115,10 @@ def test_which_of_these_40_actions_are_denied_and_by_what(page):
 
 
 def test_a_batch_row_opens_its_request_by_keyboard(page):
-    """A small policy's rows are links (a new tab opens one too): Tab from the table's scroll
-    region reaches the first row's, named for its request, with a visible focus ring; Enter
-    follows it to that request's permalink in the one-request sandbox, decided as the row was."""
+    """A small policy's rows are links: Tab from the table's scroll region reaches the first
+    row's, named for its request, with a visible focus ring; Ctrl-click opens it in a new tab;
+    Enter follows it to that request's permalink in the one-request sandbox, decided as the
+    row was."""
     page.goto("/sandbox/batch/")
     policy_editor(page, "Identity policy 1").fill(PUT_UPLOADS)
     page.get_by_label("Actions").fill("s3:DeleteObject\ns3:PutObject")
@@ -136,6 +137,14 @@ def test_a_batch_row_opens_its_request_by_keyboard(page):
     page.keyboard.press("Tab")  # past the first row's, s3:DeleteObject
     expect(put).to_be_focused()
     assert put.evaluate("b => getComputedStyle(b).outlineStyle") != "none"
+    # Ctrl-click (Cmd on a Mac) opens it in a new tab, as a button could not
+    with page.context.expect_page() as opened:
+        put.click(modifiers=["ControlOrMeta"])
+    opened.value.wait_for_load_state()
+    assert "&action=s3%3APutObject&resource=" in opened.value.url
+    opened.value.close()
+    expect(page.locator("#results table")).to_be_visible()  # this tab stayed on the batch
+    put.focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(
         re.compile(

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
@@ -51,6 +51,7 @@ from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
     MAX_LINK_CHARS,
     MAX_PERMALINK_CHARS,
+    OPEN_ROW,
     STARTER_POLICY,
     PolicyText,
     SandboxState,
@@ -58,6 +59,7 @@ from srm_trainer.sandbox.state import (
     apply_op,
     encode_permalink,
     org_sections,
+    row_value,
     state_from_form,
     state_to_case,
 )
@@ -265,22 +267,72 @@ def _legacy_fields(data: Any, legacy: str, prefix: str, default: str) -> dict[st
     return out
 
 
-def _opener(token: str) -> Callable[[str, str], str]:
-    """The link to the one-request sandbox on a pair (action, resource) with the page's
-    policies ("" when `token` is: too large for a link). The link's start (the address and the
-    policies' token, up to 8,000 characters to quote) is built once per page, not for each of
-    up to 400 rows."""
+# The most a page's rows may spend repeating their policies in links: each row's link starts
+# with the whole permalink token (`_link_start`), so a page of links is its rows times that.
+# The shipped presets' starts are 348-772 characters: the default batch (62 rows) takes at most
+# 48 KB, an S3 summary's 168 rows 130 KB, and 35 of the 39 presets fit all 400 rows. 400 rows of
+# an 8,000-character token took 3.2 MB (a 3.4 MB page): past the budget, buttons (0.30 MB).
+MAX_ROW_LINKS_CHARS = 256 * 1024
+
+
+def rows_as_links(*tables: tuple[str, int]) -> bool:
+    """Whether a page's rows open their requests with links rather than buttons of one GET form
+    that carries the policies once (`_opener`), given each of its tables' (token, rows). A link
+    is what a learner expects (middle-click, "Open in new tab", copy the address) but repeats
+    the token in every row: links while that repetition stays within MAX_ROW_LINKS_CHARS, which
+    keeps a page of links under twice the size of the largest page of buttons."""
+    return sum(len(_link_start(token)) * rows for token, rows in tables) <= MAX_ROW_LINKS_CHARS
+
+
+def _link_start(token: str) -> str:
+    """What every row's link to the one-request sandbox starts with ("" for no token)."""
+    return f"{reverse('sandbox')}?{urlencode({'case': token})}&" if token else ""
+
+
+@dataclass(frozen=True)
+class Opens:
+    """How a row opens its request in the one-request sandbox: `href`, its link (the
+    permalink), or `value`, its button's `open` (`state.row_value`; the page's one form carries
+    the token, and the sandbox sends the pair on to the same permalink). Neither: the row opens
+    nothing (`_opener`)."""
+
+    href: str = ""
+    value: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.href or self.value)
+
+
+NOTHING = Opens()
+
+
+def _opener(token: str, *, links: bool) -> Callable[[str, str], Opens]:
+    """What opens a pair (action, resource) with the page's policies: a link or a button as
+    `rows_as_links` decided for the whole page, or nothing when the request (the link, or the
+    button's GET and the permalink it is sent on to) would pass what a server takes in one
+    request line (gunicorn refused it with its own "URI Too Long"), or `token` is "" (too large
+    for a link). The link's start is built once per page, not for each of up to 400 rows."""
     if not token:
-        return lambda action, resource: ""
-    start = f"{reverse('sandbox')}?{urlencode({'case': token})}&"
+        return lambda action, resource: NOTHING
+    start = _link_start(token)
 
-    def link(action: str, resource: str) -> str:
-        # A long resource on a long token would pass what a server takes in one request line
-        # (gunicorn refused it with its own "URI Too Long"): that row is not a link then.
-        opened = start + urlencode({"action": action, "resource": resource})
-        return opened if len(opened) <= MAX_LINK_CHARS else ""
+    def opens(action: str, resource: str) -> Opens:
+        pair = urlencode({"action": action, "resource": resource})
+        if links:
+            link = start + pair
+            return Opens(href=link) if len(link) <= MAX_LINK_CHARS else NOTHING
+        value = row_value(action, resource)
+        longest = len(start) + max(len(pair), _form_chars(OPEN_ROW, value))
+        return Opens(value=value) if longest <= MAX_LINK_CHARS else NOTHING
 
-    return link
+    return opens
+
+
+def _form_chars(name: str, value: str) -> int:
+    """The length of `name=value` as a browser sends a GET form's field: it quotes `~` and
+    sends a line break as CRLF, where `urlencode` leaves `~` and sends LF; it leaves `*`."""
+    value = value.replace("\r\n", "\n").replace("\n", "\r\n")
+    return len(name) + 1 + len(quote_plus(value, safe="*")) + 2 * value.count("~")
 
 
 # --- explanations, the way the one-request sandbox words them ------------------------------------
@@ -472,7 +524,8 @@ def _field_words(form: PolicyForm | None, side: str) -> dict[str, str]:
 @vary_on_headers("HX-Request")
 @rate_limited("sandbox", _too_many)
 def batch(request: HtmxHttpRequest) -> HttpResponse:
-    """Many actions × resources: a table of decisions, filterable, each row a permalink."""
+    """Many actions × resources: a table of decisions, filterable, each row opening the
+    one-request sandbox on its pair (`_opener`)."""
     data = request.POST if request.method == "POST" else request.GET
     form = PolicyForm.read(data, kinds=BATCH_KINDS)
     actions = data.get("actions", "s3:Get*\ns3:PutObject\ns3:DeleteObject")
@@ -512,8 +565,11 @@ def batch(request: HtmxHttpRequest) -> HttpResponse:
         else:
             counts = {d: sum(1 for r in results if r.decision.decision == d) for d in DECISIONS}
             rows = [r for r in results if not context["decision"] or r.decision.decision == shown]
-            opened, why = _opener(form.token()), _decision_whys()
+            token = form.token()
+            links = rows_as_links((token, len(rows)))
+            opened, why = _opener(token, links=links), _decision_whys()
             context.update(
+                token="" if links else token,  # the buttons' form's
                 counts=counts,
                 total=len(results),
                 rows=[(r, why(r.decision), opened(r.action, r.resource)) for r in rows],
@@ -549,13 +605,16 @@ class Listed:
     level: str
     verdict: Verdict
     why: Why
-    link: str
+    resource: str  # the resource it opens on
+    link: Opens = NOTHING  # how it opens (`_opener`)
 
 
-def _listed(summary: Any, token: str, *, allowed: bool) -> dict[str, list[Listed]]:
+def _listed(summary: Any, token: str, *, allowed: bool) -> tuple[dict[str, list[Listed]], bool]:
     """Per service, the allowed (or not allowed) actions with their explanation, at most
-    MAX_LISTED in all. Actions sharing a verdict share its explanation (worded once)."""
-    why, opened = _verdict_whys(), _opener(token)
+    MAX_LISTED in all, each opening its request; and whether they open it with links
+    (`rows_as_links`, on all of them). Actions sharing a verdict share its explanation (worded
+    once)."""
+    why = _verdict_whys()
     out: dict[str, list[Listed]] = {}
     listing = Listing(MAX_LISTED, MAX_LISTED_CHARS)
     for svc in summary.services:
@@ -567,10 +626,12 @@ def _listed(summary: Any, token: str, *, allowed: bool) -> dict[str, list[Listed
             if not listing.take((id(v),), partial(_row_words, v, why(v)), a.action):
                 break
             resource = _example_resource(a.verdict.resources)
-            rows.append(
-                Listed(a.action, a.level, a.verdict, why(a.verdict), opened(a.action, resource))
-            )
-    return out
+            rows.append(Listed(a.action, a.level, a.verdict, why(a.verdict), resource))
+    links = rows_as_links((token, sum(len(rows) for rows in out.values())))
+    opened = _opener(token, links=links)
+    for rows in out.values():
+        rows[:] = [replace(r, link=opened(r.action, r.resource)) for r in rows]
+    return out, links
 
 
 def _example_resource(resources: tuple[str, ...]) -> str:
@@ -644,7 +705,8 @@ def summary(request: HtmxHttpRequest) -> HttpResponse:
                 context["overview_rows"] = _overview(result)
             else:
                 token = form.token()
-                context["allowed"] = _listed(result, token, allowed=True)
+                context["allowed"], links = _listed(result, token, allowed=True)
+                context["token"] = "" if links else token  # the buttons' form's
                 context["denied"] = _denied_groups(result)
     return _respond(request, context)
 
@@ -689,15 +751,22 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
                 listing = Listing(None, MAX_LISTED_CHARS)
                 gained = _fitting(result.gained[:MAX_LISTED], "new", why, listing)
                 lost = _fitting(result.lost[:MAX_LISTED], "old", why, listing)
-                to_new = _opener(new.token() if gained else "")
-                to_old = _opener(old.token() if lost else "")
+                new_token = new.token() if gained else ""
+                old_token = old.token() if lost else ""
+                links = rows_as_links((new_token, len(gained)), (old_token, len(lost)))
+                to_new = _opener(new_token, links=links)
+                to_old = _opener(old_token, links=links)
+                if not links:  # each side's buttons' form's
+                    context.update(new_token=new_token, old_token=old_token)
                 context["diff"] = result
                 context["unfit"] = not_granted_by_resource(result.new)
                 context["gained"] = [
-                    (c, why(c.new.verdict), to_new(c.action, _res(c)), *_shown(c)) for c in gained
+                    (c, why(c.new.verdict), to_new(c.action, r), *_shown(c), r)
+                    for c, r in ((c, _res(c)) for c in gained)
                 ]
                 context["lost"] = [
-                    (c, why(c.old.verdict), to_old(c.action, _res(c)), *_shown(c)) for c in lost
+                    (c, why(c.old.verdict), to_old(c.action, r), *_shown(c), r)
+                    for c, r in ((c, _res(c)) for c in lost)
                 ]
     return _respond(request, context)
 

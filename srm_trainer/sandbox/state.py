@@ -641,6 +641,25 @@ def decode_permalink(token: str) -> SandboxState:
     return state_from_case(data)
 
 
+# A many-request page's row opens the one-request sandbox with a GET form that carries the
+# policies' token once (`case`, a hidden field) and, from the button pressed, only that row's
+# action and resource (`open`, a line each): a link per row repeated the token, 400 rows × up to
+# 8,000 characters. The sandbox sends such a request on to the row's permalink (sandbox/views.py).
+OPEN_ROW = "open"
+
+
+def row_value(action: str, resource: str) -> str:
+    """A row's `open` value: its action and resource, a line each (neither holds a line break:
+    the batch's boxes are read a line at a time)."""
+    return f"{action}\n{resource}"
+
+
+def row_pair(value: str) -> tuple[str, str]:
+    """`row_value` read back: (action, resource). A browser sends the line break as CRLF."""
+    action, _, resource = value.partition("\n")
+    return action.strip(), resource.strip()
+
+
 # --- how the editors are laid out on the page ---------------------------------------------
 
 

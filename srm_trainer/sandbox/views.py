@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.html import format_html
@@ -23,6 +24,7 @@ from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
     MAX_FIELD_CHARS,
     MAX_POLICY_CHARS,
+    OPEN_ROW,
     SandboxState,
     StateError,
     apply_op,
@@ -30,6 +32,7 @@ from srm_trainer.sandbox.state import (
     case_file_text,
     decode_permalink,
     read_case_file,
+    row_pair,
     starter_state,
     state_from_case,
     state_from_form,
@@ -101,6 +104,18 @@ def _initial(request: HttpRequest) -> tuple[SandboxState, str, Scenario | None]:
     return starter_state(), "", None
 
 
+def _row_permalink(request: HttpRequest) -> str:
+    """A many-request page's row opened (its button: the page's `case` and the row's `open`,
+    state.row_value): the permalink of that request, where the learner lands, as a row's link
+    once took them, so the address is a link to share. "" for any other GET."""
+    token, value = request.GET.get("case"), request.GET.get(OPEN_ROW)
+    if not token or value is None:
+        return ""
+    action, resource = row_pair(value)
+    pair = {"action": action[:MAX_FIELD_CHARS], "resource": resource[:MAX_FIELD_CHARS]}
+    return f"{reverse('sandbox')}?{urlencode({'case': token, **pair})}"
+
+
 def _page(
     request: HttpRequest, state: SandboxState, *, notice: str = "", preset=None, status: int = 200
 ) -> HttpResponse:
@@ -122,6 +137,9 @@ def _page(
 @rate_limited("sandbox", _too_many)
 def sandbox(request: HtmxHttpRequest) -> HttpResponse:
     if request.method in ("GET", "HEAD"):
+        opened = _row_permalink(request)
+        if opened:
+            return HttpResponseRedirect(opened)
         state, notice, preset = _initial(request)
         return _page(request, state, notice=notice, preset=preset)
     if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:

@@ -1,12 +1,14 @@
 """Every link a page offers fits in the request line gunicorn accepts: a sandbox permalink
-(up to 8,000 characters), a lab's, and an analysis row's link, which adds its action and
-resource to the permalink. A row whose link would be longer is not a link: gunicorn answered
-one with its own bare "URI Too Long" page."""
+(up to 8,000 characters), a lab's, and an analysis row's: its link, or its button's GET (the
+page's token and the row's action and resource, as a browser quotes them) and the permalink
+the sandbox sends it on to. A row whose request would be longer opens nothing: gunicorn
+answered one with its own bare "URI Too Long" page."""
 
 from __future__ import annotations
 
 import runpy
 from pathlib import Path
+from urllib.parse import quote_plus
 
 import pytest
 from gunicorn.config import Config
@@ -32,17 +34,43 @@ def _parsed(path: str) -> str:
     return Request(cfg, IterUnreader([raw]), ("127.0.0.1", 50000), 1).uri
 
 
-def test_the_longest_links_a_page_offers_are_read_by_gunicorn():
-    row = analysis._opener(TOKEN)("s3:GetObject", "arn:aws:s3:::" + "k" * 90)
-    longest_row = analysis._opener(TOKEN)(
-        "s3:GetObject", "arn:aws:s3:::" + "k" * (MAX_LINK_CHARS - len(row) + 90)
-    )
-    assert len(longest_row) == MAX_LINK_CHARS
+def _row_requests(action: str, resource: str, *, links: bool) -> tuple[str, ...]:
+    """A row's link; or its button's GET, quoted as a browser quotes a form (`~` as %7E, `*`
+    kept, the line break as CRLF), and the permalink the sandbox sends it on to."""
+    opens = analysis._opener(TOKEN, links=links)(action, resource)
+    assert opens, "the row opens nothing"
+    if links:
+        return (opens.href,)
+    value = opens.value
+    sent = quote_plus(value.replace("\n", "\r\n"), safe="*").replace("~", "%7E")
+    pressed = f"/sandbox/?case={TOKEN}&open={sent}"
+    from django.test import Client
+
+    response = Client().get("/sandbox/", {"case": TOKEN, "open": value.replace("\n", "\r\n")})
+    assert response.status_code == 302
+    return pressed, response["Location"]
+
+
+def _longest(resource: str, *, links: bool) -> str:
+    """`resource` grown until one more character would make its row open nothing."""
+    opened = analysis._opener(TOKEN, links=links)
+    while opened("s3:GetObject", resource + resource[-1]):
+        resource += resource[-1]
+    return resource
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("links", [True, False], ids=["link", "button"])
+@pytest.mark.parametrize("fill", ["k", "~", "*", "/"])
+def test_the_longest_links_a_page_offers_are_read_by_gunicorn(fill, links):
+    resource = _longest("arn:aws:s3:::" + fill, links=links)
+    rows = _row_requests("s3:GetObject", resource, links=links)
+    assert MAX_LINK_CHARS - 3 <= max(len(path) for path in rows) <= MAX_LINK_CHARS
     for path in (
         f"/sandbox/?case={TOKEN}",
         f"/lab/network/?case={TOKEN}",
         f"/lab/waf/?case={TOKEN}",
-        longest_row,
+        *rows,
     ):
         assert len(path) <= MAX_LINK_CHARS
         assert _parsed(path) == path
@@ -57,6 +85,10 @@ def test_gunicorn_still_refuses_a_longer_line():
 def test_a_row_whose_link_would_be_too_long_is_not_a_link(resource):
     """On the longest permalink, a row's own action and resource can take it over: the batch
     simulation takes resources of up to 2,048 characters, each '/' and ':' quoted as three."""
-    opened = analysis._opener(TOKEN)
-    assert opened("s3:GetObject", "*").startswith("/sandbox/?case=")
-    assert opened("s3:GetObject", resource) == ""
+    for links in (True, False):
+        opened = analysis._opener(TOKEN, links=links)
+        assert opened("s3:GetObject", "*") in (
+            analysis.Opens(href=f"/sandbox/?case={TOKEN}&action=s3%3AGetObject&resource=%2A"),
+            analysis.Opens(value="s3:GetObject\n*"),
+        )
+        assert not opened("s3:GetObject", resource)

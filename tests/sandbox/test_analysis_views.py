@@ -89,8 +89,25 @@ def test_batch_filter_by_decision_without_js(client):
     assert "ExplicitDeny" not in soup.find(id="results").find("caption").get_text()
 
 
-def opened(client, link):
-    """The one-request sandbox a row's link opens: its action, resource and first policy."""
+def opened(client, row):
+    """The one-request sandbox a row opens: its link, the request's permalink; or its button (a
+    GET of its form, the policies' token, with the button's own action and resource), sent on
+    to that permalink. That page's action, resource and first policy."""
+    if row.name == "a":
+        return _permalink_page(client, row["href"])
+    button = row
+    root = list(button.parents)[-1]
+    form = root.find("form", id=button["form"])
+    assert form["method"] == "get" and form["action"] == "/sandbox/"
+    fields = {field["name"]: field["value"] for field in form.find_all("input")}
+    # a browser sends the value's line break as CRLF
+    pressed = {button["name"]: button["value"].replace("\n", "\r\n")}
+    response = client.get(form["action"], {**fields, **pressed})
+    assert response.status_code == 302
+    return _permalink_page(client, response["Location"])
+
+
+def _permalink_page(client, link):
     assert link.startswith("/sandbox/?case=")
     page = BeautifulSoup(client.get(link).content, "html.parser")
     return (
@@ -102,17 +119,179 @@ def opened(client, link):
 
 def test_batch_row_opens_the_single_request(client):
     soup, _ = rows(batch(client).content)
-    links = [a["href"] for a in soup.find(id="results").find("tbody").find_all("a")]
+    links = soup.find(id="results").find("tbody").find_all("a")
     assert opened(client, links[1])[:2] == ("s3:PutObject", "arn:aws:s3:::reports/q1.csv")
     action, resource, text = opened(client, links[0])
     assert (action, resource) == ("s3:GetObject", "arn:aws:s3:::reports/q1.csv")
     assert text.strip() == READ_REPORTS
 
 
+def test_a_small_batchs_rows_are_links_to_their_permalinks(client):
+    """A small policy's rows are real links (middle-click, "Open in new tab"): each to its
+    request's permalink (the policies' token, the row's action and resource), named for that
+    request, with no open form; the one-request sandbox decides as the row did."""
+    from srm_trainer.sandbox.analysis import BATCH_KINDS, PolicyForm
+
+    soup, table = rows(batch(client).content)
+    token = PolicyForm.read({"identity": READ_REPORTS}, kinds=BATCH_KINDS).token()
+    body = soup.find(id="results").find("tbody")
+    links = body.find_all("a")
+    assert len(links) == len(table) == 3 and not body.find("button")
+    assert not soup.find(id="open-row")
+    for link, row in zip(links, table, strict=True):
+        action, resource = row[0], row[1]
+        assert link["aria-label"] == f"Open {action} on {resource} in the sandbox"
+        href = "/sandbox/?" + urlencode({"case": token, "action": action, "resource": resource})
+        assert link["href"] == href
+        page = BeautifulSoup(client.get(href).content, "html.parser")
+        assert page.select_one("#live .decision-word").get_text(strip=True) == row[2]
+
+
+@pytest.mark.parametrize("over", [0, 1])
+def test_the_rows_are_links_up_to_the_budget_and_buttons_past_it(client, monkeypatch, over):
+    """At the budget's edge (the page's rows times its links' start): at it, links; one
+    character past it, buttons of one form, named alike, which land on the same permalinks."""
+    from srm_trainer.sandbox import analysis
+
+    form = analysis.PolicyForm.read({"identity": READ_REPORTS}, kinds=analysis.BATCH_KINDS)
+    start = "/sandbox/?" + urlencode({"case": form.token()}) + "&"
+    monkeypatch.setattr(analysis, "MAX_ROW_LINKS_CHARS", len(start) * 3 - over)
+    soup, table = rows(batch(client).content)
+    body = soup.find(id="results").find("tbody")
+    openers = body.find_all("button" if over else "a")
+    assert len(openers) == len(table) == 3 and not body.find("a" if over else "button")
+    assert bool(soup.find(id="open-row")) == bool(over)
+    for opener, row in zip(openers, table, strict=True):
+        assert opener["aria-label"] == f"Open {row[0]} on {row[1]} in the sandbox"
+        assert opened(client, opener)[:2] == (row[0], row[1])
+    # only the rows shown count: one row of the filtered table is well within the budget
+    soup, table = rows(batch(client, decision="ExplicitDeny").content)
+    assert len(table) == 1 and soup.find(id="results").find("tbody").find("a")
+
+
+def test_every_shipped_presets_policies_open_a_typical_pages_rows_with_links():
+    """The course's presets, in the batch's default (s3:Get*, s3:PutObject, s3:DeleteObject:
+    62 rows) and in a summary of every S3 action (168): their rows are links."""
+    from dataclasses import replace
+
+    from curriculum.readers import read_curriculum
+    from srm_trainer.iam import catalog
+    from srm_trainer.sandbox.analysis import rows_as_links
+    from srm_trainer.sandbox.state import encode_permalink, state_from_case
+
+    scenarios = read_curriculum(check_cases=False).scenarios
+    assert len(scenarios) > 30
+    default = [a for a in catalog.actions("s3") if a.startswith("s3:Get")]
+    for scenario in scenarios:
+        state = state_from_case(scenario.case)
+        token = encode_permalink(replace(state, context=(), resource_account=""))
+        assert rows_as_links((token, len(default) + 2)), scenario.slug
+        assert rows_as_links((token, len(catalog.actions("s3")))), scenario.slug
+
+
+def worst_batch() -> dict:
+    """The batch page's largest: 400 rows (200 actions × 2 resources) over a policy that does
+    not compress, its token just under the most a link carries (`MAX_PERMALINK_CHARS`)."""
+    import random
+
+    from srm_trainer.iam import catalog
+    from srm_trainer.sandbox.analysis import BATCH_KINDS, MAX_BATCH_PAIRS, PolicyForm
+    from srm_trainer.sandbox.state import MAX_PERMALINK_CHARS
+
+    def text(n: int) -> str:
+        rng = random.Random(16)
+        return policy(
+            *(
+                {
+                    "Sid": "".join(
+                        rng.choice("ABCDEFGHJKLMNPQRSTUVWXYZ0123456789") for _ in range(60)
+                    ),
+                    "Effect": "Allow",
+                    "Action": "s3:GetObject",
+                    "Resource": f"arn:aws:s3:::{rng.getrandbits(64):x}/*",
+                }
+                for _ in range(n)
+            )
+        )
+
+    n = 1
+    while PolicyForm.read({"identity": text(n + 1)}, kinds=BATCH_KINDS).token():
+        n += 1
+    actions = [*catalog.actions("s3"), *catalog.actions("ec2")][: MAX_BATCH_PAIRS // 2]
+    token = PolicyForm.read({"identity": text(n)}, kinds=BATCH_KINDS).token()
+    assert MAX_PERMALINK_CHARS - 150 < len(token) <= MAX_PERMALINK_CHARS
+    return {
+        "identity-0-text": text(n),
+        "actions": "\n".join(actions),
+        "resources": "arn:aws:s3:::reports/q1.csv\narn:aws:s3:::reports/q2.csv",
+    }
+
+
+# What one row of the batch's table costs the page, past its action and resource (each drawn
+# three times: the button's value and name, and the row's cells) and the words of its decision.
+ROW_BYTES = 1_200
+
+
+def test_a_batch_page_carries_its_policies_once_whatever_its_rows():
+    """400 rows of a policy just under a link's most: each row carried a link of the whole case
+    (3.3 MB); now the page carries the case once and each row only its own pair."""
+    from django.test import Client
+
+    from srm_trainer.sandbox.analysis import MAX_BATCH_PAIRS
+
+    data = worst_batch()
+    for htmx in (True, False):
+        response = Client().post(
+            "/sandbox/batch/", data, **({"HTTP_HX_REQUEST": "true"} if htmx else {})
+        )
+        soup, table = rows(response.content)
+        assert len(table) == MAX_BATCH_PAIRS
+        token = soup.find(id="open-row").input["value"]
+        page = response.content.decode()
+        assert page.count(token) == 1
+        form = len(data["identity-0-text"]) * 2 if not htmx else 0  # its textarea, escaped
+        assert len(response.content) < len(token) + form + MAX_BATCH_PAIRS * ROW_BYTES
+        assert len(soup.find(id="results").find("tbody").find_all("button")) == MAX_BATCH_PAIRS
+
+
+@pytest.mark.parametrize("page", ["summary", "compare"])
+def test_summary_and_compare_carry_their_policies_once_whatever_their_rows(page):
+    """Their 400 listed actions opened the sandbox each with a link of the whole case as well
+    (3.4 MB); each side's policies now travel once, in its open form."""
+    from django.test import Client
+
+    from srm_trainer.sandbox.analysis import MAX_LISTED
+
+    allow_all = json.loads(worst_batch()["identity-0-text"])
+    allow_all["Statement"][0].update(Action="*", Resource="*")
+    text, services = json.dumps(allow_all), "ec2\nlambda\ndynamodb"
+    data = {"identity-0-text": text, "services": services}
+    if page == "compare":
+        data = {"old-identity-0-text": READ_S3, "new-identity-0-text": text, "services": services}
+    response = Client().post(f"/sandbox/{page}/", data, HTTP_HX_REQUEST="true")
+    found = results(response)
+    buttons = found.select("tbody th[scope=row] button")
+    assert len(buttons) == MAX_LISTED
+    token = found.find(id="open-row").input["value"]
+    assert response.content.decode().count(token) == 1
+    assert len(response.content) < len(token) + MAX_LISTED * ROW_BYTES
+    action, _, text_opened = opened(Client(), buttons[-1])
+    assert action == buttons[-1].get_text() and text_opened == text
+
+
+def test_an_open_without_its_policies_opens_the_sandbox_as_it_would(client):
+    """`open` alone (no `case`) is not a row: the page as without it; a damaged token still
+    lands on the permalink, which says it is damaged."""
+    assert client.get("/sandbox/", {"open": "s3:GetObject\r\n*"}).status_code == 200
+    response = client.get("/sandbox/", {"case": "not-a-token", "open": "s3:GetObject"}, follow=True)
+    assert response.redirect_chain[0][1] == 302
+    assert "damaged or incomplete" in response.content.decode()
+
+
 def test_batch_htmx_gets_only_the_partial(client):
     response = batch(client, htmx=True)
     text = response.content.decode()
-    assert text.lstrip().startswith('<section id="results"') and "<form" not in text
+    assert text.lstrip().startswith('<section id="results"') and "analysis-form" not in text
 
 
 def test_batch_bad_policy_says_where(client):
@@ -227,7 +406,7 @@ def test_a_fresh_page_starts_from_the_starter_policy(client):
 def test_summary_action_opens_the_single_request_on_its_resource(client):
     put = policy({"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::up/*"})
     soup = BeautifulSoup(client.post("/sandbox/summary/", {"identity": put}).content, "html.parser")
-    link = soup.find(id="results").find("details").find("a")["href"]
+    link = soup.find(id="results").find("details").find("a")
     action, resource, _ = opened(client, link)
     assert action == "s3:PutObject" and resource.startswith("arn:aws:s3:::up/")
 
@@ -328,7 +507,7 @@ def test_what_can_this_role_do_in_s3_explained(client):
     allowed = found.find("details", class_="summary-allowed")
     get = allowed.find("a", string="s3:GetObject").find_parent("tr").get_text(" ", strip=True)
     assert "on every resource" in get and "allowed by Identity-based policy 1" in get
-    action, resource, _ = opened(client, allowed.find("a", string="s3:GetObject")["href"])
+    action, resource, _ = opened(client, allowed.find("a", string="s3:GetObject"))
     assert (action, resource) == ("s3:GetObject", "*")
 
 
@@ -357,7 +536,7 @@ def test_which_of_these_40_actions_are_denied_and_by_what(client):
     )
     assert implicit and all(r[2] == DECISIONS["ImplicitDeny"] for r in implicit)
     assert all("Identity-based policies" in r[4] for r in implicit)  # the deciding step, in words
-    link = soup.find(id="results").find("tbody").find("a")["href"]
+    link = soup.find(id="results").find("tbody").find("a")
     action, resource, _ = opened(client, link)
     assert (action, resource) == (implicit[0][0], "arn:aws:s3:::uploads/a.txt")
 
@@ -481,7 +660,8 @@ def test_rows_are_not_links_when_the_policies_are_too_long_for_one(client):
 
     response = batch_of(client, long(), long())
     soup, table = rows(response.content)
-    assert len(table) == 2 and not soup.find(id="results").find("tbody").find("a")
+    body = soup.find(id="results").find("tbody")
+    assert len(table) == 2 and not body.find("a") and not body.find("button")
 
 
 def batch_of(client, *identity):
@@ -517,11 +697,11 @@ def test_each_side_of_a_compare_is_encoded_once_and_its_rows_open_that_side(
     )
     gained, lost = results(response).find_all("table")
     table = lost if wider == "old" else gained
-    links = [a["href"] for a in table.find("tbody").find_all("a")]
+    links = table.find("tbody").find_all("a")
     assert len(links) > 50 and "None." in (gained if wider == "old" else lost).text
     assert len(encoded) == 1 and encoded[0].identity[0].text == ALLOW_ALL
     action, resource, text = opened(client, links[-1])
-    assert action == table.find("tbody").find_all("a")[-1].text and text == ALLOW_ALL
+    assert action == links[-1].text and text == ALLOW_ALL
 
 
 def test_a_change_names_the_wider_sides_resources_and_conditions(client):

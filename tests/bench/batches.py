@@ -8,12 +8,15 @@ import os
 import pstats
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
+from typing import TypeVar
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.bench import report
+
+K = TypeVar("K", bound=Hashable)
 
 
 def cpu_ms(name: str, call: Callable[[], object], *, runs: int, warm: int, env: str):
@@ -33,6 +36,28 @@ def cpu_ms(name: str, call: Callable[[], object], *, runs: int, warm: int, env: 
         batches.append((time.process_time() - start) * 100)  # ms per call
     print_profile(name, call, runs=runs, env=env)
     return min(batches), statistics.median(batches)
+
+
+def in_turn(
+    calls: Mapping[K, Callable[[], object]], *, rounds: int, per_batch: int = 1
+) -> dict[K, list[float]]:
+    """CPU ms per call of each of `calls` (the view's thread: the test client runs it here), in
+    `rounds` batches of `per_batch` calls, the batches taken in turn: a batch of every call,
+    then the next round (every other round in reverse order). For the relative rules (a page at
+    100x within so many times its 1x time): measured in separate phases, seconds apart, one
+    burst of this shared machine's load landed on every batch of one size and decided the
+    rule; in turn, a burst lands on one batch of each. Compare by the lowest batch (`min`, as
+    `cpu_ms`); the median says what the bursts cost. Warm each call up before."""
+    out: dict[K, list[float]] = {key: [] for key in calls}
+    keys = list(calls)
+    for n in range(rounds):
+        for key in keys if n % 2 == 0 else reversed(keys):
+            call = calls[key]
+            start = time.thread_time()
+            for _ in range(per_batch):
+                call()
+            out[key].append((time.thread_time() - start) * 1000 / per_batch)
+    return out
 
 
 def print_profile(name: str, call: Callable[[], object], *, runs: int, env: str) -> None:

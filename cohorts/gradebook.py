@@ -381,15 +381,27 @@ def _tables(vendor: str) -> dict[str, str]:
     }
 
 
+# The attempts' index on (quiz, user, submitted_at) (`Attempt.Meta.indexes`).
+_PAIR_INDEX = "attempt_quiz_user_submitted"
+
+
 @cache
 def _counted_sql(vendor: str) -> dict[str, str]:
     """`_RULE` as joins: FROM and WHERE of a cohort's counted attempts `a` (the cohort's `%s`
     the first parameter of the WHERE); and `rule_from`, its tables without the attempts
     (`_Counted`'s)."""
     tables = _tables(vendor)
+    attempts = f" CROSS JOIN {tables['attempt']} a"
+    if vendor == "sqlite":
+        # Each (learner, quiz) pair's attempts by the (quiz, user) index. SQLite, which keeps no
+        # statistics here, took the learner's newest-first index instead (quizzes migration
+        # 0022, for the admin's lists: user, then a range of `started_at`) and read every
+        # attempt of the learner at every quiz once per assigned quiz: the gradebook of 300
+        # learners with 20 quizzes went from ~42 to ~84 ms.
+        attempts += f" INDEXED BY {_PAIR_INDEX}"
     return {
         "rule_from": _RULE_FROM.format(attempts="", **tables),
-        "counted_from": _RULE_FROM.format(attempts=f" CROSS JOIN {tables['attempt']} a", **tables),
+        "counted_from": _RULE_FROM.format(attempts=attempts, **tables),
         "where": _RULE.format(quiz="a.quiz_id", user="a.user_id", started="a.started_at"),
     }
 

@@ -284,21 +284,18 @@ class QuizAdmin(EditedElsewhereAdmin, InlinesInLowerCase, NamedControlsAdmin):
     prepopulated_fields = {"slug": ("title",)}
     inlines = [QuizQuestionInline]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(entries_counted=Count("entries"))
-
     def get_inlines(self, request, obj):
         """A quiz of more than INLINE_QUESTIONS questions links to them (`questions_listed`)
         instead of a row each, as a large module does: with 500 rows its page took 1.5 s to
         draw and could not be saved at all, not even a new title."""
-        if obj is not None and getattr(obj, "entries_counted", 0) > INLINE_QUESTIONS:
+        if obj is not None and _entries_counted(obj) > INLINE_QUESTIONS:
             return []
         return super().get_inlines(request, obj)
 
     @admin.display(description="Questions")
     def questions_listed(self, obj: Quiz) -> str:
-        counted = getattr(obj, "entries_counted", None)
-        if obj.pk is None or counted is None or counted <= INLINE_QUESTIONS:
+        counted = _entries_counted(obj)
+        if obj.pk is None or counted <= INLINE_QUESTIONS:
             return "Listed below." if obj.pk is not None else "Add them once the quiz is saved."
         listed = reverse("admin:quizzes_question_changelist") + f"?quizzes__id__exact={obj.pk}"
         return format_html(
@@ -320,6 +317,19 @@ class QuizAdmin(EditedElsewhereAdmin, InlinesInLowerCase, NamedControlsAdmin):
         formset.new_objects = written.created
         formset.changed_objects = written.changed
         formset.deleted_objects = written.deleted
+
+
+def _entries_counted(quiz: Quiz) -> int:
+    """How many questions `quiz` lists, counted once for its change page (which asks twice).
+    Only that page needs it: annotating the admin's queryset counted every quiz's entries for
+    the list too, grouped before its page was cut (75 ms of its ~124 at 100 times the course,
+    1,000 quizzes and 20,800 entries)."""
+    if quiz.pk is None:
+        return 0
+    kept = vars(quiz)
+    if "entries_counted" not in kept:
+        kept["entries_counted"] = quiz.entries.count()
+    return kept["entries_counted"]
 
 
 class BrokenFilter(admin.SimpleListFilter):

@@ -90,12 +90,18 @@ def rules_pool(quiz: Quiz, usable, modules: dict[str, int] | None = None) -> lis
     return usable(candidates.select_related("scenario", "lesson").order_by("pk"))
 
 
-def _bank(rule: dict, pool: list[Question], modules: dict[str, int]) -> list[int]:
-    """The pks of `pool` (`rules_pool`'s) that `rule` draws from, in the pool's order."""
+# A question as a rule's bank is chosen by it: (pk, category, module id, `module_id_of`'s).
+Placed = tuple[int, str, int | None]
+
+
+def _bank(rule: dict, placed: Iterable[Placed], modules: dict[str, int]) -> list[int]:
+    """The pks of `placed` that `rule` draws from, in their order: whole questions'
+    (`rules_supply`) or light rows' (`draw_by_rules`), placed the same way."""
     kind, slug = rule_target(rule)
     if kind == "module":
-        return [q.pk for q in pool if module_id_of(q) == modules.get(slug, -1)]
-    return [q.pk for q in pool if q.category == slug]
+        wanted = modules.get(slug, -1)
+        return [pk for pk, _, module_id in placed if module_id == wanted]
+    return [pk for pk, category, _ in placed if category == slug]
 
 
 @dataclass(frozen=True)
@@ -133,8 +139,9 @@ def rules_supply(quiz: Quiz, usable) -> RulesSupply:
     """`rules_pool` with what each rule's bank holds: the same two queries."""
     modules = _rule_modules(quiz)
     pool = rules_pool(quiz, usable, modules)
+    placed = [(q.pk, q.category, module_id_of(q)) for q in pool]
     return RulesSupply(
-        pool, [RuleSupply(rule, len(_bank(rule, pool, modules))) for rule in quiz.draw_rules]
+        pool, [RuleSupply(rule, len(_bank(rule, placed, modules))) for rule in quiz.draw_rules]
     )
 
 
@@ -159,11 +166,13 @@ def draw_by_rules(quiz: Quiz, rng: random.Random, usable) -> list[Question]:
     category is: it read every question of every bank whole."""
     rules = list(quiz.draw_rules)
     modules = _rule_modules(quiz)
-    light = list(
-        _candidates(quiz, modules)
+    # Placed as `module_id_of` places a whole question: its own module, else its lesson's.
+    light: list[Placed] = [
+        (pk, category, own if own is not None else lessons)
+        for pk, category, own, lessons in _candidates(quiz, modules)
         .order_by("pk")
         .values_list("pk", "category", "module_id", "lesson__module_id")
-    )
+    ]
     read_whole: dict[int, Question] = {}  # each question read once, whichever rule draws it
     broken: set[int] = set()  # read and refused: no later rule draws it again
 
@@ -182,15 +191,7 @@ def draw_by_rules(quiz: Quiz, rng: random.Random, usable) -> list[Question]:
     taken: set[int] = set()
     ids: list[int] = []
     for rule in rules:
-        kind, slug = rule_target(rule)
-        if kind == "module":  # a question's module: its own, else its lesson's (`module_id_of`)
-            module_id = modules.get(slug, -1)
-            bank = [
-                row[0] for row in light if (row[2] if row[2] is not None else row[3]) == module_id
-            ]
-        else:
-            bank = [row[0] for row in light if row[1] == slug]
-        bank = [pk for pk in bank if pk not in taken and pk not in broken]
+        bank = [pk for pk in _bank(rule, light, modules) if pk not in taken and pk not in broken]
         chosen = [q.pk for q in sample_usable(bank, rule["count"], rng, read, checked)]
         if not quiz.shuffle_questions:
             chosen.sort()

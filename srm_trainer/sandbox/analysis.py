@@ -760,15 +760,24 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
                     context.update(new_token=new_token, old_token=old_token)
                 context["diff"] = result
                 context["unfit"] = not_granted_by_resource(result.new)
-                context["gained"] = [
-                    (c, why(c.new.verdict), to_new(c.action, r), *_shown(c), r)
-                    for c, r in ((c, _res(c)) for c in gained)
-                ]
-                context["lost"] = [
-                    (c, why(c.old.verdict), to_old(c.action, r), *_shown(c), r)
-                    for c, r in ((c, _res(c)) for c in lost)
-                ]
+                context["gained"] = _compared(gained, "new", why, to_new)
+                context["lost"] = _compared(lost, "old", why, to_old)
     return _respond(request, context)
+
+
+def _compared(
+    changes: list, side: str, why: Callable[[Verdict], Why], opener: Callable[[str, str], Opens]
+) -> list:
+    """A compare table's rows: each change with the side's verdict worded, the row's opener,
+    what it shows, and its example resource (worked out once, for the opener and the row)."""
+    rows = []
+    for change in changes:
+        resource = _res(change)
+        verdict = getattr(change, side).verdict
+        rows.append(
+            (change, why(verdict), opener(change.action, resource), *_shown(change), resource)
+        )
+    return rows
 
 
 def _check(form: PolicyForm, side: str) -> None:

@@ -1362,3 +1362,13 @@ def test_block_public_access_is_defined_with_its_organization_level_too():
         "https://docs.aws.amazon.com/AmazonS3/latest/userguide/"
         "configuring-block-public-access-account.html"
     )
+
+
+def test_the_blast_radius_explanation_names_the_block_public_access_an_account_cannot_undo():
+    """Amazon S3 User Guide, "Configuring block public access settings for your account": an
+    organization-level Block Public Access policy (an AWS Organizations S3 policy) overrides the
+    account's settings, and `PutPublicAccessBlock` can then be refused. The explanation said
+    `s3:*` can always switch Block Public Access off first (the content check of 2026-12-07)."""
+    explanation = " ".join(QUESTIONS["cap-s3-star-blast-radius"].explanation.split())
+    assert "s3:PutAccountPublicAccessBlock" in explanation
+    assert "Organizations S3 policy" in explanation and "Northwind has none" in explanation

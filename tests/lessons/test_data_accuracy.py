@@ -1345,3 +1345,30 @@ def test_guardduty_malware_scans_are_taught_with_their_on_demand_way():
         "https://docs.aws.amazon.com/guardduty/latest/ug/on-demand-malware-scan.html"
         in _sources(lesson)
     )
+
+
+def test_block_public_access_is_defined_with_its_organization_level_too():
+    """Amazon S3 User Guide, "Configuring block public access settings for your account": Block
+    Public Access has settings for access points, buckets, accounts and organizations; an
+    organization-level policy (an AWS Organizations S3 policy) overrides the account's settings,
+    which the account can then no longer change. The glossary named only the account and the
+    bucket (the content check of 2026-12-07)."""
+    term = GLOSSARY["block-public-access"]
+    definition = " ".join(term.definition.split())
+    assert "organization" in definition and "S3 policy" in definition
+    assert "access point" in definition
+    assert "cannot change its own" in definition
+    assert term.source_url == (
+        "https://docs.aws.amazon.com/AmazonS3/latest/userguide/"
+        "configuring-block-public-access-account.html"
+    )
+
+
+def test_the_blast_radius_explanation_names_the_block_public_access_an_account_cannot_undo():
+    """Amazon S3 User Guide, "Configuring block public access settings for your account": an
+    organization-level Block Public Access policy (an AWS Organizations S3 policy) overrides the
+    account's settings, and `PutPublicAccessBlock` can then be refused. The explanation said
+    `s3:*` can always switch Block Public Access off first (the content check of 2026-12-07)."""
+    explanation = " ".join(QUESTIONS["cap-s3-star-blast-radius"].explanation.split())
+    assert "s3:PutAccountPublicAccessBlock" in explanation
+    assert "Organizations S3 policy" in explanation and "Northwind has none" in explanation

@@ -319,3 +319,26 @@ def test_declarative_policies_are_taught_as_configuration_not_permissions():
     right = [c["text"] for c in question.data["choices"] if c["correct"]]
     assert right == ["A declarative policy for EC2, attached to the organization root"]
     assert "sets no default" in question.explanation
+
+
+def test_the_root_worked_example_does_not_give_identity_center_account_access_outside_an_organization():
+    """IAM Identity Center User Guide, "Organization and account instances of IAM Identity
+    Center": multi-account permissions and the access portal's sign-in to AWS accounts come
+    only with an organization instance (in an organization's management account); an account
+    instance serves applications only. Account Management API, StartPrimaryEmailUpdate: the
+    management account changes a member account's email, never its own. The worked example had
+    Maria sign in with an Identity Center permission set in an account "not in an
+    organization" (the content check of 2026-12-07)."""
+    body = LESSONS["iam/root-user"].body
+    example = body.split("## Worked example", 1)[1].split("```", 1)[0]
+    assert "AWSReservedSSO_" in example, "the example still shows a permission set's session"
+    assert "not in an organization" not in example
+    assert "management account of a small organization" in example
+    assert "organization instance" in example and "account instance" in example
+    row = next(line for line in body.split("\n") if line.startswith("| Change the account's email"))
+    assert "management account" in row.split("|")[2].split(".")[0]
+    urls = [url for _, url in LESSONS["iam/root-user"].sources]
+    assert (
+        "https://docs.aws.amazon.com/singlesignon/latest/userguide/identity-center-instances.html"
+        in urls
+    )

@@ -40,9 +40,7 @@ HOOKS: dict[str, str] = {
     "key-decision": "a <strong> (bold) in the key's sentence; tests find the decision by it",
     "key-statements": PART,
     "overgrants": SAID + ": the check above it says whether the question can be saved",
-    "route-sample-boxes": PART,
     "route-sample-rows": PART,
-    "route-sample-title": PART,
     # Teaching pages.
     "question-broken": META + "; the badge before it (.badge-wrong) says the state",
     "question-formerly": META,

@@ -629,6 +629,7 @@ class Previewed:
 
     text: str
     refusal: str = ""
+    limit: int = 0
 
 
 # What the Markdown preview says in place of a text past its field's limit.
@@ -651,7 +652,25 @@ def markdown_preview(post) -> dict[str, Previewed]:
         limit = cast(forms.CharField, field).max_length or 0
         if len(text) > limit:
             words = NOT_PREVIEWED.format(what=name, length=len(text), limit=limit)
-            out[name] = Previewed("", words)
+            out[name] = Previewed("", words, limit)
         else:
-            out[name] = Previewed(text)
+            out[name] = Previewed(text, limit=limit)
     return out
+
+
+def preview_said(preview: dict[str, Previewed], *, typed: bool) -> str:
+    """What the page's status region says of a Markdown preview sent with htmx. A text not
+    previewed is named with its limit but not its length, so typing on past the limit says it
+    once (static/js/live-updates.js leaves words the region already holds alone); its box above
+    shows the count. After the button, that the preview is there; typing that previews both
+    says nothing: the preview follows typing quietly, and the region no longer holds a refusal
+    that has stopped applying."""
+    over = [(name, shown.limit) for name, shown in preview.items() if shown.refusal]
+    if len(over) == 1:
+        (name, limit), *_ = over
+        return f"Not previewed: the {name} is longer than its {limit:,} characters."
+    if over:
+        names = " and the ".join(name for name, _ in over)
+        limits = " and ".join(f"{limit:,}" for _, limit in over)
+        return f"Not previewed: the {names} are longer than their {limits} characters."
+    return "" if typed else "Previewed below: the prompt and explanation as learners see them."

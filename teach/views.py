@@ -50,7 +50,7 @@ from teach.editors import (
     named_error,
     saved_notice,
 )
-from teach.forms import QuestionForm, QuizForm, markdown_preview
+from teach.forms import QuestionForm, QuizForm, markdown_preview, preview_said
 from teach.transfer.gift import GIFT_KINDS
 
 
@@ -712,7 +712,10 @@ def _question_page(
     elif action == "preview":
         context["preview"] = markdown_preview(request.POST)
         if _partial(request):
-            return render(request, "teach/question_form.html#md_preview", context)
+            # Typing's preview is sent by #md-preview itself (HX-Trigger); the button's by the button.
+            typed = request.htmx.trigger == "md-preview"
+            context["preview_said"] = preview_said(context["preview"], typed=typed)
+            return render(request, "teach/question_form.html#md_preview_live", context)
         base = QuestionForm(initial=_posted_initial(request.POST))
         parts = editor.redraw(question, request.POST, user=user)
     elif (parts := editor.act(question, request.POST, action, user=user)) is not None:

@@ -144,9 +144,7 @@ def sandbox(request: HtmxHttpRequest) -> HttpResponse:
         state, notice, preset = _initial(request)
         return _page(request, state, notice=notice, preset=preset)
     if _over_the_limit(request):
-        # Only "Open" posts multipart (its file): a file too large is not a policy to shorten.
-        opening = request.content_type == "multipart/form-data"
-        return _refuse(request, _FILE_TOO_LARGE if opening else _TOO_LARGE, 413)
+        return body_too_large(request)
     op = _pressed(request)
     try:
         if op == "open":
@@ -222,6 +220,14 @@ def _refuse(
     if _over_the_limit(request) and not _only_the_file_over(request):
         return _page_as_typed(request, state, message, status)
     return _page(request, state, notice=message, status=status)
+
+
+def body_too_large(request: HtmxHttpRequest) -> HttpResponse:
+    """A body over the sandbox's 64 KB (srm_trainer/too_large.py refuses a live update so
+    before its form is read). Only "Open" posts multipart (its file): a file too large is not a
+    policy to shorten."""
+    opening = request.content_type == "multipart/form-data"
+    return _refuse(request, _FILE_TOO_LARGE if opening else _TOO_LARGE, 413)
 
 
 def _over_the_limit(request: HttpRequest) -> bool:

@@ -257,6 +257,7 @@ def _page_as_typed(
         preset=None,
         notice=message,
         shared=True,
+        refused=True,
     )
     return render(request, TEMPLATE, context, status=status)
 

@@ -96,6 +96,7 @@ def test_a_policy_too_long_comes_back_as_typed_not_a_page_without_it(client, op)
     assert f'value="{EDITED}"' in html
     assert "Can't evaluate yet" in html and "Decision:" not in html  # nothing evaluated
     assert 'id="permalink"' not in html and "could not keep what you sent" not in html
+    assert "too large to fit in a link" not in html  # nor the advice to download it
 
 
 def test_a_form_over_64_kb_without_htmx_comes_back_with_each_field_once():
@@ -117,3 +118,4 @@ def test_a_form_over_64_kb_without_htmx_comes_back_with_each_field_once():
     assert html.count("k" * 300) == 1  # the folded keys' summary names it by its start
     assert len(response.content) < len(typed) * 4 + 120_000
     assert "Decision:" not in html and 'id="permalink"' not in html
+    assert "too large to fit in a link" not in html  # nor the advice to download it

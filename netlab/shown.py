@@ -11,13 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from netlab.state import rows
+from srm_trainer.netlab.vpc import MAX_SECURITY_GROUPS
 
 
 def network_view(network: Any) -> dict:
     """Subnets, instances, load balancers, network ACLs and security groups as rows of text."""
     network = network if isinstance(network, dict) else {}
     drawn = rows({"network": network})
+    # The groups `rows` drew: the first the engine takes.
     raw_groups = [g for g in network.get("security_groups") or [] if isinstance(g, dict)]
+    raw_groups = raw_groups[:MAX_SECURITY_GROUPS]
     for nacl in drawn["nacls"]:
         for table in nacl["tables"]:
             table["rows"] = [r for r in table["rows"] if any(r.values())]

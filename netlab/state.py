@@ -19,7 +19,16 @@ from typing import Any
 
 from srm_trainer.iam.json_mistakes import said
 from srm_trainer.netlab.flow import FLOW_KEYS
-from srm_trainer.netlab.vpc import MAX_NACL_RULES, MAX_SG_RULES
+from srm_trainer.netlab.vpc import (
+    MAX_INSTANCES,
+    MAX_LOAD_BALANCERS,
+    MAX_NACL_RULES,
+    MAX_NACLS,
+    MAX_SECURITY_GROUPS,
+    MAX_SG_RULES,
+    MAX_SUBNETS,
+    NAME_LIMIT,
+)
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_PERMALINK_CHARS = 8_000
@@ -74,7 +83,8 @@ def case_from_form(post: Mapping[str, str]) -> dict:
     network = _load(post.get("network", ""), "network")
     if not isinstance(network, dict):
         raise StateError("The form lost its network; reload the page.")
-    for i, nacl in enumerate(_dicts(network.get("network_acls"))):
+    # Only the tables `rows` draws: those past the engine's limits stay as the network has them.
+    for i, nacl in enumerate(_dicts(network.get("network_acls"))[:MAX_NACLS]):
         for direction in ("inbound", "outbound"):
             key = f"nacl-{i}-{direction}"
             if f"{key}-0-rule" not in post and direction not in nacl:
@@ -88,7 +98,7 @@ def case_from_form(post: Mapping[str, str]) -> dict:
                     rule["ports"] = row["ports"]
                 rows.append(rule)
             nacl[direction] = rows
-    for i, group in enumerate(_dicts(network.get("security_groups"))):
+    for i, group in enumerate(_dicts(network.get("security_groups"))[:MAX_SECURITY_GROUPS]):
         for direction, peer in (("inbound", "source"), ("outbound", "destination")):
             key = f"sg-{i}-{direction}"
             if f"{key}-0-peer" not in post:
@@ -160,53 +170,78 @@ def _dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def shown_name(value: Any) -> str:
+    """A name as the form's labels and headings say it: a name past the engine's limit (which
+    refuses it at its own field, and the case's JSON holds whole) cut there, as each is said
+    once for every rule row of its table."""
+    text = _text(value)
+    return text if len(text) <= NAME_LIMIT else f"{text[:NAME_LIMIT]}…"
+
+
 def rows(case: dict) -> dict:
-    """What the template draws: every table with its rows as text, plus one empty row."""
+    """What the template draws: every table with its rows as text, plus one empty row.
+
+    At most what the engine takes (and the form reads back, `case_from_form`): the tables,
+    subnets and instances past its limits, and the rules past a table's rows, are not drawn
+    (the engine refuses the case, saying which limit; the network keeps them). A link of 200
+    characters drew a table for each of 2,000 empty network ACLs (8.7 MB), or a 5,000-character
+    name in each label of 100 rule rows (10.4 MB)."""
     network = _dict(case.get("network"))
     nacls = []
-    for i, nacl in enumerate(_dicts(network.get("network_acls"))):
+    raw_nacls = _dicts(network.get("network_acls"))[:MAX_NACLS]
+    for i, nacl in enumerate(raw_nacls):
         tables = []
         for direction in ("inbound", "outbound"):
             present = [
-                {f: _text(r.get(f)) for f in NACL_FIELDS} for r in _dicts(nacl.get(direction))
+                {f: _text(r.get(f)) for f in NACL_FIELDS}
+                for r in _dicts(nacl.get(direction))[: MAX_NACL_RULES + 1]
             ]
             implicit = direction not in nacl
             tables.append({"direction": direction, "key": f"nacl-{i}-{direction}", "implicit": implicit,
                            "rows": [*present, dict.fromkeys(NACL_FIELDS, "")]
                            if len(present) < MAX_NACL_RULES else present})  # fmt: skip
-        nacls.append({"name": _text(nacl.get("name")), "default": bool(nacl.get("default")),
+        nacls.append({"name": shown_name(nacl.get("name")), "default": bool(nacl.get("default")),
                       "tables": tables})  # fmt: skip
     groups = []
-    for i, group in enumerate(_dicts(network.get("security_groups"))):
+    for i, group in enumerate(_dicts(network.get("security_groups"))[:MAX_SECURITY_GROUPS]):
         tables = []
         for direction, peer in (("inbound", "source"), ("outbound", "destination")):
             given = direction in group
             present = [{"protocol": _text(r.get("protocol")), "ports": _text(r.get("ports")),
-                        "peer": _text(r.get(peer))} for r in _dicts(group.get(direction))]  # fmt: skip
+                        "peer": _text(r.get(peer))}
+                       for r in _dicts(group.get(direction))[: MAX_SG_RULES + 1]]  # fmt: skip
             if not given and direction == "outbound":  # AWS's allow-all, made visible and editable
                 present = [{"protocol": "all", "ports": "", "peer": "0.0.0.0/0"}]
             tables.append({"direction": direction, "peer": peer, "key": f"sg-{i}-{direction}",
                            "rows": [*present, dict.fromkeys(SG_FIELDS, "")]
                            if len(present) < MAX_SG_RULES else present})  # fmt: skip
-        groups.append({"name": _text(group.get("name")), "tables": tables})
-    subnets = [{"index": i, "name": _text(s.get("name")), "cidr": _text(s.get("cidr")),
+        groups.append({"name": shown_name(group.get("name")), "tables": tables})
+    # A subnet's menu offers the network ACLs' names the engine takes, each subnet's own too
+    # (a name it does not know, or too long), so that the form sent again keeps what it had.
+    nacl_names = [n for n in (_text(x.get("name")) for x in raw_nacls) if len(n) <= NAME_LIMIT]
+    subnets = [{"index": i, "name": shown_name(s.get("name")), "cidr": _text(s.get("cidr")),
                 "igw": s.get("route_to_internet_gateway") is True,
-                "nacl": _text(s.get("network_acl"))}
-               for i, s in enumerate(_dicts(network.get("subnets")))]  # fmt: skip
-    instances = [{"index": i, "name": _text(x.get("name")), "subnet": _text(x.get("subnet")),
+                "nacl": _text(s.get("network_acl")),
+                "nacl_shown": shown_name(s.get("network_acl"))}
+               for i, s in enumerate(_dicts(network.get("subnets"))[:MAX_SUBNETS])]  # fmt: skip
+    for subnet in subnets:
+        subnet["nacl_other"] = subnet["nacl"] and subnet["nacl"] not in nacl_names
+    instances = [{"index": i, "name": shown_name(x.get("name")), "subnet": shown_name(x.get("subnet")),
                   "private_ip": _text(x.get("private_ip")), "public_ip": _text(x.get("public_ip")),
-                  "groups": ", ".join(_text(g) for g in _list(x.get("security_groups")))}
-                 for i, x in enumerate(_dicts(network.get("instances")))]  # fmt: skip
-    balancers = [_text(lb.get("name")) for lb in _dicts(network.get("load_balancers"))]
+                  "groups": ", ".join(shown_name(g) for g in _list(x.get("security_groups")))}
+                 for i, x in enumerate(_dicts(network.get("instances"))[:MAX_INSTANCES])]  # fmt: skip
+    balancers = [_text(lb.get("name"))
+                 for lb in _dicts(network.get("load_balancers"))[:MAX_LOAD_BALANCERS]]  # fmt: skip
+    names = [_text(x.get("name")) for x in _dicts(network.get("instances"))[:MAX_INSTANCES]]
     flow = _dict(case.get("flow"))
     return {
         "nacls": nacls,
         "groups": groups,
         "subnets": subnets,
         "instances": instances,
-        "endpoints": [x["name"] for x in instances] + balancers,
+        "endpoints": [n for n in names + balancers if len(n) <= NAME_LIMIT],
         "flow": {name: _text(flow.get(name)) for name in FLOW_FIELDS},
-        "nacl_names": [n["name"] for n in nacls],
+        "nacl_names": nacl_names,
     }
 
 

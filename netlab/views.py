@@ -548,6 +548,6 @@ def findings_too_large(
     else:
         text = findings.PRESETS[findings.STARTER].pattern
         notice = f"{what}, so it was not read: the lab opened its starter pattern."
-    context = _findings_context(text, notice=notice)
+    context = _findings_context(text, notice=notice, match=False)  # refused: not read as a pattern
     context["refused"] = notice
     return render(request, FINDINGS_TEMPLATE, context, status=413)

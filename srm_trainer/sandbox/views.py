@@ -19,6 +19,7 @@ from srm_trainer.htmx import HtmxHttpRequest
 from srm_trainer.iam import catalog
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox import presets, vocabulary
+from srm_trainer.sandbox.live import Analysis, Note
 from srm_trainer.sandbox.panel import case_editor_context, drawn_editors
 from srm_trainer.sandbox.state import (
     MAX_BODY_BYTES,
@@ -142,10 +143,8 @@ def sandbox(request: HtmxHttpRequest) -> HttpResponse:
             return HttpResponseRedirect(opened)
         state, notice, preset = _initial(request)
         return _page(request, state, notice=notice, preset=preset)
-    if int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
-        # Only "Open" posts multipart (its file): a file too large is not a policy to shorten.
-        opening = request.content_type == "multipart/form-data"
-        return _refuse(request, _FILE_TOO_LARGE if opening else _TOO_LARGE, 413)
+    if _over_the_limit(request):
+        return body_too_large(request)
     op = _pressed(request)
     try:
         if op == "open":
@@ -203,28 +202,64 @@ def _refuse(
 ) -> HttpResponse:
     """Bad input: say what is wrong, and keep what the learner typed. With htmx the editors
     stay as they are; without, the page is drawn again from the form as posted (the browser's
-    Back would not bring the edits back: the fields have autocomplete=off), unless the form
-    itself cannot be read (`readable=False`: a body over Django's own limit) or was refused."""
+    Back would not bring the edits back: the fields have autocomplete=off): evaluated when the
+    form is within the sandbox's limits (a case file was refused), else each field drawn once as
+    typed and nothing evaluated (a policy too long, a form over 64 KB: "Download case" posts
+    without htmx, and the page that said so kept nothing). Only a form Django would not read
+    (`readable=False`: over its own limits) gets a page without it."""
     if request.htmx:
         return _in_result_panel(
             render(request, f"{TEMPLATE}#refused", {"message": message}, status=status)
         )
-    state = _posted_state(request) if readable else None
-    if state is not None:
-        return _page(request, state, notice=message, status=status)
-    return render(request, "sandbox/refused.html", {"message": message}, status=status)
-
-
-def _posted_state(request: HttpRequest) -> SandboxState | None:
-    """The form's state as posted, if its fields fit the sandbox's limit (the body may be over
-    it for a case file's sake) and are readable; None otherwise."""
-    size = sum(len(key) + len(value) for key, values in request.POST.lists() for value in values)
-    if size > MAX_BODY_BYTES:
-        return None
+    if not readable:
+        return render(request, "sandbox/refused.html", {"message": message}, status=status)
     try:
-        return state_from_form(request.POST)
+        state = state_from_form(request.POST)
     except StateError:
-        return None
+        return _page_as_typed(request, state_from_form(request.POST, strict=False), message, status)
+    if _over_the_limit(request) and not _only_the_file_over(request):
+        return _page_as_typed(request, state, message, status)
+    return _page(request, state, notice=message, status=status)
+
+
+def body_too_large(request: HtmxHttpRequest) -> HttpResponse:
+    """A body over the sandbox's 64 KB (srm_trainer/too_large.py refuses a live update so
+    before its form is read). Only "Open" posts multipart (its file): a file too large is not a
+    policy to shorten."""
+    opening = request.content_type == "multipart/form-data"
+    return _refuse(request, _FILE_TOO_LARGE if opening else _TOO_LARGE, 413)
+
+
+def _over_the_limit(request: HttpRequest) -> bool:
+    return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+
+
+def _only_the_file_over(request: HttpRequest) -> bool:
+    """A body over the limit for its case file's sake ("Open" posts multipart): its fields
+    within it are what the page had, evaluated again."""
+    size = sum(len(key) + len(value) for key, values in request.POST.lists() for value in values)
+    return request.content_type == "multipart/form-data" and size <= MAX_BODY_BYTES
+
+
+def _page_as_typed(
+    request: HttpRequest, state: SandboxState, message: str, status: int
+) -> HttpResponse:
+    """The page with the form as sent and `message` in the result's place, nothing evaluated
+    and no link (`state` is past the sandbox's limits, read with strict=False)."""
+    url = reverse("sandbox")
+    refused = Analysis(state=state, case={}, error=Note("error", message, "refused"))
+    context = case_editor_context(
+        request, state, url=url, target="#workspace", oob=False, analysis=refused, link=False
+    )
+    context.update(
+        sandbox_url=url,
+        preset_options=presets.menu().options(""),
+        preset=None,
+        notice=message,
+        shared=True,
+        refused=True,
+    )
+    return render(request, TEMPLATE, context, status=status)
 
 
 def too_large(request: HtmxHttpRequest, exception: Exception) -> HttpResponse:

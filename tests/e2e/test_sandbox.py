@@ -240,3 +240,28 @@ def test_created_by_appears_as_a_federated_principal_is_typed_and_decides(page):
     expect(page.locator("#notes-federated_by")).to_contain_text(
         "goes only with a federated user principal"
     )
+
+
+@pytest.mark.parametrize(
+    ("size", "status", "words"),
+    [(20_001, 400, "20,001 characters long"), (70_000, 413, "more than the sandbox takes")],
+    ids=["policy-too-long", "form-over-64-KB"],
+)
+def test_download_with_a_policy_too_large_comes_back_with_the_policy(
+    page, console, size, status, words
+):
+    """ "Download case" posts the page, not htmx: refused, it was a page that kept nothing ("may
+    not bring back what you had typed"), every policy lost by one press."""
+    console.allow(f"status of {status}")
+    page.goto(PRESET)
+    expect(decision(page).first).to_be_visible()
+    typed = "x" * size
+    page.locator("textarea[name='identity-0-text']").evaluate(
+        "(box, text) => { box.value = text; }", typed
+    )  # the editor's own box, as its live updates would have filled it; no update sent
+    with page.expect_navigation():
+        page.get_by_role("button", name="Download case").click()
+    expect(page.get_by_role("heading", level=1, name="Policy sandbox")).to_be_visible()
+    expect(page.locator("#live .decision-why")).to_contain_text(words)
+    expect(page.locator("textarea[name='identity-0-text']")).to_have_value(typed)
+    expect(page.get_by_label("Action")).not_to_have_value("")  # the request kept too

@@ -174,3 +174,17 @@ def test_a_refused_pasted_case_stays_as_pasted_with_its_error_beside_it(client, 
     described = re.search(r'<p id="case_json-error"[^>]*>(.*?)</p>', html, re.S)
     assert described is not None and escape(error) in described[1]
     assert re.search(r"<details class=\"card\" open>\s*<summary>Edit the whole case", html)
+
+
+def test_a_findings_pattern_too_large_is_kept_once_and_not_read_as_a_pattern(client):
+    """Refused, it was read as a pattern all the same: the box was marked invalid and described
+    by an error the page did not show (the refusal takes the result's place)."""
+    typed = "<" * 20_000
+    response = client.post("/lab/findings/", {"pattern": typed})
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "more than the lab takes at once (16 KB), so it was not matched" in html
+    assert form_of(html, "findings-workspace")["pattern"] == typed
+    assert html.count(escape("<" * 1_000)) == 20
+    box = re.search(r'<textarea id="pattern"[^>]*>', html).group(0)
+    assert "aria-invalid" not in box and "pattern-error" not in box

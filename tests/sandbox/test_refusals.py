@@ -5,12 +5,13 @@ refusal page's "Use your browser's Back button: your policies are still in the f
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.sandbox.test_views_sandbox import form
+from tests.sandbox.test_views_sandbox import ALLOW_GET, form
 
 pytestmark = pytest.mark.django_db
 EDITED = "s3:PutObject"
@@ -73,3 +74,48 @@ def test_a_many_request_tools_refusal_takes_the_results_place_whatever_was_press
     assert (response["HX-Retarget"], response["HX-Reswap"]) == ("#results", "outerHTML")
     assert response["HX-Reselect"] == "#results"
     assert 'id="results"' in response.content.decode()
+
+
+def _textarea(html: str, name: str) -> str:
+    found = BeautifulSoup(html, "html.parser").find("textarea", attrs={"name": name})
+    assert found is not None, name
+    return found.string or ""
+
+
+@pytest.mark.parametrize("op", ["evaluate", "download"])
+def test_a_policy_too_long_comes_back_as_typed_not_a_page_without_it(client, op):
+    """ "Download case" posts without htmx, JavaScript or not: a policy past its 20,000
+    characters made the page "The sandbox couldn't take that", with nothing typed on it."""
+    typed = ALLOW_GET + " " * 25_000
+    response = client.post("/sandbox/", {**form(action=EDITED, **{"identity-0-text": typed}),
+                                         "op": op})  # fmt: skip
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Identity policy 1 is 25,140 characters long; the sandbox takes at most 20,000" in html
+    assert _textarea(html, "identity-0-text") == typed
+    assert f'value="{EDITED}"' in html
+    assert "Can't evaluate yet" in html and "Decision:" not in html  # nothing evaluated
+    assert 'id="permalink"' not in html and "could not keep what you sent" not in html
+    assert "too large to fit in a link" not in html  # nor the advice to download it
+
+
+def test_a_form_over_64_kb_without_htmx_comes_back_with_each_field_once():
+    """It was "This page could not keep what you sent": Back does not bring the fields back
+    (autocomplete=off). Each field once, escaped, on a page of its own size: 780,000 `<` are a
+    3.1 MB page, 4.7 MB for `"` (escaped as six characters), in 20-60 ms past Django's parse."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.get("/sandbox/")
+    typed = "<" * 100_000
+    fields = {**form(action=EDITED), "identity-0-text": typed, "ctx-0-key": "k" * 300,
+              "ctx-0-value": "v"}  # fmt: skip
+    fields["csrfmiddlewaretoken"] = browser.cookies["csrftoken"].value
+    response = browser.post("/sandbox/", fields)
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "more than the sandbox takes at once (64 KB)" in html
+    assert _textarea(html, "identity-0-text") == typed
+    assert html.count("&lt;" * 1_000) == 100  # once
+    assert html.count("k" * 300) == 1  # the folded keys' summary names it by its start
+    assert len(response.content) < len(typed) * 4 + 120_000
+    assert "Decision:" not in html and 'id="permalink"' not in html
+    assert "too large to fit in a link" not in html  # nor the advice to download it

@@ -82,7 +82,9 @@ def context_words(context) -> str:
     rows = list(context)
     if not rows:
         return "No context keys"
-    named = [key for key, _ in rows if key][:SUMMARY_KEYS]
+    # A key past the sandbox's 256 characters (a refused form drawn back as typed) is named
+    # by its start: it is whole in its own field.
+    named = [key if len(key) <= 64 else f"{key[:64]}…" for key, _ in rows if key][:SUMMARY_KEYS]
     words = f"Context keys ({len(rows)})"
     if named:
         words += ": " + ", ".join(named)

@@ -46,3 +46,35 @@ def test_each_pairs_attempts_are_read_by_the_quiz_and_user_index(what):
     assert searches
     for search in searches:
         assert "USING INDEX attempt_quiz_user_submitted (quiz_id=? AND user_id=?" in search
+
+
+def _orm_attempt_searches(queryset) -> list[str]:
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        details = [row[3] for row in cursor.fetchall()]
+    return [
+        d for d in details if d.startswith(("SEARCH quizzes_attempt ", "SCAN quizzes_attempt "))
+    ]
+
+
+@pytest.mark.parametrize("what", ["a page's counted rows", "the overdue among them"])
+def test_the_orms_counted_attempts_are_read_pair_by_pair(what):
+    """The ORM's readers of counted attempts (`counted_attempts`: a page's rows, the overdue
+    attempts every gradebook and learner page closes) find each pair's attempts by a (quiz,
+    user) index, either one: quizzes migration 0024's (quiz, user, newest first) now serves
+    them, as SQLite takes the newest of two equal indexes, and must not leave them to the
+    learner's newest-first index, which reads their attempts at every quiz."""
+    from django.utils import timezone
+
+    from quizzes import attempts
+
+    counted = gradebook.counted_attempts(1, among=[1, 2])
+    queryset = {
+        "a page's counted rows": gradebook._attempt_values(counted),
+        "the overdue among them": attempts._overdue(counted, timezone.now()),
+    }[what]
+    searches = _orm_attempt_searches(queryset)
+    assert searches
+    for search in searches:
+        assert "(quiz_id=? AND user_id=?" in search, search

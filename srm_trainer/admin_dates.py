@@ -98,7 +98,7 @@ def _seeking_class(base: type) -> type:
 def seeking(queryset: QuerySet) -> QuerySet:
     """`queryset` with its drill-down questions answered by seeks (`SeekingDates`)."""
     if not isinstance(queryset, SeekingDates):
-        queryset = queryset._chain()
+        queryset = queryset.all()  # a copy, its class changed below
         queryset.__class__ = _seeking_class(type(queryset))
     return queryset
 
@@ -111,8 +111,8 @@ class SeekingDatesChangeList:
     Django's two passes in table order took ~20 (the bench's 4,700 knowledge checks)."""
 
     def get_queryset(self, request, exclude_parameters=None):
-        queryset = super().get_queryset(request, exclude_parameters)  # type: ignore[misc]
-        if self.date_hierarchy and not self.query:  # type: ignore[attr-defined]
+        queryset = super().get_queryset(request, exclude_parameters)
+        if self.date_hierarchy and not self.query:
             return seeking(queryset)
         return queryset
 
@@ -127,4 +127,4 @@ class SeekingDatesAdmin:
     an admin with its own ChangeList or Django's."""
 
     def get_changelist(self, request, **kwargs):
-        return _seeking_changelist(super().get_changelist(request, **kwargs))  # type: ignore[misc]
+        return _seeking_changelist(super().get_changelist(request, **kwargs))

@@ -37,6 +37,7 @@ from lessons.models import (
     Service,
     Source,
 )
+from srm_trainer.admin_dates import SeekingDatesChangeList
 from srm_trainer.admin_names import NamedControlsAdmin
 from srm_trainer.admin_stale import EditedElsewhereAdmin
 
@@ -60,10 +61,11 @@ def lesson_text(path: str) -> tuple[str, ...]:
     return (*(f"{prefix}{name}" for name in LESSON_TEXT), f"{prefix}module__summary")
 
 
-class ListColumnsChangeList(ChangeList):
+class ListColumnsChangeList(SeekingDatesChangeList, ChangeList):
     """A list page whose rows are read without the columns its admin names in `list_deferred`:
     long text and JSON that no column shows (every glossary term's list row read its lesson's
-    whole body, for the lesson's name). The change page still reads whole rows."""
+    whole body, for the lesson's name). The change page still reads whole rows. Its date
+    drill-down, if it has one, seeks along the date's index (`srm_trainer.admin_dates`)."""
 
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
@@ -691,6 +693,10 @@ class LessonProgressAdmin(ListColumnsAdmin):
     list_select_related = ("user", "lesson", "lesson__module")
     search_fields = ("user__username", "lesson__title")
     date_hierarchy = "completed_at"
+    # Newest first, read in that order from the index `progress_completed` (one learner's from
+    # `progress_latest`): the page's 100 rows are its first 100 entries, its date drill-down
+    # a seek a year, month or day.
+    ordering = ("-completed_at", "-id")
     show_full_result_count = False  # see KnowledgeCheckAdmin
     autocomplete_fields = ("user",)  # searched for, not a <select> of every account
 
@@ -723,6 +729,9 @@ class KnowledgeCheckAdmin(ListColumnsAdmin):
     list_deferred = ("response", *lesson_text("lesson"))
     search_fields = ("user__username", "ref", "lesson__title", "lesson__slug")
     date_hierarchy = "answered_at"
+    # Newest first, from `knowledge_check_answered` (`knowledge_check_user_latest` for one
+    # learner's), as LessonProgressAdmin.
+    ordering = ("-answered_at", "-id")
     # A row per learner and check: a filtered list does not count the whole table again
     # for "(N total)"; it offers "Show all" instead.
     show_full_result_count = False

@@ -425,7 +425,13 @@ class LessonProgress(models.Model):
         ]
         # A learner's latest completion ("Continue" on home) is the first row of this index,
         # not a sort of their whole history.
-        indexes = [models.Index(fields=["user", "completed_at", "id"], name="progress_latest")]
+        indexes = [
+            models.Index(fields=["user", "completed_at", "id"], name="progress_latest"),
+            # The admin's list, newest first: its page of 100 is the first 100 entries, and its
+            # date drill-down finds each year, month or day by a seek here
+            # (`srm_trainer.admin_dates`), where it truncated every row's date.
+            models.Index(fields=["-completed_at", "-id"], name="progress_completed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} completed {self.lesson}"
@@ -721,6 +727,14 @@ class KnowledgeCheck(models.Model):
             models.UniqueConstraint(
                 fields=["user", "lesson", "kind", "ref"], name="one_knowledge_check_per_learner"
             )
+        ]
+        # The admin's list newest first, whole and filtered to one learner, and its date
+        # drill-down (`srm_trainer.admin_dates`), as on LessonProgress.
+        indexes = [
+            models.Index(fields=["-answered_at", "-id"], name="knowledge_check_answered"),
+            models.Index(
+                fields=["user", "-answered_at", "-id"], name="knowledge_check_user_latest"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -718,6 +718,13 @@ class Attempt(models.Model):
                 fields=["quiz", "user", "submitted_at"], name="attempt_quiz_user_submitted"
             ),
             models.Index(fields=["quiz", "learner_key"]),
+            # A learner's attempts at one quiz, newest first: the quiz page's latest 20 are its
+            # first 20 entries (quizzes migration 0024). The learner's newest-first index below
+            # walked every attempt of theirs at other quizzes until it found 20 at this one
+            # (all 2,000 for a quiz they took twice).
+            models.Index(
+                fields=["quiz", "user", "-started_at", "-id"], name="attempt_quiz_user_latest"
+            ),
             # The admin's list of attempts, newest first (`Meta.ordering`), whole and filtered
             # to one learner: read in this order, its page of 100 is the first 100 entries,
             # where the database sorted every attempt (or the learner's 2,000) to find them.

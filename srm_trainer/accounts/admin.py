@@ -41,6 +41,7 @@ from srm_trainer.accounts.adapter import RESERVED_USERNAMES, check_characters
 from srm_trainer.accounts.addresses import PrimaryAddress, is_primary, remove_address, set_address
 from srm_trainer.accounts.mfa_reset import tell_owners
 from srm_trainer.accounts.roles import INSTRUCTORS, only_content_editors, set_instructor
+from srm_trainer.admin_dates import SeekingDatesAdmin
 from srm_trainer.admin_names import NamedControls, name_controls_of
 
 User = get_user_model()
@@ -451,8 +452,10 @@ admin.site.unregister(LogEntry)
 
 
 @admin.register(LogEntry)
-class AuditLogAdmin(NamedControls, LogEntryAdmin):
-    """auditlog's read-only list, with the event name and the client address in view."""
+class AuditLogAdmin(SeekingDatesAdmin, NamedControls, LogEntryAdmin):
+    """auditlog's read-only list, with the event name and the client address in view. Its
+    date drill-down seeks along the timestamp's index (`srm_trainer.admin_dates`): the log
+    only grows."""
 
     list_display = ["created", "event", "resource_url", "msg_short", "user_url", "remote_addr"]
     search_fields = [*LogEntryAdmin.search_fields, "remote_addr", "changes_text"]

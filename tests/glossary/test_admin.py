@@ -49,3 +49,26 @@ def test_an_admin_opening_add_or_delete_is_told_terms_come_from_the_course_files
     assert f'href="{LIST}"' in text  # back to the terms
     client.post(LIST + address.format(pk=term.pk), {"post": "yes"})
     assert GlossaryTerm.objects.filter(pk=term.pk).exists()
+
+
+def test_the_list_of_terms_reads_its_page_in_order_from_an_index(admin_client, term):
+    """Its page of 100 is the first 100 entries of `glossary_term_order` (term, then the latest
+    added, the order Django makes total): the database sorted every term first, ~25 ms at the
+    26,700 of the course grown 100 times on SQLite."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("reads SQLite's query plans")
+    with CaptureQueriesContext(connection) as queries:
+        assert admin_client.get("/admin/glossary/glossaryterm/").status_code == 200
+    (rows,) = [
+        q["sql"]
+        for q in queries
+        if 'FROM "glossary_glossaryterm"' in q["sql"] and "COUNT(" not in q["sql"]
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {rows}")
+        plan = "\n".join(row[-1] for row in cursor.fetchall())
+    assert "USING INDEX glossary_term_order" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan

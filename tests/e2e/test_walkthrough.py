@@ -3,10 +3,14 @@ unfinished (2026-12-07), each held here as the person saw it."""
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
-from tests.e2e.journeys import settled
+from tests.e2e.journeys import PASSWORD, settled, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -28,3 +32,22 @@ def test_a_checks_verdict_is_a_pill_as_wide_as_its_words(page):
     feedback = check.locator(".feedback").bounding_box()
     assert pill["width"] < words["width"] + 40, (pill, words)
     assert pill["width"] < feedback["width"] / 2, (pill, feedback)
+
+
+def test_two_messages_at_once_stand_apart(page):
+    """Turning on an authenticator app says so and that the recovery codes are made: two
+    messages at once, which were drawn edge to edge as one box."""
+    page.goto("/")
+    sign_up(page, "two-notes")
+    page.goto("/accounts/2fa/totp/activate/")
+    if "reauthenticate" in page.url:  # "Confirm it's you", as allauth asks before 2FA changes
+        page.get_by_label(re.compile(r"^Password$")).fill(PASSWORD)
+        page.get_by_label(re.compile(r"^Password$")).press("Enter")
+    secret = page.get_by_label("Authenticator secret").input_value()
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    page.get_by_label("Authenticator code").fill(code)
+    page.get_by_role("button", name="Turn on").click()
+    messages = page.locator(".messages .message")
+    expect(messages).to_have_count(2)
+    first, second = messages.nth(0).bounding_box(), messages.nth(1).bounding_box()
+    assert second["y"] - (first["y"] + first["height"]) >= 6, (first, second)

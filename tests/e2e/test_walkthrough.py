@@ -51,3 +51,11 @@ def test_two_messages_at_once_stand_apart(page):
     expect(messages).to_have_count(2)
     first, second = messages.nth(0).bounding_box(), messages.nth(1).bounding_box()
     assert second["y"] - (first["y"] + first["height"]) >= 6, (first, second)
+
+
+def test_the_glossary_pointer_keeps_its_distance_from_the_module_cards(page):
+    """On the home page, "Met a term you do not know?" sat flush against the cards above it."""
+    page.goto("/")
+    grid = page.locator(".module-grid").bounding_box()
+    pointer = page.locator(".glossary-pointer").bounding_box()
+    assert pointer["y"] - (grid["y"] + grid["height"]) >= 12, (grid, pointer)

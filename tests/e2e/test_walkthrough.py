@@ -34,11 +34,10 @@ def test_a_checks_verdict_is_a_pill_as_wide_as_its_words(page):
     assert pill["width"] < feedback["width"] / 2, (pill, feedback)
 
 
-def test_two_messages_at_once_stand_apart(page):
-    """Turning on an authenticator app says so and that the recovery codes are made: two
-    messages at once, which were drawn edge to edge as one box."""
+def _turn_on_an_authenticator_app(page, username: str) -> None:
+    """Sign up as `username` and turn on an authenticator app: the recovery codes page follows."""
     page.goto("/")
-    sign_up(page, "two-notes")
+    sign_up(page, username)
     page.goto("/accounts/2fa/totp/activate/")
     if "reauthenticate" in page.url:  # "Confirm it's you", as allauth asks before 2FA changes
         page.get_by_label(re.compile(r"^Password$")).fill(PASSWORD)
@@ -47,10 +46,30 @@ def test_two_messages_at_once_stand_apart(page):
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     page.get_by_label("Authenticator code").fill(code)
     page.get_by_role("button", name="Turn on").click()
+    expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
+
+
+def test_two_messages_at_once_stand_apart(page):
+    """Turning on an authenticator app says so and that the recovery codes are made: two
+    messages at once, which were drawn edge to edge as one box."""
+    _turn_on_an_authenticator_app(page, "two-notes")
     messages = page.locator(".messages .message")
     expect(messages).to_have_count(2)
     first, second = messages.nth(0).bounding_box(), messages.nth(1).bounding_box()
     assert second["y"] - (first["y"] + first["height"]) >= 6, (first, second)
+
+
+def test_the_recovery_codes_buttons_keep_apart_on_a_phone_and_in_line_on_a_desktop(phone):
+    """On a phone "Generate new codes" wrapped under "Download codes" edge to edge, as one
+    two-line button."""
+    _turn_on_an_authenticator_app(phone, "codes-kept")
+    download = phone.get_by_role("link", name="Download codes").bounding_box()
+    generate = phone.get_by_role("link", name="Generate new codes").bounding_box()
+    assert generate["y"] - (download["y"] + download["height"]) >= 6, (download, generate)
+    phone.set_viewport_size({"width": 1280, "height": 900})
+    download = phone.get_by_role("link", name="Download codes").bounding_box()
+    generate = phone.get_by_role("link", name="Generate new codes").bounding_box()
+    assert abs(download["y"] - generate["y"]) < 1, (download, generate)
 
 
 def test_the_glossary_pointer_keeps_its_distance_from_the_module_cards(page):

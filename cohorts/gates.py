@@ -119,14 +119,15 @@ def _on_time(cohort, attempt) -> dict:
 DUE_SOON = timedelta(hours=24)
 
 
-def assignment_notes(*, quiz, user_id: int, attempt, now: datetime) -> list[Note]:
+def assignment_notes(*, quiz, user_id: int, attempt, now: datetime, unfinished=None) -> list[Note]:
     """One short note per cohort of the learner's that assigns `quiz` (none when none does).
-    `attempt` (theirs; None on the start page) is said to count or not, and to be late."""
+    `attempt` (theirs; None on the start page) is said to count or not, and to be late. On the
+    start page, `unfinished` is the attempt in progress its one button continues."""
     found = assigned_to(user_id=user_id, quiz_id=quiz.pk)
-    return [_note(assigned, user_id, attempt, now) for assigned in found]
+    return [_note(assigned, user_id, attempt, now, unfinished) for assigned in found]
 
 
-def _note(assigned: Assigned, user_id: int, attempt, now: datetime) -> Note:
+def _note(assigned: Assigned, user_id: int, attempt, now: datetime, unfinished=None) -> Note:
     cohort, due = assigned.cohort, assigned.due
     when = f"due {zoned(due)}" if due else "no due date"
     if assigned.extended:
@@ -141,7 +142,7 @@ def _note(assigned: Assigned, user_id: int, attempt, now: datetime) -> Note:
     ended = " (archived: its class has ended)" if cohort.archived else ""
     head = f"Assigned in “{cohort.name}”{ended}: {when}."
     if attempt is None:
-        return _before_starting(assigned, head, now)
+        return _before_starting(assigned, head, now, user_id, unfinished)
     if not _counted(assigned, user_id, attempt):
         return Note(text=f"{head} {_why_not_counted(assigned, attempt)}")
     if attempt.submitted_at is None and assigned.assignment.is_closed() and not cohort.archived:
@@ -177,13 +178,28 @@ def _why_not_counted(assigned: Assigned, attempt) -> str:
     return "This attempt was started before the assignment opened, so it does not count."
 
 
-def _before_starting(assigned: Assigned, head: str, now: datetime) -> Note:
-    """On the start page: whether an attempt started now would count, and how it stands."""
+def _before_starting(
+    assigned: Assigned, head: str, now: datetime, user_id: int, unfinished=None
+) -> Note:
+    """On the start page: whether an attempt started now would count, and how it stands. Its
+    one button continues an attempt in progress: one that will not count is said so, or a
+    learner finished it believing the note's "Attempts you start now count"."""
     assignment, due = assigned.assignment, assigned.due
     if assignment.is_closed():
         return Note(text=f"{head} Your instructor has closed it.")
     if not assignment.is_open(now):
         return Note(text=f"{head} It opens {zoned(assignment.opens_at)}.")
+    if unfinished is not None and not _counted(assigned, user_id, unfinished):
+        why = _why_not_counted(assigned, unfinished).removeprefix("This attempt ").rstrip(".")
+        return Note(
+            text=f"{head} Your attempt in progress {why}: submit it, and the attempts you start "
+            "after it count.",
+            alert=(
+                "The due date has passed: your instructor sees work submitted now as late."
+                if due and now > due
+                else ""
+            ),
+        )
     if due and now > due:
         return Note(
             text=f"{head} Attempts you start now count.",

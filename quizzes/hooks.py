@@ -89,12 +89,15 @@ def viewing(*, user, attempt) -> Viewing | None:
     return None
 
 
-def notes(*, quiz, user_id: int | None, attempt=None, now: datetime) -> list[Note]:
-    """What apps say to this learner about `quiz` (and `attempt`, theirs, when given). Anonymous
+def notes(*, quiz, user_id: int | None, attempt=None, now: datetime, unfinished=None) -> list[Note]:
+    """What apps say to this learner about `quiz` (and `attempt`, theirs, when given; on the
+    start page, `unfinished`: their attempt in progress, which its button continues). Anonymous
     learners belong to no app's group: nothing is asked, and no query is made."""
     if user_id is None:
         return []
     found: list[Note] = []
     for provider in _notes:
-        found.extend(provider(quiz=quiz, user_id=user_id, attempt=attempt, now=now))
+        found.extend(
+            provider(quiz=quiz, user_id=user_id, attempt=attempt, now=now, unfinished=unfinished)
+        )
     return found

@@ -344,7 +344,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "unfinished": unfinished,
             "left": attempts.attempts_left(quiz, totals["count"]),
             "question_count": attempts.learner_counts([quiz], IN_USE.filter(quiz=quiz))[quiz.pk],
-            "notes": _notes(request, quiz),
+            "notes": _notes(request, quiz, unfinished=unfinished),
         },
     )
 
@@ -359,11 +359,19 @@ def _attempt_totals(mine, now) -> dict[str, int]:
     )
 
 
-def _notes(request: HttpRequest, quiz: Quiz, attempt: Attempt | None = None) -> list[hooks.Note]:
+def _notes(
+    request: HttpRequest,
+    quiz: Quiz,
+    attempt: Attempt | None = None,
+    *,
+    unfinished: Attempt | None = None,
+) -> list[hooks.Note]:
     """What apps tell this signed-in learner about the quiz on its own pages (`quizzes.hooks`
     notes: e.g. their cohort's due date); once per page, never per question."""
     user_id = request.user.pk if request.user.is_authenticated else None
-    return hooks.notes(quiz=quiz, user_id=user_id, attempt=attempt, now=timezone.now())
+    return hooks.notes(
+        quiz=quiz, user_id=user_id, attempt=attempt, now=timezone.now(), unfinished=unfinished
+    )
 
 
 def _broken_questions(quiz: Quiz) -> list[dict]:

@@ -607,6 +607,14 @@ def test_a_wrong_password_at_confirm_its_you_says_so_as_the_password_page_does(c
     assert "Incorrect password." not in page
 
 
+def test_the_reset_page_tells_someone_signed_in_where_to_change_a_known_password(signed_in):
+    """Signed in, the reset page said allauth's "You are already logged in as ada.", "logged in"
+    where the site says "signed in", and nothing of what to do instead."""
+    seen = _read(signed_in, "/accounts/password/reset/")
+    assert "You are signed in as ada. If you know your password, change it on" in seen.text
+    assert "logged in" not in seen.text
+
+
 def test_a_code_used_already_is_refused_saying_each_code_works_once(client, learner):
     """allauth said "Incorrect code." to the right code typed a second time (signing in again
     within its 30 s): people took it for a clock or a typing problem."""

@@ -158,6 +158,35 @@ def test_an_attempt_before_joining_or_opening_does_not_count(owner, quiz, learne
     )
 
 
+def test_the_start_page_says_an_attempt_in_progress_from_before_opening_does_not_count(
+    cohort, quiz, learner, owner
+):
+    """The start page said "Attempts you start now count." while its one button continued an
+    attempt started before the assignment: submitted, it counted for nothing (QA walk)."""
+    early = attempts.attempt_start(quiz=quiz, user=learner, now=at(hours=1))
+    services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    start = _notes(_page(learner, start_url(quiz), when=at(hours=3)))
+    assert (
+        "Your attempt in progress was started before the assignment opened, so it does not "
+        "count: submit it, and the attempts you start after it count." in start
+    )
+    assert "Attempts you start now count." not in start
+    attempts.attempt_submit(attempt=early, now=at(hours=4))
+    assert "Attempts you start now count." in _notes(
+        _page(learner, start_url(quiz), when=at(hours=5))
+    )
+
+
+def test_the_start_page_says_nothing_more_of_an_attempt_in_progress_that_counts(
+    cohort, quiz, learner, owner
+):
+    services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=1))
+    attempts.attempt_start(quiz=quiz, user=learner, now=at(hours=2))
+    start = _notes(_page(learner, start_url(quiz), when=at(hours=3)))
+    assert "Attempts you start now count." in start
+    assert "in progress" not in start
+
+
 def test_an_archived_cohort_says_its_class_ended_and_which_attempts_its_record_kept(
     cohort, quiz, learner, owner
 ):

@@ -74,11 +74,12 @@ def test_a_viewer_reads_a_result_and_can_change_nothing(
 
 def test_notes_are_shown_on_the_learners_own_quiz_pages_as_text(no_hooks, quiz, learner, client):
     """A provider's notes reach the start, take and result pages, escaped, the alert
-    emphasised; it is asked about the learner's own attempt, and never for a signed-out one."""
+    emphasised; it is asked about the learner's own attempt (on the start page, the one in
+    progress its button continues), and never for a signed-out one."""
     asked = []
 
-    def provider(*, quiz, user_id, attempt, now):
-        asked.append((user_id, attempt and attempt.pk))
+    def provider(*, quiz, user_id, attempt, now, unfinished):
+        asked.append((user_id, attempt and attempt.pk, unfinished and unfinished.pk))
         return [hooks.Note(text="Due <soon>.", alert="Late!")]
 
     hooks.register_notes(provider)
@@ -95,7 +96,11 @@ def test_notes_are_shown_on_the_learners_own_quiz_pages_as_text(no_hooks, quiz, 
     attempts.attempt_submit(attempt=attempt)
     result = client.get(reverse("quizzes:result", args=[attempt.pk])).content.decode()
     assert 'aria-label="Assigned work"' in result and "Due &lt;soon&gt;." in result
-    assert asked == [(learner.pk, None), (learner.pk, attempt.pk), (learner.pk, attempt.pk)]
+    assert asked == [
+        (learner.pk, None, attempt.pk),
+        (learner.pk, attempt.pk, None),
+        (learner.pk, attempt.pk, None),
+    ]
 
 
 @pytest.mark.parametrize("htmx", [False, True])

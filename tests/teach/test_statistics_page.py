@@ -277,3 +277,13 @@ def test_a_choice_with_a_code_span_reads_as_code_not_as_typed(teacher, instructo
     assert '<th scope="row">Allow <code>s3:GetObject</code></th>' in answers
     chart = next(svg for svg in _svgs(page) if "chart-q1-" in svg)
     assert "Allow s3:GetObject" in chart and "`" not in chart
+
+
+def test_the_mean_score_is_a_whole_percent_rounded_down_as_every_score_shown(teacher, owned):
+    """A learner's 2.8% reads "2%" on their result and in the gradebook ("mean best 2%"); the
+    statistics page rounded the same mean to "3%" (QA walk, 2026-12-07)."""
+    quiz, question = owned
+    attempt = submitted_attempt(quiz, [question])
+    Attempt.objects.filter(pk=attempt.pk).update(score=0.028)
+    page = teacher.get(_url(quiz)).content.decode()
+    assert "<dt>Mean score</dt><dd>2%" in page

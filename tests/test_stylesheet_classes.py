@@ -50,7 +50,6 @@ HOOKS: dict[str, str] = {
     "draw-rules": PART,
     # Learner pages.
     "cohort-hint": HINT,
-    "glossary-pointer": HINT,
     "joining-notice": NOTICE,
     "sign-in-reason": NOTICE,
     "credit": META,

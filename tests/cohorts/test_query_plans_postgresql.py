@@ -54,3 +54,37 @@ def test_a_gradebook_pages_figures_read_only_its_learners_attempts_and_the_class
     theirs = Attempt.objects.filter(user_id__in=page).count()
     assert _rows_read(plan["Plan"], "quizzes_attempt") <= theirs, plan
     assert _rows_read(plan["Plan"], "cohorts_membership") <= LEARNERS + 5, plan
+
+
+def test_the_overdue_check_reads_only_the_open_timed_attempts():
+    """The check every gradebook and learner page makes for attempts past their deadline
+    (`attempts._overdue` of the counted ones) reads the open timed attempts' partial index
+    (quizzes migration 0025): at the bench's size it read every attempt at the assigned
+    quizzes through the quiz's index, 9,000 to find none (9.0 -> 0.2 ms)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quizzes import attempts
+
+    klass = classscale.build(
+        _instructor("overdue-teacher"), _instructor("overdue-colleague"),
+        learners=LEARNERS, quizzes=QUIZZES, tag="overdue",
+    )  # fmt: skip
+    now = timezone.now()
+    # One learner's open timed attempt, its deadline passed: the one row the check must find.
+    learner, quiz = klass.learners[0], klass.quizzes[0]
+    Attempt.objects.create(
+        quiz=quiz, user=learner, started_at=now - timedelta(hours=2),
+        deadline=now - timedelta(hours=1),
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    overdue = attempts._overdue(gradebook.counted_attempts(klass.cohort), now)
+    assert list(overdue.values_list("user_id", flat=True)) == [learner.pk]
+    sql, params = overdue.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+        (plan,) = cursor.fetchone()[0]
+    open_timed = Attempt.objects.filter(submitted_at__isnull=True, deadline__isnull=False).count()
+    assert _rows_read(plan["Plan"], "quizzes_attempt") <= open_timed, plan

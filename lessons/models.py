@@ -412,8 +412,13 @@ class EarlierModuleSlug(models.Model):
 
 
 class LessonProgress(models.Model):
+    # No index of its own: the (user, lesson) constraint's and `progress_latest` lead with it
+    # (lessons migration 0023).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="lesson_progress",
+        db_index=False,
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="progress")
     completed_at = models.DateTimeField()
@@ -710,8 +715,13 @@ class KnowledgeCheck(models.Model):
         PREDICTION = "prediction", "Scenario prediction"
         QUESTION = "question", "Question in the lesson"
 
+    # No index of its own: the one-per-learner constraint's and the newest-first index lead
+    # with it (lessons migration 0023).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="knowledge_checks"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="knowledge_checks",
+        db_index=False,
     )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="knowledge_checks")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -16,6 +16,9 @@ class GlossaryTermAdmin(FromContentFile, ListColumnsAdmin):
     # The list shows a lesson's name: not its body, nor the term's definition.
     list_deferred = ("definition", "aliases", "related", "source_url", *lesson_text("lesson"))
     search_fields = ("term", "slug", "definition", "aliases")
+    # Counted once, not twice: "(N total)" counted all 26,700 terms of the bench's course again
+    # on every page (~2 ms each on PostgreSQL); a searched list offers "Show all" instead.
+    show_full_result_count = False
     readonly_fields = ("slug", "term", "aliases", "definition", "lesson", "related", "source_url")
 
     def has_add_permission(self, request) -> bool:

@@ -545,6 +545,7 @@ class LessonAdmin(
     list_editable = ("order", "published")
     list_select_related = ("module",)
     search_fields = ("title", "slug", "summary", "body")
+    show_full_result_count = False  # as the question list's: "Show all", not "(N total)"
     ordering = ("module__order", "order")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ScenarioLessonInline]
@@ -643,6 +644,7 @@ class ScenarioAdmin(EditedElsewhereAdmin, NamedControlsAdmin):
     list_display = ("title", "slug", "expected", "order", "source", "usable")
     search_fields = ("title", "slug", "situation")
     list_filter = ("lessons__module", "source")
+    show_full_result_count = False  # as the question list's: "Show all", not "(N total)"
     readonly_fields = ("source",)
     # The instructor who wrote it in /teach/, and the lessons that show it: searched for, not
     # a <select> of every account or a two-box chooser of every lesson (2,700 of them in a

@@ -374,3 +374,28 @@ def test_a_labs_main_button_is_spaced_from_the_card_under_it(phone, lab):
         " return n.getBoundingClientRect().top - e.getBoundingClientRect().bottom }"
     )
     assert 16 <= gap <= 24, f"{lab}: {gap} px between its buttons and the next card"
+
+
+# Each breadcrumb: whether it starts a new line, and how far its own text starts from its edge.
+BREADCRUMBS = """() => [...document.querySelectorAll('.breadcrumbs li')].map((li, i, all) => {
+    const text = document.createTreeWalker(li, NodeFilter.SHOW_TEXT).nextNode();
+    const range = document.createRange();
+    range.setStart(text, 0);
+    range.setEnd(text, 1);
+    const first = range.getClientRects()[0], box = li.getBoundingClientRect();
+    return {what: li.textContent.trim(), indent: first.left - box.left,
+            newLine: i > 0 && box.top >= all[i - 1].getBoundingClientRect().bottom - 1};
+})"""
+
+
+def test_a_wrapped_breadcrumb_line_never_starts_with_a_separator(phone):
+    """At 390 px a lesson's breadcrumbs wrap, and the next item's "›" led the new line; it ends
+    the item before it now, so every item starts with its own words, on a new line too."""
+    wrapped = 0
+    for lesson in Lesson.objects.in_reading_order()[:12]:
+        phone.goto(lesson.get_absolute_url())
+        for crumb in phone.evaluate(BREADCRUMBS):
+            assert crumb["indent"] < 2, crumb
+            wrapped += crumb["newLine"]
+        no_horizontal_scroll(phone)
+    assert wrapped, "no breadcrumb wrapped: checks nothing"

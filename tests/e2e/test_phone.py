@@ -37,13 +37,37 @@ def pages():
         "/learn/compliance/",
         "/labs/",
         "/quizzes/",
+        lesson.module.get_absolute_url(),
+        "/learn/glossary/",
+        "/search/?q=bucket+policy",
+        "/lab/network/",
+        "/lab/waf/",
+        "/lab/findings/",
+        "/security/",
+        "/accounts/login/",
+        "/accounts/signup/",
     ]
 
 
+# The header's menu: how far it scrolls sideways, and its links drawn past the window's edges.
+MENU_CUT = """() => {
+    const nav = document.querySelector('.site-nav');
+    const cut = [...nav.querySelectorAll('a')]
+        .filter(a => a.checkVisibility({visibilityProperty: true}))
+        .filter(a => { const b = a.getBoundingClientRect(); return b.left < 0 || b.right > innerWidth; })
+        .map(a => a.textContent.trim());
+    return {scrolls: nav.scrollWidth - nav.clientWidth, cut};
+}"""
+
+
 def test_no_page_scrolls_sideways_on_a_phone(phone):
+    """Nor does its header's menu: it scrolled sideways, "Compliance" and the links after it cut
+    off at the screen's edge on every page."""
     for url in pages():
         phone.goto(url)
         no_horizontal_scroll(phone)
+        menu = phone.evaluate(MENU_CUT)
+        assert menu == {"scrolls": 0, "cut": []}, (url, menu)
 
 
 def test_the_header_is_compact_on_a_phone(phone):

@@ -39,7 +39,6 @@ HOOKS: dict[str, str] = {
     "route-samples-editor": CARD,
     "key-decision": "a <strong> (bold) in the key's sentence; tests find the decision by it",
     "key-statements": PART,
-    "overgrants": SAID + ": the check above it says whether the question can be saved",
     "route-sample-rows": PART,
     # Teaching pages.
     "question-broken": META + "; the badge before it (.badge-wrong) says the state",

@@ -39,19 +39,3 @@
   });
 })();
 
-// On a phone the menu is one row that scrolls sideways (site.css). Chromium scrolls a link Tab
-// reaches into that row's view only when none of it shows: a link half past the edge stayed
-// half hidden ("Compliance", "Sandbox" at 390 px). This brings the whole link into view.
-(function () {
-  "use strict";
-  document.addEventListener("focusin", function (event) {
-    var link = event.target;
-    var nav = link.closest && link.closest(".site-nav");
-    if (!nav || nav.scrollWidth <= nav.clientWidth) { return; }
-    var box = link.getBoundingClientRect();
-    var row = nav.getBoundingClientRect();
-    if (box.left < row.left || box.right > row.right) {
-      link.scrollIntoView({block: "nearest", inline: "nearest"});
-    }
-  });
-})();

@@ -217,6 +217,23 @@ def test_an_order_not_understood_lists_by_name_and_says_so(owner, cohort, scores
     assert _rows(teacher.get(url, {"sort": f"score-0{a.pk}"}).content.decode())[0] == "cal"
 
 
+def test_an_order_not_understood_is_a_warning_notice_not_grey_small_print(owner, cohort, scores):
+    """It was said only in the small grey line under the heading (.meta), among the order's
+    words. It is a notice in the site's warning look, a status region, and the grey line says
+    the order the learners are in."""
+    teacher = client_for(owner)
+    url = reverse("teach_cohorts:gradebook", args=[cohort.pk])
+    body = teacher.get(url, {"sort": "score-x"}).content.decode()
+    notice = re.search(r'<p class="([^"]*)" role="status">([^<]*<bdi>score-x</bdi>[^<]*)</p>', body)
+    assert notice, body
+    assert {"message", "message-warning"} <= set(notice[1].split()), notice[1]
+    assert "is no order this gradebook knows" in notice[2]
+    grey = re.search(r'<p class="meta gradebook-order">(.*?)</p>', body, re.S)[1]
+    assert "score-x" not in grey and grey.startswith("Sorted by name")
+    # An order understood has no notice.
+    assert "message-warning" not in teacher.get(url, {"sort": "name"}).content.decode()
+
+
 def test_a_sorted_page_costs_the_queries_of_one_in_name_order(owner, cohort, scores):
     """The keys are read in the roster's own query (the bigger class: test_page_cost.py)."""
     from tests.conftest import page_queries

@@ -202,3 +202,31 @@ def test_a_security_key_prompt_that_fails_says_so_in_the_page(page, error, said)
     expect(alert).to_contain_text(said)
     expect(add).to_be_focused()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/webauthn/add/$"))
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_account_tabs_are_one_row_on_a_desktop_and_whole_on_a_phone(page, width):
+    """The five tabs need about 662 px and the account column was 576: at 1280 px "Your data"
+    dropped to a second line. On a desktop they are one row now, on a phone they wrap, each
+    tab whole (no label broken over two lines) and the page no wider than the window; the
+    tabs keep their names."""
+    from tests.e2e.test_reflow import signed_in_as
+
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto("/")
+    signed_in_as(page, make_user("tabs"))
+    page.goto("/accounts/password/change/")
+    tabs = page.get_by_role("navigation", name="Your account").get_by_role("link")
+    expect(tabs).to_have_text(
+        ["Password", "E-mail", "Two-factor authentication", "Name for instructors", "Your data"]
+    )
+    boxes = [tabs.nth(i).bounding_box() for i in range(5)]
+    line = page.evaluate(
+        "parseFloat(getComputedStyle(document.querySelector('.account-nav a')).lineHeight)"
+    )
+    for box in boxes:
+        assert box["height"] < 2 * line, box  # one line of text each
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+    if width >= 1280:
+        assert len({round(box["y"]) for box in boxes}) == 1, boxes
+    no_horizontal_scroll(page)

@@ -37,19 +37,44 @@ def pages():
         "/learn/compliance/",
         "/labs/",
         "/quizzes/",
+        lesson.module.get_absolute_url(),
+        "/learn/glossary/",
+        "/search/?q=bucket+policy",
+        "/lab/network/",
+        "/lab/waf/",
+        "/lab/findings/",
+        "/security/",
+        "/accounts/login/",
+        "/accounts/signup/",
     ]
 
 
+# The header's menu: how far it scrolls sideways, and its links drawn past the window's edges.
+MENU_CUT = """() => {
+    const nav = document.querySelector('.site-nav');
+    const cut = [...nav.querySelectorAll('a')]
+        .filter(a => a.checkVisibility({visibilityProperty: true}))
+        .filter(a => { const b = a.getBoundingClientRect(); return b.left < 0 || b.right > innerWidth; })
+        .map(a => a.textContent.trim());
+    return {scrolls: nav.scrollWidth - nav.clientWidth, cut};
+}"""
+
+
 def test_no_page_scrolls_sideways_on_a_phone(phone):
+    """Nor does its header's menu: it scrolled sideways, "Compliance" and the links after it cut
+    off at the screen's edge on every page."""
     for url in pages():
         phone.goto(url)
         no_horizontal_scroll(phone)
+        menu = phone.evaluate(MENU_CUT)
+        assert menu == {"scrolls": 0, "cut": []}, (url, menu)
 
 
-def test_the_header_is_at_most_two_rows_on_a_phone(phone):
+def test_the_header_is_compact_on_a_phone(phone):
+    """Brand and account one row, then Search and a visitor's seven links in three rows."""
     phone.goto("/")
     height = phone.locator(".site-header").bounding_box()["height"]
-    assert height <= 110, f"header is {height} px tall"
+    assert height <= 165, f"header is {height} px tall"
 
 
 def test_signed_in_at_360_px_every_header_control_is_a_24_px_target(narrow_phone):
@@ -68,8 +93,12 @@ def test_signed_in_at_360_px_every_header_control_is_a_24_px_target(narrow_phone
     for control in controls:
         box = control.bounding_box()
         assert box["width"] >= 24 and box["height"] >= 24, (control, box)
-    height = narrow_phone.locator(".site-header").bounding_box()["height"]
-    assert height <= 110, f"header is {height} px tall"
+    # Brand and account share the first row (the menu's links wrap in the rows under it).
+    brand = narrow_phone.locator(".brand").bounding_box()
+    for control in controls:
+        box = control.bounding_box()
+        middles = (box["y"] + box["height"] / 2, brand["y"] + brand["height"] / 2)
+        assert abs(middles[0] - middles[1]) < 12, (control, box, brand)
     # The username is the link's visible text, cut short with room for several letters (beside
     # "Account" it was cut to its first one).
     assert account.locator(".account-name").bounding_box()["width"] >= 60
@@ -369,3 +398,28 @@ def test_a_labs_main_button_is_spaced_from_the_card_under_it(phone, lab):
         " return n.getBoundingClientRect().top - e.getBoundingClientRect().bottom }"
     )
     assert 16 <= gap <= 24, f"{lab}: {gap} px between its buttons and the next card"
+
+
+# Each breadcrumb: whether it starts a new line, and how far its own text starts from its edge.
+BREADCRUMBS = """() => [...document.querySelectorAll('.breadcrumbs li')].map((li, i, all) => {
+    const text = document.createTreeWalker(li, NodeFilter.SHOW_TEXT).nextNode();
+    const range = document.createRange();
+    range.setStart(text, 0);
+    range.setEnd(text, 1);
+    const first = range.getClientRects()[0], box = li.getBoundingClientRect();
+    return {what: li.textContent.trim(), indent: first.left - box.left,
+            newLine: i > 0 && box.top >= all[i - 1].getBoundingClientRect().bottom - 1};
+})"""
+
+
+def test_a_wrapped_breadcrumb_line_never_starts_with_a_separator(phone):
+    """At 390 px a lesson's breadcrumbs wrap, and the next item's "›" led the new line; it ends
+    the item before it now, so every item starts with its own words, on a new line too."""
+    wrapped = 0
+    for lesson in Lesson.objects.in_reading_order()[:12]:
+        phone.goto(lesson.get_absolute_url())
+        for crumb in phone.evaluate(BREADCRUMBS):
+            assert crumb["indent"] < 2, crumb
+            wrapped += crumb["newLine"]
+        no_horizontal_scroll(phone)
+    assert wrapped, "no breadcrumb wrapped: checks nothing"

@@ -114,8 +114,10 @@ def new_question_on_a_phone(page, phone, base_url) -> None:
 # result (the steps as a list and again as a diagram, and a permalink box); 6,880 before its
 # request (1,460 px, the nine context keys a row each) and "Where it belongs" (1,190 px, both
 # tag choosers open) were compact. "Where it belongs" measured 653 px once text fields and the
-# menus beside them became one 44 px height (docs/pages.md, "One look for every page").
-PHONE_BUDGET = 5_900
+# menus beside them became one 44 px height (docs/pages.md, "One look for every page"). The
+# header's menu wraps on a phone since December 2026 (an instructor's four rows, 70 px more than
+# the one row that scrolled sideways and hid half its links): 5,904 px.
+PHONE_BUDGET = 5_980
 REQUEST_BUDGET = 900
 WHERE_BUDGET = 680
 

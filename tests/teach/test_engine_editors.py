@@ -447,6 +447,29 @@ def test_the_live_check_shows_each_request_and_the_over_grant_count(teacher, own
     assert "Over-grants: 0" in text(live)
 
 
+def test_the_over_grants_are_listed_one_action_on_a_resource_a_line(teacher, owned):
+    """They were one run in parentheses, "(s3:GetObjectAcl on arn:…; s3:… on arn:…)", ten ARNs
+    long: on a phone a line could end in its "(", apart from the words it opened. Each is an
+    item of a list now, under the count, with no bracket to strand."""
+    quiz, _ = owned
+    allows_all = policy(stmt("Allow", "s3:*", "arn:aws:s3:::reports/*"))
+    url, data = challenge_form(
+        teacher, quiz, ALLOW_ROWS, DENY_ROWS, action="check", **{"k-reference": allows_all}
+    )
+    live = text(teacher.post(url, data, **HTMX))
+    said = re.search(
+        r'<p class="overgrants">([^<]*)</p>\s*<ul class="overgrants-list">(.*?)</ul>', live, re.S
+    )
+    assert said, live
+    assert said[1] == "Over-grants: 33, among them:"
+    items = re.findall(r"<li>(.*?)</li>", said[2])
+    assert len(items) == 10  # a sample: the count says how many there are
+    for item in items:
+        assert re.fullmatch(
+            r"<code>s3:\w+</code> on <code>arn:aws:s3:::reports[^<]*</code>", item
+        ), item
+
+
 def test_a_context_that_is_not_json_is_refused_at_its_line_and_column(teacher, owned):
     quiz, _ = owned
     rows = [("s3:GetObject", REPORT, '{"aws:SecureTransport": tru}')]

@@ -363,8 +363,8 @@ class BodyLimitMiddleware:
                 _drain(request, length)
                 return door.refuse(request)
             limit = body_limit(name)
-            if length > DEFAULT_LIMIT and not _may_use(request, name):
-                limit = DEFAULT_LIMIT
+            if length > DEFAULT_LIMIT:
+                limit = _limit_for(request, name, limit)
             if length > limit:  # said as the page's own limit where it has one (64 KB)
                 exc = BodyTooLarge(door.own if door and door.own else limit)
                 logging.getLogger("django.security.RequestDataTooBig").error(
@@ -376,18 +376,24 @@ class BodyLimitMiddleware:
         return self.get_response(request)
 
 
-def _may_use(request: HttpRequest, name: str) -> bool:
-    """Whether the client may use a teaching or admin door's larger limit: an instructor (the
-    teaching pages), staff (the admin). Anyone else gets the default there (the view would
-    refuse them anyway), so no anonymous post costs the editors' or an import's parse."""
-    from srm_trainer.accounts.roles import is_instructor
+def _limit_for(request: HttpRequest, name: str, limit: int) -> int:
+    """A teaching or admin door's larger limit is for those it serves: an instructor (the
+    teaching pages), staff (the admin). Signed out, a teaching page's form is read as far as
+    the page that shows a signed-out save's typing back reads it (`typed_back.MAX_CHARS`:
+    a session that ended mid-question); the admin sends the signed-out to sign in, the form
+    unread. Anyone else gets the default: the view refuses them anyway, and no anonymous post
+    costs the editors' or an import's parse (~0.1-0.15 s)."""
+    from srm_trainer.typed_back import MAX_CHARS
+    from teach.access import can_teach
 
     user = getattr(request, "user", None)
-    if name.startswith("teach:"):
-        return user is not None and is_instructor(user)
+    if user is None or not name.startswith(("teach:", "admin:")):
+        return limit
     if name.startswith("admin:"):
-        return user is not None and user.is_active and user.is_staff
-    return True
+        return limit if user.is_active and user.is_staff else DEFAULT_LIMIT
+    if not user.is_authenticated:
+        return min(limit, max(DEFAULT_LIMIT, ESCAPED * MAX_CHARS + SLACK))
+    return limit if can_teach(user) else DEFAULT_LIMIT
 
 
 def _drain(request: HttpRequest, length: int) -> None:

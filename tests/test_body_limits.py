@@ -317,11 +317,28 @@ def test_a_teaching_or_admin_door_gives_its_larger_limit_only_to_those_it_serves
     reads, learner, name, args
 ):
     """Anyone may post to /teach/import/ (the view then refuses them), and the CSRF check read
-    the form first: 1.5 MB of escapes, ~0.15 s, from any client. An anonymous client or a
-    learner gets the default there."""
+    the form first: 1.5 MB of escapes, ~0.15 s, from any client. A learner gets the default
+    there, and so does anyone signed out at the admin (it sends them to sign in, unread)."""
     url = reverse(name, args=args)
-    for browser in (browser_for(), browser_for(learner)):
+    browsers = [browser_for(learner)] + ([browser_for()] if name.startswith("admin:") else [])
+    for browser in browsers:
         page = post(browser, url, {"text": "<" * 12_000})
         assert page.status_code == 400 and reads == []
         said = " ".join(BeautifulSoup(page.content, "html.parser").get_text().split())
         assert "(at most 32 KB)" in said
+
+
+@pytest.mark.parametrize(("name", "args"), [("teach:import", []), ("teach:question-edit", [1])])
+def test_a_save_sent_signed_out_is_read_as_far_as_its_typing_is_shown_back(reads, name, args):
+    """A session that ended while a question was written: the page says nothing was saved and
+    shows the typing to copy, up to `typed_back.MAX_CHARS` of it; a form that holds that much
+    typing, every character escaped, is still read for it. Past it, the 400 page."""
+    from srm_trainer.typed_back import MAX_CHARS
+
+    url = reverse(name, args=args)
+    page = post(browser_for(), url, {"prompt": "<" * MAX_CHARS})
+    assert page.status_code == 403 and reads == [url]
+    assert page.content.decode().count("&lt;" * 1_000) == MAX_CHARS // 1_000  # shown to copy
+    reads.clear()
+    page = post(browser_for(), url, {"prompt": "<" * MAX_CHARS, "more": "<" * 20_000})
+    assert page.status_code == 400 and reads == []

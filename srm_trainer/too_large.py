@@ -15,7 +15,9 @@ message in the page's alert region (`#page-alert`, base.html), so none goes unan
 other 400, and a form sent without htmx to a page that draws no refusal, gets the 400 page.
 `FormTooLargeMiddleware` reads the form first, so that `make run` (DEBUG on, where Django
 would answer with its technical page, a traceback, and never call a `handler400`) refuses it in
-the same words as production.
+the same words as production. Before both, `BodyLimitMiddleware` refuses a body over its door's
+own limit (`body_limit`: what the door's largest legitimate form needs, from one table) from
+its declared length, unread, through the same `bad_request`, saying that limit.
 """
 
 from __future__ import annotations

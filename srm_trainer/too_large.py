@@ -15,13 +15,17 @@ message in the page's alert region (`#page-alert`, base.html), so none goes unan
 other 400, and a form sent without htmx to a page that draws no refusal, gets the 400 page.
 `FormTooLargeMiddleware` reads the form first, so that `make run` (DEBUG on, where Django
 would answer with its technical page, a traceback, and never call a `handler400`) refuses it in
-the same words as production.
+the same words as production. Before both, `BodyLimitMiddleware` refuses a body over its door's
+own limit (`body_limit`: what the door's largest legitimate form needs, from one table) from
+its declared length, unread, through the same `bad_request`, saying that limit.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
@@ -87,7 +91,7 @@ def over_limit(exception: Exception, takes: str) -> str:
     if isinstance(exception, TooManyFilesSent):
         most = settings.DATA_UPLOAD_MAX_NUMBER_FILES or 0
         return f"That is more files than {takes} at once (at most {most:,})"
-    return f"That is more text than {takes} at once (at most {size_limit()})"
+    return f"That is more text than {takes} at once (at most {size_limit(exception)})"
 
 
 def fewer(exception: Exception, parts: str) -> str:
@@ -96,9 +100,10 @@ def fewer(exception: Exception, parts: str) -> str:
     return "send fewer files" if isinstance(exception, TooManyFilesSent) else f"remove some {parts}"
 
 
-def size_limit() -> str:
-    """Django's limit in the units a learner reads: 2.5 MB, 100 KB."""
-    size = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+def size_limit(exception: Exception | None = None) -> str:
+    """The limit a body went over in the units a learner reads (2.5 MB, 100 KB): its door's
+    (`BodyTooLarge`), else Django's."""
+    size = getattr(exception, "limit", None) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.3g} MB"
     return f"{max(1, round(size / 1024))} KB"
@@ -193,28 +198,204 @@ class FormTooLargeMiddleware:
         return self.get_response(request)
 
 
-class OwnLimitMiddleware:
-    """A live update (htmx) to the sandbox, its tools or a lab whose declared length is over the
-    page's own limit (64 KB; the findings lab's 16 KB), refused before its form is read: the
-    view's own refusal, which never reads the form either. Reading it cost up to ~0.3 s of CPU
-    (Django's 2.5 MB of `%3C` escapes) for a refusal the view then made from the same length,
-    once for each pause in the learner's typing while the form stays too large. With htmx the
-    refusal goes above the last result, and the editors keep what was typed. A form sent
-    without htmx is read, as before: its page draws what was typed back, which only reading it
-    can do (Back does not restore these fields). Placed after HtmxMiddleware (it reads
-    `request.htmx`) and before FormTooLargeMiddleware and the CSRF check, which read the form."""
+class BodyTooLarge(RequestDataTooBig):
+    """A body over its door's own limit (`body_limit`), refused from its declared length before
+    its form is read: Django's refusal of a body too large, with the limit it went over."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"Request body exceeded this page's limit of {limit:,} bytes.")
+        self.limit = limit
+
+
+# What one character of a form's text can cost in its body: `%XX`, when a browser escapes it
+# (a letter goes as itself, `<`, `"` or a new line as three bytes). A text outside ASCII costs
+# its UTF-8 bytes escaped (up to 9 a character in most scripts): such a text near a field's
+# limit would be refused, as the limit's words say.
+ESCAPED = 3
+SLACK = 8 * 1024  # a form's other fields: its CSRF token, its buttons, its hidden ids
+# Every door not named in `_named_limits`: a thousand short fields (Django's own count, of an
+# id, a choice or a name each; a cohort's name or a join code is ~120 characters), a sign-in,
+# a rename, a bank's ticked rows. Its worst, all escapes: ~11,000 `%XX`, ~5 ms of CPU.
+DEFAULT_LIMIT = 32 * 1024
+DRAW_BACK = 4  # how far over its own limit the sandbox or a lab still draws the form back
+
+
+def body_limit(name: str) -> int:
+    """The most a POST to the view `name` may send, in bytes: the largest form its fields'
+    own limits allow, escaped, plus slack (`_named_limits`), else `DEFAULT_LIMIT`; never over
+    Django's own `DATA_UPLOAD_MAX_MEMORY_SIZE`, the ceiling."""
+    ceiling = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    door = _doors().get(name)
+    limit = (door.limit if door else None) or _admin_limit(name) or DEFAULT_LIMIT
+    return min(limit, ceiling) if ceiling else limit
+
+
+class Door(NamedTuple):
+    """A door named in `_doors`: the most a POST to it may send, in bytes; and for a page with
+    a size limit of its own (the sandbox, its tools, the labs), that limit and the view's own
+    refusal of a live update over it."""
+
+    limit: int
+    own: int = 0
+    refuse: Callable[[HtmxHttpRequest], HttpResponse] | None = None
+
+
+def _own(limit: int, refuse: Callable[[HtmxHttpRequest], HttpResponse]) -> Door:
+    """A page that refuses a body over its own `limit` itself: a live update (htmx) over it
+    gets `refuse`, unread; a form sent without htmx is read, up to `DRAW_BACK` times that
+    limit, for the page to draw what was typed back."""
+    return Door(DRAW_BACK * limit, limit, refuse)
+
+
+@functools.cache  # from constants, form classes and views: the same for the process's life
+def _doors() -> dict[str, Door]:
+    """The one table: each door whose largest legitimate form is over `DEFAULT_LIMIT`, its
+    limit from its fields' own (`ESCAPED` bytes a character; the rest of the form `SLACK`)."""
+    from curriculum.validation import MAX_EXPLANATION_CHARS
+    from netlab import findings
+    from netlab import views as netlab
+    from netlab.state import MAX_BODY_BYTES as LAB
+    from quizzes.views import MAX_KEPT_ANSWER
+    from srm_trainer.sandbox import analysis
+    from srm_trainer.sandbox import views as sandbox
+    from srm_trainer.sandbox.state import MAX_BODY_BYTES as SANDBOX
+    from srm_trainer.sandbox.state import MAX_POLICY_CHARS
+    from teach.transfer.drafts import MAX_TEXT_CHARS
+
+    def tool(request: HtmxHttpRequest) -> HttpResponse:
+        return analysis.too_large(request, RequestDataTooBig())
+
+    # An answer: its text, at most what a signed-out post keeps (past a network fix's 20,000).
+    answer = Door(ESCAPED * MAX_KEPT_ANSWER + SLACK)
+    editor = Door(ESCAPED * editor_text() + SANDBOX + SLACK)
+    quiz = Door(ESCAPED * MAX_EXPLANATION_CHARS + DEFAULT_LIMIT)
+    return {
+        "quizzes:answer": answer,
+        "quizzes:review-answer": answer,
+        "lesson-check": answer,
+        "teach:quiz-preview-check": answer,
+        # The policy editor's findings: one policy, as long as the sandbox takes.
+        "sandbox-findings": Door(ESCAPED * MAX_POLICY_CHARS + SLACK),
+        # The sandbox, its tools and the labs: their own 64 KB (the findings lab's 16 KB).
+        "sandbox": _own(SANDBOX, sandbox.body_too_large),
+        "sandbox-batch": _own(SANDBOX, tool),
+        "sandbox-summary": _own(SANDBOX, tool),
+        "sandbox-compare": _own(SANDBOX, tool),
+        "network-lab": _own(LAB, netlab.network_too_large),
+        "waf-lab": _own(LAB, netlab.waf_too_large),
+        "findings-lab": _own(findings.MAX_BODY_BYTES, netlab.findings_too_large),
+        # An import's pasted text (or its file, sent unescaped): 512 KB.
+        "teach:import": Door(ESCAPED * MAX_TEXT_CHARS + SLACK),
+        # A quiz's description (a text field of no limit of its own: as long as an
+        # explanation) and its draw rules among a default door's fields.
+        "teach:quiz-create": quiz,
+        "teach:quiz-edit": quiz,
+        # The question editors (a save, and the live preview and checks posted to the same
+        # address): the largest kind's form at its fields' limits (`editor_text`).
+        "teach:question-create": editor,
+        "teach:question-edit": editor,
+    }
+
+
+def text_of(form: type) -> int:
+    """The most text a form class's fields take, in characters (a tag field: its tags)."""
+    from teach.forms import MAX_TAGS, TagChoiceField
+
+    total = 0
+    for field in form.base_fields.values():  # type: ignore[attr-defined]
+        most = getattr(field, "max_length", None) or 0
+        total += most * MAX_TAGS if isinstance(field, TagChoiceField) else most
+    return total
+
+
+def editor_text() -> int:
+    """The most text a question editor sends, in characters: every kind's common fields
+    (prompt, explanation, tags…) and the largest kind's own. A least-privilege challenge at its
+    limits (its two policies and 2 × 20 requests) is ~280,000; a network or WAF case 100,000; a
+    policy question's scenario texts 10,200, beside its case (the sandbox's form, its 64 KB
+    already counted as sent, added by the caller)."""
+    from teach import editors  # noqa: F401 - first: it imports the kinds' editors at its end
+    from teach.challenge_editor import LISTS, MAX_REQUESTS, ChallengeForm, RequestRow
+    from teach.forms import QuestionForm
+    from teach.network_editor import MAX_CASE_CHARS
+    from teach.policy_editor import ScenarioForm
+
+    challenge = text_of(ChallengeForm) + len(LISTS) * MAX_REQUESTS * text_of(RequestRow)
+    return text_of(QuestionForm) + max(challenge, MAX_CASE_CHARS, text_of(ScenarioForm))
+
+
+# The admin's add and change forms of the content an author writes: a lesson's body, a
+# question's prompt and data, a scenario, a glossary definition have no limit of their own
+# there. Every other admin page (its sign-in, a list's actions, an account) has the default.
+ADMIN_CONTENT = ("lessons", "quizzes", "glossary")
+
+
+def _admin_limit(name: str) -> int | None:
+    admin, _, view = name.partition(":")
+    if admin != "admin" or not view.endswith(("_add", "_change")):
+        return None
+    if view.split("_", 1)[0] in ADMIN_CONTENT:
+        return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or None
+    return None
+
+
+class BodyLimitMiddleware:
+    """A POST whose declared length is over its door's limit (`body_limit`), refused before its
+    form is read: reading a urlencoded form costs ~0.4 µs a `%XX` escape, before any view or
+    rate limit (the CSRF check reads the form of any POST with a CSRF cookie), ~0.3 s for
+    Django's 2.5 MB; a door's limit is what its largest legitimate form needs. The refusal is
+    `bad_request`'s, in the same words as Django's own (which limit, where the learner looks).
+    A live update (htmx) to the sandbox, its tools or a lab over the page's own limit (64 KB;
+    the findings lab's 16 KB) gets the view's own refusal, which never reads the form either:
+    with htmx it goes above the last result and the editors keep what was typed; without, the
+    form is read (within `DRAW_BACK` times that limit) for the page to draw what was typed
+    back, which only reading it can do (Back does not restore these fields). Placed after
+    HtmxMiddleware (it reads `request.htmx`) and before FormTooLargeMiddleware and the CSRF
+    check, which read the form. The JSON API refuses its own bodies (`_reads_its_own_body`)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HtmxHttpRequest) -> HttpResponse:
-        if request.method == "POST" and request.htmx:
-            own = _own_limits().get(view_name(request))
+        if request.method == "POST" and not _reads_its_own_body(request):
+            name = view_name(request)
             length = int(request.META.get("CONTENT_LENGTH") or 0)  # digits: ContentLengthMiddleware
-            if own is not None and length > own[0]:
+            door = _doors().get(name)
+            if request.htmx and door and door.refuse and length > door.own:
                 _drain(request, length)
-                return own[1](request)
+                return door.refuse(request)
+            limit = body_limit(name)
+            if length > DEFAULT_LIMIT:
+                limit = _limit_for(request, name, limit)
+            if length > limit:  # said as the page's own limit where it has one (64 KB)
+                exc = BodyTooLarge(door.own if door and door.own else limit)
+                logging.getLogger("django.security.RequestDataTooBig").error(
+                    str(exc), extra={"status_code": 400, "request": request}
+                )
+                _drain(request, length)
+                request._mark_post_parse_error()  # type: ignore[attr-defined]  # noqa: SLF001 - as FormTooLargeMiddleware: an empty form to any reader after
+                return bad_request(request, exc)
         return self.get_response(request)
+
+
+def _limit_for(request: HttpRequest, name: str, limit: int) -> int:
+    """A teaching or admin door's larger limit is for those it serves: an instructor (the
+    teaching pages), staff (the admin). Signed out, a teaching page's form is read as far as
+    the page that shows a signed-out save's typing back reads it (`typed_back.MAX_CHARS`:
+    a session that ended mid-question); the admin sends the signed-out to sign in, the form
+    unread. Anyone else gets the default: the view refuses them anyway, and no anonymous post
+    costs the editors' or an import's parse (~0.1-0.15 s)."""
+    from srm_trainer.typed_back import MAX_CHARS
+    from teach.access import can_teach
+
+    user = getattr(request, "user", None)
+    if user is None or not name.startswith(("teach:", "admin:")):
+        return limit
+    if name.startswith("admin:"):
+        return limit if user.is_active and user.is_staff else DEFAULT_LIMIT
+    if not user.is_authenticated:
+        return min(limit, max(DEFAULT_LIMIT, ESCAPED * MAX_CHARS + SLACK))
+    return limit if can_teach(user) else DEFAULT_LIMIT
 
 
 def _drain(request: HttpRequest, length: int) -> None:
@@ -225,29 +406,6 @@ def _drain(request: HttpRequest, length: int) -> None:
     if length <= (settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0):
         while request.read(64 * 1024):
             pass
-
-
-def _own_limits() -> dict[str, tuple[int, Callable[[HtmxHttpRequest], HttpResponse]]]:
-    """Each view with a size limit of its own: the limit, and its refusal of a body over it."""
-    from netlab import findings
-    from netlab import views as netlab
-    from netlab.state import MAX_BODY_BYTES as LAB
-    from srm_trainer.sandbox import analysis
-    from srm_trainer.sandbox import views as sandbox
-    from srm_trainer.sandbox.state import MAX_BODY_BYTES as SANDBOX
-
-    def tool(request: HtmxHttpRequest) -> HttpResponse:
-        return analysis.too_large(request, RequestDataTooBig())
-
-    return {
-        "sandbox": (SANDBOX, sandbox.body_too_large),
-        "sandbox-batch": (SANDBOX, tool),
-        "sandbox-summary": (SANDBOX, tool),
-        "sandbox-compare": (SANDBOX, tool),
-        "network-lab": (LAB, netlab.network_too_large),
-        "waf-lab": (LAB, netlab.waf_too_large),
-        "findings-lab": (findings.MAX_BODY_BYTES, netlab.findings_too_large),
-    }
 
 
 def _reads_its_own_body(request: HttpRequest) -> bool:

@@ -352,7 +352,7 @@ def findings_unreadable(request: HttpRequest, exception: Exception) -> JsonRespo
     """A findings request Django would not read (srm_trainer/too_large.py: over its limits, or
     a form that does not parse), answered in the shape the editor shows, not the 400 page."""
     if isinstance(exception, RequestDataTooBig):
-        return _no_findings(_too_long(f"more than {size_limit()}"), 413)
+        return _no_findings(_too_long(f"more than {size_limit(exception)}"), 413)
     if isinstance(exception, (TooManyFieldsSent, TooManyFilesSent)):
         words = over_limit(exception, "the findings check reads")
         return _no_findings(f"{words}: send the policy alone.", 413)

@@ -694,7 +694,9 @@ def test_the_markdown_preview_is_bounded(_checks_unlimited):
     base = page_data(teacher, url) | {"action": "preview"}
     unit = WORST_MARKDOWN["one-letter list items"]
     texts = {
-        "1.2 MB of `_a` in each box (refused)": ("_a" * 600_000, "_a" * 600_000),
+        # The most the editor's door takes (srm_trainer/too_large.py: 945 KB; 1.2 MB in each box
+        # is refused there, unread): refused at the fields.
+        "400 KB of `_a` in each box (refused)": ("_a" * 200_000, "_a" * 200_000),
         "the costliest Markdown at the limits": ((unit * 2_000)[:5_000], (unit * 4_000)[:10_000]),
     }
     for what, (prompt, explanation) in texts.items():
@@ -754,9 +756,11 @@ def test_the_editors_live_checks_are_bounded(_checks_unlimited):
 
 @pytest.mark.django_db
 def test_an_extension_refused_with_the_most_a_form_holds_is_bounded():
-    """An extension's form (a learner typed, a date) refused with 2.4 MB in its learner box:
-    the refusal draws the box back as typed (a 2.4 MB page, ~100 ms of CPU, 2026-12-06)."""
+    """An extension's form (a learner typed, a date) refused with the most its door takes in
+    its learner box: the refusal draws the box back as typed (2.4 MB was a 2.4 MB page, ~100 ms
+    of CPU, 2026-12-06; since 2026-12-07 refused unread over the door's 32 KB)."""
     from cohorts import services
+    from srm_trainer.too_large import DEFAULT_LIMIT
     from tests.cohorts.conftest import at, make_cohort, make_owned_quiz
     from tests.teach.conftest import _instructor
 
@@ -769,13 +773,13 @@ def test_an_extension_refused_with_the_most_a_form_holds_is_bounded():
     url = f"/teach/cohorts/{cohort.pk}/assignments/{assignment.pk}/extensions/"
     samples = []
     for n in range(3):
-        data = {"learner": f"{n}" + "a" * 2_400_000, "due_at": "9" * 99 + "-"}
+        data = {"learner": f"{n}" + "a" * (DEFAULT_LIMIT - 1_000), "due_at": "9" * 99 + "-"}
         started = time.process_time()
         page = teacher.post(url, data)
         samples.append((time.process_time() - started) * 1000)
         assert page.status_code == 200 and len(page.content) < 2_500_000
     report.record_samples(
-        "pages", "bounded: an extension refused with 2.4 MB typed", samples, "ms CPU"
+        "pages", "bounded: an extension refused with its door's most typed", samples, "ms CPU"
     )
     assert statistics.median(samples) < 500.0
 

@@ -92,8 +92,8 @@ def test_a_policy_too_long_for_findings_says_so_where_findings_appear(page, smal
     textarea = page.locator("textarea[data-policy-editor]")
     for typed, words in [
         (
-            TYPO + " " * TOO_BIG,  # over Django's limit (lowered to 100,000 bytes here)
-            "The policy is more than 98 KB long, too long to check for findings (at most "
+            TYPO + " " * TOO_BIG,  # over its door's (srm_trainer/too_large.py: 20,000 escaped)
+            "The policy is more than 67 KB long, too long to check for findings (at most "
             "20,000 characters): shorten it to see them.",
         ),
         (

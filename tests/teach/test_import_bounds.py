@@ -135,8 +135,16 @@ def test_the_reader_places_keys_as_line_col_does():
 
 
 def test_a_file_within_the_request_bound_reaches_the_page_that_refuses_it_in_its_own_words(teacher):
-    # Within srm_trainer/uploads.py's bound (twice the form limit). The import takes 512 KB and says so, naming the file's size.
-    upload = SimpleUploadedFile("bank.json", b" " * (3 * 1024 * 1024))
+    # Within the import's door (srm_trainer/too_large.py: three times its 512 KB, a text's
+    # escapes). The import takes 512 KB and says so, naming the file's size.
+    upload = SimpleUploadedFile("bank.json", b" " * (1024 * 1024))
     response = teacher.post("/teach/import/", {"file": upload, "format": "auto"})
     assert response.status_code == 200
-    assert "The file is 3072 KB; one import reads at most 512 KB" in response.content.decode()
+    assert "The file is 1024 KB; one import reads at most 512 KB" in response.content.decode()
+
+
+def test_a_file_over_the_imports_door_is_refused_unread_saying_its_limit(teacher):
+    upload = SimpleUploadedFile("bank.json", b" " * (3 * 1024 * 1024))
+    response = teacher.post("/teach/import/", {"file": upload, "format": "auto"})
+    assert response.status_code == 400
+    assert "(at most 1.51 MB), so nothing was saved" in response.content.decode()

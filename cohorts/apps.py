@@ -20,3 +20,7 @@ class CohortsConfig(AppConfig):
         from teach import statistics_views
 
         statistics_views.register_scopes(statistics_scopes)
+
+        from cohorts import signals
+
+        signals.connect()

@@ -48,6 +48,7 @@ from quizzes.draw_rules import MAX_DRAWN
 from quizzes.grading import Grade, best_credit, certainty_credit, grade
 from quizzes.kinds.choices import ITEM_KINDS, NAMING_KINDS, chosen_not_in
 from quizzes.models import Answer, Attempt, Question, Quiz, reaches_mark
+from quizzes.results_version import results_changed
 from srm_trainer.prepared import (
     MAX_INTS,
     PreparedInsert,
@@ -743,6 +744,7 @@ def attempt_submit(
         pass_mark = attempt.quiz.pass_mark  # kept: a later change must not contradict `passed`
         passed = reaches_mark(score, pass_mark)
         _SCORED.update([score, passed, pass_mark, len(scores)], attempt.pk)
+        results_changed(attempt.quiz_id)  # at the commit: its statistics count it
         if attempt.user_id is not None:
             review.cards_record(user_id=attempt.user_id, results=results, now=now)
     _reload(attempt)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from quizzes.draw_rules import MAX_DRAWN
 from quizzes.models import Question, Quiz, QuizQuestion
+from quizzes.results_version import results_changed
 
 # An entry's columns, with what the audit names it by (`QuizQuestion.__str__`).
 ENTRY_COLUMNS = ("quiz_id", "question_id", "order")
@@ -108,6 +109,7 @@ def questions_leaving(questions) -> Iterator[None]:
             moved = [e for entries in by_quiz.values() for e in renumbered(entries)]
             if moved:
                 QuizQuestion.objects.bulk_update(moved, ["order"])
+                results_changed(*by_quiz)  # no signals: the statistics' order
 
 
 @dataclass

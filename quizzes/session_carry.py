@@ -13,6 +13,7 @@ from django.dispatch import receiver
 
 from quizzes import review
 from quizzes.models import Answer, Attempt, Question
+from quizzes.results_version import results_changed
 
 LEARNER_KEY = "quizzes_learner_key"  # the session key quizzes/views.py keeps it under
 
@@ -28,6 +29,7 @@ def carry_attempts(*, user, learner_key: str) -> int:
         if not carried:
             return 0
         Attempt.objects.filter(pk__in=[a.pk for a in carried]).update(user=user)
+        results_changed(*(a.quiz_id for a in carried))  # a key's learner is now the account's
         for attempt in carried:
             if attempt.submitted_at is None:
                 continue

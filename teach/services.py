@@ -40,6 +40,7 @@ from quizzes.models import (
     QuizQuestion,
     Tag,
 )
+from quizzes.results_version import results_changed
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
 
@@ -390,6 +391,7 @@ def quiz_copy_question(*, quiz: Quiz, question: Question, owner) -> Question | N
             moved.append(entry)
     if moved:
         QuizQuestion.objects.bulk_update(moved, ["order"])
+        results_changed(quiz.pk)  # no signals: the statistics' order
     QuizQuestion.objects.create(quiz=quiz, question=copy, order=index + 2)
     return copy
 
@@ -413,6 +415,7 @@ def quiz_remove_question(*, quiz: Quiz, question: Question) -> int | None:
     moved = renumbered(left)
     if moved:
         QuizQuestion.objects.bulk_update(moved, ["order"])
+        results_changed(quiz.pk)  # no signals: the statistics' order
     if not left or not gone:
         return None
     place = entries.index(gone[0])  # its index, and now the next one's

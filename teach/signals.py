@@ -30,8 +30,9 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from curriculum.signals import curriculum_loaded
-from lessons.models import Module, Source
-from quizzes.models import Question, Tag
+from lessons.models import Lesson, Module, Scenario, Source
+from quizzes.models import Attempt, Question, Quiz, QuizQuestion, Tag
+from quizzes.results_version import content_changed, results_changed
 
 _CHANGES = ("post_add", "post_remove", "post_clear")
 
@@ -74,7 +75,37 @@ def _tags_changed(instance, action: str, reverse: bool, **kwargs) -> None:
         _forget()
 
 
+def _attempt_written(instance: Attempt, **kwargs) -> None:
+    results_changed(instance.quiz_id)
+
+
+def _quiz_written(instance: Quiz, **kwargs) -> None:
+    results_changed(instance.pk)
+
+
+def _entry_written(instance: QuizQuestion, **kwargs) -> None:
+    results_changed(instance.quiz_id)
+
+
+def connect_results() -> None:
+    """What keeps a quiz's kept statistics (`quizzes.results_version`) in step, for the writes
+    that send signals: an attempt saved or deleted (the admin, a cascade), the quiz or its
+    entries saved or deleted, and, for every quiz, a question, lesson, module or scenario
+    written or the curriculum loaded."""
+    uid = "teach-quiz-results-"
+    for signal in (post_save, post_delete):
+        signal.connect(_attempt_written, sender=Attempt, dispatch_uid=f"{uid}{signal}-attempt")
+        signal.connect(_quiz_written, sender=Quiz, dispatch_uid=f"{uid}{signal}-quiz")
+        signal.connect(_entry_written, sender=QuizQuestion, dispatch_uid=f"{uid}{signal}-entry")
+        for model in (Question, Lesson, Module, Scenario):
+            signal.connect(
+                content_changed, sender=model, dispatch_uid=f"{uid}{signal}-{model.__name__}"
+            )
+    curriculum_loaded.connect(content_changed, dispatch_uid=f"{uid}loaded")
+
+
 def connect() -> None:
+    connect_results()
     uid = "teach-file-offers-"
     for signal in (post_save, post_delete):
         signal.connect(_question_written, sender=Question, dispatch_uid=f"{uid}{signal}-question")

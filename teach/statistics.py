@@ -70,7 +70,7 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +95,7 @@ from quizzes.attempts import questions_among
 from quizzes.kinds.policy_decision import DECISIONS
 from quizzes.kinds.route_findings import describe, sample_slugs
 from quizzes.models import Answer, Attempt, Question, Quiz, QuizQuestion
+from quizzes.results_version import CONTENT, RESULTS
 from srm_trainer.iam import evaluate
 from srm_trainer.prepared import PreparedQuery
 
@@ -844,3 +845,25 @@ def quiz_statistics(
         questions=results,
         misconceptions=misconceptions,
     )
+
+
+def kept_statistics(
+    *, quiz: Quiz, scope: Hashable, first_only: bool, build: Callable[[], QuizStatistics]
+) -> QuizStatistics:
+    """`build()`'s statistics of `quiz` over `scope`'s attempts (all learners', a cohort's),
+    kept in this process until the quiz's results or any question's content change
+    (`quizzes.results_version` lists the writes and who tells it). The page's six queries read
+    every answer to the quiz (262 ms of CPU for 1,500 attempts of 43 questions): its figures
+    change only when one of those writes is made, far less often than the page is viewed.
+    Inside a transaction it is built afresh and not kept (`srm_trainer.versioned_cache`)."""
+    kept = RESULTS.current(quiz.pk)
+    content = CONTENT.current()
+    if not (kept.lasting and content.lasting):
+        return build()
+    key = (scope, first_only)
+    found = kept.value.get(key)
+    if found is not None and found[0] == content.version:
+        return found[1]
+    stats = build()
+    kept.value[key] = (content.version, stats)
+    return stats

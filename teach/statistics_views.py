@@ -20,7 +20,12 @@ from srm_trainer.labels import PlainLabels
 from srm_trainer.typed_text import LimitsOnServer
 from teach.access import _quiz_for_instructor, may_edit, quizzes_visible, teacher_required
 from teach.rendering import RENDERER
-from teach.statistics import MIN_ATTEMPTS, WEAK_DISCRIMINATION, submitted_attempts
+from teach.statistics import (
+    MIN_ATTEMPTS,
+    WEAK_DISCRIMINATION,
+    kept_statistics,
+    submitted_attempts,
+)
 from teach.statistics import quiz_statistics as compute
 from teach.statistics_page import page_context
 
@@ -121,7 +126,18 @@ def render_statistics(
             attempts = submitted_attempts(quiz=quiz, users=users)
         else:
             attempts = attempts.filter(quiz=quiz, submitted_at__isnull=False, score__isnull=False)
-        stats = compute(quiz=quiz, attempts=attempts, first_only=first_only)
+        counted = attempts
+
+        def build():
+            return compute(quiz=quiz, attempts=counted, first_only=first_only)
+
+        # Kept per scope: every learner's, or a cohort's (its counted attempts, told of its
+        # changes by cohorts/signals.py); any other narrowing is computed on each view.
+        kept_as = "all" if not narrowed else ("cohort", cohort.pk) if cohort is not None else None
+        if kept_as is None:
+            stats = build()
+        else:
+            stats = kept_statistics(quiz=quiz, scope=kept_as, first_only=first_only, build=build)
         context |= page_context(stats)
     template = "teach/statistics.html#results" if _partial(request) else "teach/statistics.html"
     return render(request, template, context)

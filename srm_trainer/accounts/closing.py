@@ -36,6 +36,7 @@ from cohorts import departures
 from cohorts.models import Cohort
 from lessons.models import LessonProgress, ModuleCompletions
 from quizzes.models import Answer, Attempt
+from quizzes.results_version import results_changed
 from srm_trainer import sessions
 from srm_trainer.accounts.roles import is_instructor
 
@@ -109,6 +110,8 @@ def _delete_history(user) -> None:
     each off its module (an UPDATE a lesson read). Nothing else points at an attempt or a
     progress row, and their module counts go with them."""
     attempts = Attempt.objects.filter(user=user)
+    # No signals either: the quizzes' kept statistics are told (at the commit).
+    results_changed(*attempts.order_by().values_list("quiz_id", flat=True).distinct())
     # No signals: one DELETE ... WHERE attempt_id IN (SELECT id ... WHERE user_id = ...), found
     # by the attempt index (`attempt__user=` joined every answer on the site to the attempts).
     Answer.objects.filter(attempt_id__in=attempts.values("pk")).delete()

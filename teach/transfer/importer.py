@@ -28,6 +28,7 @@ from quizzes import kinds
 from quizzes.draw_rules import MAX_DRAWN
 from quizzes.entries import listing_refused
 from quizzes.models import RESERVED_QUIZ_SLUGS, Question, Quiz, QuizQuestion
+from quizzes.results_version import results_changed
 from srm_trainer.iam import PolicyError
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.netlab.waf import MAX_REQUESTS as WAF_MAX_REQUESTS
@@ -551,6 +552,7 @@ def write(result: Plan) -> Plan:
                 QuizQuestion(quiz=target, question=q, order=last + n)
                 for n, q in enumerate(added, start=1)
             )
+            results_changed(target.pk)  # no signals: the statistics' order
     return result
 
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from quizzes.models import Question, Quiz
+from quizzes.results_version import CONTENT, RESULTS
 from search import index
 from search.query import search
 from teach import services
@@ -110,14 +111,14 @@ def _marks(monkeypatch) -> list:
 
 
 def _indexing(callbacks: list) -> list:
-    """The callbacks at the commit but the new version of what is kept of the owner's own
-    questions (`teach.bank.OWN_COUNTS`, which any save of theirs forgets)."""
+    """The callbacks at the commit but the new versions of what is kept of the owner's own
+    questions (`teach.bank.OWN_COUNTS`, which any save of theirs forgets) and of quizzes'
+    statistics (`quizzes.results_version`, which quiz, entry and question saves forget)."""
+    kept = (f"{OWN_COUNTS.prefix}:", f"{RESULTS.prefix}:", CONTENT.key)
     return [
         callback
         for callback in callbacks
-        if not getattr(getattr(callback, "__self__", None), "key", "").startswith(
-            f"{OWN_COUNTS.prefix}:"
-        )
+        if not getattr(getattr(callback, "__self__", None), "key", "").startswith(kept)
     ]
 
 

@@ -5,10 +5,12 @@ deadline and its grace. The domain functions take `now`, so no test waits for a 
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -321,6 +323,32 @@ def test_a_report_closes_at_most_a_bounded_number_per_view_latest_started_first(
     still_open = Attempt.objects.filter(submitted_at__isnull=True)
     assert list(still_open.values_list("pk", flat=True)) == [started[0].pk]
     assert in_scope.expire(timed.pk, now=now) == 1 and not still_open.exists()
+
+
+def test_the_daily_command_closes_every_overdue_attempt_in_batches_and_no_other(
+    timed, learner, monkeypatch
+):
+    """`manage.py close_overdue_attempts` (README, the daily job) closes what no page shows
+    again: all overdue attempts across quizzes, past any one batch, dated at their deadlines;
+    an attempt still within its grace, an untimed one and a handed-in one stay as they are."""
+    monkeypatch.setattr(attempts, "EXPIRE_PER_REQUEST", 2)
+    now = timezone.now()
+    other = make_quiz(make_question("true_false"), time_limit=5)
+    people = [get_user_model().objects.create_user(f"p{n}") for n in range(5)]
+    overdue = [begin(q, who) for q, who in zip([timed, other] * 2 + [timed], people, strict=True)]
+    fresh = begin(timed, learner, now=now - timedelta(minutes=10))  # deadline now, in its grace
+    untimed = begin(make_quiz(make_question("true_false")), learner)
+    out = StringIO()
+
+    call_command("close_overdue_attempts", stdout=out)
+
+    assert out.getvalue() == "Closed 5 overdue attempts.\n"
+    for attempt in overdue:
+        attempt.refresh_from_db()
+        assert attempt.submitted_at == attempt.deadline and attempt.ran_out_of_time
+    assert not Attempt.objects.filter(pk__in=[fresh.pk, untimed.pk], submitted_at__isnull=False)
+    call_command("close_overdue_attempts", stdout=out)
+    assert out.getvalue().endswith("Closed 0 overdue attempts.\n")
 
 
 def test_a_question_link_followed_after_the_time_is_up_goes_to_the_result_page(

@@ -277,3 +277,26 @@ def test_a_submitted_attempt_saved_again_shows_what_it_now_holds(world, builds):
     assert shown(world)["Attempts counted"] == "1"
     assert builds == [quiz.pk] * 3
 
+
+def test_a_cohort_renamed_or_its_code_rotated_keeps_its_figures_archiving_does_not(world, builds):
+    """The cohort's page counts by its archiving alone of the cohort's own row: a new name or
+    code leaves its figures kept; archiving and restoring change what counts, and show."""
+    teacher, quiz, question, learner = world
+    cohort = cohorts.cohort_create(owner=teacher, name="Spring", now=T0)
+    cohorts.assignment_create(cohort=cohort, quiz=quiz, by=teacher)
+    cohorts.cohort_join(cohort=cohort, user=learner, now=T0)
+    submitted_attempt(quiz, [question], user=learner, minutes=LATER)
+    url = reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk])
+    assert figures(teacher, url)["Attempts counted"] == "1"
+    version = results_version(quiz)
+    cohorts.cohort_rename(cohort=cohort, name="Spring, group B")
+    cohorts.code_rotate(cohort=cohort)
+    assert results_version(quiz) == version
+    page = figures(teacher, url)
+    assert page["Attempts counted"] == "1" and "the cohort Spring, group B" in page["page"]
+    assert builds == [quiz.pk]
+    cohorts.cohort_archive(cohort=cohort, now=timezone.now())  # before the attempt started
+    assert "Attempts counted" not in figures(teacher, url)
+    cohorts.cohort_restore(cohort=cohort)
+    assert figures(teacher, url)["Attempts counted"] == "1"
+    assert builds == [quiz.pk] * 3

@@ -2,8 +2,10 @@
 count what its gradebook counts (`gradebook._RULE`: the learner's joining time, the
 assignment's opening or creation time, the cohort's archiving), so a learner joining or
 leaving (an account's cascade too), an assignment added, moved or removed, or the cohort
-archived tells each quiz the cohort has assigned (`quizzes.results_version`). Every such write
-is a save or delete with signals (cohorts/services.py, the admin, cascades)."""
+archived or restored tells each quiz the cohort has assigned (`quizzes.results_version`).
+Every such write is a save or delete with signals (cohorts/services.py, the admin, cascades).
+A cohort's other saves (created, renamed, handed over, its code rotated) change nothing its
+statistics count and tell no quiz."""
 
 from __future__ import annotations
 
@@ -27,7 +29,17 @@ def _assignment_written(instance: Assignment, **kwargs) -> None:
     results_changed(instance.quiz_id)
 
 
-def _cohort_written(instance: Cohort, **kwargs) -> None:
+# What of a cohort's own row its statistics read: the rule reads its archiving alone (its
+# name, owner, code are the page's, read on each view, not kept).
+COUNTED_FIELDS = frozenset({"archived_at"})
+
+
+def _cohort_written(instance: Cohort, created: bool, update_fields=None, **kwargs) -> None:
+    """A cohort archived or restored changes which attempts count; renamed, handed over or its
+    code rotated (`update_fields` without its archiving) it does not. A new cohort has no
+    assignment yet; a save of every field (no caller makes one) is taken as a change."""
+    if created or (update_fields is not None and not COUNTED_FIELDS & set(update_fields)):
+        return
     _cohort_quizzes(instance.pk)
 
 

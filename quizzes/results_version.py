@@ -5,13 +5,17 @@
 The writes, and who calls:
 - an attempt submitted or closed when its time ran out (`quizzes.attempts.attempt_submit`,
   which `attempt_expire` uses too), its answers graded there;
-- an attempt saved or deleted with signals (the admin's delete, an account's cascade): the
-  `Attempt` signals below; an account closed (`accounts.closing`, raw DELETE): it calls;
+- an attempt deleted with signals (the admin's delete, an account's cascade), or saved with
+  signals submitted, or reopened: `teach.signals`; an account closed (`accounts.closing`, raw
+  DELETE): it calls. An attempt started, or saved while it stays open (and was open), tells
+  nothing: the figures count submitted attempts only, so a class taking the quiz leaves them
+  kept until each hands in;
 - anonymous attempts carried to an account (`session_carry`, an UPDATE): it calls;
 - the quiz saved, its entries added, moved or removed (signals; `bulk_create`/`bulk_update`
   callers call);
 - a cohort's learners, assignments or archiving (the cohort's page counts what its gradebook
-  counts): cohorts' signals call for each quiz the cohort has assigned.
+  counts): cohorts' signals call for each quiz the cohort has assigned (not for its other
+  saves: a new name, owner or code changes nothing counted).
 
 What the figures show of the questions themselves (wording, choices, the engine's key, their
 misconception tags, lessons, scenarios) is versioned once for every quiz, `CONTENT`: those rows

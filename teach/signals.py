@@ -27,7 +27,7 @@ Writes that send no signals (`QuerySet.update`, `bulk_create`, raw SQL) must cal
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from curriculum.signals import curriculum_loaded
 from lessons.models import Lesson, Module, Scenario, Source
@@ -75,7 +75,27 @@ def _tags_changed(instance, action: str, reverse: bool, **kwargs) -> None:
         _forget()
 
 
-def _attempt_written(instance: Attempt, **kwargs) -> None:
+def _attempt_saving(instance: Attempt, **kwargs) -> None:
+    """Before an attempt that stays open is saved: whether its row was open until now too,
+    which only the database knows for a row that exists (an instance in hand may be stale: a
+    submit writes the row with an UPDATE). An attempt being started has no row: no query."""
+    if instance.submitted_at is None:
+        instance._was_open = instance.pk is None or not (  # type: ignore[attr-defined]
+            Attempt.objects.filter(pk=instance.pk, submitted_at__isnull=False).exists()
+        )
+
+
+def _attempt_saved(instance: Attempt, created: bool, **kwargs) -> None:
+    """The statistics count submitted attempts only (`teach.statistics.submitted_attempts`):
+    an attempt started, or saved open when it was open before, changes nothing they show.
+    Any save that leaves it submitted or reopens it does (`attempt_submit` calls itself)."""
+    was_open = created or getattr(instance, "_was_open", False)
+    instance.__dict__.pop("_was_open", None)
+    if not (was_open and instance.submitted_at is None):
+        results_changed(instance.quiz_id)
+
+
+def _attempt_deleted(instance: Attempt, **kwargs) -> None:
     results_changed(instance.quiz_id)
 
 
@@ -89,18 +109,23 @@ def _entry_written(instance: QuizQuestion, **kwargs) -> None:
 
 def connect_results() -> None:
     """What keeps a quiz's kept statistics (`quizzes.results_version`) in step, for the writes
-    that send signals: an attempt saved or deleted (the admin, a cascade), the quiz or its
-    entries saved or deleted, and, for every quiz, a question, lesson, module or scenario
+    that send signals: an attempt saved submitted (or reopened) or deleted (the admin, a
+    cascade; not one started or saved while it stays open: no figure counts it), the quiz or
+    its entries saved or deleted, and, for every quiz, a question, lesson, module or scenario
     written or the curriculum loaded."""
     uid = "teach-quiz-results-"
     for signal in (post_save, post_delete):
-        signal.connect(_attempt_written, sender=Attempt, dispatch_uid=f"{uid}{signal}-attempt")
         signal.connect(_quiz_written, sender=Quiz, dispatch_uid=f"{uid}{signal}-quiz")
         signal.connect(_entry_written, sender=QuizQuestion, dispatch_uid=f"{uid}{signal}-entry")
         for model in (Question, Lesson, Module, Scenario):
             signal.connect(
                 content_changed, sender=model, dispatch_uid=f"{uid}{signal}-{model.__name__}"
             )
+    pre_save.connect(_attempt_saving, sender=Attempt, dispatch_uid=f"{uid}attempt-open")
+    post_save.connect(_attempt_saved, sender=Attempt, dispatch_uid=f"{uid}{post_save}-attempt")
+    post_delete.connect(
+        _attempt_deleted, sender=Attempt, dispatch_uid=f"{uid}{post_delete}-attempt"
+    )
     curriculum_loaded.connect(content_changed, dispatch_uid=f"{uid}loaded")
 
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils import timezone
 from cohorts import services as cohorts
 from curriculum.signals import curriculum_loaded
 from lessons.models import Source
-from quizzes.attempts import attempt_submit
+from quizzes.attempts import answer_save, attempt_start, attempt_submit
 from quizzes.models import Answer, Attempt
 from quizzes.results_version import RESULTS
 from quizzes.session_carry import carry_attempts
@@ -210,3 +211,92 @@ def test_a_question_moved_in_the_quiz_or_an_assignment_moved_shows(world, builds
     later = timezone.now() + timedelta(days=3)  # opens after the attempt started: not counted
     cohorts.assignment_update(assignment=assignment, opens_at=later, uncount_ok=True)
     assert "Attempts counted" not in figures(teacher, url)
+
+
+def results_version(quiz) -> str | None:
+    """The quiz's results version as every process reads it (`quizzes.results_version`)."""
+    return cache.get(f"{RESULTS.prefix}:{quiz.pk}")
+
+
+def test_an_open_attempt_keeps_the_figures_until_it_is_submitted(world, builds):
+    """Started, answered, flagged and saved while open, an attempt counts nowhere in the
+    figures (they count submitted attempts), so the page stays kept; its submit shows."""
+    _, quiz, question, learner = world
+    submitted_attempt(quiz, [question], user=learner, answers={question: right_response(question)})
+    assert shown(world)["Attempts counted"] == "1"
+    version = results_version(quiz)
+    other = get_user_model().objects.create_user("bob", password="a-long-passphrase-7")
+    started = attempt_start(quiz=quiz, user=other)
+    answer_save(attempt=started, question=question, response=wrong_response(question))
+    started.flagged = [question.pk]
+    started.save()  # an open attempt saved with signals: still open
+    assert results_version(quiz) == version
+    assert shown(world)["Attempts counted"] == "1"
+    assert builds == [quiz.pk]  # the kept figures: nothing was counted again
+    attempt_submit(attempt=started, gated=False)
+    after = shown(world)
+    assert (after["Attempts counted"], after["Mean score"].split()[0]) == ("2", "50%")
+    assert builds == [quiz.pk, quiz.pk]
+
+
+def test_an_attempt_whose_time_ran_out_shows_once_the_page_closes_it(world, builds):
+    """A timed attempt left open past its deadline is closed by the page's own overdue check
+    (`OverdueIn`), whose submit tells the figures; its start told them nothing."""
+    _, quiz, question, learner = world
+    quiz.time_limit = 10
+    quiz.save()
+    submitted_attempt(quiz, [question], user=learner)
+    assert shown(world)["Attempts counted"] == "1"
+    version = results_version(quiz)
+    other = get_user_model().objects.create_user("bob", password="a-long-passphrase-7")
+    left = attempt_start(quiz=quiz, user=other, now=timezone.now() - timedelta(hours=1))
+    assert results_version(quiz) == version
+    assert shown(world)["Attempts counted"] == "2"
+    left.refresh_from_db()
+    assert left.submitted_at == left.deadline  # closed as it stood, at its deadline
+    assert builds == [quiz.pk, quiz.pk]
+
+
+def test_a_submitted_attempt_saved_again_shows_what_it_now_holds(world, builds):
+    """A save that changes a submitted attempt tells the figures, even from an instance read
+    while it was open: what it writes back (the open state) is what the page counts."""
+    _, quiz, question, learner = world
+    other = get_user_model().objects.create_user("bob", password="a-long-passphrase-7")
+    graded = submitted_attempt(
+        quiz, [question], user=learner, answers={question: right_response(question)}
+    )
+    started = attempt_start(quiz=quiz, user=other)
+    read_while_open = Attempt.objects.get(pk=started.pk)
+    attempt_submit(attempt=started, gated=False)
+    assert shown(world)["Attempts counted"] == "2"
+    graded.score = 0.0
+    graded.save(update_fields=["score"])  # a correction made in the shell
+    assert shown(world)["Mean score"].split()[0] == "0%"
+    read_while_open.flagged = [question.pk]
+    read_while_open.save()  # writes `submitted_at` back empty: open again, counted nowhere
+    assert shown(world)["Attempts counted"] == "1"
+    assert builds == [quiz.pk] * 3
+
+
+def test_a_cohort_renamed_or_its_code_rotated_keeps_its_figures_archiving_does_not(world, builds):
+    """The cohort's page counts by its archiving alone of the cohort's own row: a new name or
+    code leaves its figures kept; archiving and restoring change what counts, and show."""
+    teacher, quiz, question, learner = world
+    cohort = cohorts.cohort_create(owner=teacher, name="Spring", now=T0)
+    cohorts.assignment_create(cohort=cohort, quiz=quiz, by=teacher)
+    cohorts.cohort_join(cohort=cohort, user=learner, now=T0)
+    submitted_attempt(quiz, [question], user=learner, minutes=LATER)
+    url = reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk])
+    assert figures(teacher, url)["Attempts counted"] == "1"
+    version = results_version(quiz)
+    cohorts.cohort_rename(cohort=cohort, name="Spring, group B")
+    cohorts.code_rotate(cohort=cohort)
+    assert results_version(quiz) == version
+    page = figures(teacher, url)
+    assert page["Attempts counted"] == "1" and "the cohort Spring, group B" in page["page"]
+    assert builds == [quiz.pk]
+    cohorts.cohort_archive(cohort=cohort, now=timezone.now())  # before the attempt started
+    assert "Attempts counted" not in figures(teacher, url)
+    cohorts.cohort_restore(cohort=cohort)
+    assert figures(teacher, url)["Attempts counted"] == "1"
+    assert builds == [quiz.pk] * 3

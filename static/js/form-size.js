@@ -95,7 +95,8 @@
     var limit = parseInt(form.getAttribute("data-max-body"), 10);
     var limitWords = form.getAttribute("data-max-body-words") || "";
     var status = form.querySelector("[data-size-status]");
-    if (!limit || !status) return;
+    if (!limit || !status || form.hasAttribute("data-size-watched")) return;
+    form.setAttribute("data-size-watched", ""); // once, if a swap runs this script again
     var files = form.querySelectorAll("input[type=file][data-max-file]");
     var shown = false;
     var timer = null;

@@ -219,6 +219,9 @@ def max_body(context, name: str = "") -> SafeString:
     (`data-max-body`, in bytes, and in words): `static/js/form-size.js` says a form over it
     before it is sent, from the same table (`srm_trainer.too_large._doors`) that the server
     refuses it by. `name`: the view the form posts to, if not the page's own."""
-    request = context["request"]
-    limit = limit_for(request, name or request.resolver_match.view_name)
+    request = context.get("request")
+    name = name or getattr(getattr(request, "resolver_match", None), "view_name", "")
+    if request is None or not name:
+        return SafeString("")  # drawn outside a request: the server's refusal alone
+    limit = limit_for(request, name)
     return format_html(' data-max-body="{}" data-max-body-words="{}"', limit, in_units(limit))

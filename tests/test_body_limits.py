@@ -349,10 +349,11 @@ def test_a_save_sent_signed_out_is_read_as_far_as_its_typing_is_shown_back(reads
 # A door not in `_doors()` takes `DEFAULT_LIMIT` (32 KB). A form whose largest legitimate fill is
 # over it is refused whole, unread, at the server: its author's typing lost unless the browser
 # keeps it. Each form a view at a default door uses is filled here at its fields' own limits,
-# every character escaped (`ESCAPED` bytes: `<`, `"`, a new line, Latin punctuation), and must
-# fit. A field of no limit fails, with its name, unless its legitimate largest value is known
-# (`BOUNDED`, each with where that bound comes from): a text field with no `max_length` on a
-# default door is a paste that may be refused there whole.
+# urlencoded as Latin text at its worst (`LATIN`: an accented letter, é or ł, is two UTF-8 bytes,
+# `%XX` each; a value ASCII by its nature, a choice, an id, a code, at `ESCAPED`, `<` or `"`),
+# and must fit. A field of no limit fails, with its name, unless its legitimate largest value is
+# known (`_bounded`, each with where that bound comes from): a text field with no `max_length`
+# on a default door is a paste that may be refused there whole.
 
 
 def _forms_named_in(func, seen: set[int], depth: int = 0) -> set[type]:
@@ -414,9 +415,14 @@ def _qualified(form: type) -> str:
     return f"{form.__module__}.{form.__name__}"
 
 
-def _bounded() -> dict[str, int]:
-    """Fields whose largest legitimate value is bounded elsewhere than their `max_length`, in
-    characters, by `Form.field` (or `*.field` for every form's field of that name)."""
+LATIN = 6  # bytes a character of Latin text costs at worst: é, %C3%A9 (Vietnamese's ạ: 9)
+ASCII = too_large.ESCAPED  # a character of a value that is ASCII by its nature, at worst
+
+
+def _bounded() -> dict[str, tuple[int, int]]:
+    """Fields whose largest legitimate value is bounded elsewhere than their `max_length`: its
+    characters and the bytes each costs at worst, by `Form.field` (or `*.field` for every
+    form's field of that name)."""
     from django.contrib.auth import get_user_model
 
     from lessons import finder, shown_names
@@ -426,30 +432,30 @@ def _bounded() -> dict[str, int]:
     return {
         # A password has no limit in Django or allauth; a password manager's longest is 100
         # characters or so, a typed passphrase shorter: 1,000 is room for either.
-        "*.password": 1_000,
-        "*.password1": 1_000,
-        "*.password2": 1_000,
-        "*.oldpassword": 1_000,
+        "*.password": (1_000, LATIN),
+        "*.password1": (1_000, LATIN),
+        "*.password2": (1_000, LATIN),
+        "*.oldpassword": (1_000, LATIN),
         # A one-time code: six digits, or a recovery code; a login code of allauth's, 8-ish.
-        "*.code": 64,
+        "*.code": (64, ASCII),
         # A security key's name, typed; allauth's model holds it in a 255-character column.
-        "AddWebAuthnForm.name": 255,
-        "EditWebAuthnForm.name": 255,
+        "AddWebAuthnForm.name": (255, LATIN),
+        "EditWebAuthnForm.name": (255, LATIN),
         # A security key's credential (JSON of base64url, mostly unescaped): a few KB with an
         # attestation's certificate chain.
-        "*.credential": 8_000,
+        "*.credential": (8_000, ASCII),
         # The zone a cohort's page was drawn in: an IANA name (the longest, 32 characters).
-        "*.zone": 64,
+        "*.zone": (64, ASCII),
         # An edit stamp and the typed times a form asks about once (`past_due_ok`).
-        "*.seen": 64,
-        "*.past_due_ok": 64,
-        "*.uncount_ok": 64,
+        "*.seen": (64, ASCII),
+        "*.past_due_ok": (64, LATIN),
+        "*.uncount_ok": (64, LATIN),
         # A quiz typed by its title (or address, or id); a learner by their username.
-        "AssignmentForm.quiz": Quiz._meta.get_field("title").max_length or 0,
-        "ExtensionForm.learner": username or 0,
+        "AssignmentForm.quiz": (Quiz._meta.get_field("title").max_length or 0, LATIN),
+        "ExtensionForm.learner": (username or 0, LATIN),
         # At most `finder.MAX_KEYS` lessons, each by its id.
-        "AssignmentForm.lessons": finder.MAX_KEYS * (20 + len("&lessons=")),
-        "ShownNameForm.shown_name": shown_names.MAX_LENGTH,
+        "AssignmentForm.lessons": (finder.MAX_KEYS * (20 + len("&lessons=")), ASCII),
+        "ShownNameForm.shown_name": (shown_names.MAX_LENGTH, LATIN),
     }
 
 
@@ -468,16 +474,18 @@ def _fields(form: type) -> dict:
     return dict(form.base_fields)  # type: ignore[attr-defined]
 
 
-def largest_fill(form: type, bounded: dict[str, int]) -> tuple[int, list[str]]:
-    """The bytes of `form`'s largest legitimate fill, urlencoded with every character escaped,
+def largest_fill(form: type, bounded: dict[str, tuple[int, int]]) -> tuple[int, list[str]]:
+    """The bytes of `form`'s largest legitimate fill, urlencoded (text as Latin at its worst),
     and the fields it could not bound (`Form.field: why`)."""
     from django import forms
 
     total, unbounded = 0, []
     for name, field in _fields(form).items():
-        most = getattr(field, "max_length", None)
+        most, cost = getattr(field, "max_length", None), LATIN
         if most is None:
-            most = bounded.get(f"{form.__name__}.{name}", bounded.get(f"*.{name}"))
+            most, cost = bounded.get(
+                f"{form.__name__}.{name}", bounded.get(f"*.{name}", (None, ASCII))
+            )
         if most is None:
             if isinstance(field, forms.ModelMultipleChoiceField):
                 most = None  # how many ids: no limit of its own
@@ -496,7 +504,7 @@ def largest_fill(form: type, bounded: dict[str, int]) -> tuple[int, list[str]]:
         if most is None:
             unbounded.append(f"{form.__name__}.{name}: {type(field).__name__} of no max_length")
             continue
-        total += len(name) + 2 + too_large.ESCAPED * most
+        total += len(name) + 2 + cost * most
     return total, unbounded
 
 
@@ -520,8 +528,8 @@ def test_every_form_at_a_default_door_fits_it_filled_to_its_fields_limits(form):
 
 
 def test_a_text_field_of_no_limit_is_named_and_a_long_one_does_not_fit():
-    """The check itself: a box of no `max_length` is named, and a form of 12,000 escaped
-    characters is over 32 KB."""
+    """The check itself: a box of no `max_length` is named, and a form of 6,000 characters of
+    accented Latin text is over 32 KB (18 KB of `<`, 36 KB of `é`)."""
     from django import forms
 
     class Note(forms.Form):
@@ -529,10 +537,10 @@ def test_a_text_field_of_no_limit_is_named_and_a_long_one_does_not_fit():
         body = forms.CharField(widget=forms.Textarea)
 
     class Long(forms.Form):
-        body = forms.CharField(max_length=12_000)
+        body = forms.CharField(max_length=6_000)
 
     assert largest_fill(Note, {}) == (
-        len("title") + 2 + 600,
+        len("title") + 2 + 1_200,
         ["Note.body: CharField of no max_length"],
     )
     assert largest_fill(Long, {})[0] > DEFAULT_LIMIT

@@ -17,7 +17,10 @@ other 400, and a form sent without htmx to a page that draws no refusal, gets th
 would answer with its technical page, a traceback, and never call a `handler400`) refuses it in
 the same words as production. Before both, `BodyLimitMiddleware` refuses a body over its door's
 own limit (`body_limit`: what the door's largest legitimate form needs, from one table) from
-its declared length, unread, through the same `bad_request`, saying that limit.
+its declared length, unread, through the same `bad_request`, saying that limit; the teaching
+forms carry that limit (`limit_for`, `teach_forms.max_body`) for `static/js/form-size.js` to
+say a form over it before it is sent, and the 400 page says what is left of one sent anyway
+(`back_words`).
 """
 
 from __future__ import annotations
@@ -57,22 +60,56 @@ def bad_request(request: HtmxHttpRequest, exception: Exception) -> HttpResponse:
             return refusal(request, exception)
         if wants_partial(request):
             return live_refusal(request, name, words(exception))
-        return whole_page_refusal(exception)
+        return whole_page_refusal(exception, name)
     return defaults.bad_request(request, exception)
 
 
-def whole_page_refusal(exception: Exception) -> HttpResponse:
+def whole_page_refusal(exception: Exception, name: str = "") -> HttpResponse:
     """The 400 page for a form sent without htmx (a question's "Save") that was too large to
     read, saying which limit it went over: the page said "too many fields or parameters, or a
-    malformed header" for 3 MB pasted into a case, and nothing of going back to what was typed
-    (the browser keeps it; the server never read it, so cannot draw it again)."""
+    malformed header" for 3 MB pasted into a case, and nothing of going back to what was typed.
+    The server never read it, so cannot draw it again: only the browser has it (`back_words`)."""
     fix = "shorten it" if isinstance(exception, RequestDataTooBig) else "remove some"
-    said = (
-        f"{over_limit(exception, 'this page can send')}, so nothing was saved. Go back to the "
-        f"form (your browser keeps what you typed there), {fix} and send it again."
-    )
+    said = f"{over_limit(exception, 'this page can send')}, {back_words(name, fix)}"
     body = render_to_string("400.html", {"too_large": said})
     return HttpResponseBadRequest(body)
+
+
+# The teaching pages where an instructor writes at length (`static/js/form-size.js` says a
+# form too large before it is sent; without JavaScript, the 400 page says what is left).
+EDITOR_DOORS = (
+    "teach:question-create",
+    "teach:question-edit",
+    "teach:quiz-create",
+    "teach:quiz-edit",
+)
+IMPORT_DOOR = "teach:import"
+
+
+def back_words(name: str, fix: str) -> str:
+    """What is left of a form refused unread at door `name`, and how to get it back. A teaching
+    editor's typing may be long and pasted: the browser usually fills the editor in again on
+    Back (Chromium did, with and without its back/forward cache, after a row's button too), but
+    nothing promises it (a page reloaded or closed, another browser), and the server has none
+    of it. An import's file is never filled in again; its own limit is what to split it to."""
+    if name in EDITOR_DOORS:
+        return (
+            "so nothing was saved, and the site never read it: only your browser has it. Go "
+            "back to the editor, which your browser usually fills in again as you left it (if "
+            "a box comes back empty, what you pasted may still be on your clipboard), "
+            f"{fix} and save again."
+        )
+    if name == IMPORT_DOOR:
+        from teach.transfer_views import MAX_UPLOAD_BYTES
+
+        return (
+            f"so nothing was imported. One import reads at most {MAX_UPLOAD_BYTES // 1024} KB: "
+            "go back, split the file or the text into several, and import them one at a time."
+        )
+    return (
+        "so nothing was saved. Go back to the form (your browser keeps what you typed there), "
+        f"{fix} and send it again."
+    )
 
 
 def words(exception: Exception) -> str:
@@ -103,7 +140,11 @@ def fewer(exception: Exception, parts: str) -> str:
 def size_limit(exception: Exception | None = None) -> str:
     """The limit a body went over in the units a learner reads (2.5 MB, 100 KB): its door's
     (`BodyTooLarge`), else Django's."""
-    size = getattr(exception, "limit", None) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return in_units(getattr(exception, "limit", None) or settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
+
+
+def in_units(size: int) -> str:
+    """A size in bytes as a limit is said: 2.5 MB, 945 KB."""
     if size >= 1024 * 1024:
         return f"{size / (1024 * 1024):.3g} MB"
     return f"{max(1, round(size / 1024))} KB"
@@ -218,6 +259,12 @@ SLACK = 8 * 1024  # a form's other fields: its CSRF token, its buttons, its hidd
 # a rename, a bank's ticked rows. Its worst, all escapes: ~11,000 `%XX`, ~5 ms of CPU.
 DEFAULT_LIMIT = 32 * 1024
 DRAW_BACK = 4  # how far over its own limit the sandbox or a lab still draws the form back
+
+
+def limit_for(request: HttpRequest, name: str) -> int:
+    """The most this request's user may post to the view `name`, as `BodyLimitMiddleware`
+    decides it: what a page's form is told (`data-max-body`, `teach_forms.max_body`)."""
+    return _limit_for(request, name, body_limit(name))
 
 
 def body_limit(name: str) -> int:

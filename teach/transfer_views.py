@@ -49,6 +49,15 @@ def editable_quizzes(user):
     return quizzes.order_by("title")
 
 
+def file_too_large(kb: object) -> str:
+    """The import's refusal of a file over its limit, the same in the page's script
+    (`data-too-large`, "{kb}" for its size: static/js/form-size.js) as from the server."""
+    return (
+        f"The file is {kb} KB; one import reads at most {MAX_UPLOAD_BYTES // 1024} KB. "
+        "Split it into several files."
+    )
+
+
 class ImportForm(LimitsOnServer, PlainLabels, forms.Form):
     default_renderer = RENDERER
 
@@ -56,6 +65,9 @@ class ImportForm(LimitsOnServer, PlainLabels, forms.Form):
         required=False,
         label="A file",
         help_text=f"A .json or GIFT (.txt, .gift) file, at most {MAX_UPLOAD_BYTES // 1024} KB.",
+        widget=forms.ClearableFileInput(
+            attrs={"data-max-file": MAX_UPLOAD_BYTES, "data-too-large": file_too_large("{kb}")}
+        ),
     )
     text = forms.CharField(
         required=False,
@@ -89,10 +101,7 @@ class ImportForm(LimitsOnServer, PlainLabels, forms.Form):
             raise forms.ValidationError("Give a file or pasted text, not both.")
         if upload:
             if upload.size > MAX_UPLOAD_BYTES:
-                raise forms.ValidationError(
-                    f"The file is {upload.size // 1024} KB; one import reads at most "
-                    f"{MAX_UPLOAD_BYTES // 1024} KB. Split it into several files."
-                )
+                raise forms.ValidationError(file_too_large(upload.size // 1024))
             try:
                 text = importer.decode(upload.read(MAX_UPLOAD_BYTES + 1))
             except TransferError as exc:

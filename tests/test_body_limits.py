@@ -342,3 +342,285 @@ def test_a_save_sent_signed_out_is_read_as_far_as_its_typing_is_shown_back(reads
     reads.clear()
     page = post(browser_for(), url, {"prompt": "<" * MAX_CHARS, "more": "<" * 20_000})
     assert page.status_code == 400 and reads == []
+
+
+# --- every form at a default door fits it ---------------------------------------------------------
+#
+# A door not in `_doors()` takes `DEFAULT_LIMIT` (32 KB). A form whose largest legitimate fill is
+# over it is refused whole, unread, at the server: its author's typing lost unless the browser
+# keeps it. Each form a view at a default door uses is filled here at its fields' own limits,
+# urlencoded as Latin text at its worst (`LATIN`: an accented letter, é or ł, is two UTF-8 bytes,
+# `%XX` each; a value ASCII by its nature, a choice, an id, a code, at `ESCAPED`, `<` or `"`),
+# and must fit. A field of no limit fails, with its name, unless its legitimate largest value is
+# known (`_bounded`, each with where that bound comes from): a text field with no `max_length`
+# on a default door is a paste that may be refused there whole.
+
+
+def _forms_named_in(func, seen: set[int], depth: int = 0) -> set[type]:
+    """The form classes a view's code names, and those of the project's own functions it calls
+    (a page's `_page` helper draws its form): the forms its page draws and reads."""
+    import inspect
+    import types
+
+    from django import forms
+
+    func = inspect.unwrap(func)
+    code = getattr(func, "__code__", None)
+    if code is None or id(func) in seen or depth > 4:
+        return set()
+    seen.add(id(func))
+    names, codes = set(), [code]
+    while codes:
+        one = codes.pop()
+        names |= set(one.co_names)
+        codes += [c for c in one.co_consts if isinstance(c, types.CodeType)]
+    found: set[type] = set()
+    for name in names:
+        obj = func.__globals__.get(name)
+        if isinstance(obj, type) and issubclass(obj, forms.BaseForm):
+            found.add(obj)
+        elif isinstance(obj, types.FunctionType) and _ours(obj):
+            found |= _forms_named_in(obj, seen, depth + 1)
+    return found
+
+
+def _ours(func) -> bool:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    path = Path(getattr(func, "__code__", None) and func.__code__.co_filename or "/")
+    return root in path.parents and "tests" not in path.relative_to(root).parts
+
+
+def default_door_forms() -> dict[type, list[str]]:
+    """Each form class used by a view at a default door (the admin's are its own: its content
+    pages have Django's whole limit, the rest a row's fields), with the doors it is used at."""
+    used: dict[type, list[str]] = {}
+    for name, path in DOORS:
+        if name in too_large._doors() or name.startswith("admin:") or not name:
+            continue
+        func = resolve(path).func
+        view_class = getattr(func, "view_class", None)
+        if view_class is not None:
+            form = getattr(view_class, "form_class", None)
+            classes = {form} if form else set()
+        else:
+            classes = _forms_named_in(func, set())
+        for form in sorted(classes, key=_qualified):
+            used.setdefault(form, []).append(name)
+    return used
+
+
+def _qualified(form: type) -> str:
+    return f"{form.__module__}.{form.__name__}"
+
+
+LATIN = 6  # bytes a character of Latin text costs at worst: é, %C3%A9 (Vietnamese's ạ: 9)
+ASCII = too_large.ESCAPED  # a character of a value that is ASCII by its nature, at worst
+
+
+def _bounded() -> dict[str, tuple[int, int]]:
+    """Fields whose largest legitimate value is bounded elsewhere than their `max_length`: its
+    characters and the bytes each costs at worst, by `Form.field` (or `*.field` for every
+    form's field of that name)."""
+    from django.contrib.auth import get_user_model
+
+    from lessons import finder, shown_names
+    from quizzes.models import Quiz
+
+    username = get_user_model()._meta.get_field("username").max_length
+    return {
+        # A password has no limit in Django or allauth; a password manager's longest is 100
+        # characters or so, a typed passphrase shorter: 1,000 is room for either.
+        "*.password": (1_000, LATIN),
+        "*.password1": (1_000, LATIN),
+        "*.password2": (1_000, LATIN),
+        "*.oldpassword": (1_000, LATIN),
+        # A one-time code: six digits, or a recovery code; a login code of allauth's, 8-ish.
+        "*.code": (64, ASCII),
+        # A security key's name, typed; allauth's model holds it in a 255-character column.
+        "AddWebAuthnForm.name": (255, LATIN),
+        "EditWebAuthnForm.name": (255, LATIN),
+        # A security key's credential (JSON of base64url, mostly unescaped): a few KB with an
+        # attestation's certificate chain.
+        "*.credential": (8_000, ASCII),
+        # The zone a cohort's page was drawn in: an IANA name (the longest, 32 characters).
+        "*.zone": (64, ASCII),
+        # An edit stamp and the typed times a form asks about once (`past_due_ok`).
+        "*.seen": (64, ASCII),
+        "*.past_due_ok": (64, LATIN),
+        "*.uncount_ok": (64, LATIN),
+        # A quiz typed by its title (or address, or id); a learner by their username.
+        "AssignmentForm.quiz": (Quiz._meta.get_field("title").max_length or 0, LATIN),
+        "ExtensionForm.learner": (username or 0, LATIN),
+        # At most `finder.MAX_KEYS` lessons, each by its id.
+        "AssignmentForm.lessons": (finder.MAX_KEYS * (20 + len("&lessons=")), ASCII),
+        "ShownNameForm.shown_name": (shown_names.MAX_LENGTH, LATIN),
+    }
+
+
+ID = 20  # a chosen row's id, in digits
+OTHERS = 1024  # the CSRF token (64 characters), the button pressed
+
+
+def _fields(form: type) -> dict:
+    """A form's fields as its page draws them: an instance's where one can be made without a
+    request (allauth's sign-in adds its `login` field in `__init__`), else its class's."""
+    for kwargs in ({}, {"request": None}, {"user": None}):
+        try:
+            return dict(form(**kwargs).fields)
+        except Exception:  # noqa: BLE001, S112 - a form that needs more: its class's fields
+            continue
+    return dict(form.base_fields)  # type: ignore[attr-defined]
+
+
+def largest_fill(form: type, bounded: dict[str, tuple[int, int]]) -> tuple[int, list[str]]:
+    """The bytes of `form`'s largest legitimate fill, urlencoded (text as Latin at its worst),
+    and the fields it could not bound (`Form.field: why`)."""
+    from django import forms
+
+    total, unbounded = 0, []
+    for name, field in _fields(form).items():
+        most, cost = getattr(field, "max_length", None), LATIN
+        if most is None:
+            most, cost = bounded.get(
+                f"{form.__name__}.{name}", bounded.get(f"*.{name}", (None, ASCII))
+            )
+        if most is None:
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                most = None  # how many ids: no limit of its own
+            elif isinstance(field, forms.ModelChoiceField):
+                most = ID
+            elif isinstance(field, forms.MultipleChoiceField):
+                most = sum(len(str(key)) + len(name) + 2 for key, _ in field.choices)
+            elif isinstance(field, forms.ChoiceField):
+                most = max((len(str(key)) for key, _ in field.choices), default=0)
+            elif isinstance(field, forms.BooleanField):
+                most = 2
+            elif isinstance(field, forms.IntegerField | forms.FloatField | forms.DecimalField):
+                most = ID
+            elif isinstance(field, forms.DateField | forms.DateTimeField | forms.TimeField):
+                most = 32
+        if most is None:
+            unbounded.append(f"{form.__name__}.{name}: {type(field).__name__} of no max_length")
+            continue
+        total += len(name) + 2 + cost * most
+    return total, unbounded
+
+
+FORMS_AT_DEFAULT_DOORS = default_door_forms()
+
+
+def test_the_default_doors_forms_are_found():
+    """The walk finds the forms (a renamed helper would hide them): the sign-in, a cohort's."""
+    names = {form.__name__ for form in FORMS_AT_DEFAULT_DOORS}
+    assert {"LoginForm", "SignupForm", "CohortForm", "AssignmentForm", "NameForm"} <= names
+
+
+@pytest.mark.parametrize(
+    "form", FORMS_AT_DEFAULT_DOORS, ids=[_qualified(f) for f in FORMS_AT_DEFAULT_DOORS]
+)
+def test_every_form_at_a_default_door_fits_it_filled_to_its_fields_limits(form):
+    size, unbounded = largest_fill(form, _bounded())
+    doors = FORMS_AT_DEFAULT_DOORS[form]
+    assert unbounded == [], f"no limit at {doors}: give each a max_length, or a bound in _bounded"
+    assert size + OTHERS <= DEFAULT_LIMIT, f"{form.__name__} at {doors}: {size:,} B"
+
+
+def test_a_text_field_of_no_limit_is_named_and_a_long_one_does_not_fit():
+    """The check itself: a box of no `max_length` is named, and a form of 6,000 characters of
+    accented Latin text is over 32 KB (18 KB of `<`, 36 KB of `é`)."""
+    from django import forms
+
+    class Note(forms.Form):
+        title = forms.CharField(max_length=200)
+        body = forms.CharField(widget=forms.Textarea)
+
+    class Long(forms.Form):
+        body = forms.CharField(max_length=6_000)
+
+    assert largest_fill(Note, {}) == (
+        len("title") + 2 + 1_200,
+        ["Note.body: CharField of no max_length"],
+    )
+    assert largest_fill(Long, {})[0] > DEFAULT_LIMIT
+
+
+# --- the teaching pages say their limit before a form is sent (static/js/form-size.js) ------------
+
+
+def _pages_for(instructor) -> list[tuple[str, str]]:
+    """The teaching pages whose form may be long, and the door each posts to."""
+    from lessons.models import Source
+    from tests.quizzes.builders import make_question, make_quiz
+
+    question = make_question(owner=instructor, source=Source.AUTHORED, lesson=None)
+    quiz = make_quiz(question, owner=instructor, source=Source.AUTHORED, published=False)
+    return [
+        (reverse("teach:question-create", args=[quiz.pk, "single"]), "teach:question-create"),
+        (reverse("teach:question-edit", args=[question.pk]), "teach:question-edit"),
+        (reverse("teach:quiz-create"), "teach:quiz-create"),
+        (reverse("teach:quiz-edit", args=[quiz.pk]), "teach:quiz-edit"),
+        (reverse("teach:import"), "teach:import"),
+    ]
+
+
+def test_each_teaching_form_says_the_limit_its_door_refuses_it_by(instructor, reads):
+    """The page's `data-max-body` is the limit the server refuses a body over, for the one the
+    page is drawn for: one byte over it is refused unread, a body at it is read."""
+    browser = browser_for(instructor)
+    for url, name in _pages_for(instructor):
+        page = BeautifulSoup(browser.get(url, follow=True).content, "html.parser")
+        form = page.select_one("form[data-max-body]")
+        assert form is not None, url
+        limit = int(form["data-max-body"])
+        assert limit == body_limit(name) > DEFAULT_LIMIT, url
+        assert form["data-max-body-words"] == too_large.in_units(limit)
+        assert form.select_one("[data-size-status][role=status]") is not None  # beside its buttons
+        reads.clear()
+        over = browser.post(url, sent(limit + 1), content_type="application/x-www-form-urlencoded")
+        assert over.status_code == 400 and reads == [], url
+        browser.post(url, sent(limit), content_type="application/x-www-form-urlencoded")
+        assert reads == [url]
+
+
+def test_the_import_pages_file_limit_is_said_in_the_servers_own_words(instructor):
+    """The script says a chosen file too large in the words the server refuses it with."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from teach.transfer_views import MAX_UPLOAD_BYTES
+
+    browser = browser_for(instructor)
+    url = reverse("teach:import")
+    page = BeautifulSoup(browser.get(url).content, "html.parser")
+    file = page.select_one("input[type=file]")
+    assert int(file["data-max-file"]) == MAX_UPLOAD_BYTES
+    size = MAX_UPLOAD_BYTES + 200 * 1024
+    upload = SimpleUploadedFile("bank.gift", b"x" * size)
+    refused = browser.post(
+        url, {"csrfmiddlewaretoken": "a" * 32, "file": upload, "action": "preview"}
+    )
+    said = " ".join(BeautifulSoup(refused.content, "html.parser").get_text().split())
+    assert file["data-too-large"].replace("{kb}", str(size // 1024)) in said
+
+
+@pytest.mark.parametrize(
+    ("name", "args", "words"),
+    [
+        ("teach:question-edit", [1], "only your browser has it. Go back to the editor"),
+        ("teach:quiz-create", [], "only your browser has it. Go back to the editor"),
+        ("teach:import", [], "One import reads at most 512 KB: go back, split the file"),
+    ],
+)
+def test_the_400_page_of_a_teaching_door_says_what_is_left_of_the_form(
+    instructor, reads, name, args, words
+):
+    """The editors' typing is not kept by the server, which never read it; the 400 page said
+    "your browser keeps what you typed there", which nothing promises, and for an import's
+    file never holds (a file is not chosen again on Back)."""
+    url = reverse(name, args=args)
+    page = post(browser_for(instructor), url, {"x": "<" * (body_limit(name) // 3 + 1_000)})
+    assert page.status_code == 400 and reads == []
+    said = " ".join(BeautifulSoup(page.content, "html.parser").get_text().split())
+    assert words in said
+    assert "your browser keeps what you typed" not in said

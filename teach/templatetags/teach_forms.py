@@ -7,12 +7,13 @@ from __future__ import annotations
 from django import template
 from django.forms import BoundField
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString
 
 from lessons import finder
 from lessons.markdown import markdown_summary, markdown_text
 from srm_trainer.error_focus import error_focus
+from srm_trainer.too_large import in_units, limit_for
 from teach import rendering
 
 register = template.Library()
@@ -210,3 +211,17 @@ def lesson_options(field: BoundField) -> finder.Found:
     value = field.value()
     shown = field.field.prepare_value(value) if value not in (None, "") else ""
     return finder.find(str(shown))
+
+
+@register.simple_tag(takes_context=True)
+def max_body(context, name: str = "") -> SafeString:
+    """A form's door's limit for whoever the page is drawn for, as attributes of its <form>
+    (`data-max-body`, in bytes, and in words): `static/js/form-size.js` says a form over it
+    before it is sent, from the same table (`srm_trainer.too_large._doors`) that the server
+    refuses it by. `name`: the view the form posts to, if not the page's own."""
+    request = context.get("request")
+    name = name or getattr(getattr(request, "resolver_match", None), "view_name", "")
+    if request is None or not name:
+        return SafeString("")  # drawn outside a request: the server's refusal alone
+    limit = limit_for(request, name)
+    return format_html(' data-max-body="{}" data-max-body-words="{}"', limit, in_units(limit))

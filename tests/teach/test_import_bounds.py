@@ -147,4 +147,4 @@ def test_a_file_over_the_imports_door_is_refused_unread_saying_its_limit(teacher
     upload = SimpleUploadedFile("bank.json", b" " * (3 * 1024 * 1024))
     response = teacher.post("/teach/import/", {"file": upload, "format": "auto"})
     assert response.status_code == 400
-    assert "(at most 1.51 MB), so nothing was saved" in response.content.decode()
+    assert "(at most 1.51 MB), so nothing was imported" in response.content.decode()

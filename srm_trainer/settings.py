@@ -216,6 +216,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # Verifying an address while signed in (usually one added on the E-mail page) lands back there,
 # where the address now shows as verified; allauth's default was the home page.
 ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "account_email"
+# At most this many e-mail addresses an account: the E-mail page draws each (~0.3 ms and
+# ~600 bytes), and adding one (10 a minute) never stopped: 5,000 made the page 1.6 s of CPU and
+# 3 MB (docs/limits.md). allauth refuses the next add, and the page says why.
+ACCOUNT_MAX_EMAIL_ADDRESSES = 5
 # Mail the account's owner (when they gave an address) when its password, e-mail or
 # two-factor settings change, so a takeover does not go unnoticed.
 ACCOUNT_EMAIL_NOTIFICATIONS = True

@@ -240,7 +240,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # The authenticator app's entry and the security-key prompt name the site as the e-mails do.
 MFA_ADAPTER = "srm_trainer.accounts.adapter.MFAAdapter"
 # The code step of signing in and "Confirm it's you" open with the focus in the code's field.
+# Adding a security key is refused past `forms.MAX_PASSKEYS` (10), before it is registered.
 MFA_FORMS = {
+    "add_webauthn": "srm_trainer.accounts.forms.AddWebAuthnForm",
     "authenticate": "srm_trainer.accounts.forms.AuthenticateForm",
     "reauthenticate": "srm_trainer.accounts.forms.ReauthenticateCodeForm",
 }

@@ -13,8 +13,8 @@ from bs4 import BeautifulSoup
 from django.urls import reverse
 
 from lessons.models import Source
-from quizzes.models import Question
-from teach.bank import MAX_OWN_BANKS, bank_summaries
+from quizzes.models import Question, Tag
+from teach.bank import MAX_OWN_BANKS, MAX_OWN_TAGS, bank_summaries
 from teach.transfer import importer
 from teach.transfer.drafts import TransferError
 from tests.quizzes.builders import make_question
@@ -33,14 +33,14 @@ def _fill_banks(owner, count: int, *, first: int = 0) -> None:
     )  # fmt: skip
 
 
-def _new_single(teacher, quiz, category: str):
+def _new_single(teacher, quiz, category: str, **more):
     rows, extra = KINDS["single"]
     url = reverse("teach:question-create", args=[quiz.pk, "single"])
     page = teacher.get(url, follow=True)
     token = BeautifulSoup(page.content, "html.parser").find("input", {"name": "once"})["value"]
     return teacher.post(
         page.redirect_chain[-1][0] if page.redirect_chain else url,
-        form_data(rows, extra, category=category, once=token),
+        form_data(rows, extra, category=category, once=token, **more),
     )
 
 
@@ -97,3 +97,44 @@ def test_archived_questions_and_the_course_fill_no_bank_of_a_teachers(instructor
     Question.objects.filter(category="bank-0").update(archived=True)
     importer.run(_bank([_single(1, category="new-one")]), "json", owner=instructor)
     assert Question.objects.filter(category="new-one").exists()
+
+
+# --- bank tags ---------------------------------------------------------------------------
+
+
+def _tag_filled(owner, count: int) -> None:
+    """One of `owner`'s questions carrying `count` tags (written directly, past the editor's 20
+    a question: the ceiling counts the teacher's tags, however they are spread)."""
+    question = make_question("true_false", owner=owner, source=Source.AUTHORED, category="mine")
+    tags = Tag.objects.bulk_create(Tag(slug=f"tag-{n}") for n in range(count))
+    Question.tags.through.objects.bulk_create(
+        Question.tags.through(question=question, tag=tag) for tag in tags
+    )
+
+
+def test_a_question_tagged_past_the_ceiling_is_refused_at_its_new_tags(teacher, owned, instructor):
+    quiz, _ = owned
+    _tag_filled(instructor, MAX_OWN_TAGS - 1)
+    before = Question.objects.count()
+    response = _new_single(teacher, quiz, "mine", new_tags="one-more, and-another")
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    said = html.unescape(soup.get_text(" "))
+    assert f"Your questions carry {MAX_OWN_TAGS - 1} bank tags already, and 2 of these" in said
+    assert soup.find(attrs={"name": "new_tags"}).get("aria-invalid") == "true"
+    assert Question.objects.count() == before
+    # One more fits, and tags already carried always do.
+    assert _new_single(teacher, quiz, "mine", new_tags="one-more, tag-3").status_code == 302
+    assert Question.objects.count() == before + 1
+
+
+def test_an_import_tagging_past_the_ceiling_is_refused_whole(instructor):
+    _tag_filled(instructor, MAX_OWN_TAGS - 1)
+    text = _bank([_single(1, tags=["file-tag-a", "file-tag-b"])])
+    before = Question.objects.count()
+    with pytest.raises(TransferError) as refused:
+        importer.run(text, "json", owner=instructor)
+    assert f"at most {MAX_OWN_TAGS} different tags" in str(refused.value)
+    assert Question.objects.count() == before
+    importer.run(_bank([_single(2, tags=["file-tag-a", "tag-7"])]), "json", owner=instructor)
+    assert Question.objects.count() == before + 1

@@ -117,6 +117,11 @@ def cohort_create(*, owner, name: str, now: datetime | None = None) -> Cohort:
 
 
 MAX_SHIFT_DAYS = 3660  # ten years: a later term than that is a new course
+# The most assignments a cohort holds. Each member's home page sums up every assignment of
+# every cohort they are in (`gradebook.assigned_work`), and the gradebook and learner pages
+# list each: 2,000 in one cohort made every member's home a 500 (170 ms of CPU once its sums
+# were split) and the gradebook 306 ms and 0.67 MB; at 100, 20 ms and 29 ms. A term assigns ~40.
+MAX_ASSIGNMENTS = 100
 
 
 class ShiftRefused(CohortError):
@@ -169,6 +174,12 @@ def cohort_next_term(
         quizzes_visible(owner).filter(pk__in=[a.quiz_id for a in old]).values_list("pk", flat=True)
     )
     kept = [a for a in old if a.quiz_id in usable]
+    if len(kept) > MAX_ASSIGNMENTS:  # assigned before the ceiling
+        raise CohortError(
+            f"“{source.name}” has {len(kept)} assignments, more than the {MAX_ASSIGNMENTS} a "
+            "cohort holds, so its next term could not take them all: remove "
+            f"{len(kept) - MAX_ASSIGNMENTS} from it first."
+        )
     if shift_days is not None:
         over = sorted(moved(a.due_at) for a in kept if a.due_at and moved(a.due_at) < now)
         if over:
@@ -391,6 +402,12 @@ def assignment_create(
     taken = CohortError(f"“{quiz.title}” is already assigned to this cohort: change that one.")
     if Assignment.objects.filter(cohort=cohort, quiz=quiz).exists():
         raise taken
+    if cohort.assignments.order_by().values("pk")[:MAX_ASSIGNMENTS].count() >= MAX_ASSIGNMENTS:
+        raise CohortError(
+            f"This cohort has {MAX_ASSIGNMENTS} assignments, the most a cohort holds: remove "
+            "one it no longer needs (its learners' attempts are kept), or start a cohort for "
+            "the next part of the course."
+        )
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(

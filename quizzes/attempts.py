@@ -261,6 +261,12 @@ def _counted(owner: Q, quiz_id) -> QuerySet:
 _COUNTED = _ByOwner(_counted)
 
 
+def _anonymous_count(learner_key: str) -> int:
+    """How many attempts, at any quiz, a signed-out browser holds, counted up to the ceiling."""
+    owned = Attempt.objects.filter(user__isnull=True, learner_key=learner_key)
+    return owned.order_by().values("pk")[:MAX_ANONYMOUS_ATTEMPTS].count()
+
+
 def owned_count(quiz_id: int, *, user_id: int | None, learner_key: str) -> int:
     """How many attempts at quiz `quiz_id` this learner owns (`owned_attempt`'s rule)."""
     rows = _COUNTED.rows(quiz_id, user_id=user_id, learner_key=learner_key)
@@ -358,6 +364,21 @@ def _meta_order(question: Question) -> tuple[str, str]:
     return (question.category, question.slug)
 
 
+# The most attempts one signed-out browser (its learner key) keeps: a sign-in hands them all to
+# the account in its own request (quizzes.session_carry), so they are held to what that request
+# can carry at a bounded cost. Past it, a start asks the learner to sign in; what they did is
+# kept and comes with them.
+MAX_ANONYMOUS_ATTEMPTS = 50
+
+
+def anonymous_limit_message() -> str:
+    return (
+        f"You have started {MAX_ANONYMOUS_ATTEMPTS} quiz attempts without signing in, the most "
+        "a browser keeps. Sign in or create a free account to start another: the attempts you "
+        "made here come with you."
+    )
+
+
 def attempt_start(
     *, quiz: Quiz, user=None, session_key: str = "", rng=None, now: datetime | None = None
 ) -> Attempt:
@@ -384,6 +405,8 @@ def attempt_start(
         unfinished = instance(Attempt, rows[0]) if rows else None
         if unfinished is not None and not attempt_expire(attempt=unfinished, now=now):
             return unfinished
+        if anonymous and _anonymous_count(key) >= MAX_ANONYMOUS_ATTEMPTS:
+            raise AttemptLimitReached(anonymous_limit_message())
         used = owned_count(quiz.pk, user_id=user_id, learner_key=key)
         if quiz.attempts_allowed and used >= quiz.attempts_allowed:
             raise AttemptLimitReached(

@@ -216,6 +216,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # Verifying an address while signed in (usually one added on the E-mail page) lands back there,
 # where the address now shows as verified; allauth's default was the home page.
 ACCOUNT_EMAIL_CONFIRMATION_AUTHENTICATED_REDIRECT_URL = "account_email"
+# At most this many e-mail addresses an account: the E-mail page draws each (~0.3 ms and
+# ~600 bytes), and adding one (10 a minute) never stopped: 5,000 made the page 1.6 s of CPU and
+# 3 MB (docs/limits.md). allauth refuses the next add, and the page says why.
+ACCOUNT_MAX_EMAIL_ADDRESSES = 5
 # Mail the account's owner (when they gave an address) when its password, e-mail or
 # two-factor settings change, so a takeover does not go unnoticed.
 ACCOUNT_EMAIL_NOTIFICATIONS = True
@@ -236,7 +240,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # The authenticator app's entry and the security-key prompt name the site as the e-mails do.
 MFA_ADAPTER = "srm_trainer.accounts.adapter.MFAAdapter"
 # The code step of signing in and "Confirm it's you" open with the focus in the code's field.
+# Adding a security key is refused past `forms.MAX_PASSKEYS` (10), before it is registered.
 MFA_FORMS = {
+    "add_webauthn": "srm_trainer.accounts.forms.AddWebAuthnForm",
     "authenticate": "srm_trainer.accounts.forms.AuthenticateForm",
     "reauthenticate": "srm_trainer.accounts.forms.ReauthenticateCodeForm",
 }

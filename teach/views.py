@@ -839,6 +839,13 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
         "misconceptions",
     ):
         setattr(question, name, data[name])
+    owner = question.owner_id if question.pk else request.user.pk
+    refused = bank.banks_refused(owner, [data["category"]], leaving=question.pk)
+    if refused:
+        base.add_error("category", refused)
+    refused = bank.tags_refused(owner, data["tags"], leaving=question.pk)
+    if refused:
+        base.add_error("new_tags", refused)
     related = editor.fill(question, parts, previous=previous, user=request.user)
     problems: list[str] = []
     for row in related:

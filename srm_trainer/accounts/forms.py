@@ -11,6 +11,8 @@ from allauth.account import forms as allauth_forms
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.forms import AddWebAuthnForm as AllauthAddWebAuthnForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
@@ -190,3 +192,35 @@ class ShownNameForm(LimitsOnServer, PlainLabels, forms.Form):
 
     def clean_shown_name(self) -> str:
         return shown_names.clean(self.cleaned_data["shown_name"])
+
+
+# At most this many security keys an account. Each page of a key's ceremony lists every key's
+# credential (adding one, "Confirm it's you", the sign-in's second step: ~0.85 ms a key), and
+# adding one never stopped: 2,000 made each of those pages 1.6-1.8 s of CPU (docs/limits.md).
+MAX_PASSKEYS = 10
+
+
+def passkeys_full() -> str:
+    return (
+        f"This account has {MAX_PASSKEYS} security keys, the most it keeps: remove one you no "
+        "longer use (on the Security keys page), then add this one."
+    )
+
+
+class AddWebAuthnForm(AllauthAddWebAuthnForm):
+    """allauth's, refusing a key past `MAX_PASSKEYS` before it is registered; `keys_full` lets
+    the page say so before the browser's ceremony, rather than after it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        held = Authenticator.objects.filter(user=self.user, type=Authenticator.Type.WEBAUTHN)
+        self.keys_full = held.count() >= MAX_PASSKEYS
+
+    def clean(self) -> dict:
+        if self.keys_full:
+            raise ValidationError(passkeys_full())
+        return super().clean()
+
+    @property
+    def full_message(self) -> str:
+        return passkeys_full()

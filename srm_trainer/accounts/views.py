@@ -11,6 +11,7 @@ from allauth.account.views import EmailView, LoginView, SignupView
 from allauth.mfa.base.views import AuthenticateView
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -103,6 +104,13 @@ class EmailPageView(EmailView):
     the page saying nothing, as if a link had gone (or the button were broken). Its buttons
     act on the address chosen, which is the primary one when the page opens: pressed for an
     address that is verified, or primary, already, they say so and do nothing else."""
+
+    def get_context_data(self, **kwargs):
+        """The ceiling, for the sentence that says why "Add" is gone at it."""
+        return {
+            **super().get_context_data(**kwargs),
+            "max_email_addresses": settings.ACCOUNT_MAX_EMAIL_ADDRESSES,
+        }
 
     def _action_send(self, request: HttpRequest, *args, **kwargs):
         address = self._get_email_address(request)

@@ -33,6 +33,7 @@ from srm_trainer.iam import PolicyError
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.netlab.waf import MAX_REQUESTS as WAF_MAX_REQUESTS
 from srm_trainer.netlab.waf import MAX_RULE_STEPS
+from teach.bank import banks_refused, tags_refused
 from teach.forms import (
     MAX_EXPLANATION_CHARS,
     MAX_MISCONCEPTION_LENGTH,
@@ -151,6 +152,12 @@ def plan(bundle: Bundle, *, owner, into: Quiz | None = None) -> Plan:
         else:
             result.quiz = _quiz(bundle.quiz, owner, modules, result, errors)
     _check_listed(bundle, result, errors)
+    refused = banks_refused(getattr(owner, "pk", None), {q.category for q in result.questions})
+    if refused:
+        errors.append(Located(refused))
+    refused = tags_refused(getattr(owner, "pk", None), {t for tags in result.tags for t in tags})
+    if refused:
+        errors.append(Located(refused))
     if errors:
         # Each once: a new scenario is checked on its own (`_Scenarios.get`) and again by its
         # question's kind, which says the same sentence at the same place.

@@ -863,3 +863,56 @@ def test_a_network_lab_link_of_thousands_of_tables_draws_what_the_lab_takes(clie
     report.record_samples("pages", "bounded: network lab link, 2,000 ACLs", samples, "ms CPU")
     report.record("pages", "bounded: network lab link, 2,000 ACLs, size", size / 1e6, "MB")
     assert statistics.median(samples) < 200.0 and size < 1_000_000
+
+
+@pytest.mark.django_db
+def test_a_sign_in_carrying_the_most_signed_out_work_is_bounded():
+    """A browser at the ceiling of signed-out attempts (`MAX_ANONYMOUS_ATTEMPTS`), each of the
+    200 questions a quiz asks at most, and 1,000 more kept from before the ceiling: its
+    sign-in carries every one and replays the newest into the review queue. Before
+    (2026-12-07) each attempt was replayed on its own, ~18 ms one of 200 questions: 50 such
+    made a sign-in 0.9 s of CPU, 1,000 attempts of 11 questions 3.0 s under gunicorn; now
+    ~60 ms in the test client (its password hasher is MD5: production's PBKDF2 adds ~0.25 s
+    to every sign-in, carrying or not)."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.utils import timezone
+
+    from quizzes.attempts import MAX_ANONYMOUS_ATTEMPTS
+    from quizzes.models import Attempt, Quiz, QuizQuestion
+    from quizzes.session_carry import LEARNER_KEY
+
+    questions = _bank_of(200, "carried")
+    quiz = Quiz.objects.create(slug="carried", title="Carried", published=True)
+    QuizQuestion.objects.bulk_create(
+        QuizQuestion(quiz=quiz, question=q, order=n) for n, q in enumerate(questions, start=1)
+    )
+    ids = [q.pk for q in questions]
+    get_user_model().objects.create_user("warm", password="a-long-passphrase-1")
+    Client().post("/accounts/login/", {"login": "warm", "password": "a-long-passphrase-1"})
+    samples = []
+    for run in range(3):
+        key = f"browser-{run}"
+        now = timezone.now()
+        Attempt.objects.bulk_create(
+            Attempt(quiz=quiz, learner_key=key, question_ids=ids if n < 50 else ids[:11],
+                    started_at=now, submitted_at=now - timedelta(minutes=n))
+            for n in range(MAX_ANONYMOUS_ATTEMPTS + 1_000)
+        )  # fmt: skip
+        get_user_model().objects.create_user(f"carrier-{run}", password="a-long-passphrase-1")
+        client = Client()
+        session = client.session
+        session[LEARNER_KEY] = key
+        session.save()
+        login = {"login": f"carrier-{run}", "password": "a-long-passphrase-1"}
+        started = time.process_time()
+        response = client.post("/accounts/login/", login)
+        samples.append((time.process_time() - started) * 1000)
+        assert response.status_code == 302
+        assert not Attempt.objects.filter(learner_key=key, user__isnull=True).exists()
+    report.record_samples(
+        "pages", "bounded: a sign-in carrying 1,050 signed-out attempts", samples, "ms CPU"
+    )
+    assert statistics.median(samples) < 500.0

@@ -1,0 +1,61 @@
+"""A cohort holds at most `services.MAX_ASSIGNMENTS` assignments, and a learner's home adds up
+their assignments in queries of at most `gradebook.STANDINGS_PER_QUERY`: home sums every
+assignment of every cohort a learner is in, five columns each in one query, so 333 in all
+were more columns than PostgreSQL takes (400 SQLite's), a 500 on every member's home
+(docs/limits.md)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cohorts import gradebook, services
+from cohorts.models import Assignment
+from quizzes.models import Quiz, QuizQuestion
+from tests.cohorts.conftest import T0, at, client_for, take_right
+
+pytestmark = pytest.mark.django_db
+
+
+def _assigned(cohort, owner, count: int, *, first: int = 0) -> list[Quiz]:
+    """`count` published quizzes assigned to `cohort`, written directly (as a cohort assigned
+    them before the ceiling)."""
+    quizzes = Quiz.objects.bulk_create(
+        Quiz(slug=f"assigned-{n}", title=f"Week {n}", published=True, owner=owner)
+        for n in range(first, first + count)
+    )
+    Assignment.objects.bulk_create(
+        Assignment(cohort=cohort, quiz=q, created_at=T0, created_by=owner) for q in quizzes
+    )
+    return quizzes
+
+
+def test_a_cohort_past_its_assignments_refuses_one_more_and_keeps_them(cohort, owner, quiz):
+    _assigned(cohort, owner, services.MAX_ASSIGNMENTS)
+    with pytest.raises(services.CohortError) as refused:
+        services.assignment_create(cohort=cohort, quiz=quiz, by=owner, now=at(hours=2))
+    assert str(refused.value).startswith(
+        f"This cohort has {services.MAX_ASSIGNMENTS} assignments, the most a cohort holds"
+    )
+    assert cohort.assignments.count() == services.MAX_ASSIGNMENTS
+    assert not cohort.assignments.filter(quiz=quiz).exists()
+
+
+def test_home_adds_up_any_number_of_assignments_in_bounded_queries(cohort, owner, learner, quiz):
+    many = 7 * gradebook.STANDINGS_PER_QUERY + 1  # past PostgreSQL's 1,664 columns in one
+    quizzes = _assigned(cohort, owner, many)
+    last = quizzes[-1]
+    QuizQuestion.objects.bulk_create(
+        QuizQuestion(quiz=last, question=q, order=n)
+        for n, q in enumerate(quiz.questions.all(), start=1)
+    )
+    take_right(last, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    with CaptureQueriesContext(connection) as queries:
+        work = gradebook.assigned_work(user=learner, now=at(days=2), limit=many)
+    sums = [q["sql"] for q in queries if "SUM(CASE" in q["sql"]]
+    assert len(sums) == 8  # one for each STANDINGS_PER_QUERY
+    assert max(sql.count("SUM(CASE") for sql in sums) <= 3 * gradebook.STANDINGS_PER_QUERY
+    [done] = [w for w in work if w.assignment.quiz_id == last.pk]
+    assert (done.cell.started, done.cell.handed_in, done.cell.best) == (1, 1, 1.0)
+    assert client_for(learner).get("/").status_code == 200

@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 
 from quizzes.kinds.base import Grade, Kind, Problem, as_sentence, is_text
-from quizzes.least_privilege import check_policy, request_case
+from quizzes.least_privilege import check_policy, probe_scope, request_case
 from srm_trainer.iam import PolicyError, catalog, parse_case, parse_policy
 from srm_trainer.iam.json_mistakes import located
 from srm_trainer.typed_text import Textarea
@@ -282,7 +282,7 @@ class LeastPrivilege(Kind):
                 {"action": r["action"], "resource": r["resource"], "want": want}
                 for want, r in wanted
             ],
-            "scope": list(ch.get("scope") or []),
+            "scope": probe_scope(ch),
         }
 
     def grade(self, question, response: dict) -> Grade:

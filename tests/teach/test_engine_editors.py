@@ -850,3 +850,22 @@ def test_a_refused_prompt_does_not_hide_the_policys_mistake(teacher, owned):
     assert "Identity policy 1, line 4, column" in summary
     assert '<a href="#editor-identity-0">' in text(response)
     assert not Question.objects.filter(type="policy_decision", owner__isnull=False).exists()
+
+
+def test_without_resources_to_probe_a_reference_that_grants_everything_is_refused(teacher, owned):
+    """Left empty, the resources to probe are the requests' own: a reference of `*` on `*`
+    over-grants there, where it used to be checked as granting nothing more."""
+    quiz, _ = owned
+    everything = policy(stmt("Allow", "*"))
+    url, data = challenge_form(
+        teacher, quiz, ALLOW_ROWS, [], **{"k-scope": "", "k-reference": everything}
+    )
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert "it over-grants" in text(response)
+    assert not Question.objects.filter(type="least_privilege").exists()
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, [], **{"k-scope": ""})
+    assert teacher.post(url, data).status_code == 302
+    question = Question.objects.get(type="least_privilege")
+    assert question.challenge()["scope"] == []
+    assert not grade(question, {"policy": everything}).correct

@@ -10,6 +10,7 @@ teaching editor and our content files require one (`file_requires`); an import m
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -44,6 +45,17 @@ def _request_part(exc: PolicyError) -> tuple[str, ...]:
     context), or () when it is none of the entry's own (the principal, say)."""
     part = (exc.path or "").removeprefix("request.").split(".")[0]
     return (part,) if part in ("action", "resource", "context") else ()
+
+
+def _engine_words(message: str) -> str:
+    """An engine error about a request in the editor's words: "request.resource must be an
+    ARN" is "the resource must be an ARN" (a row's fields are its action, resource and
+    context; the editor said "Challenge must_allow #1: not a valid request: request.resource:
+    request.resource must be …")."""
+    message = re.sub(r"\brequest\.context\.", "the context key ", message)
+    message = re.sub(r"\brequest\.(\w+)", r"the \1", message)
+    # after the row's name and a colon: "the value of …", not "The value of …" (not "aWS")
+    return message[:1].lower() + message[1:] if message[1:2].islower() else message
 
 
 def _same(r: dict) -> tuple:
@@ -227,7 +239,13 @@ class LeastPrivilege(Kind):
         try:
             parse_case(request_case(ch, entry["action"], entry["resource"], allow_it, context))
         except PolicyError as exc:
-            return [Problem(f"{label}: not a valid request: {exc}", (*where, *_request_part(exc)))]
+            return [
+                Problem(
+                    f"{label}: not a valid request: {exc}",
+                    (*where, *_request_part(exc)),
+                    plain=as_sentence(f"{row}: {_engine_words(exc.message)}"),
+                )
+            ]
         if thorough and not catalog.is_known_action(entry["action"]):
             return [
                 Problem(

@@ -3,6 +3,7 @@ editor, and a least-privilege challenge's reference solution is checked before i
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -488,6 +489,32 @@ def test_the_live_check_names_the_request_row_whose_field_is_wrong(teacher, owne
     live = text(teacher.post(url, data, **HTMX))
     assert "Must-deny request 2, context, line 1, column" in live
     assert "Must-deny request 1," not in live and "Must-allow request" not in live
+
+
+@pytest.mark.parametrize(
+    "row,words",
+    [
+        (
+            ("s3:GetObject", "not-an-arn", ""),
+            "Must-deny request 2: the resource must be an ARN or \"*\", not 'not-an-arn'.",
+        ),
+        (
+            ("notaservice", REPORT, ""),
+            'Must-deny request 2: the action must be "service:Action"',
+        ),
+    ],
+    ids=["resource", "action"],
+)
+def test_a_request_the_engine_cannot_read_is_said_by_its_row_not_the_files_keys(
+    teacher, owned, row, words
+):
+    """It was "Challenge must_deny #2: not a valid request: request.resource: request.resource
+    must be …", in the content files' keys, above a row labelled "Must-deny request 2"."""
+    quiz, _ = owned
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, [DENY_ROWS[0], row])
+    said = html.unescape(summary_of(teacher.post(url, data)))
+    assert words in said
+    assert "must_deny" not in said and "request." not in said
 
 
 @pytest.mark.usefixtures("template_context")

@@ -371,7 +371,10 @@ def test_a_request_context_the_engine_refuses_is_beside_the_context_its_fold_ope
     page, text = page_of(teacher.post(url, data))
     assert list(page.invalid) == ["id_allow-0-context"]
     [message] = page.error_lists.values()
-    assert message.startswith("Challenge must_allow #1: not a valid request:")
+    assert message == (
+        "Must-allow request 1: the value of 'aws:username' must be a string, a number, a "
+        "boolean or a list of those."
+    )
     assert page.links == {"#id_allow-0-context": message}
     assert page.open_folds == ["id_allow-0-context"]
 

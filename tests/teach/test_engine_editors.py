@@ -116,7 +116,10 @@ def test_saving_a_policy_question_whose_expect_disagrees_is_refused(teacher, own
     before = (Question.objects.count(), Scenario.objects.count())
     response = teacher.post(url, data)
     assert response.status_code == 200
-    assert "the case expects ExplicitDeny but the engine decides Allow" in text(response)
+    # in the menu's words, as the live key says it, not the case's keys ("ExplicitDeny")
+    said = html.unescape(text(response))
+    assert f"you expect “{WORDS['ExplicitDeny']}”, but the engine decides “Allowed”" in said
+    assert "ExplicitDeny" not in re.sub(r'value="ExplicitDeny"', "", said)
     assert (Question.objects.count(), Scenario.objects.count()) == before
     # Everything typed is still there.
     again = form_fields(response.content.decode())

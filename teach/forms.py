@@ -193,6 +193,7 @@ NOT_A_LESSON = (
     "“%(value)s” is not the address of a published lesson. Type it as module/lesson (such as "
     "iam/iam-policies) or its whole title, choose one of the suggestions, or leave it empty."
 )
+TITLE_MAX = 200  # Lesson.title's max_length: a longer text is no lesson's title
 TWO_LESSONS = (
     "More than one lesson is called “%(value)s” (%(addresses)s): type the address of the one "
     "you mean."
@@ -248,7 +249,7 @@ class LessonChoiceField(forms.Field):
         """The published lesson whose whole title was typed, in any case. The help says to type
         words of its title, and without JavaScript (no suggestions) or when the suggestion was
         not picked that title came back refused; two lessons of one title are named."""
-        if len(text) > Lesson._meta.get_field("title").max_length:
+        if len(text) > TITLE_MAX:
             return None
         found = list(
             Lesson.objects.select_related("module")

@@ -11,7 +11,8 @@ Two checks, both by the evaluation engine:
    (`let_through_score`): a policy that allows nothing scores 0, not the share of must-denies.
 
 2. **Over-permission.** Every action the policy's Allow statements could grant is probed
-   against every `scope` resource:
+   against every `scope` resource (`probe_scope`: a challenge that names none is probed on the
+   resources its own requests name, so `"Action": "*"` is never a right answer):
    - `Action` patterns are expanded with the catalogue (`catalog.expand`); a `NotAction`
      statement grants every catalogue action of the services involved except those it lists;
    - only actions of the services involved are probed (the services of the requests' actions
@@ -191,11 +192,27 @@ def probe_resource(scope_entry: str) -> str:
     return scope_entry.replace("*", PROBE_FILLER).replace("?", "x")
 
 
+def probe_scope(challenge: dict) -> list[str]:
+    """The resources probed for over-grants: the challenge's `scope`, or, when it names none,
+    the resources of its must-allow and must-deny requests. Without a scope nothing was
+    probed, so `"Action": "*", "Resource": "*"` passed a task with no must-deny request at
+    full marks, and the editor's check of a reference solution counted 0 over-grants."""
+    scope = [s for s in challenge.get("scope") or [] if isinstance(s, str)]
+    if scope:
+        return scope
+    named: list[str] = []
+    for entry in [*challenge.get("must_allow", []), *challenge.get("must_deny", [])]:
+        resource = entry.get("resource")
+        if isinstance(resource, str) and resource not in named:
+            named.append(resource)
+    return named
+
+
 def involved_services(challenge: dict) -> set[str]:
     services = set()
     for entry in [*challenge.get("must_allow", []), *challenge.get("must_deny", [])]:
         services.add(entry["action"].split(":", 1)[0].lower())
-    for resource in challenge.get("scope", []):
+    for resource in probe_scope(challenge):
         parts = resource.split(":", 5)
         if len(parts) >= 3 and parts[0] == "arn" and parts[2]:
             services.add(parts[2].lower())
@@ -337,7 +354,7 @@ def _check_policy(
     if first_fault and not all(r.ok for r in requests):
         return ChallengeResult(tuple(requests), complete=False)
     overgrants: list[Overgrant] = []
-    probes = [(entry, probe_resource(entry)) for entry in challenge.get("scope", [])]
+    probes = [(entry, probe_resource(entry)) for entry in probe_scope(challenge)]
     contexts = probe_contexts(challenge)
     probe_units = base_units + max(_condition_units(policy, ctx)[0] for ctx in contexts)
     if not probes:

@@ -231,7 +231,12 @@ class Question(models.Model):
     def problems(self, *, thorough: bool = True) -> list[kinds.Problem]:
         """Why this question cannot be used ([] when it can): its kind's validation."""
         if self.kind is None:
-            return [kinds.Problem(f"unknown type {self.type!r}", ("type",), "type")]
+            known = ", ".join(kinds.KINDS)
+            return [
+                kinds.Problem(
+                    f"unknown type {self.type!r} (expected one of: {known})", ("type",), "type"
+                )
+            ]
         if not isinstance(self.data, dict):
             return [kinds.Problem("'data' must be a JSON object")]
         try:

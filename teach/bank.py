@@ -528,17 +528,45 @@ class BankFilterForm(LimitsOnServer, forms.Form):
         label="Search",
         help_text="Words from the prompt, or part of the question's slug.",
     )
-    kind = forms.ChoiceField(required=False, label="Kind")
+    # A value no menu offers (a link edited by hand, a tag since deleted) is said in the
+    # page's words, not Django's "Select a valid choice. That choice is not one of the
+    # available choices."
+    kind = forms.ChoiceField(
+        required=False,
+        label="Kind",
+        error_messages={"invalid_choice": "no kind is called “%(value)s”; every kind is shown"},
+    )
     module = ModuleChoiceField(
         queryset=Module.objects.order_by("order", "slug"),
         required=False,
         to_field_name="slug",
         empty_label="Any module",
+        error_messages={"invalid_choice": "no module is called “%(value)s”; every module is shown"},
     )
-    category = forms.ChoiceField(required=False, label="Bank (category)")
-    tag = forms.ChoiceField(required=False, label="Tag")
+    category = forms.ChoiceField(
+        required=False,
+        label="Bank (category)",
+        error_messages={
+            "invalid_choice": "no question you may use is in a bank called “%(value)s”; "
+            "every bank is shown"
+        },
+    )
+    tag = forms.ChoiceField(
+        required=False,
+        label="Tag",
+        error_messages={
+            "invalid_choice": "no question you may use has the tag “%(value)s”; questions "
+            "with any tag are shown"
+        },
+    )
     level = forms.ChoiceField(
-        required=False, label="Level", choices=[("", "Any level"), *Level.choices]
+        required=False,
+        label="Level",
+        choices=[("", "Any level"), *Level.choices],
+        error_messages={
+            "invalid_choice": "the levels are foundational, associate and advanced, not "
+            "“%(value)s”; every level is shown"
+        },
     )
     unused = forms.BooleanField(required=False, label="Only questions used in no quiz")
     archived = forms.BooleanField(required=False, label="Include archived questions")

@@ -118,7 +118,7 @@ class ChallengeForm(_Form):
         max_length=4000,
         widget=Textarea(attrs={"rows": 2, "spellcheck": "false", "class": "code"}),
         help_text="Every action the policy allows on these, and the task does not need, "
-        "is an over-grant.",
+        "is an over-grant. Left empty, the resources of the requests above are probed.",
     )
     start_policy = forms.CharField(
         label="Starting policy learners repair (JSON; optional)",

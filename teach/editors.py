@@ -42,6 +42,7 @@ from quizzes.answer_key import REKEYED, removed_notice, short
 from quizzes.kinds import Problem, same_entry, text_id
 from quizzes.kinds.base import as_sentence
 from quizzes.kinds.categorize import capital_twins, capitals_said
+from quizzes.kinds.choices import MAX_CHOICES
 from srm_trainer.iam.json_mistakes import named_by
 from srm_trainer.typed_text import LimitsOnServer
 from teach.rendering import RENDERER
@@ -446,12 +447,15 @@ def is_row_action(action: str) -> bool:
     )
 
 
-def apply_row_action(rows: list[dict], action: str, blank: dict) -> list[dict] | None:
-    """`rows` after "add", "up-N", "down-N" or "remove-N"; None if `action` is none of them."""
+def apply_row_action(
+    rows: list[dict], action: str, blank: dict, most: int = MAX_ROWS
+) -> list[dict] | None:
+    """`rows` after "add", "up-N", "down-N" or "remove-N"; None if `action` is none of them.
+    "add" adds no row past `most`."""
     if not is_row_action(action):
         return None
     if action == "add":
-        if len(rows) < MAX_ROWS:
+        if len(rows) < most:
             rows.append(dict(blank))
         return rows
     verb, _, number = action.partition("-")
@@ -830,6 +834,9 @@ class Editor(Generic[P]):
     list_key = ""  # the data key holding the rows
     row_fields: tuple[str, ...] = ()
     min_rows = 2
+    # The most rows "Add" gives: the kind's own limit (6 choices), so an author is not let type
+    # a 7th choice that the save then refuses ("Give 2 to 6 choices: there are 7").
+    max_rows = MAX_ROWS
     # The engine-backed editors (policy decision, least privilege) answer htmx requests with
     # these partials: `live_template` as the author types, `fragment_template` after a button.
     live_template: str | None = None
@@ -902,7 +909,7 @@ class Editor(Generic[P]):
         if self.row_form is None or not is_row_action(action):
             return None  # a save or a preview: the posted rows are not read twice
         blank = {f: "" for f in self.row_fields} | self.blank_row()
-        return apply_row_action(self.posted_rows(post), action, blank)
+        return apply_row_action(self.posted_rows(post), action, blank, self.max_rows)
 
     def redraw(self, question, post, *, user=None) -> Parts:
         """The forms as posted, without errors (after the Markdown preview)."""
@@ -1076,6 +1083,7 @@ class ChoiceEditor(Editor[Parts]):
     list_key = "choices"
     row_fields = ("id", "text", "correct", "feedback", "same")
     min_rows = 4
+    max_rows = MAX_CHOICES
 
     def blank_row(self) -> dict:
         return {"correct": False}

@@ -191,7 +191,12 @@ class ModuleChoiceField(_RowChoiceField):
 LESSON_OPTIONS_ID = "lesson-options"  # the <datalist> of the lesson field's suggestions
 NOT_A_LESSON = (
     "“%(value)s” is not the address of a published lesson. Type it as module/lesson (such as "
-    "iam/iam-policies), choose one of the suggestions, or leave it empty."
+    "iam/iam-policies) or its whole title, choose one of the suggestions, or leave it empty."
+)
+TITLE_MAX = 200  # Lesson.title's max_length: a longer text is no lesson's title
+TWO_LESSONS = (
+    "More than one lesson is called “%(value)s” (%(addresses)s): type the address of the one "
+    "you mean."
 )
 
 
@@ -230,6 +235,8 @@ class LessonChoiceField(forms.Field):
             )
         else:
             lesson = None
+        if lesson is None and not PLAIN_KEY.match(text):
+            lesson = self.titled(text)
         if lesson is None:
             raise forms.ValidationError(
                 self.error_messages["invalid_choice"],
@@ -237,6 +244,25 @@ class LessonChoiceField(forms.Field):
                 params={"value": text[:80]},
             )
         return lesson
+
+    def titled(self, text: str) -> Lesson | None:
+        """The published lesson whose whole title was typed, in any case. The help says to type
+        words of its title, and without JavaScript (no suggestions) or when the suggestion was
+        not picked that title came back refused; two lessons of one title are named."""
+        if len(text) > TITLE_MAX:
+            return None
+        found = list(
+            Lesson.objects.select_related("module")
+            .filter(title__iexact=text, published=True, module__published=True)
+            .order_by("module__order", "order")[:3]
+        )
+        if len(found) > 1:
+            raise forms.ValidationError(
+                TWO_LESSONS,
+                code="ambiguous",
+                params={"value": text[:80], "addresses": ", ".join(map(str, found))},
+            )
+        return found[0] if found else None
 
     def row(self, key: int) -> Lesson | None:
         """The lesson with this primary key, with its module (one compiled query), or None."""

@@ -50,6 +50,10 @@ from teach.forms import MAX_SCENARIO_TEXT
 from teach.widgets import FittedTextarea
 
 CASE_PREFIX = "case-"
+EXPECT_REFUSED = (
+    "Scenario: you expect “{expect}”, but the engine decides “{decision}”. Choose the "
+    "engine's decision (or “Whatever the engine decides”), or change the case."
+)
 # The scenario form's fields that edit a `Scenario` field of the same name (or, `expect`, its
 # case's expected decision): a refusal of one is shown beside it.
 SCENARIO_FIELDS = ("title", "situation", "explanation", "expect")
@@ -591,6 +595,14 @@ class PolicyDecisionEditor(Editor[PolicyParts]):
                 placed = field in SCENARIO_FIELDS and field in form.fields
                 for message in error:
                     line = f"Scenario: {message}"
+                    decision = parts.analysis.decision
+                    if field == "expect" and decision:
+                        # the menu's words, as the live key says it, not the case's keys
+                        # ("the case expects ExplicitDeny but the engine decides Allow")
+                        line = EXPECT_REFUSED.format(
+                            expect=DECISION_WORDS.get(parts.expect_value(), parts.expect_value()),
+                            decision=DECISION_WORDS.get(decision, decision),
+                        )
                     if placed:
                         form.add_error(field, line)
                     out.append(Linked(line, (form[field].auto_id or "") if placed else ""))

@@ -10,6 +10,7 @@ from quizzes.kinds.base import Kind, Problem, entries_problems, file_entries, in
 # ordering's order, a categorize answer's placings).
 ITEM_KINDS = ("ordering", "categorize")
 NAMING_KINDS = ("single", "multiple", *ITEM_KINDS)
+MAX_CHOICES = 6  # the course's rule: a question has at most 6 choices
 
 
 def gone_choices(question, response: Any) -> list[str]:
@@ -73,7 +74,7 @@ class ChoiceKind(Kind):
             return out
 
         return entries_problems(
-            question.data.get("choices"), "choice", minimum=2, maximum=6, extra=extra
+            question.data.get("choices"), "choice", minimum=2, maximum=MAX_CHOICES, extra=extra
         )
 
     def layout_ids(self, question) -> list[str]:

@@ -10,12 +10,13 @@ teaching editor and our content files require one (`file_requires`); an import m
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 
 from quizzes.kinds.base import Grade, Kind, Problem, as_sentence, is_text
-from quizzes.least_privilege import check_policy, request_case
+from quizzes.least_privilege import check_policy, probe_scope, request_case
 from srm_trainer.iam import PolicyError, catalog, parse_case, parse_policy
 from srm_trainer.iam.json_mistakes import located
 from srm_trainer.typed_text import Textarea
@@ -44,6 +45,17 @@ def _request_part(exc: PolicyError) -> tuple[str, ...]:
     context), or () when it is none of the entry's own (the principal, say)."""
     part = (exc.path or "").removeprefix("request.").split(".")[0]
     return (part,) if part in ("action", "resource", "context") else ()
+
+
+def _engine_words(message: str) -> str:
+    """An engine error about a request in the editor's words: "request.resource must be an
+    ARN" is "the resource must be an ARN" (a row's fields are its action, resource and
+    context; the editor said "Challenge must_allow #1: not a valid request: request.resource:
+    request.resource must be …")."""
+    message = re.sub(r"\brequest\.context\.", "the context key ", message)
+    message = re.sub(r"\brequest\.(\w+)", r"the \1", message)
+    # after the row's name and a colon: "the value of …", not "The value of …" (not "aWS")
+    return message[:1].lower() + message[1:] if message[1:2].islower() else message
 
 
 def _same(r: dict) -> tuple:
@@ -227,7 +239,13 @@ class LeastPrivilege(Kind):
         try:
             parse_case(request_case(ch, entry["action"], entry["resource"], allow_it, context))
         except PolicyError as exc:
-            return [Problem(f"{label}: not a valid request: {exc}", (*where, *_request_part(exc)))]
+            return [
+                Problem(
+                    f"{label}: not a valid request: {exc}",
+                    (*where, *_request_part(exc)),
+                    plain=as_sentence(f"{row}: {_engine_words(exc.message)}"),
+                )
+            ]
         if thorough and not catalog.is_known_action(entry["action"]):
             return [
                 Problem(
@@ -282,7 +300,7 @@ class LeastPrivilege(Kind):
                 {"action": r["action"], "resource": r["resource"], "want": want}
                 for want, r in wanted
             ],
-            "scope": list(ch.get("scope") or []),
+            "scope": probe_scope(ch),
         }
 
     def grade(self, question, response: dict) -> Grade:

@@ -8,6 +8,7 @@ from django import template
 
 from quizzes import misconception_words
 from quizzes.grading import CERTAINTY_LEVELS, MAX_CERTAINTY_MARK
+from quizzes.least_privilege import probe_scope
 from quizzes.models import whole_percent
 from srm_trainer.code_spans import inline_code
 
@@ -19,6 +20,13 @@ register.filter("inline_code", inline_code)
 @register.filter
 def percent(score) -> str:
     return "" if score is None else f"{whole_percent(float(score))}%"
+
+
+@register.filter
+def probed(challenge: dict) -> list[str]:
+    """The resources a least-privilege challenge probes for over-grants (its scope, else its
+    requests' resources), which the learner is told nothing else may be allowed on."""
+    return probe_scope(challenge)
 
 
 @register.filter

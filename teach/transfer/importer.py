@@ -318,13 +318,18 @@ def _check_question(draft: QuestionDraft, question: Question, errors: list[Locat
     for problem in question.problems():
         if draft.plain_problems and problem.path[-1:] == ("id",):
             continue  # ids made from the text: the repeated text is the problem said
-        path = ("scenario",) if problem.field == "scenario" else ("data", *problem.path)
+        # a question's scenario and type are its own keys, not keys of its `data`
+        path = (
+            (problem.field,) if problem.field in ("scenario", "type") else ("data", *problem.path)
+        )
         line, column = draft.where(path)
         message = problem.in_words() if draft.plain_problems else problem.message
         errors.append(Located(f"{what}: {message}", line, column))
     try:
         # A text said too long above, at its own line, is not said again by the model's check.
         said = [path[0] for path, *_ in too_long if len(path) == 1]
+        if question.kind is None:  # "unknown type 'essay'" is said above, with the kinds
+            said.append("type")
         question.clean_fields(exclude=["owner", "module", "lesson", "scenario", *said])
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():

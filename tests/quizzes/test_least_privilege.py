@@ -242,3 +242,20 @@ def test_the_request_score_is_the_needed_requests_allowed_out_of_all_needed_or_w
     )
     assert [r.ok for r in one_too_many.requests] == [True, False]
     assert one_too_many.request_score == 0.5
+
+
+def test_a_challenge_without_a_scope_probes_the_resources_its_requests_name():
+    """No `scope` used to mean nothing was probed: `"Action": "*", "Resource": "*"` passed a
+    task with no must-deny request at full marks. The requests' own resources are probed."""
+    challenge = {
+        "principal": CHALLENGE["principal"],
+        "must_allow": [{"action": "s3:GetObject", "resource": "arn:aws:s3:::reports/q1.csv"}],
+    }
+    everything = check_policy(challenge, policy(allow("*", "*")))
+    assert not everything.correct
+    assert everything.score == 0
+    assert ("s3:DeleteObject", "arn:aws:s3:::reports/q1.csv") in {
+        (o.action, o.resource) for o in everything.overgrants
+    }
+    exact = check_policy(challenge, policy(allow("s3:GetObject", "arn:aws:s3:::reports/q1.csv")))
+    assert exact.correct and exact.overgrants == ()

@@ -3,6 +3,7 @@ reused in a quiz; the dashboard's banks; and a fixed number of queries per page.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -154,6 +155,24 @@ def test_bad_filter_values_are_reported_not_a_500(teacher, world, query):
     assert response.status_code == 200
     if set(query) - {"page", "into"}:
         assert "could not be used and are ignored" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query,words",
+    [
+        ({"kind": "essay"}, "Kind: no kind is called “essay”; every kind is shown"),
+        ({"module": "no-such"}, "Module: no module is called “no-such”; every module is shown"),
+        ({"category": "nobody"}, "bank called “nobody”; every bank is shown"),
+        ({"tag": "gone"}, "Tag: no question you may use has the tag “gone”"),
+        ({"level": "9"}, "Level: the levels are foundational, associate and advanced, not “9”"),
+    ],
+)
+def test_a_filter_value_no_menu_offers_is_said_in_the_pages_words(teacher, world, query, words):
+    """It was Django's "Select a valid choice. That choice is not one of the available
+    choices." (the module), or "… essay is not one of the available choices." (a kind)."""
+    said = html.unescape(teacher.get(URL, query).content.decode())
+    assert words in said
+    assert "Select a valid choice" not in said
 
 
 def test_pages_of_twenty_five(teacher, instructor):

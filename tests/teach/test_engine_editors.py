@@ -3,6 +3,7 @@ editor, and a least-privilege challenge's reference solution is checked before i
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -115,7 +116,10 @@ def test_saving_a_policy_question_whose_expect_disagrees_is_refused(teacher, own
     before = (Question.objects.count(), Scenario.objects.count())
     response = teacher.post(url, data)
     assert response.status_code == 200
-    assert "the case expects ExplicitDeny but the engine decides Allow" in text(response)
+    # in the menu's words, as the live key says it, not the case's keys ("ExplicitDeny")
+    said = html.unescape(text(response))
+    assert f"you expect “{WORDS['ExplicitDeny']}”, but the engine decides “Allowed”" in said
+    assert "ExplicitDeny" not in re.sub(r'value="ExplicitDeny"', "", said)
     assert (Question.objects.count(), Scenario.objects.count()) == before
     # Everything typed is still there.
     again = form_fields(response.content.decode())
@@ -490,6 +494,32 @@ def test_the_live_check_names_the_request_row_whose_field_is_wrong(teacher, owne
     assert "Must-deny request 1," not in live and "Must-allow request" not in live
 
 
+@pytest.mark.parametrize(
+    "row,words",
+    [
+        (
+            ("s3:GetObject", "not-an-arn", ""),
+            "Must-deny request 2: the resource must be an ARN or \"*\", not 'not-an-arn'.",
+        ),
+        (
+            ("notaservice", REPORT, ""),
+            'Must-deny request 2: the action must be "service:Action"',
+        ),
+    ],
+    ids=["resource", "action"],
+)
+def test_a_request_the_engine_cannot_read_is_said_by_its_row_not_the_files_keys(
+    teacher, owned, row, words
+):
+    """It was "Challenge must_deny #2: not a valid request: request.resource: request.resource
+    must be …", in the content files' keys, above a row labelled "Must-deny request 2"."""
+    quiz, _ = owned
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, [DENY_ROWS[0], row])
+    said = html.unescape(summary_of(teacher.post(url, data)))
+    assert words in said
+    assert "must_deny" not in said and "request." not in said
+
+
 @pytest.mark.usefixtures("template_context")
 def test_a_good_challenge_saves_and_is_graded_by_the_engine_in_the_preview(teacher, owned):
     quiz, _ = owned
@@ -850,3 +880,22 @@ def test_a_refused_prompt_does_not_hide_the_policys_mistake(teacher, owned):
     assert "Identity policy 1, line 4, column" in summary
     assert '<a href="#editor-identity-0">' in text(response)
     assert not Question.objects.filter(type="policy_decision", owner__isnull=False).exists()
+
+
+def test_without_resources_to_probe_a_reference_that_grants_everything_is_refused(teacher, owned):
+    """Left empty, the resources to probe are the requests' own: a reference of `*` on `*`
+    over-grants there, where it used to be checked as granting nothing more."""
+    quiz, _ = owned
+    everything = policy(stmt("Allow", "*"))
+    url, data = challenge_form(
+        teacher, quiz, ALLOW_ROWS, [], **{"k-scope": "", "k-reference": everything}
+    )
+    response = teacher.post(url, data)
+    assert response.status_code == 200
+    assert "it over-grants" in text(response)
+    assert not Question.objects.filter(type="least_privilege").exists()
+    url, data = challenge_form(teacher, quiz, ALLOW_ROWS, [], **{"k-scope": ""})
+    assert teacher.post(url, data).status_code == 302
+    question = Question.objects.get(type="least_privilege")
+    assert question.challenge()["scope"] == []
+    assert not grade(question, {"policy": everything}).correct

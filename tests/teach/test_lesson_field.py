@@ -121,3 +121,28 @@ def test_the_question_editor_costs_the_same_with_100_times_the_lessons(teacher, 
     assert [count for count, _ in big] == small
     assert len(_options(big[1][1])) == finder.MATCHES
     assert len(_options(big[0][1])) <= finder.MATCHES
+
+
+def test_a_lessons_whole_title_is_taken_in_any_case_and_a_shared_one_is_said(teacher, owned):
+    """The field says to type words of the title: typed whole (no suggestion picked, or no
+    JavaScript to suggest), the title was refused as "not the address of a published lesson"."""
+    _, question = owned
+    storage = make_module(slug="storage", title="Storage")
+    lesson = make_lesson(storage, slug="bucket-policies", title="Bucket policies / ACLs")
+    data = form_fields(teacher.get(_edit(question)).content.decode())
+    saved = teacher.post(_edit(question), {**data, "lesson": " bucket POLICIES / acls "})
+    assert saved.status_code == 302
+    question.refresh_from_db()
+    assert question.lesson == lesson
+    make_lesson(make_module(slug="archive"), slug="old-buckets", title="Bucket policies / ACLs")
+    data = form_fields(teacher.get(_edit(question)).content.decode())
+    page = teacher.post(_edit(question), {**data, "lesson": "Bucket policies / ACLs"})
+    assert page.status_code == 200
+    said = html.unescape(page.content.decode())
+    assert "More than one lesson is called “Bucket policies / ACLs”" in said
+    assert "storage/bucket-policies" in said and "archive/old-buckets" in said
+    draft = make_lesson(storage, slug="draft", title="Secret draft", published=False)
+    page = teacher.post(_edit(question), {**data, "lesson": "secret draft"})
+    assert "is not the address of a published lesson" in html.unescape(page.content.decode())
+    question.refresh_from_db()
+    assert question.lesson == lesson and question.lesson != draft

@@ -371,7 +371,10 @@ def test_a_request_context_the_engine_refuses_is_beside_the_context_its_fold_ope
     page, text = page_of(teacher.post(url, data))
     assert list(page.invalid) == ["id_allow-0-context"]
     [message] = page.error_lists.values()
-    assert message.startswith("Challenge must_allow #1: not a valid request:")
+    assert message == (
+        "Must-allow request 1: the value of 'aws:username' must be a string, a number, a "
+        "boolean or a list of those."
+    )
     assert page.links == {"#id_allow-0-context": message}
     assert page.open_folds == ["id_allow-0-context"]
 
@@ -533,7 +536,11 @@ def test_an_expected_decision_the_engine_contradicts_is_beside_it(teacher, owned
     the policy editor that sets the case's `expect`."""
     quiz, _ = owned
     url, data = policy_form(teacher, quiz, **{"k-expect": "ExplicitDeny", "action": "save"})
-    message = "Scenario: the case expects ExplicitDeny but the engine decides Allow"
+    message = (
+        "Scenario: you expect “Explicit deny (a Deny statement in any policy matches, or an AWS "
+        "rule refuses it)”, but the engine decides “Allowed”. Choose the engine's decision (or "
+        "“Whatever the engine decides”), or change the case."
+    )
     assert_beside(teacher.post(url, data), "id_k-expect", message)
     assert not Question.objects.filter(type="policy_decision", owner__isnull=False).exists()
 

@@ -250,6 +250,21 @@ def test_a_problem_is_placed_at_the_line_and_column_of_its_field(
     assert (error.line, error.column) == (line, column)
 
 
+def test_an_unknown_type_is_said_once_at_its_key_with_the_types_there_are(instructor):
+    """It was said twice: "unknown type 'essay'" at the question's first key, then Django's
+    "'type': Value 'essay' is not a valid choice." at the "type" key."""
+    question = make_question("single", owner=instructor, source=Source.AUTHORED, lesson=None)
+    document = json.loads(json_format.export_bank([question], "b"))
+    document["questions"][0]["type"] = "essay"
+    Question.objects.all().delete()
+    text = json_format.dump(document)
+    with pytest.raises(TransferError) as caught:
+        importer.run(text, "json", owner=instructor)
+    [error] = caught.value.errors
+    assert "unknown type 'essay' (expected one of: single, multiple, true_false" in error.message
+    assert text.splitlines()[error.line - 1][error.column - 1 :] == '"type": "essay"'
+
+
 def test_a_key_written_twice_is_refused_at_its_second_place(instructor):
     text = '{"format": "srm-trainer-questions",\n "version": 1,\n "version": 1}'
     with pytest.raises(TransferError) as caught:

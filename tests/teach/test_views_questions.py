@@ -368,6 +368,24 @@ def test_row_buttons_add_and_remove_without_saving(teacher, owned):
     assert question.data == before
 
 
+@pytest.mark.usefixtures("template_context")
+def test_add_gives_no_choice_past_the_six_a_question_takes(teacher, owned):
+    """The "Add a choice" button added rows up to 12, the 7th typed in and then refused by the
+    save ("Give 2 to 6 choices: there are 7"). At 6 the button gives way to the limit."""
+    quiz, question = owned
+    rows = [choice(f"Choice {n}", n == 0) for n in range(5)]
+    page = _edit_rows(teacher, question, rows, action="add")
+    assert len(page.context["parts"].rows.forms) == 6
+    said = html.unescape(page.content.decode())
+    assert 'value="add"' not in said
+    assert "A question has at most 6 choices: remove one to add another." in said
+    rows.append(choice("Choice 5", False))
+    page = _edit_rows(teacher, question, rows, action="add")
+    assert len(page.context["parts"].rows.forms) == 6
+    page = _edit_rows(teacher, question, rows[:5], action="remove-0")
+    assert 'value="add"' in page.content.decode()
+
+
 @pytest.mark.parametrize("kind", [*sorted(KINDS), "policy_decision", "least_privilege"])
 def test_every_button_posts_back_to_the_page_it_is_on(teacher, owned, kind):
     """The page, its buttons (each row's too) and its live checks post to the address the

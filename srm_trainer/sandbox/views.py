@@ -235,7 +235,7 @@ def _refuse(
 
 
 def _opening(request: HttpRequest) -> bool:
-    """"Open" pressed (a case file refused), not another button of a form sent without htmx."""
+    """The "Open" button pressed (a case file refused), not another button of a no-htmx form."""
     return request.POST.get("op") == "open"
 
 

@@ -279,3 +279,65 @@ def test_a_country_pasted_whole_is_refused_with_its_length_not_cut_to_two_letter
     said = re.sub(r"<[^>]+>", "", answer)  # the field's name is a link to it
     assert "Request 1, Country: is 7 characters long; at most 2" in said
     assert re.search(r'<input[^>]*name="req-0-country"[^>]*value="Germany"', answer)
+
+
+BODY_RULE = json.dumps({
+    "Name": "api", "DefaultAction": {"Allow": {}},
+    "Rules": [
+        {"Name": "no-sqli-in-body", "Priority": 0, "Action": {"Block": {}},
+         "Statement": {"ByteMatchStatement": {
+             "SearchString": "' or 1=1", "FieldToMatch": {"Body": {}},
+             "PositionalConstraint": "CONTAINS",
+             "TextTransformations": [{"Priority": 0, "Type": "LOWERCASE"}]}}},
+        {"Name": "prove-a-browser", "Priority": 1, "Action": {"Challenge": {}},
+         "Statement": {"ByteMatchStatement": {
+             "SearchString": "/login", "FieldToMatch": {"UriPath": {}},
+             "PositionalConstraint": "STARTS_WITH",
+             "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}},
+    ],
+})  # fmt: skip
+
+
+def _the_first_request(client, **row) -> str:
+    """The first request's decision, for the form with its first row filled as `row` says."""
+    fields = form_of(client.get(URL).content.decode())
+    fields = {k: v for k, v in fields.items() if not k.startswith("req-")}
+    fields.update(
+        web_acl=BODY_RULE, ip_sets="", delay="", **{f"req-0-{k}": v for k, v in row.items()}
+    )
+    html = client.post(URL, fields).content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize(
+    ("row", "says"),
+    [
+        (
+            {"ip": "192.0.2.1", "method": "POST", "uri": "/api", "body": "name=x' OR 1=1--"},
+            "Block by rule no-sqli-in-body",
+        ),
+        (
+            {"ip": "192.0.2.1", "method": "POST", "uri": "/api", "body": "name=x"},
+            "Allow by the default action",
+        ),
+        ({"ip": "192.0.2.1", "uri": "/login"}, "Challenge by rule prove-a-browser"),
+        (
+            {"ip": "192.0.2.1", "uri": "/login", "challenge_token": "valid"},
+            "Allow by the default action",
+        ),
+    ],
+    ids=["body-matches", "body-clean", "no-challenge-token", "valid-challenge-token"],
+)
+def test_a_learner_types_a_body_and_picks_a_challenge_token(client, row, says):
+    """The lab's result says the body is inspected up to 8 KB, and its engine matches bodies and
+    answers Challenge, but the form had no box for either (they rode along hidden, from links
+    only): a learner could not send a body or a solved challenge. Each row now has both,
+    labelled for a screen reader."""
+    page = client.get(URL).content.decode()
+    for field, label in (
+        ("body", "Body of request 1"),
+        ("challenge_token", "Challenge token of request 1"),
+    ):
+        assert re.search(rf'<label for="req-0-{field}"[^>]*>{label}</label>', page)
+        assert not re.search(rf'<input type="hidden" name="req-0-{field}"', page)
+    assert says in _the_first_request(client, **row)

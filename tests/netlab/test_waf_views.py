@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 
 from netlab import waf_state
 from tests.netlab.test_views import form_of as _form_of
@@ -341,3 +342,42 @@ def test_a_learner_types_a_body_and_picks_a_challenge_token(client, row, says):
         assert re.search(rf'<label for="req-0-{field}"[^>]*>{label}</label>', page)
         assert not re.search(rf'<input type="hidden" name="req-0-{field}"', page)
     assert says in _the_first_request(client, **row)
+
+
+def test_a_downloaded_case_opens_again_in_the_lab(client):
+    """A case saved with "Download case" opened on no page (the network lab and the sandbox open
+    theirs): the lab now opens a pasted case, its web ACL, resource and requests."""
+    fields = form_of(client.get(URL, {"preset": "count-then-block"}).content.decode())
+    fields.update({"req-0-uri": "/admin/users", "req-0-body": "x=1", "resource": "APP_RUNNER"})
+    saved = client.post(URL, {**fields, "op": "download"}).content.decode()
+    starter = form_of(client.get(URL).content.decode())
+    opened = client.post(URL, {**starter, "case_json": saved, "op": "open"}).content.decode()
+    again = form_of(opened)
+    assert (again["req-0-uri"], again["req-0-body"], again["resource"]) == (
+        "/admin/users",
+        "x=1",
+        "APP_RUNNER",
+    )
+    assert json.loads(again["web_acl"]) == json.loads(fields["web_acl"])
+    assert again["case_json"] == ""  # opened: the box is emptied, nothing said
+    assert "not opened" not in opened
+
+
+@pytest.mark.parametrize(
+    ("pasted", "says"),
+    [
+        ('{"web_acl": {"Name": "a"},\n "requests": [}', "Case, line 2, column 15"),
+        ('{"requests": []}', 'A WAF case is a JSON object with "web_acl"'),
+        ("", "The case is empty"),
+    ],
+    ids=["bad-json", "no-web-acl", "empty"],
+)
+def test_a_refused_paste_keeps_the_form_and_says_where_beside_the_focused_box(client, pasted, says):
+    fields = form_of(client.get(URL, {"preset": "captcha-login"}).content.decode())
+    html = client.post(URL, {**fields, "case_json": pasted, "op": "open"}).content.decode()
+    again = form_of(html)
+    assert again["web_acl"] == fields["web_acl"] and again["case_json"] == pasted
+    soup = BeautifulSoup(html, "html.parser")
+    box = soup.select_one("#case_json")
+    assert box.has_attr("autofocus") and box["aria-invalid"] == "true"
+    assert says in soup.select_one(f"#{box['aria-describedby']}").get_text()

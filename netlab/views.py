@@ -323,6 +323,7 @@ def _waf_texts_context(
     context: dict[str, Any] = {
         "texts": texts,
         "resources": [*RESOURCES, *NOT_PROTECTABLE],
+        "max_rows": waf_state.MAX_ROWS,
         "permalink": link,
         "lab_url": url,
         "refused": refused,

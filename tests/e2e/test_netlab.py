@@ -399,3 +399,15 @@ def test_filling_the_last_request_row_offers_another(page):
     page.get_by_label(f"IP of request {count + 1}", exact=True).press_sequentially("192.0.2.78")
     settled(page)
     expect(page.locator("#waf-result")).to_contain_text(f"{count + 1} requests evaluated")
+
+
+def test_a_case_pasted_but_not_opened_is_not_sent_with_each_live_update(page):
+    """The WAF lab's "Open a case" box is read by its button alone: a live update leaves it
+    out (hx-params), so a long paste neither slows nor, past 64 KB, refuses the updates."""
+    page.goto("/lab/waf/")
+    page.get_by_text("Open a case: paste a downloaded one").click()
+    page.get_by_label("Case (web ACL and requests, JSON)").fill('{"web_acl": ' + " " * 70_000)
+    with page.expect_request(lambda r: r.method == "POST") as sent:
+        page.get_by_label("URI path of request 1").fill("/admin")
+    assert "case_json" not in (sent.value.post_data or "")
+    expect(page.locator("#waf-result")).not_to_contain_text("too large")

@@ -198,6 +198,7 @@ def rows(case: dict) -> dict:
             ]
             implicit = direction not in nacl
             tables.append({"direction": direction, "key": f"nacl-{i}-{direction}", "implicit": implicit,
+                           "max": MAX_NACL_RULES,
                            "rows": [*present, dict.fromkeys(NACL_FIELDS, "")]
                            if len(present) < MAX_NACL_RULES else present})  # fmt: skip
         nacls.append({"name": shown_name(nacl.get("name")), "default": bool(nacl.get("default")),
@@ -213,6 +214,7 @@ def rows(case: dict) -> dict:
             if not given and direction == "outbound":  # AWS's allow-all, made visible and editable
                 present = [{"protocol": "all", "ports": "", "peer": "0.0.0.0/0"}]
             tables.append({"direction": direction, "peer": peer, "key": f"sg-{i}-{direction}",
+                           "max": MAX_SG_RULES,
                            "rows": [*present, dict.fromkeys(SG_FIELDS, "")]
                            if len(present) < MAX_SG_RULES else present})  # fmt: skip
         groups.append({"name": shown_name(group.get("name")), "tables": tables})

@@ -323,6 +323,7 @@ def _waf_texts_context(
     context: dict[str, Any] = {
         "texts": texts,
         "resources": [*RESOURCES, *NOT_PROTECTABLE],
+        "max_rows": waf_state.MAX_ROWS,
         "permalink": link,
         "lab_url": url,
         "refused": refused,
@@ -411,6 +412,7 @@ def _drawn_texts(keyed: _Texts, url, link, templates, *_where) -> Mapping[str, S
 @rate_limited("sandbox", _too_many)
 def waf_lab(request: HtmxHttpRequest) -> HttpResponse:
     notice, preset = "", ""
+    opening: dict[str, str] = {}
     if request.method in ("GET", "HEAD"):
         case, notice, preset = _waf_initial(request)
         texts = waf_state.texts_of(case)
@@ -418,10 +420,19 @@ def waf_lab(request: HtmxHttpRequest) -> HttpResponse:
         if _over_the_limit(request):
             return waf_too_large(request)
         texts = waf_state.form_texts(request.POST)
-        if not request.htmx and request.POST.get("op") == "download":
+        op = "" if request.htmx else request.POST.get("op", "")
+        if op == "download":
             download = _waf_download(texts)
             if download is not None:
                 return download
+        if op == "open":
+            pasted = request.POST.get("case_json", "")
+            try:
+                texts = waf_state.texts_of(waf_state.case_from_json(pasted))
+            except StateError as exc:
+                # The form stays as it was; the pasted text stays as typed, its error beside it.
+                opening = {"case_text": pasted, "case_json_error": exc.message}
+                notice = "The pasted case was not opened: its error is shown beside it."
     drawn = _drawn_waf(request, texts) if request.method in ("GET", "HEAD") else None
     context: dict[str, Any]
     live = request.htmx and request.method == "POST"
@@ -430,7 +441,7 @@ def waf_lab(request: HtmxHttpRequest) -> HttpResponse:
     else:
         context = _waf_context(request, texts, live=bool(live))
     context.update(notice=notice, preset=preset, presets=WAF_PRESETS.values(),
-                   preset_info=WAF_PRESETS.get(preset))  # fmt: skip
+                   preset_info=WAF_PRESETS.get(preset), **opening)  # fmt: skip
     if live:
         return render(request, f"{WAF_TEMPLATE}#live_waf_result", context)
     return render(request, WAF_TEMPLATE, context)
@@ -463,6 +474,8 @@ def waf_too_large(request: HtmxHttpRequest, *, unread: Exception | None = None) 
     if unread is None:
         texts = waf_state.form_texts(request.POST)
         notice = f"{what}, so it was not evaluated: {fix} and send it again."
+        if request.POST.get("op") == "open":
+            notice = f"{what}, so the case was not opened: the form holds the case it had."
     else:
         texts = waf_state.texts_of(WAF_PRESETS[WAF_STARTER].case)
         notice = f"{what}, so it was not read: the lab opened its starter case."

@@ -87,6 +87,23 @@ def _json(text: str, what: str, field: str) -> Any:
         ) from None
 
 
+CASE_KEYS = ("resource", "web_acl", "ip_sets", "rate_detection_delay_sec", "request", "requests")
+
+
+def case_from_json(text: str) -> dict:
+    """A whole WAF case pasted (what "Download case" saves, or a case of the format): its web
+    ACL, IP sets, resource, detection delay and requests; other fields (`expect`...) dropped."""
+    if not text.strip():
+        raise StateError("The case is empty: paste one saved with “Download case”.", "case_json")
+    data = _json(text, "case", "case_json")  # "Case, line 3, column 9: ..." beside its box
+    if not isinstance(data, dict) or not isinstance(data.get("web_acl"), dict):
+        raise StateError(
+            'A WAF case is a JSON object with "web_acl" and "requests" (see the format).',
+            "case_json",
+        )
+    return {key: data[key] for key in CASE_KEYS if key in data}
+
+
 def _value(name: str, text: str) -> Any:
     """A field's text as the case holds it: a whole number typed without a point stays an int
     (in a number field too), so a link and the form it reopens show `12`, not `12.0`."""

@@ -288,6 +288,22 @@ def state_from_form(data: Mapping[str, str], *, strict: bool = True) -> SandboxS
 # --- editing operations (buttons that work with and without JavaScript) -------------------
 
 
+# What a new SCP level holds: AWS Organizations attaches FullAWSAccess to every root, OU and
+# account, and a level cannot be left without an SCP. A new level left empty allowed nothing,
+# and "Add a level" turned an Allowed request into an implicit deny before anything was typed.
+# (An RCP level needs none: RCPFullAWSAccess is implied, FORMAT.md.)
+FULL_AWS_ACCESS = """{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "*",
+      "Resource": "*"
+    }
+  ]
+}"""
+
+
 def _with_levels(
     state: SandboxState, attr: str, levels: tuple[tuple[str, ...], ...]
 ) -> SandboxState:
@@ -311,7 +327,8 @@ def apply_op(
         attr = f"{kind[4:7]}_levels"
         levels = getattr(state, attr)
         if len(levels) < MAX_ORG_LEVELS:
-            return _with_levels(state, attr, (*levels, ("",)))
+            first = FULL_AWS_ACCESS if attr == "scp_levels" else ""
+            return _with_levels(state, attr, (*levels, (first,)))
     if kind in ("remove-scp-level", "remove-rcp-level") and index is not None:
         attr = f"{kind[7:10]}_levels"
         return _with_levels(

@@ -118,7 +118,13 @@ def _row_permalink(request: HttpRequest) -> str:
 
 
 def _page(
-    request: HttpRequest, state: SandboxState, *, notice: str = "", preset=None, status: int = 200
+    request: HttpRequest,
+    state: SandboxState,
+    *,
+    notice: str = "",
+    open_error: str = "",
+    preset=None,
+    status: int = 200,
 ) -> HttpResponse:
     if request.method == "POST":  # a form posted without JavaScript: drawn for this state only
         context = _live_context(request, state, oob=False)
@@ -129,7 +135,9 @@ def _page(
     # A link that did not decode opened the example (its notice says so): the menu says so too.
     shared = request.method == "POST" or (bool(request.GET.get("case")) and not notice)
     options = presets.menu().options(preset.slug if preset else "")
-    context.update(preset_options=options, preset=preset, notice=notice, shared=shared)
+    context.update(
+        preset_options=options, preset=preset, notice=notice, shared=shared, open_error=open_error
+    )
     return render(request, TEMPLATE, context, status=status)
 
 
@@ -219,7 +227,16 @@ def _refuse(
         return _page_as_typed(request, state_from_form(request.POST, strict=False), message, status)
     if _over_the_limit(request) and not _only_the_file_over(request):
         return _page_as_typed(request, state, message, status)
+    if _opening(request):
+        # Said beside the file input, which takes the focus (as the network lab's pasted case):
+        # a notice at the top of a reloaded page, focus nowhere, went unheard.
+        return _page(request, state, open_error=message, status=status)
     return _page(request, state, notice=message, status=status)
+
+
+def _opening(request: HttpRequest) -> bool:
+    """The "Open" button pressed (a case file refused), not another button of a no-htmx form."""
+    return request.POST.get("op") == "open"
 
 
 def body_too_large(request: HtmxHttpRequest) -> HttpResponse:

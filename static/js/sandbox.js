@@ -42,6 +42,9 @@
                   "add-scp": 'textarea[name*="scp-"]', "add-rcp": 'textarea[name*="rcp-"]' };
     var removed = { "remove-identity": 'textarea[name*="identity-"]', "remove-context": '.context-row input[name$="-key"]' };
     var kind = remembered.op.split(":")[0].replace(/-level$/, "");
+    // A key added by name (a suggestion, "Add aws:PrincipalTag/team") has its name already:
+    // what is left to type is its value, so focus that, not the name it would be typed after.
+    if (kind === "add-context" && remembered.op.indexOf(":") > 0) added[kind] = '.context-row input[name$="-value"]';
     if (added[kind]) {
       var found = form.querySelectorAll(added[kind]);
       target = found.length ? found[found.length - 1] : null;

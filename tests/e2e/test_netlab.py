@@ -359,3 +359,55 @@ def test_a_one_lane_trace_is_drawn_at_the_two_lane_ones_scale(page):
     settled(page)
     expect(figure.locator(".netlab-lane")).to_have_count(1)
     assert 0.9 <= scale() / two_lanes <= 1.1, (scale(), two_lanes)
+
+
+def _deny_row(page, key: str, index: int, rule: str, cidr: str) -> None:
+    """Fill row `index` of NACL table `key` as a deny of all traffic from `cidr`, by keyboard."""
+    page.locator(f"#{key}-{index}-rule").press_sequentially(rule)
+    page.locator(f"#{key}-{index}-cidr").press_sequentially(cidr)
+    page.locator(f"#{key}-{index}-action").select_option("deny")
+
+
+def test_filling_the_empty_row_offers_another_so_two_rules_can_be_added(page):
+    """The hint says "fill the empty row to add one", but a live update swaps the result
+    alone: once that row was filled no other came, and a second rule for the same table had no
+    row until the page was drawn again (static/js/table-rows.js)."""
+    page.goto("/lab/network/?preset=open-ssh")
+    rows = page.locator("[name^='nacl-0-inbound-'][name$='-rule']")
+    expect(rows).to_have_count(4)
+    _deny_row(page, "nacl-0-inbound", 3, "80", "192.0.2.0/24")
+    expect(rows).to_have_count(5)
+    expect(page.locator("#nacl-0-inbound-3-rule")).to_have_value("80")  # the typed row kept
+    new = page.get_by_label("Network ACL public-nacl, inbound rule row 5, Rule #")
+    expect(new).to_have_value("")
+    _deny_row(page, "nacl-0-inbound", 4, "85", "203.0.113.0/24")
+    expect(rows).to_have_count(6)
+    settled(page)
+    result = page.locator("#result")
+    expect(result.locator(".verdict").first).to_have_text("Request blocked")
+    expect(result).to_contain_text("public-nacl inbound rule 85")
+    assert_accessible(page)
+
+
+def test_filling_the_last_request_row_offers_another(page):
+    page.goto("/lab/waf/?preset=captcha-login")
+    ips = page.locator("[name^='req-'][name$='-ip']")
+    count = ips.count()
+    ips.last.press_sequentially("192.0.2.77")
+    expect(ips).to_have_count(count + 1)
+    expect(page.get_by_label(f"IP of request {count + 1}", exact=True)).to_have_value("")
+    page.get_by_label(f"IP of request {count + 1}", exact=True).press_sequentially("192.0.2.78")
+    settled(page)
+    expect(page.locator("#waf-result")).to_contain_text(f"{count + 1} requests evaluated")
+
+
+def test_a_case_pasted_but_not_opened_is_not_sent_with_each_live_update(page):
+    """The WAF lab's "Open a case" box is read by its button alone: a live update leaves it
+    out (hx-params), so a long paste neither slows nor, past 64 KB, refuses the updates."""
+    page.goto("/lab/waf/")
+    page.get_by_text("Open a case: paste a downloaded one").click()
+    page.get_by_label("Case (web ACL and requests, JSON)").fill('{"web_acl": ' + " " * 70_000)
+    with page.expect_request(lambda r: r.method == "POST") as sent:
+        page.get_by_label("URI path of request 1").fill("/admin")
+    assert "case_json" not in (sent.value.post_data or "")
+    expect(page.locator("#waf-result")).not_to_contain_text("too large")

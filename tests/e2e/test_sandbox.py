@@ -265,3 +265,19 @@ def test_download_with_a_policy_too_large_comes_back_with_the_policy(
     expect(page.locator("#live .decision-why")).to_contain_text(words)
     expect(page.locator("textarea[name='identity-0-text']")).to_have_value(typed)
     expect(page.get_by_label("Action")).not_to_have_value("")  # the request kept too
+
+
+def test_a_refused_case_file_is_read_out_with_the_focus_on_the_file_input(page, console, tmp_path):
+    """A refused "Open" reloads the page: the focus lands on the file input, described by the
+    error (line and column), so a screen reader says what is wrong where the learner is (the
+    error was a status paragraph at the top, with the focus on nothing)."""
+    console.allow("status of 400")
+    bad = tmp_path / "case.json"
+    bad.write_text('{\n "request": {"principal": "x",}\n}')
+    page.goto(PRESET)
+    page.get_by_label("Open a case file").set_input_files(bad)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Open", exact=True).click()
+    field = page.get_by_label("Open a case file")
+    expect(field).to_be_focused()
+    expect(field).to_have_accessible_description(re.compile(r"Line 2, column 31"))

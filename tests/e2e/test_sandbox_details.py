@@ -159,9 +159,15 @@ def test_on_a_phone_the_context_keys_are_folded_and_stay_as_opened(phone):
     expect(suggestion).to_be_visible()
     settled(phone)  # swapped in with the result, the suggestion is htmx's once it settles
     suggestion.click()
-    expect(added).to_be_focused()
-    expect(added).to_be_visible()
+    # The key came with its name: the focus is on its value, what is left to type (it was on
+    # the name, and a value typed there ran on after it: "aws:MultiFactorAuthPresenttrue").
+    added_value = phone.get_by_label("Context key 10 value", exact=True)
+    expect(added_value).to_be_focused()
+    expect(added_value).to_be_visible()
     expect(added).to_have_value("aws:MultiFactorAuthPresent")
+    phone.keyboard.type("true")
+    expect(added).to_have_value("aws:MultiFactorAuthPresent")
+    expect(added_value).to_have_value("true")
 
 
 def test_on_a_phone_the_principals_quick_choices_take_two_lines_and_work_by_keyboard(phone):

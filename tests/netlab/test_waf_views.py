@@ -7,6 +7,7 @@ import json
 import re
 
 import pytest
+from bs4 import BeautifulSoup
 
 from netlab import waf_state
 from tests.netlab.test_views import form_of as _form_of
@@ -279,3 +280,104 @@ def test_a_country_pasted_whole_is_refused_with_its_length_not_cut_to_two_letter
     said = re.sub(r"<[^>]+>", "", answer)  # the field's name is a link to it
     assert "Request 1, Country: is 7 characters long; at most 2" in said
     assert re.search(r'<input[^>]*name="req-0-country"[^>]*value="Germany"', answer)
+
+
+BODY_RULE = json.dumps({
+    "Name": "api", "DefaultAction": {"Allow": {}},
+    "Rules": [
+        {"Name": "no-sqli-in-body", "Priority": 0, "Action": {"Block": {}},
+         "Statement": {"ByteMatchStatement": {
+             "SearchString": "' or 1=1", "FieldToMatch": {"Body": {}},
+             "PositionalConstraint": "CONTAINS",
+             "TextTransformations": [{"Priority": 0, "Type": "LOWERCASE"}]}}},
+        {"Name": "prove-a-browser", "Priority": 1, "Action": {"Challenge": {}},
+         "Statement": {"ByteMatchStatement": {
+             "SearchString": "/login", "FieldToMatch": {"UriPath": {}},
+             "PositionalConstraint": "STARTS_WITH",
+             "TextTransformations": [{"Priority": 0, "Type": "NONE"}]}}},
+    ],
+})  # fmt: skip
+
+
+def _the_first_request(client, **row) -> str:
+    """The first request's decision, for the form with its first row filled as `row` says."""
+    fields = form_of(client.get(URL).content.decode())
+    fields = {k: v for k, v in fields.items() if not k.startswith("req-")}
+    fields.update(
+        web_acl=BODY_RULE, ip_sets="", delay="", **{f"req-0-{k}": v for k, v in row.items()}
+    )
+    html = client.post(URL, fields).content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.mark.parametrize(
+    ("row", "says"),
+    [
+        (
+            {"ip": "192.0.2.1", "method": "POST", "uri": "/api", "body": "name=x' OR 1=1--"},
+            "Block by rule no-sqli-in-body",
+        ),
+        (
+            {"ip": "192.0.2.1", "method": "POST", "uri": "/api", "body": "name=x"},
+            "Allow by the default action",
+        ),
+        ({"ip": "192.0.2.1", "uri": "/login"}, "Challenge by rule prove-a-browser"),
+        (
+            {"ip": "192.0.2.1", "uri": "/login", "challenge_token": "valid"},
+            "Allow by the default action",
+        ),
+    ],
+    ids=["body-matches", "body-clean", "no-challenge-token", "valid-challenge-token"],
+)
+def test_a_learner_types_a_body_and_picks_a_challenge_token(client, row, says):
+    """The lab's result says the body is inspected up to 8 KB, and its engine matches bodies and
+    answers Challenge, but the form had no box for either (they rode along hidden, from links
+    only): a learner could not send a body or a solved challenge. Each row now has both,
+    labelled for a screen reader."""
+    page = client.get(URL).content.decode()
+    for field, label in (
+        ("body", "Body of request 1"),
+        ("challenge_token", "Challenge token of request 1"),
+    ):
+        assert re.search(rf'<label for="req-0-{field}"[^>]*>{label}</label>', page)
+        assert not re.search(rf'<input type="hidden" name="req-0-{field}"', page)
+    assert says in _the_first_request(client, **row)
+
+
+def test_a_downloaded_case_opens_again_in_the_lab(client):
+    """A case saved with "Download case" opened on no page (the network lab and the sandbox open
+    theirs): the lab now opens a pasted case, its web ACL, resource and requests."""
+    fields = form_of(client.get(URL, {"preset": "count-then-block"}).content.decode())
+    fields.update({"req-0-uri": "/admin/users", "req-0-body": "x=1", "resource": "APP_RUNNER"})
+    saved = client.post(URL, {**fields, "op": "download"}).content.decode()
+    starter = form_of(client.get(URL).content.decode())
+    opened = client.post(URL, {**starter, "case_json": saved, "op": "open"}).content.decode()
+    again = form_of(opened)
+    assert (again["req-0-uri"], again["req-0-body"], again["resource"]) == (
+        "/admin/users",
+        "x=1",
+        "APP_RUNNER",
+    )
+    assert json.loads(again["web_acl"]) == json.loads(fields["web_acl"])
+    assert again["case_json"] == ""  # opened: the box is emptied, nothing said
+    assert "not opened" not in opened
+
+
+@pytest.mark.parametrize(
+    ("pasted", "says"),
+    [
+        ('{"web_acl": {"Name": "a"},\n "requests": [}', "Case, line 2, column 15"),
+        ('{"requests": []}', 'A WAF case is a JSON object with "web_acl"'),
+        ("", "The case is empty"),
+    ],
+    ids=["bad-json", "no-web-acl", "empty"],
+)
+def test_a_refused_paste_keeps_the_form_and_says_where_beside_the_focused_box(client, pasted, says):
+    fields = form_of(client.get(URL, {"preset": "captcha-login"}).content.decode())
+    html = client.post(URL, {**fields, "case_json": pasted, "op": "open"}).content.decode()
+    again = form_of(html)
+    assert again["web_acl"] == fields["web_acl"] and again["case_json"] == pasted
+    soup = BeautifulSoup(html, "html.parser")
+    box = soup.select_one("#case_json")
+    assert box.has_attr("autofocus") and box["aria-invalid"] == "true"
+    assert says in soup.select_one(f"#{box['aria-describedby']}").get_text()

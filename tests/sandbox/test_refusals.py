@@ -40,6 +40,39 @@ def test_a_refused_case_file_keeps_the_edited_form(client, content, status, says
     assert "still in the form" not in html
 
 
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b'{"request": }', "Line 1, column 13"),
+        (b" " * (70 * 1024), "larger than the sandbox opens"),
+        (b'{"request": "x"}', "request"),
+    ],
+    ids=["malformed", "over-64-KB", "not-a-case"],
+)
+def test_a_refused_case_file_is_said_beside_the_file_input_which_takes_the_focus(
+    client, content, says
+):
+    """The page comes back after a refused "Open": its error was a status paragraph at the
+    top, announced by no screen reader (a live region is read when it changes, not on load),
+    with the focus on nothing. Now the file input is invalid, described by the error beside
+    it, and focused, so the error is read as the page lands."""
+    upload = SimpleUploadedFile("case.json", content, content_type="application/json")
+    response = client.post("/sandbox/", {**form(), "op": "open", "case_file": upload})
+    page = BeautifulSoup(response.content, "html.parser")
+    field = page.find("input", id="case_file")
+    assert field.get("aria-invalid") == "true"
+    assert field.has_attr("autofocus")
+    error = page.find(id=field["aria-describedby"])
+    assert says in error.get_text()
+    assert not page.select(".notice"), "said once, beside the input"
+
+
+def test_a_refused_evaluation_without_javascript_marks_no_file_input(client):
+    response = client.post("/sandbox/", {**form(), "identity-0-text": "x" * 20_001})
+    field = BeautifulSoup(response.content, "html.parser").find("input", id="case_file")
+    assert not field.has_attr("aria-invalid") and not field.has_attr("autofocus")
+
+
 def test_a_form_that_cannot_be_read_does_not_promise_back_restores_it():
     browser = Client(enforce_csrf_checks=True)
     browser.get("/sandbox/")

@@ -9,6 +9,7 @@ import zlib
 import pytest
 
 from srm_trainer.sandbox.state import (
+    FULL_AWS_ACCESS,
     MAX_POLICY_CHARS,
     PolicyText,
     SandboxState,
@@ -193,7 +194,8 @@ def test_editing_operations():
     state = apply_op(state, "remove-identity:0")
     assert len(state.identity) == 1
     state = apply_op(apply_op(state, "add-scp-level"), "add-scp:0")
-    assert state.scp_levels == (("", ""),)
+    assert state.scp_levels == ((FULL_AWS_ACCESS, ""),)
+    assert apply_op(state, "add-rcp-level").rcp_levels == (("",),)
     state = apply_op(state, "remove-scp-level:0")
     assert state.scp_levels == ()
     state = apply_op(state, "add-context:aws:SourceIp")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -137,6 +138,26 @@ def test_adding_an_editor_swaps_the_form_and_the_result(client):
     assert (
         '<section id="live" class="live" aria-labelledby="result-title" hx-swap-oob="true">' in body
     )
+
+
+def test_adding_an_scp_level_brings_full_aws_access_and_keeps_the_decision(client):
+    """AWS Organizations attaches FullAWSAccess to every root, OU and account when SCPs are
+    enabled, and a level cannot be left without an SCP
+    (https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_evaluation.html).
+    A new level was an empty editor, which allowed nothing: "Add a level" turned the example's
+    Allowed into an implicit deny before anything was typed. Editing that policy is what
+    narrows the level."""
+    body = client.post("/sandbox/", {**form(), "op": "add-scp-level"}, headers=PRESSED)
+    body = body.content.decode()
+    assert "Decision: Allowed" in body
+    level = re.search(r'<textarea[^>]*name="scp-0-0"[^>]*>(.*?)</textarea>', body, re.S)
+    assert json.loads(html.unescape(level.group(1)))["Statement"][0] == {
+        "Effect": "Allow",
+        "Action": "*",
+        "Resource": "*",
+    }
+    narrowed = live(client, **{"scp-0-0": ALLOW_GET.replace("s3:GetObject", "ec2:*")})
+    assert "Decision: Implicit deny" in narrowed.content.decode()
 
 
 @pytest.mark.parametrize("op", ["remove-context:0", "principal:user", "download", "open"])

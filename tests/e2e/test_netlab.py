@@ -411,3 +411,22 @@ def test_a_case_pasted_but_not_opened_is_not_sent_with_each_live_update(page):
         page.get_by_label("URI path of request 1").fill("/admin")
     assert "case_json" not in (sent.value.post_data or "")
     expect(page.locator("#waf-result")).not_to_contain_text("too large")
+
+
+@pytest.mark.parametrize("trace", [False, True], ids=["live", "trace-button"])
+def test_the_network_labs_case_json_is_not_sent_with_a_live_update_or_trace(page, trace):
+    """The network lab's whole-case box holds the drawn case (~3.5 KB for the starter) and is
+    read by "Open this case" alone: a live update or Trace leaves it out, so an edited or long
+    paste neither slows nor, past 64 KB, refuses them."""
+    page.goto("/lab/network/")
+    page.get_by_text("Edit the whole case as JSON").click()
+    page.get_by_label("Case (network and flow)").fill('{"network": ' + " " * 70_000)
+    with page.expect_request(lambda r: r.method == "POST") as sent:
+        if trace:
+            page.get_by_role("button", name="Trace", exact=True).click()
+        else:
+            page.get_by_label("Port", exact=True).fill("8443")
+    assert "case_json" not in (sent.value.post_data or "")
+    expect(page.locator("#result")).not_to_contain_text("too large")
+    if not trace:
+        expect(page.locator("#result")).to_contain_text("8443")

@@ -207,7 +207,7 @@ def passkeys_full() -> str:
     )
 
 
-class AddWebAuthnForm(AllauthAddWebAuthnForm):
+class AddWebAuthnForm(LimitsOnServer, AllauthAddWebAuthnForm):
     """allauth's, refusing a key past `MAX_PASSKEYS` before it is registered; `keys_full` lets
     the page say so before the browser's ceremony, rather than after it."""
 

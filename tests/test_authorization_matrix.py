@@ -391,7 +391,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/quizzes/attempts/{cohort_open_attempt}/", get=COHORT_OWNER_ONLY, post=405,
              label="counted by a cohort: its instructors only read, never take"),
     ),
-    "quizzes:answer": Case("/quizzes/attempts/{attempt}/answer/1/", get=405, post=OWNER_ONLY),
+    # A GET goes to the question, whose own view checks the owner.
+    "quizzes:answer": Case("/quizzes/attempts/{attempt}/answer/1/",
+                           get=Redirect("/quizzes/attempts/{attempt}/?q=1"), post=OWNER_ONLY),
     # quizbehave: flag a question (back to it), the summary before submitting
     "quizzes:flag": Case("/quizzes/attempts/{attempt}/flag/1/", get=405,
                          post=(LOGIN, Redirect("/quizzes/attempts/{attempt}/"), *[404] * 4)),

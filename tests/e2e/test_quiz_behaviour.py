@@ -227,3 +227,16 @@ def test_a_policy_typed_in_the_editor_is_saved_as_it_grows(page):
     expect(page.locator("textarea[name=policy]")).to_have_value(
         re.compile(r'^\{"Version": "2012-10-17"')
     )
+
+
+def test_a_running_countdown_is_the_only_time_left_shown(page):
+    """The time-limit box said "in about 60 minutes" as the page loaded and kept saying it
+    while htmx moved between questions, beside a clock counting down (58 beside 28:00 half an
+    hour later). With the clock running, the clock alone says how long is left."""
+    claims = Question.objects.filter(type="true_false").order_by("slug")[:2]
+    make_quiz(*claims, slug="timed-clock", title="Timed clock", time_limit=60, feedback="end")
+    _start(page, "timed-clock")
+    box = page.locator("#time-left")
+    expect(box.locator(".countdown-clock")).to_have_text(re.compile(r"^(59:\d\d|1:00:00)$"))
+    expect(box).not_to_contain_text("in about", use_inner_text=True)
+    expect(box).to_contain_text("Time limit: this attempt ends at")

@@ -6,8 +6,8 @@ place, so the browser lands on it."""
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from lessons import reading_order
@@ -91,19 +91,35 @@ def _respond(
     return render(request, "lessons/lesson.html", context)
 
 
-@require_POST
+def _to_the_lesson(request: HttpRequest, module_slug: str, lesson_slug: str, anchor: str):
+    """A GET of an answer's address: the lesson, at the card. Without JavaScript an answer is
+    drawn at its own address (the form's POST), so the header's "Sign in" (which comes back to
+    the page's address), a reload from the address bar or a bookmark came back here with a GET,
+    and met a bare 405, the browser's blank error page."""
+    lesson = lesson_for(request, module_slug, lesson_slug)  # a draft: 404 but for staff
+    return redirect(f"{lesson.get_absolute_url()}#{anchor}")
+
+
+ANSWER_METHODS = ["GET", "HEAD", "POST"]
+
+
+@require_http_methods(ANSWER_METHODS)
 @vary_on_headers("HX-Request")
-@rate_limited("answer", _too_many)
+@rate_limited("answer", _too_many, methods=("POST",))
 def lesson_predict(
     request: HttpRequest, module_slug: str, lesson_slug: str, scenario_slug: str
 ) -> HttpResponse:
+    if request.method != "POST":
+        return _to_the_lesson(request, module_slug, lesson_slug, f"predict-{scenario_slug}")
     return _predict(request, module_slug, lesson_slug, scenario_slug)
 
 
-@require_POST
+@require_http_methods(ANSWER_METHODS)
 @vary_on_headers("HX-Request")
-@rate_limited("answer", _too_many)
+@rate_limited("answer", _too_many, methods=("POST",))
 def lesson_check(
     request: HttpRequest, module_slug: str, lesson_slug: str, question_slug: str
 ) -> HttpResponse:
+    if request.method != "POST":
+        return _to_the_lesson(request, module_slug, lesson_slug, f"check-{question_slug}")
     return _check(request, module_slug, lesson_slug, question_slug)

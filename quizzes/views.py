@@ -557,13 +557,16 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
-@rate_limited("answer", _too_many)
+@rate_limited("answer", _too_many, methods=("POST",))
 def answer_save(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Save the answer to the question at `position`. `action` says what next:
     `autosave` (htmx, answer only), `check` (grade now: immediate feedback), `save`, `next`,
-    `prev` (save and move)."""
+    `prev` (save and move). A GET goes to the question: without JavaScript a refused answer is
+    drawn at this address, which the header's "Sign in" and a reload come back to."""
+    if request.method != "POST":
+        return redirect(f"{reverse('quizzes:take', args=[pk])}?q={position}")
     return _answer_save(request, pk, position=position)  # by name, as `_session_may_end` reads it
 
 

@@ -257,16 +257,23 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # Knowledge checks in lessons (issue 13): anyone who may read the lesson may answer; only
     # signed-in learners' answers are kept. A draft lesson's checks do not exist for learners.
     "lesson-predict": (
-        Case("/learn/{module}/{lesson}/predict/{scenario}/", get=405, post=200,
+        # A GET (the address a no-JavaScript answer is drawn at, signed in or reloaded) opens
+        # the lesson at the card.
+        Case("/learn/{module}/{lesson}/predict/{scenario}/",
+             get=Redirect("/learn/{module}/{lesson}/#predict-"), post=200,
              data={"decision": "Allow"}),
-        Case("/learn/{module}/{draft_lesson}/predict/{scenario}/", get=405, post=404,
+        Case("/learn/{module}/{draft_lesson}/predict/{scenario}/",
+             get=(404, 404, 404, 404, 404, Redirect("/learn/{module}/{draft_lesson}/#predict-")), post=404,
              label="draft"),
     ),
     "lesson-check": (
-        Case("/learn/{module}/{lesson}/check/{check_question}/", get=405, post=200),
-        Case("/learn/{module}/{lesson}/check/{other_question}/", get=405, post=404,
+        Case("/learn/{module}/{lesson}/check/{check_question}/",
+             get=Redirect("/learn/{module}/{lesson}/#check-"), post=200),
+        Case("/learn/{module}/{lesson}/check/{other_question}/",
+             get=Redirect("/learn/{module}/{lesson}/#check-"), post=404,
              label="not in the lesson"),
-        Case("/learn/{module}/{draft_lesson}/check/{check_question}/", get=405, post=404,
+        Case("/learn/{module}/{draft_lesson}/check/{check_question}/",
+             get=(404, 404, 404, 404, 404, Redirect("/learn/{module}/{draft_lesson}/#check-")), post=404,
              label="draft"),
     ),
     "security": Case("/security/", get=200, post=405),
@@ -384,7 +391,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/quizzes/attempts/{cohort_open_attempt}/", get=COHORT_OWNER_ONLY, post=405,
              label="counted by a cohort: its instructors only read, never take"),
     ),
-    "quizzes:answer": Case("/quizzes/attempts/{attempt}/answer/1/", get=405, post=OWNER_ONLY),
+    # A GET goes to the question, whose own view checks the owner.
+    "quizzes:answer": Case("/quizzes/attempts/{attempt}/answer/1/",
+                           get=Redirect("/quizzes/attempts/{attempt}/?q=1"), post=OWNER_ONLY),
     # quizbehave: flag a question (back to it), the summary before submitting
     "quizzes:flag": Case("/quizzes/attempts/{attempt}/flag/1/", get=405,
                          post=(LOGIN, Redirect("/quizzes/attempts/{attempt}/"), *[404] * 4)),

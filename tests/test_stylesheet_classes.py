@@ -53,6 +53,7 @@ HOOKS: dict[str, str] = {
     "sign-in-reason": NOTICE,
     "credit": META,
     "tries-info": META,
+    "minutes-left": SCRIPT + " (static/js/countdown.js hides it once the clock runs)",
     "pager-then": META,
     "gradebook-order": META,
     "every-service-note": META,

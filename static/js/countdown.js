@@ -19,6 +19,10 @@
   var said = {};
   var done = false;
   if (line) line.hidden = false;
+  // "in about N minutes" was written when the page loaded; htmx moves between questions
+  // without drawing it again, so it fell behind the clock. The clock says it now.
+  var about = line && box.querySelector(".minutes-left");
+  if (about) about.hidden = true;
 
   function format(total) {
     var h = Math.floor(total / 3600);

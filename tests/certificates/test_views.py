@@ -275,5 +275,15 @@ def test_a_name_pasted_past_the_box_is_refused_whole_not_cut(client, finished):
     pasted = "Augusta Ada King, Countess of Lovelace" * 6
     response = client.post("/progress/certificate/", {"name": pasted})
     assert response.status_code == 200
-    assert f"This is {len(pasted)} characters long; it takes at most 200." in response.text
+    assert f"This is {len(pasted)} characters long; at most 100 fit" in response.text
+
+
+def test_a_name_too_long_is_told_the_limit_that_decides(client, finished):
+    """Past the box's own 200 characters (room for spaces, collapsed before the name is
+    measured) a name was told "it takes at most 200"; shortened to 150, it was refused again,
+    "at most 100 fit". The first refusal now names the limit a name must meet."""
+    client.force_login(finished)
+    response = client.post("/progress/certificate/", {"name": "Ada " * 60})
+    assert "characters long; at most 100 fit" in response.text
+    assert "at most 200" not in response.text
     assert not Certificate.objects.exists()

@@ -205,3 +205,38 @@ def test_a_fixed_policy_loses_its_mistakes_message_and_marks(page):
     expect(editor).not_to_have_attribute("aria-describedby", re.compile("-error"))
     textarea = page.locator("#attempt-body textarea")
     expect(textarea).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_a_policy_typed_in_the_editor_is_saved_as_it_grows(page):
+    """Typing in the policy editor autosaves at each pause, not only once: the trigger was
+    `keyup changed` from the form, and a key let go in CodeMirror comes from its editable div,
+    which has no value, so htmx took every key after the first for "no change". A policy
+    written over a minute kept its first 1.5 seconds; the tab closed, the rest was lost."""
+    question = Question.objects.filter(type="least_privilege").order_by("pk").first()
+    make_quiz(question, slug="typed", title="Typed", feedback="immediate")
+    _start(page, "typed")
+    editor = policy_editor(page, "Your policy (JSON)")
+    editor.press("Control+a")
+    editor.press("Delete")
+    editor.press_sequentially('{"Version": ')
+    expect(page.locator("#answer-status")).to_contain_text("saved", timeout=10_000)
+    page.locator("#answer-status").evaluate("status => { status.textContent = '' }")
+    editor.press_sequentially('"2012-10-17"')  # a pause, then more: saved again
+    expect(page.locator("#answer-status")).to_contain_text("saved", timeout=10_000)
+    page.reload()  # the tab closed and opened again
+    expect(page.locator("textarea[name=policy]")).to_have_value(
+        re.compile(r'^\{"Version": "2012-10-17"')
+    )
+
+
+def test_a_running_countdown_is_the_only_time_left_shown(page):
+    """The time-limit box said "in about 60 minutes" as the page loaded and kept saying it
+    while htmx moved between questions, beside a clock counting down (58 beside 28:00 half an
+    hour later). With the clock running, the clock alone says how long is left."""
+    claims = Question.objects.filter(type="true_false").order_by("slug")[:2]
+    make_quiz(*claims, slug="timed-clock", title="Timed clock", time_limit=60, feedback="end")
+    _start(page, "timed-clock")
+    box = page.locator("#time-left")
+    expect(box.locator(".countdown-clock")).to_have_text(re.compile(r"^(59:\d\d|1:00:00)$"))
+    expect(box).not_to_contain_text("in about", use_inner_text=True)
+    expect(box).to_contain_text("Time limit: this attempt ends at")

@@ -148,3 +148,25 @@ def test_an_answer_announces_its_verdict_and_what_next_not_the_due_count(midday,
     settled(page)
     expect(page.locator("#live-status")).to_be_empty()  # the last verdict is not left standing
     expect(page.locator("#review-body [role=status], #review-body [aria-live]")).to_have_count(0)
+
+
+def test_keep_going_brings_the_next_question_with_the_focus_on_it(midday, page, settings):
+    """ "Keep going" posted and loaded the whole page again: a keyboard or screen-reader user
+    was put back at the top, before the header and the filters, where the sitting's other
+    questions (swapped in by htmx) take the focus to their heading. It swaps the same way now."""
+    settings.REVIEW_SESSION_SIZE = 1
+    learner = make_user("rin")
+    for question in Question.objects.filter(type="single").order_by("pk")[:2]:
+        review.card_record(
+            user=learner, question=question, correct=False, now=timezone.now() - timedelta(hours=1)
+        )
+    page.goto("/")
+    sign_in(page, "rin")
+    page.goto("/quizzes/review/")
+    page.locator("#review-body input[type=radio]").first.check()
+    page.get_by_role("button", name="Check answer").press("Enter")
+    settled(page)
+    page.get_by_role("button", name="Keep going: 1 more").press("Enter")
+    heading = page.get_by_role("heading", name="Review question")
+    expect(heading).to_be_focused()
+    expect(page.locator("#due-count")).to_contain_text("1 question due now")

@@ -4,6 +4,7 @@ question in place; with and without htmx; recorded for signed-in learners only."
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import pytest
 from bs4 import BeautifulSoup
@@ -15,7 +16,7 @@ from lessons import knowledge_checks
 from lessons.models import KnowledgeCheck, Scenario
 from quizzes.explain import case_statements
 from quizzes.lesson_checks import predict
-from tests.conftest import make_lesson, make_module, make_scenario
+from tests.conftest import make_lesson, make_module, make_scenario, sign_in
 from tests.quizzes.builders import make_question, make_quiz
 
 # response.context is read by the tests marked with `template_context` (tests/conftest.py)
@@ -177,7 +178,40 @@ def test_an_anonymous_prediction_gets_feedback_but_is_not_kept(client, lesson, s
 def test_only_a_scenario_of_the_lesson_can_be_predicted_there(client, lesson):
     other = make_scenario(make_lesson(), slug="elsewhere")
     assert client.post(predict_url(other, lesson), {"decision": "Allow"}).status_code == 404
-    assert client.get(predict_url(other, lesson)).status_code == 405
+    assert client.get(predict_url(other, lesson))["Location"].startswith(lesson.get_absolute_url())
+
+
+def test_signing_in_after_answering_without_javascript_comes_back_to_the_lesson(
+    client, learner, lesson, scenario, question
+):
+    """Without JavaScript an answer draws the lesson at the answer's own address (the form's
+    POST), so the header's "Sign in" brought the learner back there with a GET, which was
+    refused (405, an empty body: the browser's blank error page), and so was pressing Enter in
+    the address bar. A GET of a prediction's or a check's address now opens the lesson at it."""
+    answers = (
+        (predict_url(scenario, lesson), "#predict-alice-reads", {"decision": "Allow"}),
+        (
+            check_url(question, lesson),
+            "#check-root-mfa",
+            {"choice": choice_id(question, correct=True)},
+        ),
+    )
+    for url, anchor, data in answers:
+        client.logout()
+        body = client.post(url, data).content.decode()
+        header = BeautifulSoup(body, "html.parser").select_one("header")
+        back = unquote(header.select_one("a[href^='/accounts/login/']")["href"].split("next=")[1])
+        assert back == url
+        sign_in(client, learner)
+        response = client.get(back)
+        assert response.status_code == 302
+        assert response["Location"] == lesson.get_absolute_url() + anchor
+
+
+def test_a_draft_lessons_answer_addresses_open_nothing_for_learners(learner_client, scenario):
+    draft = make_lesson(make_module(), published=False)
+    scenario.lessons.add(draft)
+    assert learner_client.get(predict_url(scenario, draft)).status_code == 404
 
 
 def test_a_draft_lessons_scenarios_cannot_be_predicted_by_learners(learner_client, scenario):

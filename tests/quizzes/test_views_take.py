@@ -183,7 +183,6 @@ def test_anonymous_attempts_are_not_shared_between_sessions(client, quiz):
     ("method", "name", "extra"),
     [
         ("post", "quizzes:take", []),
-        ("get", "quizzes:answer", [1]),
         ("get", "quizzes:submit", []),
         ("post", "quizzes:result", []),
     ],
@@ -255,6 +254,25 @@ def test_without_javascript_an_answer_redirects_to_the_next_question(learner_cli
     body = learner_client.get(f"{attempt.get_absolute_url()}?q=1").content.decode()
     assert 'value="false" checked' in body
     assert "Right." not in body and "Not right." not in body and q1.explanation not in body
+
+
+def test_signing_in_after_a_refused_answer_without_javascript_comes_back_to_the_question(
+    client, learner, quiz
+):
+    """Without JavaScript a refused answer ("Choose one answer.") is drawn at the answer's own
+    address (the form's POST), so the header's "Sign in", a reload from the address bar or a
+    bookmark came back there with a GET: a bare 405, the browser's blank error page. A GET of
+    it now opens the question."""
+    attempt = start(client, quiz)
+    url = reverse("quizzes:answer", args=[attempt.pk, 2])
+    body = client.post(url, {"action": "check"}).content.decode()
+    assert "Choose" in body
+    back = re.search(r'href="/accounts/login/\?next=([^"]+)"', body).group(1)
+    assert back.replace("%2F", "/") == url
+    client.force_login(learner)  # signing in carries the attempt over to the account
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{attempt.get_absolute_url()}?q=2"
 
 
 def test_save_and_next_says_which_question_was_saved(learner_client):

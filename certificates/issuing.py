@@ -1,11 +1,13 @@
 """Issuing the certificate: once per learner and course, only when `certificate_ready`, with
-the name the learner chose to have printed."""
+the name the learner chose to have printed and was shown, as printed, before it was issued
+(`checked_token`, `checked_name`)."""
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
 
+from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -44,6 +46,46 @@ def clean_name(raw: str) -> str:
             "type it again."
         )
     return name
+
+
+_CHECKED_SALT = "certificates.name-checked"
+
+
+class NotConfirmed(Exception):
+    """A confirm post whose name is not the one its learner was shown to check."""
+
+
+def checked_token(user, name: str) -> str:
+    """What the confirm form carries beside the name it shows: a signed note that `user` was
+    shown `name` (cleaned, as it will be printed), so "Issue my certificate" issues that name
+    and no other. No expiry: it vouches for what was shown, which time does not change, and
+    issuing twice is refused by `issue` whatever the token."""
+    return signing.dumps({"u": user.pk, "n": name}, salt=_CHECKED_SALT)
+
+
+def checked_name(user, token: str, shown: str) -> str:
+    """The name `user` was shown and confirmed: `shown` (the confirm form's name) when `token`
+    is `checked_token`'s for this user and that very name. NotConfirmed otherwise (a name
+    changed in the form, a token of another account's, or none)."""
+    try:
+        note = signing.loads(token, salt=_CHECKED_SALT)
+    except signing.BadSignature:
+        note = None
+    if not isinstance(note, dict) or note.get("u") != user.pk or note.get("n") != shown:
+        raise NotConfirmed(
+            "Nothing was issued: the name sent is not the name the check page showed you. "
+            "Check the name below and continue to see it again before it is issued."
+        )
+    return shown
+
+
+def preview(name: str) -> Certificate:
+    """The certificate as it would be issued now, unsaved: the check step draws it with the
+    certificate's own partial, so the name is shown as the certificate and its public page
+    will show it."""
+    return Certificate(
+        course=COURSE_SLUG, course_title=COURSE_TITLE, name=name, issued_at=timezone.now()
+    )
 
 
 def remaining(course) -> list[str]:

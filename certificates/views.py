@@ -40,10 +40,19 @@ def _verify_url(request: HttpRequest, certificate: Certificate) -> str:
 @login_required
 def my_certificate(request: HttpRequest) -> HttpResponse:
     """The learner's certificate, printable; before it is issued, the name form (when the
-    course is complete) or what is left to do."""
+    course is complete) or what is left to do. The name form's post issues nothing: it shows
+    the name as it will be printed, to check (a typo would be public for good), and only that
+    page's "Issue my certificate" (`step=issue`) issues; "Change the name" (`step=change`)
+    goes back to the form with the name in it. One address, so one door and one matrix row."""
     certificate = Certificate.objects.filter(user=request.user, course=COURSE_SLUG).first()
     if certificate is not None:
-        if request.method == "POST":
+        if request.method == "POST":  # issued already (a double click, another tab)
+            if request.POST.get("step") == "issue" and request.POST.get("name") != certificate.name:
+                messages.info(
+                    request,
+                    "Your certificate had already been issued, with the name below; "
+                    "a certificate's name cannot change.",
+                )
             return redirect("certificates:mine")
         return _mine(request, certificate)
     course = course_progress(request.user)
@@ -54,18 +63,70 @@ def my_certificate(request: HttpRequest) -> HttpResponse:
             {"course": course, "remaining": issuing.remaining(course)},
             status=403 if request.method == "POST" else 200,
         )
-    if request.method == "POST":
-        form = NameForm(request.POST)
-        if form.is_valid():
-            try:
-                issuing.issue(user=request.user, name=form.cleaned_data["name"])
-            except issuing.NotReady as exc:  # changed between the check and now
-                form.add_error(None, str(exc))
-            else:
-                return redirect("certificates:mine")
-    else:
+    if request.method != "POST":
         form = NameForm(initial={"name": request.user.get_full_name()})  # a username is no name
-    return render(request, "certificates/issue.html", {"form": form, "course": course})
+        return _name_page(request, form, course)
+    step = request.POST.get("step", "")
+    if step == "change":  # back from the check, the name as it was shown
+        form = NameForm(initial={"name": request.POST.get("name", "")})
+        return _name_page(request, form, course, changing=True)
+    if step == "issue":
+        return _issue_checked(request, course)
+    form = NameForm(request.POST)  # the name form sent: its name shown to check, nothing issued
+    if not form.is_valid():
+        return _name_page(request, form, course)
+    return _check_page(request, form.cleaned_data["name"], course)
+
+
+def _check_page(request: HttpRequest, name: str, course) -> HttpResponse:
+    """The name form's page in its check state: `name` drawn on the certificate as it will be
+    issued, the letters a PDF could not draw said before, not after, and the confirm form."""
+    check = {
+        "name": name,
+        "token": issuing.checked_token(request.user, name),
+        "preview": issuing.preview(name),
+        "pdf_missing": missing_letters(name),
+    }
+    return render(request, "certificates/issue.html", {"check": check, "course": course})
+
+
+def _issue_checked(request: HttpRequest, course) -> HttpResponse:
+    """The check step's "Issue my certificate": the name that step showed, and only it
+    (`issuing.checked_name`); a name changed on the way is refused, nothing issued."""
+    shown = request.POST.get("name", "")
+    try:
+        name = issuing.checked_name(request.user, request.POST.get("checked", ""), shown)
+    except issuing.NotConfirmed as exc:
+        form = NameForm(initial={"name": shown})  # to check again: nothing is issued unseen
+        return _name_page(request, form, course, refused=str(exc), status=400)
+    form = NameForm({"name": name})  # the rules again: they hold at issue, not only at check
+    if form.is_valid():
+        try:
+            issuing.issue(user=request.user, name=form.cleaned_data["name"])
+        except issuing.NotReady as exc:  # changed between the check and now
+            form.add_error(None, str(exc))
+        else:
+            return redirect("certificates:mine")
+    return _name_page(request, form, course)
+
+
+def _name_page(
+    request: HttpRequest,
+    form: NameForm,
+    course,
+    *,
+    changing: bool = False,
+    refused: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The name form; `changing`: back from the check, the focus in the name's box;
+    `refused`: a confirm refused, said where the page opens."""
+    return render(
+        request,
+        "certificates/issue.html",
+        {"form": form, "course": course, "changing": changing, "refused": refused},
+        status=status,
+    )
 
 
 def _mine(request: HttpRequest, certificate: Certificate) -> HttpResponse:

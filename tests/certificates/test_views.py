@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -97,6 +98,27 @@ def test_without_a_name_on_the_account_the_name_box_starts_empty(client, finishe
     assert not Certificate.objects.exists()
 
 
+def confirm_form(response) -> dict[str, str]:
+    """What the check page's form sends with its "Issue my certificate" (its hidden fields and
+    the button's own), read from the page as a browser would."""
+    body = response.content.decode()
+    start = body.index('<form method="post" class="card">')
+    form = body[start : body.index("</form>", start)]
+    fields = {
+        html.unescape(name): html.unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form)
+    }
+    assert re.search(r'<button type="submit" name="step" value="issue"[^>]*>Issue my', form)
+    return {**fields, "step": "issue"}
+
+
+def certificate_name_shown(response) -> str:
+    """The name drawn large, as on the certificate (its `.certificate-name`)."""
+    match = re.search(r'<p class="certificate-name"[^>]*>([^<]*)</p>', response.content.decode())
+    assert match, "no name drawn as on the certificate"
+    return html.unescape(match.group(1))
+
+
 def test_a_learner_who_completed_the_course_names_and_gets_the_certificate(client, finished):
     learner = finished
     learner.first_name, learner.last_name = "Ada", "Lovelace"
@@ -104,7 +126,10 @@ def test_a_learner_who_completed_the_course_names_and_gets_the_certificate(clien
     client.force_login(learner)
     form = client.get("/progress/certificate/").content.decode()
     assert 'value="Ada Lovelace"' in form  # from the account, editable
-    response = client.post("/progress/certificate/", {"name": "  Augusta   Ada King  "})
+    check = client.post("/progress/certificate/", {"name": "  Augusta   Ada King  "})
+    assert check.status_code == 200
+    assert not Certificate.objects.exists()  # the name is shown to check first
+    response = client.post("/progress/certificate/", confirm_form(check))
     assert response.status_code == 302 and response.url == "/progress/certificate/"
     certificate = Certificate.objects.get(user=learner)
     assert certificate.name == "Augusta Ada King"
@@ -116,6 +141,116 @@ def test_a_learner_who_completed_the_course_names_and_gets_the_certificate(clien
     client.post("/progress/certificate/", {"name": "Someone Else"})
     assert Certificate.objects.get(user=learner).name == "Augusta Ada King"
     assert Certificate.objects.count() == 1
+
+
+def test_the_name_sent_is_shown_to_check_as_printed_and_nothing_is_issued(client, finished):
+    """A typo in the name is printed and public for good: the name form's post issues
+    nothing; it shows the name as the certificate will, large, and opens on the heading that
+    asks to check it (read with the name)."""
+    client.force_login(finished)
+    check = client.post("/progress/certificate/", {"name": "  Ada   Lovelace  "})
+    assert check.status_code == 200
+    assert not Certificate.objects.exists()
+    assert certificate_name_shown(check) == "Ada Lovelace"  # as printed: spaces collapsed
+    body = check.content.decode()
+    heading = re.search(r"<h1[^>]*>Check your name</h1>", body)
+    assert heading and "autofocus" in heading.group(0)
+    assert body.count("autofocus") == 1
+    described = re.search(r'aria-describedby="([^"]+)"', heading.group(0)).group(1)
+    assert re.search(rf'id="{described}"[^>]*>Is “<bdi>Ada Lovelace</bdi>” right', body)
+    assert "<title>Check your name" in body
+    assert re.search(
+        r'<button type="submit" name="step" value="change"[^>]*>Change the name<', body
+    )
+    # It works the same sent again, or from an old page whose button issued directly.
+    assert client.post("/progress/certificate/", {"name": "Ada Lovelace"}).status_code == 200
+    assert not Certificate.objects.exists()
+
+
+def test_issue_on_the_check_page_issues_the_name_it_showed(client, finished):
+    client.force_login(finished)
+    check = client.post("/progress/certificate/", {"name": "Zoë  Ångström"})
+    issued = client.post("/progress/certificate/", confirm_form(check))
+    assert issued.status_code == 302 and issued.url == "/progress/certificate/"
+    assert Certificate.objects.get().name == "Zoë Ångström" == certificate_name_shown(check)
+    page = client.get("/progress/certificate/")
+    assert certificate_name_shown(page) == "Zoë Ångström"
+
+
+def test_change_the_name_goes_back_to_the_form_with_the_name_in_its_box(client, finished):
+    client.force_login(finished)
+    check = client.post("/progress/certificate/", {"name": "Ada Lovelase"})
+    back = client.post("/progress/certificate/", {**confirm_form(check), "step": "change"})
+    assert back.status_code == 200
+    assert not Certificate.objects.exists()
+    box = re.search(r'<input[^>]*name="name"[^>]*>', back.content.decode())
+    assert box and 'value="Ada Lovelase"' in box.group(0)
+    assert "autofocus" in box.group(0) and "aria-invalid" not in box.group(0)
+    assert back.content.decode().count("autofocus") == 1
+    check = client.post("/progress/certificate/", {"name": "Ada Lovelace"})  # corrected
+    client.post("/progress/certificate/", confirm_form(check))
+    assert Certificate.objects.get().name == "Ada Lovelace"
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        pytest.param(lambda sent: {**sent, "name": "Someone Else"}, id="name-changed"),
+        pytest.param(lambda sent: {**sent, "checked": ""}, id="no-note"),
+        pytest.param(lambda sent: {**sent, "checked": sent["checked"][:-2] + "xx"}, id="forged"),
+        pytest.param(lambda sent: {"name": sent["name"], "step": "issue"}, id="note-left-out"),
+    ],
+)
+def test_a_confirm_whose_name_is_not_the_one_shown_is_refused(client, finished, tamper):
+    client.force_login(finished)
+    check = client.post("/progress/certificate/", {"name": "Ada Lovelace"})
+    refused = client.post("/progress/certificate/", tamper(confirm_form(check)))
+    assert refused.status_code == 400
+    assert not Certificate.objects.exists()
+    body = refused.content.decode()
+    assert "Nothing was issued: the name sent is not the name the check page showed you." in body
+    assert re.search(r'role="alert" tabindex="-1" autofocus>Nothing was issued', body)
+    assert 'name="name"' in body and "Check the name" in body  # the form, to check it again
+
+
+def test_a_name_checked_by_one_learner_issues_nothing_for_another(
+    client, finished, learner, course
+):
+    """The note names its account: one learner's checked name is not another's to send."""
+    client.force_login(finished)
+    sent = confirm_form(client.post("/progress/certificate/", {"name": "Zoe Ready"}))
+    complete(learner, course)
+    client.force_login(learner)
+    refused = client.post("/progress/certificate/", sent)
+    assert refused.status_code == 400
+    assert not Certificate.objects.exists()
+
+
+def test_issue_sent_twice_issues_one_certificate_with_the_first_name(client, finished):
+    client.force_login(finished)
+    first = confirm_form(client.post("/progress/certificate/", {"name": "Ada Lovelace"}))
+    other = confirm_form(client.post("/progress/certificate/", {"name": "Ada King"}))  # a tab
+    assert client.post("/progress/certificate/", first).status_code == 302
+    again = client.post("/progress/certificate/", first)  # a double click
+    assert again.status_code == 302 and again.url == "/progress/certificate/"
+    assert "already been issued" not in client.get(again.url).content.decode()
+    later = client.post("/progress/certificate/", other)  # the other tab's check
+    assert later.status_code == 302
+    assert Certificate.objects.count() == 1
+    assert Certificate.objects.get().name == "Ada Lovelace"
+    page = client.get(later.url).content.decode()
+    assert "Your certificate had already been issued, with the name below" in page
+
+
+def test_the_check_page_says_before_issuing_when_a_name_gets_no_pdf(client, finished):
+    """A name the PDF's fonts cannot draw was told it has no PDF only once issued, for good."""
+    client.force_login(finished)
+    check = client.post("/progress/certificate/", {"name": "山田 太郎"})
+    body = check.content.decode()
+    assert "There will be no PDF download for this name" in body
+    assert certificate_name_shown(check) == "山田 太郎"
+    plain = client.post("/progress/certificate/", {"name": "Ada Lovelace"}).content.decode()
+    assert "no PDF download" not in plain
 
 
 @pytest.mark.parametrize(

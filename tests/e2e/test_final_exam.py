@@ -1,6 +1,7 @@
 """Issue 13's "done when": a learner who has completed every module takes the final exam in the
-browser, reads the result by module, gets the certificate (printable, PDF) and its
-verification link works in a browser that is signed in as nobody."""
+browser, reads the result by module, checks the name as it will be printed, gets the
+certificate (printable, PDF) and its verification link works in a browser that is signed in as
+nobody. The name's check step by keyboard alone, with and without JavaScript."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from lessons import progress
 from lessons.models import Lesson, LessonProgress
 from quizzes.models import Attempt, Question, Quiz
 from tests.e2e.accessibility import assert_accessible
+from tests.e2e.conftest import ConsoleErrors, watch
 from tests.e2e.journeys import ATTEMPT, make_user, settled, sign_in
 
 pytestmark = pytest.mark.e2e
@@ -92,6 +94,10 @@ def test_final_exam_result_certificate_and_verification_link(page, browser, base
     expect(name).to_have_value("Ada Lovelace")
     assert_accessible(page)
     name.fill("Augusta Ada King")
+    page.get_by_role("button", name="Check the name").click()
+    expect(page.get_by_role("heading", name="Check your name")).to_be_focused()
+    expect(page.locator(".certificate-name")).to_have_text("Augusta Ada King")
+    assert_accessible(page)
     page.get_by_role("button", name="Issue my certificate").click()
 
     expect(page.locator(".certificate-name")).to_have_text("Augusta Ada King")
@@ -118,6 +124,71 @@ def test_final_exam_result_certificate_and_verification_link(page, browser, base
     expect(public.locator("main")).not_to_contain_text("lovelace")
     assert_accessible(public)
     stranger.close()
+
+
+def _course_done(user) -> None:
+    """Every module done and the final exam passed: the name form is what is left."""
+    _modules_done(user)
+    now = timezone.now()
+    exam = Quiz.objects.get(slug="final-exam")
+    Attempt.objects.create(
+        quiz=exam, user=user, started_at=now, submitted_at=now, score=1.0, passed=True
+    )
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-js", "without-js"])
+def test_the_name_is_checked_before_issuing_by_keyboard(browser, base_url, curriculum, script):
+    """Typed, sent with Enter, the name comes back drawn as on the certificate, the focus on the
+    heading that asks to check it (read with the name); Tab reaches "Issue my certificate" then
+    "Change the name"; changing keeps the name, the focus in its box. Nothing is issued until
+    "Issue my certificate", and then the name last shown. Without JavaScript, the same."""
+    from certificates.models import Certificate
+
+    user = make_user("babbage")
+    _course_done(user)
+    context = browser.new_context(base_url=base_url, java_script_enabled=script)
+    page = context.new_page()
+    errors = ConsoleErrors()
+    watch(page, errors)
+    page.goto("/")
+    sign_in(page, "babbage")
+    page.goto("/progress/certificate/")
+    box = page.get_by_label("Your name as it will be printed")
+    box.focus()
+    page.keyboard.type("Charles Babage")
+    page.keyboard.press("Enter")
+
+    heading = page.get_by_role("heading", name="Check your name")
+    expect(heading).to_be_focused()
+    expect(heading).to_have_accessible_description(re.compile("“Charles Babage” right"))
+    expect(page.locator(".certificate-name")).to_have_text("Charles Babage")
+    if script:
+        assert_accessible(page)
+    assert not Certificate.objects.exists()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Issue my certificate")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Change the name")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(box).to_be_focused()
+    expect(box).to_have_value("Charles Babage")
+    page.keyboard.press("End")
+    for _ in "age":
+        page.keyboard.press("ArrowLeft")
+    page.keyboard.type("b")  # Bab|age → Babbage
+    page.keyboard.press("Enter")
+    expect(heading).to_be_focused()
+    expect(page.locator(".certificate-name")).to_have_text("Charles Babbage")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Issue my certificate")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Your certificate")).to_be_visible()
+    expect(page.locator(".certificate-name")).to_have_text("Charles Babbage")
+    assert [c.name for c in Certificate.objects.all()] == ["Charles Babbage"]
+    context.close()
+    assert errors.unexpected() == [], "console errors"
 
 
 def test_the_certificate_pages_fit_a_phone(phone):

@@ -977,8 +977,11 @@ def _case_said(service: str, prefix: str) -> str:
 
 
 def _lowercase_service(text: str) -> str:
-    """An ARN pattern with its service part lower-cased ("arn:aws:S3:*" -> "arn:aws:s3:*")."""
+    """An ARN pattern with its service part lower-cased ("arn:aws:S3:*" -> "arn:aws:s3:*");
+    a text too short to have a service part ("arn:", "arn:aws") is returned as it is."""
     parts = text.split(":", 3)
+    if len(parts) < 3:
+        return text
     return ":".join([*parts[:2], parts[2].lower(), *parts[3:]])
 
 
@@ -1325,8 +1328,10 @@ def _lint(
     budget: Budget,
 ) -> list[Finding]:
     try:
+        # anything but text or a mapping goes to the parser as it is, which refuses it with a
+        # PolicyError (dict() of `true` or `[[]]` would raise TypeError/ValueError instead)
         policy = parse_policy(
-            source if isinstance(source, str) else dict(source), kind=kind, name=name
+            dict(source) if isinstance(source, Mapping) else source, kind=kind, name=name
         )
     except PolicyError as exc:
         return [_parse_error(exc)]

@@ -125,6 +125,28 @@ def test_malformed_arn(resource, problem):
     assert f.path == "Statement[0].Resource"
 
 
+@pytest.mark.parametrize("resource", ["arn:", "arn:aws", "arn:aws:"])
+def test_an_arn_cut_short_before_its_service_is_a_finding_not_a_crash(resource):
+    """What a learner has typed half-way ("arn:aws") once crashed the linter with an IndexError
+    (the short-ARN fix lower-cased a service part that was not there), and with it the
+    sandbox's live findings and /api/iam/lint."""
+    f = only(lint(policy(allow("s3:GetObject", resource))), "malformed_arn")
+    assert f.path == "Statement[0].Resource"
+    f = only(
+        lint_case({"identity_policies": [policy(allow("s3:GetObject", resource))]}), "malformed_arn"
+    )
+    assert f.path == "identity_policies[0].Statement[0].Resource"
+
+
+@pytest.mark.parametrize("source", [True, 5, None, [[]], [{}], ["a"]])
+def test_a_decoded_value_that_is_not_an_object_is_one_invalid_policy_finding(source):
+    """lint() takes decoded JSON: any value that is not an object is the parser's error, as
+    text is, never a TypeError/ValueError from turning it into a dict."""
+    findings = lint(source)
+    assert codes(findings) == ["invalid_policy"]
+    assert findings[0].severity == "error"
+
+
 @pytest.mark.parametrize(
     ("resource", "fix"),
     [

@@ -1361,6 +1361,8 @@ def _lint_case(case: Mapping[str, Any], budget: Budget) -> list[Finding]:
     from .context_check import check_caller_keys, check_context  # worded with this module's
 
     found: list[Finding] = []
+    if not isinstance(case, Mapping):  # not a case at all: the evaluator's error says so
+        return found
     for prefix, kind, entry in _case_policies(case):
         name = None
         document = entry

@@ -787,3 +787,9 @@ def test_a_short_arn_with_its_service_in_capitals_says_the_prefix_is_lowercase(
 )
 def test_short_patterns_that_might_match_are_not_warned_about(resource):
     assert "short_arn" not in codes(lint(policy(allow("s3:GetObject", resource))))
+
+
+@pytest.mark.parametrize("case", ["text", [], 5, None])
+def test_lint_case_of_something_that_is_not_a_case_finds_nothing(case):
+    """Malformed cases are the evaluator's to refuse; the linter must not crash first."""
+    assert lint_case(case) == []

@@ -626,7 +626,30 @@ class _Linter:
                 continue
             self.check_operator_type(clause, key_types)
             self.check_set_operator(clause, key_types)
+        self.check_duplicate_keys(st)
         self.check_mfa_deny(st)
+
+    def check_duplicate_keys(self, st: Statement) -> None:
+        """IAM Access Analyzer's "Duplicate keys with different case" error: key names are
+        case-insensitive, so `aws:PrincipalTag/Team` and `aws:principaltag/team` under one
+        operator are the same key twice, which IAM refuses (access-analyzer-reference-policy-
+        checks). JSON decoding keeps both, as different strings; the evaluator would AND them."""
+        seen: dict[tuple[str, str], str] = {}
+        for clause in st.conditions:
+            first = seen.setdefault((clause.operator, clause.key.lower()), clause.key)
+            if first != clause.key:
+                self.add(
+                    "duplicate_keys_with_different_case",
+                    "error",
+                    f"{clause.key!r} repeats {first!r} under {clause.operator}: condition key "
+                    "names ignore case, so these are the same key twice, and IAM refuses the "
+                    "policy. Keep one, with all its values in one list.",
+                    clause.path,
+                    TOPIC_CONDITIONS,
+                    operator=clause.operator,
+                    key=clause.key,
+                    duplicate_of=first,
+                )
 
     def check_condition_values(self, clause: Any) -> None:
         if clause.base == "Null":

@@ -793,3 +793,44 @@ def test_short_patterns_that_might_match_are_not_warned_about(resource):
 def test_lint_case_of_something_that_is_not_a_case_finds_nothing(case):
     """Malformed cases are the evaluator's to refuse; the linter must not crash first."""
     assert lint_case(case) == []
+
+
+def test_condition_keys_differing_only_in_case_are_an_error():
+    """IAM Access Analyzer, "Error - Duplicate keys with different case"
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html):
+    key names are case-insensitive, so IAM refuses the same key twice under one operator."""
+    text = json.dumps(
+        policy(
+            allow(
+                "s3:GetObject",
+                Condition={
+                    "StringEquals": {
+                        "aws:PrincipalTag/team": "red",
+                        "aws:principaltag/TEAM": "blue",
+                    }
+                },
+            )
+        ),
+        indent=2,
+    )
+    f = only(lint(text), "duplicate_keys_with_different_case")
+    assert f.severity == "error"
+    assert f.path == "Statement[0].Condition.StringEquals.aws:principaltag/TEAM"
+    # placed at the second key's value, as the other condition findings are
+    line = text.splitlines()[f.line - 1]
+    assert line.strip() == '"aws:principaltag/TEAM": "blue"'
+    assert line[f.column - 1 :] == '"blue"'
+    assert f.data["duplicate_of"] == "aws:PrincipalTag/team"
+
+
+def test_the_same_key_under_two_operators_is_not_a_duplicate():
+    doc = policy(
+        allow(
+            "s3:GetObject",
+            Condition={
+                "StringLike": {"aws:PrincipalTag/team": "r*"},
+                "StringNotEquals": {"aws:principaltag/team": "rogue"},
+            },
+        )
+    )
+    assert "duplicate_keys_with_different_case" not in codes(lint(doc))

@@ -212,6 +212,7 @@ class _Linter:
             self.check_actions,
             self.check_resources,
             self.check_conditions,
+            self.check_principal_wildcards,
             self.check_broad_grants,
             self.check_resource_types,
         )
@@ -577,6 +578,37 @@ class _Linter:
             count=count,
             conditioned=bool(st.conditions),
         )
+
+    def check_principal_wildcards(self, st: Statement) -> None:
+        """The Principal element page: `*` alone means everyone, but a wildcard cannot match
+        part of a principal's name or ARN (`arn:aws:iam::111122223333:user/*`). IAM refuses
+        such a value; the evaluator compares it as plain text, so it names no caller."""
+        if st.principal is None:
+            return
+        element = "NotPrincipal" if st.principal.negated else "Principal"
+        raw = self.raw_statement(st).get(element)
+        for kind in ("AWS", "Service", "Federated", "CanonicalUser"):
+            values = raw.get(kind) if isinstance(raw, Mapping) else None
+            if values is None:
+                continue
+            listed = values if isinstance(values, list) else [values]
+            base = f"{st.path}.{element}.{kind}"
+            for value, path in zip(
+                listed, self.entry_paths(base, values, len(listed)), strict=True
+            ):
+                if isinstance(value, str) and value != "*" and has_wildcard(value):
+                    self.add(
+                        "wildcard_in_principal",
+                        "error",
+                        f"{value!r}: a wildcard cannot stand for part of a principal's name or "
+                        'ARN, so this names no one (only "*" on its own, meaning everyone, is a '
+                        'wildcard here). Name each principal, or use "*" with a condition '
+                        "such as aws:PrincipalArn and ArnLike.",
+                        path,
+                        TOPIC_ROLES,
+                        principal=value,
+                        type=kind,
+                    )
 
     def check_principal(self, st: Statement) -> None:
         assert st.principal is not None

@@ -834,3 +834,34 @@ def test_the_same_key_under_two_operators_is_not_a_duplicate():
         )
     )
     assert "duplicate_keys_with_different_case" not in codes(lint(doc))
+
+
+@pytest.mark.parametrize(
+    ("principal", "path"),
+    [
+        ({"AWS": "arn:aws:iam::111122223333:role/app-*"}, "Statement[0].Principal.AWS"),
+        (
+            {"AWS": ["111122223333", "arn:aws:iam::*:root"]},
+            "Statement[0].Principal.AWS[1]",
+        ),
+        ({"Service": "*.amazonaws.com"}, "Statement[0].Principal.Service"),
+    ],
+)
+def test_a_wildcard_inside_a_principal_is_an_error(principal, path):
+    """Principal element page (reference_policies_elements_principal.html): a wildcard cannot
+    match part of a principal name or ARN. The decision already treats such a value as naming
+    no one (fidelity_round_four, "a Principal ARN with a partial wildcard matches no role");
+    the linter said nothing, so a learner saw a silent implicit deny."""
+    doc = policy(
+        {"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject", "Resource": "*"}
+    )
+    f = only(lint(doc, kind="resource"), "wildcard_in_principal")
+    assert f.severity == "error" and f.path == path
+
+
+def test_principal_star_alone_is_not_a_wildcard_error():
+    for principal in ("*", {"AWS": "*"}, {"AWS": ["*", "111122223333"]}):
+        doc = policy(
+            {"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject", "Resource": "*"}
+        )
+        assert "wildcard_in_principal" not in codes(lint(doc, kind="resource"))

@@ -212,6 +212,7 @@ class _Linter:
             self.check_actions,
             self.check_resources,
             self.check_conditions,
+            self.check_principal_wildcards,
             self.check_broad_grants,
             self.check_resource_types,
         )
@@ -578,6 +579,37 @@ class _Linter:
             conditioned=bool(st.conditions),
         )
 
+    def check_principal_wildcards(self, st: Statement) -> None:
+        """The Principal element page: `*` alone means everyone, but a wildcard cannot match
+        part of a principal's name or ARN (`arn:aws:iam::111122223333:user/*`). IAM refuses
+        such a value; the evaluator compares it as plain text, so it names no caller."""
+        if st.principal is None:
+            return
+        element = "NotPrincipal" if st.principal.negated else "Principal"
+        raw = self.raw_statement(st).get(element)
+        for kind in ("AWS", "Service", "Federated", "CanonicalUser"):
+            values = raw.get(kind) if isinstance(raw, Mapping) else None
+            if values is None:
+                continue
+            listed = values if isinstance(values, list) else [values]
+            base = f"{st.path}.{element}.{kind}"
+            for value, path in zip(
+                listed, self.entry_paths(base, values, len(listed)), strict=True
+            ):
+                if isinstance(value, str) and value != "*" and has_wildcard(value):
+                    self.add(
+                        "wildcard_in_principal",
+                        "error",
+                        f"{value!r}: a wildcard cannot stand for part of a principal's name or "
+                        'ARN, so this names no one (only "*" on its own, meaning everyone, is a '
+                        'wildcard here). Name each principal, or use "*" with a condition '
+                        "such as aws:PrincipalArn and ArnLike.",
+                        path,
+                        TOPIC_ROLES,
+                        principal=value,
+                        type=kind,
+                    )
+
     def check_principal(self, st: Statement) -> None:
         assert st.principal is not None
         element = "NotPrincipal" if st.principal.negated else "Principal"
@@ -626,7 +658,30 @@ class _Linter:
                 continue
             self.check_operator_type(clause, key_types)
             self.check_set_operator(clause, key_types)
+        self.check_duplicate_keys(st)
         self.check_mfa_deny(st)
+
+    def check_duplicate_keys(self, st: Statement) -> None:
+        """IAM Access Analyzer's "Duplicate keys with different case" error: key names are
+        case-insensitive, so `aws:PrincipalTag/Team` and `aws:principaltag/team` under one
+        operator are the same key twice, which IAM refuses (access-analyzer-reference-policy-
+        checks). JSON decoding keeps both, as different strings; the evaluator would AND them."""
+        seen: dict[tuple[str, str], str] = {}
+        for clause in st.conditions:
+            first = seen.setdefault((clause.operator, clause.key.lower()), clause.key)
+            if first != clause.key:
+                self.add(
+                    "duplicate_keys_with_different_case",
+                    "error",
+                    f"{clause.key!r} repeats {first!r} under {clause.operator}: condition key "
+                    "names ignore case, so these are the same key twice, and IAM refuses the "
+                    "policy. Keep one, with all its values in one list.",
+                    clause.path,
+                    TOPIC_CONDITIONS,
+                    operator=clause.operator,
+                    key=clause.key,
+                    duplicate_of=first,
+                )
 
     def check_condition_values(self, clause: Any) -> None:
         if clause.base == "Null":
@@ -977,8 +1032,11 @@ def _case_said(service: str, prefix: str) -> str:
 
 
 def _lowercase_service(text: str) -> str:
-    """An ARN pattern with its service part lower-cased ("arn:aws:S3:*" -> "arn:aws:s3:*")."""
+    """An ARN pattern with its service part lower-cased ("arn:aws:S3:*" -> "arn:aws:s3:*");
+    a text too short to have a service part ("arn:", "arn:aws") is returned as it is."""
     parts = text.split(":", 3)
+    if len(parts) < 3:
+        return text
     return ":".join([*parts[:2], parts[2].lower(), *parts[3:]])
 
 
@@ -1325,8 +1383,10 @@ def _lint(
     budget: Budget,
 ) -> list[Finding]:
     try:
+        # anything but text or a mapping goes to the parser as it is, which refuses it with a
+        # PolicyError (dict() of `true` or `[[]]` would raise TypeError/ValueError instead)
         policy = parse_policy(
-            source if isinstance(source, str) else dict(source), kind=kind, name=name
+            dict(source) if isinstance(source, Mapping) else source, kind=kind, name=name
         )
     except PolicyError as exc:
         return [_parse_error(exc)]
@@ -1356,6 +1416,8 @@ def _lint_case(case: Mapping[str, Any], budget: Budget) -> list[Finding]:
     from .context_check import check_caller_keys, check_context  # worded with this module's
 
     found: list[Finding] = []
+    if not isinstance(case, Mapping):  # not a case at all: the evaluator's error says so
+        return found
     for prefix, kind, entry in _case_policies(case):
         name = None
         document = entry

@@ -761,7 +761,8 @@ def summarize(
             continue
         chosen[prefix] = names
         count += len(names)
-    given = "resource_account" in (case.get("request") or {})
+    request = case.get("request")  # any value: _request above keeps only a dict's fields
+    given = isinstance(request, dict) and "resource_account" in request
     grouped, over = _evaluate_all(
         parsed,
         given,

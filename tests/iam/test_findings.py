@@ -125,6 +125,28 @@ def test_malformed_arn(resource, problem):
     assert f.path == "Statement[0].Resource"
 
 
+@pytest.mark.parametrize("resource", ["arn:", "arn:aws", "arn:aws:"])
+def test_an_arn_cut_short_before_its_service_is_a_finding_not_a_crash(resource):
+    """What a learner has typed half-way ("arn:aws") once crashed the linter with an IndexError
+    (the short-ARN fix lower-cased a service part that was not there), and with it the
+    sandbox's live findings and /api/iam/lint."""
+    f = only(lint(policy(allow("s3:GetObject", resource))), "malformed_arn")
+    assert f.path == "Statement[0].Resource"
+    f = only(
+        lint_case({"identity_policies": [policy(allow("s3:GetObject", resource))]}), "malformed_arn"
+    )
+    assert f.path == "identity_policies[0].Statement[0].Resource"
+
+
+@pytest.mark.parametrize("source", [True, 5, None, [[]], [{}], ["a"]])
+def test_a_decoded_value_that_is_not_an_object_is_one_invalid_policy_finding(source):
+    """lint() takes decoded JSON: any value that is not an object is the parser's error, as
+    text is, never a TypeError/ValueError from turning it into a dict."""
+    findings = lint(source)
+    assert codes(findings) == ["invalid_policy"]
+    assert findings[0].severity == "error"
+
+
 @pytest.mark.parametrize(
     ("resource", "fix"),
     [
@@ -765,3 +787,81 @@ def test_a_short_arn_with_its_service_in_capitals_says_the_prefix_is_lowercase(
 )
 def test_short_patterns_that_might_match_are_not_warned_about(resource):
     assert "short_arn" not in codes(lint(policy(allow("s3:GetObject", resource))))
+
+
+@pytest.mark.parametrize("case", ["text", [], 5, None])
+def test_lint_case_of_something_that_is_not_a_case_finds_nothing(case):
+    """Malformed cases are the evaluator's to refuse; the linter must not crash first."""
+    assert lint_case(case) == []
+
+
+def test_condition_keys_differing_only_in_case_are_an_error():
+    """IAM Access Analyzer, "Error - Duplicate keys with different case"
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/access-analyzer-reference-policy-checks.html):
+    key names are case-insensitive, so IAM refuses the same key twice under one operator."""
+    text = json.dumps(
+        policy(
+            allow(
+                "s3:GetObject",
+                Condition={
+                    "StringEquals": {
+                        "aws:PrincipalTag/team": "red",
+                        "aws:principaltag/TEAM": "blue",
+                    }
+                },
+            )
+        ),
+        indent=2,
+    )
+    f = only(lint(text), "duplicate_keys_with_different_case")
+    assert f.severity == "error"
+    assert f.path == "Statement[0].Condition.StringEquals.aws:principaltag/TEAM"
+    # placed at the second key's value, as the other condition findings are
+    line = text.splitlines()[f.line - 1]
+    assert line.strip() == '"aws:principaltag/TEAM": "blue"'
+    assert line[f.column - 1 :] == '"blue"'
+    assert f.data["duplicate_of"] == "aws:PrincipalTag/team"
+
+
+def test_the_same_key_under_two_operators_is_not_a_duplicate():
+    doc = policy(
+        allow(
+            "s3:GetObject",
+            Condition={
+                "StringLike": {"aws:PrincipalTag/team": "r*"},
+                "StringNotEquals": {"aws:principaltag/team": "rogue"},
+            },
+        )
+    )
+    assert "duplicate_keys_with_different_case" not in codes(lint(doc))
+
+
+@pytest.mark.parametrize(
+    ("principal", "path"),
+    [
+        ({"AWS": "arn:aws:iam::111122223333:role/app-*"}, "Statement[0].Principal.AWS"),
+        (
+            {"AWS": ["111122223333", "arn:aws:iam::*:root"]},
+            "Statement[0].Principal.AWS[1]",
+        ),
+        ({"Service": "*.amazonaws.com"}, "Statement[0].Principal.Service"),
+    ],
+)
+def test_a_wildcard_inside_a_principal_is_an_error(principal, path):
+    """Principal element page (reference_policies_elements_principal.html): a wildcard cannot
+    match part of a principal name or ARN. The decision already treats such a value as naming
+    no one (fidelity_round_four, "a Principal ARN with a partial wildcard matches no role");
+    the linter said nothing, so a learner saw a silent implicit deny."""
+    doc = policy(
+        {"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject", "Resource": "*"}
+    )
+    f = only(lint(doc, kind="resource"), "wildcard_in_principal")
+    assert f.severity == "error" and f.path == path
+
+
+def test_principal_star_alone_is_not_a_wildcard_error():
+    for principal in ("*", {"AWS": "*"}, {"AWS": ["*", "111122223333"]}):
+        doc = policy(
+            {"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject", "Resource": "*"}
+        )
+        assert "wildcard_in_principal" not in codes(lint(doc, kind="resource"))

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from srm_trainer.iam import PolicyError, evaluate, parse_policy
+from srm_trainer.iam.findings import lint
 from srm_trainer.iam.parser import _load_placed, scan_positions
 from tests.depth import examples
 
@@ -85,6 +86,46 @@ COMMON = settings(
 def test_parsing_any_json_raises_only_policy_errors(document, kind):
     with contextlib.suppress(PolicyError):
         parse_policy(document if isinstance(document, dict) else {"Statement": document}, kind=kind)
+
+
+# An ARN at every stage of being typed, with odd service and resource parts.
+arn_fragments = st.builds(
+    lambda parts, n: ":".join(parts[:n]),
+    st.tuples(
+        st.just("arn"),
+        st.sampled_from(["aws", "", "*", "amazon"]),
+        st.sampled_from(["s3", "S3", "", "*", "dynamodb", "nosuch", "${x}"]),
+        st.sampled_from(["", "*", "us-east-1"]),
+        st.sampled_from(["", "*", "111122223333"]),
+        st.sampled_from(["", "*", "b/*", "table/t"]),
+    ),
+    st.integers(1, 6),
+)
+linted_statement = st.fixed_dictionaries(
+    {
+        "Effect": st.sampled_from(["Allow", "Deny"]),
+        "Action": st.sampled_from(["s3:GetObject", "s3:*", "*", "dynamodb:GetItem"]),
+        "Resource": st.one_of(arn_fragments, st.lists(arn_fragments, max_size=3)),
+    }
+)
+
+
+@COMMON
+@given(
+    document=st.one_of(
+        json_ish,
+        policy_ish,
+        st.builds(
+            lambda sts: {"Version": "2012-10-17", "Statement": sts},
+            st.lists(linted_statement, min_size=1, max_size=3),
+        ),
+    ),
+    kind=st.sampled_from(KINDS),
+)
+def test_linting_any_json_gives_findings_never_an_exception(document, kind):
+    """lint() backs the sandbox's live findings and every API answer: a crash there is a 500."""
+    findings = lint(document, kind=kind)
+    assert all(f.severity in {"error", "warning", "suggestion"} for f in findings)
 
 
 @COMMON

@@ -223,3 +223,15 @@ def _as_batch(case: dict) -> dict:
     request = {k: v for k, v in case["request"].items() if k not in ("action", "resource")}
     request |= {"actions": [case["request"]["action"]], "resources": [case["request"]["resource"]]}
     return {**case, "request": request}
+
+
+def test_a_resource_cut_short_to_arn_aws_is_evaluated_with_a_finding_not_a_500(client):
+    """Half-typed "arn:aws" crashed the linter (IndexError) and the endpoint answered 500."""
+    case = json.loads(json.dumps(CASE))
+    case["identity_policies"][0]["Statement"][0]["Resource"] = "arn:aws"
+    response = post(client, case)
+    assert response.status_code == 200
+    data = response.json()
+    assert data["decision"] == "ExplicitDeny"
+    found = [f for f in data["findings"] if f["code"] == "malformed_arn"]
+    assert found and found[0]["path"] == "identity_policies[0].Statement[0].Resource"

@@ -221,3 +221,13 @@ def test_ordinary_answers_list_a_thousand_actions_as_before(client):
         client, "/api/iam/summary", {"identity_policies": [everything], "services": ["*"]}
     ).json()
     assert sum(len(s["allowed"]) for s in data["services"]) == 1_000
+
+
+@pytest.mark.parametrize("request_value", [True, 5])
+def test_summary_with_a_request_that_is_not_an_object_is_answered_not_a_500(client, request_value):
+    """The summary reads only `request.resource_account` (and the principal): a `request` of
+    another type once raised TypeError ('in' on a bool) and the endpoint answered 500."""
+    body = {"identity_policies": [READ_S3], "request": request_value}
+    response = post(client, "/api/iam/summary", body)
+    assert response.status_code == 200
+    assert levels(response.json(), "s3")["List"] == "full"

@@ -8,7 +8,7 @@ import re
 import unicodedata
 
 from allauth.account import app_settings
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.account.models import EmailAddress
 from allauth.core import context, ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -198,6 +198,15 @@ def someone_elses(email: str, user) -> bool:
     verified = EmailAddress.objects.filter(email__iexact=email, verified=True)
     owners = set(verified.values_list("user_id", flat=True))
     return bool(owners) and user.pk not in owners
+
+
+def lift_lock_after_reset(sender, request: HttpRequest, user, **kwargs) -> None:
+    """A password reset proves the account is its owner's, so its sign-in lock goes, as
+    allauth lifts it: allauth clears only the lock it keys by e-mail address (its default way to
+    sign in), and here people sign in by username, so the owner who followed a reset link met
+    429 with the new password for up to five minutes. The guessing addresses stay counted."""
+    key = get_adapter(request)._get_login_attempts_cache_key(request, username=user.get_username())
+    ratelimit.clear(request, action="login_failed", key=key)
 
 
 def _request() -> HttpRequest:

@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and audit"
 
     def ready(self) -> None:
+        from allauth.account import signals as account_signals
         from allauth.mfa import signals as mfa_signals
         from auditlog.models import LogEntry
         from auditlog.signals import post_log
@@ -15,6 +16,7 @@ class AccountsConfig(AppConfig):
         from django.db.models.signals import post_migrate, pre_save
 
         from srm_trainer.accounts import audit, checks, recovery_codes  # noqa: F401 - checks
+        from srm_trainer.accounts.adapter import lift_lock_after_reset
         from srm_trainer.accounts.middleware import fill_audit_entry
         from srm_trainer.accounts.roles import ensure_role_groups
 
@@ -46,4 +48,7 @@ class AccountsConfig(AppConfig):
         )
         mfa_signals.authenticator_used.connect(
             recovery_codes.on_authenticator_used, dispatch_uid="recovery-code-used"
+        )
+        account_signals.password_reset.connect(
+            lift_lock_after_reset, dispatch_uid="reset-lifts-sign-in-lock"
         )

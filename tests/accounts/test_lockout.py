@@ -9,11 +9,14 @@ promises and to the Retry-After values the 429 pages give.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from allauth.account.models import EmailAddress
 from allauth.core.internal.ratelimit import Rate, parse_rates
 from django.conf import settings
+from django.core import mail
 from django.core.cache import cache
 
 from srm_trainer.accounts.views import LOCKED_OUT_RETRY_AFTER
@@ -157,3 +160,46 @@ def test_other_cache_traffic_does_not_wipe_a_lockout(client, learner, small_limi
     _sign_in(client, "guess-last", addr="198.51.100.200")
     assert _sign_in(client, RIGHT, addr="192.0.2.99").status_code == 429
     assert not _signed_in(client)
+
+
+def test_a_password_reset_lifts_the_lock_on_the_account(client, learner, small_limits):
+    """Someone locked out by wrong guesses who proves they own the account with a reset link
+    can sign in with the new password at once. allauth clears the lock it keys by e-mail
+    address (its default way to sign in); this site signs in by username, so its lock stayed,
+    and "Password reset: sign in with your new password" led to 429 for up to five minutes.
+    Only the account's lock goes: the guessing addresses stay counted."""
+    EmailAddress.objects.create(user=learner, email="ada@example.com", primary=True, verified=True)
+    _, per_username = _rates(small_limits, "login_failed")
+    for n in range(per_username.amount):
+        _sign_in(client, f"guess-{n}", addr=f"198.51.100.{n}")
+    assert _sign_in(client, RIGHT, addr="192.0.2.99").status_code == 429
+
+    client.post("/accounts/password/reset/", {"email": "ada@example.com"}, REMOTE_ADDR="192.0.2.99")
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body)
+    form = client.get(link.group(1), follow=True, REMOTE_ADDR="192.0.2.99")
+    new = "correct-horse-battery"
+    client.post(
+        form.redirect_chain[-1][0], {"password1": new, "password2": new}, REMOTE_ADDR="192.0.2.99"
+    )
+    assert _sign_in(client, new, addr="192.0.2.99").status_code == 302
+    assert _signed_in(client)
+
+
+def test_a_reset_lifts_no_lock_from_the_guessing_address(
+    client, learner, other_learner, small_limits
+):
+    """The reset clears the account's count, not the address's: whoever guessed across
+    usernames from one address is still held there."""
+    per_address, _ = _rates(small_limits, "login_failed")
+    for n in range(per_address.amount):
+        _sign_in(client, f"guess-{n}", username=f"someone-{n}", addr="198.51.100.1")
+    EmailAddress.objects.create(user=learner, email="ada@example.com", primary=True, verified=True)
+    client.post("/accounts/password/reset/", {"email": "ada@example.com"}, REMOTE_ADDR="192.0.2.5")
+    link = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", mail.outbox[-1].body)
+    form = client.get(link.group(1), follow=True, REMOTE_ADDR="192.0.2.5")
+    new = "correct-horse-battery"
+    client.post(
+        form.redirect_chain[-1][0], {"password1": new, "password2": new}, REMOTE_ADDR="192.0.2.5"
+    )
+    assert _sign_in(client, new, addr="198.51.100.1").status_code == 429
+    assert _sign_in(client, new, addr="192.0.2.5").status_code == 302

@@ -204,6 +204,32 @@ def test_a_security_key_prompt_that_fails_says_so_in_the_page(page, error, said)
     expect(page).to_have_url(re.compile(r"/accounts/2fa/webauthn/add/$"))
 
 
+def test_enter_in_a_security_keys_name_asks_for_the_key(page):
+    """Enter in the name field is how a keyboard user finishes a form. allauth's Add button is
+    not a submit button (a script runs the browser's prompt), so Enter posted the form with no
+    key: the page reloaded, saying nothing and adding nothing. It presses Add instead
+    (static/js/security-key-enter.js); the prompt here fails, as without a key, and says so."""
+    make_user("ada")
+    page.add_init_script(
+        "navigator.credentials.create = () => "
+        "Promise.reject(new DOMException('refused', 'NotAllowedError'));"
+    )
+    page.goto("/accounts/login/?next=/accounts/2fa/webauthn/add/")
+    fill_sign_in(page, "ada")
+    page.goto("/accounts/2fa/webauthn/add/")
+    password = page.get_by_label(re.compile(r"^Password$"))
+    password.fill(PASSWORD)
+    password.press("Enter")
+    name = page.get_by_label("Name")
+    expect(name).to_be_visible()
+    page.wait_for_load_state("load")
+    name.fill("Laptop")
+    name.press("Enter")
+    expect(page.locator("#page-alert [role=alert]")).to_contain_text("No security key was used")
+    expect(name).to_have_value("Laptop")
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/webauthn/add/$"))
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_the_account_tabs_are_one_row_on_a_desktop_and_whole_on_a_phone(page, width):
     """The five tabs need about 662 px and the account column was 576: at 1280 px "Your data"

@@ -325,7 +325,8 @@ def test_the_file_writes_every_attempt_answer_and_card_byte_for_byte_as_the_mode
     for key, rows in _expected_rows(ada).items():
         lines = [json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False) for row in rows]
         assert len(lines) >= 4
-        assert f'\n  "{key}": [\n    ' + ",\n    ".join(lines) + "\n  ]" in text, key
+        section = f'\n  "{key}": [\n    ' + ",\n    ".join(lines) + "\n  ]"
+        assert section in text, key
     assert '"quiz_title": "\\"Quoted\\" — naïve 🔑 title"' in text
     assert '"saved_at": "2026-03-01T09:00:02.000Z"' in text  # 123 µs
     assert '"saved_at": "2026-03-01T09:00:01.999Z"' in text

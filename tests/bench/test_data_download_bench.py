@@ -1,7 +1,7 @@
 """The data download ("Download my data", srm_trainer/accounts/export.py) at the 100x learner's
 history (tests/heavy_learner.py: 2,000 attempts, 40,000 answers, 3,000 review cards): server
 CPU of the whole streamed file, the lowest of `DOWNLOAD_RUNS`, and its peak traced memory.
-Budget: under 350 ms of CPU (it was ~0.75 s, 2026-12-07) and 20 MB, whatever the history.
+Budget: under 400 ms of CPU (it was 0.62-0.75 s before 2026-12-07, ~0.3 s since) and 20 MB, whatever the history.
 `DOWNLOAD_PROFILE=1` prints cProfile's top functions. Run with `make bench`."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from tests.heavy_learner import build
 pytestmark = [pytest.mark.bench, pytest.mark.django_db(transaction=True)]
 
 RUNS = int(os.environ.get("DOWNLOAD_RUNS", "5"))
-BUDGET_MS = 350
+BUDGET_MS = 400
 
 
 def _once(client) -> tuple[float, int]:

@@ -299,11 +299,12 @@ def _review_cards(user) -> Iterator[dict]:
 
 def _plain_rows(query, fields, *, times=frozenset(), documents=frozenset(), flags=frozenset()):
     """`query`'s rows as lists of `fields` values, CHUNK rows at a time, read past Django's
-    converters: `times` already as the file writes them, `documents` (JSON) decoded a chunk in
-    one call, `flags` (booleans, read as text: a number is a converter) as True, False or None. Django's converters (parse each time's
-    text and make it aware, decode each JSON value alone, one call a row) and the encoder's
-    call back for each time were two thirds of the download's CPU at 40,000 answers. The text
-    is the same as theirs, which `tests/accounts/test_export.py` holds byte for byte."""
+    converters: `times` already as the file writes them, `documents` (JSON) decoded a chunk
+    in one call, `flags` (booleans, read as text: a number has a converter too) as True,
+    False or None. Django's converters (parse each time's text and make it aware, decode each
+    JSON value alone, one call a row) and the encoder's call back for each time were two
+    thirds of the download's CPU at 40,000 answers. The text is the same as theirs, which
+    `tests/accounts/test_export.py` holds byte for byte (on SQLite and PostgreSQL)."""
     connection = connections[query.db]
     # SQLite keeps a time as its naive text in the connection's zone ("2026-03-01
     # 09:00:00.123456", no fraction on the second): UTC unless DATABASES sets a TIME_ZONE.
@@ -355,9 +356,12 @@ def _decode_all(texts: list[str | None]) -> list[Any]:
     """Every JSON text of a chunk in one call, as JSONField reads each (SQL NULL is None; a
     text that is not JSON stays text)."""
     try:
-        return json.loads("[" + ",".join("null" if t is None else t for t in texts) + "]")
+        values = json.loads("[" + ",".join("null" if t is None else t for t in texts) + "]")
     except json.JSONDecodeError:
-        return [_decode_one(text) for text in texts]
+        values = None
+    if isinstance(values, list) and len(values) == len(texts):
+        return values
+    return [_decode_one(text) for text in texts]  # one is not JSON (or was "1, 2")
 
 
 def _decode_one(text: str | None) -> Any:

@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from quizzes.menus import QuizChoiceField
+from quizzes.menus import MENU_QUIZZES, QuizChoiceField, recent_menu
 from quizzes.models import Quiz
 from srm_trainer import once
 from srm_trainer.labels import PlainLabels
@@ -94,6 +94,23 @@ class ImportForm(LimitsOnServer, PlainLabels, forms.Form):
         quiz = self.fields["quiz"]
         assert isinstance(quiz, QuizChoiceField)  # the form's own copy of the field above
         quiz.queryset = editable_quizzes(user)
+        # The menu lists the most recently edited (staff's would list every teacher's); any
+        # quiz of theirs is still taken, and the one chosen (a quiz page's "Import questions
+        # into this quiz…", a form sent again) is listed.
+        quiz.menu, more = recent_menu(quiz.queryset, chosen=self._chosen_quiz())
+        if more:
+            whose = "The" if user.is_staff else "Your"
+            quiz.help_text = (
+                f"{whose} {MENU_QUIZZES} most recently edited quizzes. For another, open it "
+                "and choose “Import questions into this quiz…”."
+            )
+
+    def _chosen_quiz(self) -> Quiz | int | None:
+        """The quiz the form was given (a quiz) or sent (its key, checked by the field)."""
+        if not self.is_bound:
+            chosen = self.initial.get("quiz")
+            return chosen if isinstance(chosen, Quiz) else None
+        return key_in(str(self.data.get(self.add_prefix("quiz"), "")))
 
     def clean(self):
         data = super().clean()

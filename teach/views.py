@@ -846,6 +846,9 @@ def _try_save(request, question, quiz, base, parts, editor, context) -> HttpResp
     refused = bank.tags_refused(owner, data["tags"], leaving=question.pk)
     if refused:
         base.add_error("new_tags", refused)
+    refused = bank.misconceptions_refused(owner, data["misconceptions"], leaving=question.pk)
+    if refused:
+        base.add_error("new_misconceptions", refused)
     related = editor.fill(question, parts, previous=previous, user=request.user)
     problems: list[str] = []
     for row in related:

@@ -17,7 +17,8 @@ from teach import bank
 from teach.access import ByViewer, may_edit, teacher_required, visible_quiz
 from teach.editors import EDITORS
 
-TARGET_QUIZZES = 100  # the "add to" chooser lists this many of your most recently edited quizzes
+# the "add to" chooser lists this many of your most recently edited quizzes, as the import does
+TARGET_QUIZZES = menus.MENU_QUIZZES
 
 
 def _into(request: HttpRequest) -> Quiz | None:

@@ -33,7 +33,7 @@ from srm_trainer.iam import PolicyError
 from srm_trainer.iam.jsontext import load_json
 from srm_trainer.netlab.waf import MAX_REQUESTS as WAF_MAX_REQUESTS
 from srm_trainer.netlab.waf import MAX_RULE_STEPS
-from teach.bank import banks_refused, tags_refused
+from teach.bank import banks_refused, misconceptions_refused, tags_refused
 from teach.forms import (
     MAX_EXPLANATION_CHARS,
     MAX_MISCONCEPTION_LENGTH,
@@ -156,6 +156,12 @@ def plan(bundle: Bundle, *, owner, into: Quiz | None = None) -> Plan:
     if refused:
         errors.append(Located(refused))
     refused = tags_refused(getattr(owner, "pk", None), {t for tags in result.tags for t in tags})
+    if refused:
+        errors.append(Located(refused))
+    refused = misconceptions_refused(
+        getattr(owner, "pk", None),
+        {t for q in result.questions for t in q.misconceptions if isinstance(t, str)},
+    )
     if refused:
         errors.append(Located(refused))
     if errors:

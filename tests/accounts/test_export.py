@@ -232,3 +232,103 @@ def test_the_account_pages_link_to_your_data(learner_client):
     assert f'href="{reverse("account_data")}"' in page
     data_page = learner_client.get(reverse("account_data")).content.decode()
     assert f'href="{URL}"' in data_page and 'href="/accounts/delete/"' in data_page
+
+
+def _rich_history(user):
+    """Attempts and cards whose values the file must write exactly: times on the second, with
+    microseconds under a millisecond and at 999,999, answers not yet graded (no score, no
+    times), accented and astral text, tiny and huge numbers, nested and empty JSON, a quiz
+    title with quotes, an attempt with no answer and one with a deadline."""
+    from datetime import UTC, datetime
+
+    from quizzes.models import Answer, Attempt, ReviewCard
+
+    questions = [make_question(slug=f"rich-{n}") for n in range(3)]
+    quiz = make_quiz(*questions, slug="rich-quiz", title='"Quoted" — naïve 🔑 title')
+    at = [
+        datetime(2026, 3, 1, 9, 0, 0, tzinfo=UTC),
+        datetime(2026, 3, 1, 9, 0, 1, 999_999, tzinfo=UTC),
+        datetime(2026, 3, 1, 9, 0, 2, 123, tzinfo=UTC),
+        datetime(2026, 3, 1, 9, 0, 3, 450_000, tzinfo=UTC),
+    ]
+    made = Attempt.objects.bulk_create(
+        Attempt(quiz=quiz, user=user, question_ids=[q.pk for q in questions], started_at=start,
+                deadline=at[3] if n == 1 else None, submitted_at=None if n == 2 else at[(n + 1) % 4],
+                score=[0.5, 1e-05, None, 2 / 3][n], passed=[True, False, None, False][n],
+                pass_mark=[None, 70, None, 0][n], graded_count=[None, 3, None, 0][n],
+                flagged=[[], [questions[0].pk], [], []][n], layout={})
+        for n, start in enumerate(at)
+    )  # fmt: skip
+    responses = [
+        {"choice": ["a", "c"], "text": ["Café — ünïcode", "🔑 key"]},
+        {"value": 1e-05, "big": 12345678901234567890, "neg": -0.0, "nested": {"a": [1, {"b": None}]}},
+        {},
+        {"text": 'quote " backslash \\ tab \t newline \n'},
+    ]  # fmt: skip
+    Answer.objects.bulk_create(
+        Answer(attempt=attempt, question=question, response=responses[(n + k) % 4],
+               score=None if n == 2 else [1.0, 0.0, 0.25][k], correct=None if n == 2 else k == 0,
+               credit=None if k else 0.75, tries=k, certainty=k or None,
+               feedback={} if n == 2 else {"why": f"Parce que — {k}", "ok": k == 0},
+               saved_at=at[(n + k) % 4], graded_at=None if n == 2 else at[(n + k + 1) % 4])
+        for n, attempt in enumerate(made[:3])
+        for k, question in enumerate(questions)
+    )  # fmt: skip
+    ReviewCard.objects.bulk_create(
+        ReviewCard(user=user, question=question, due=at[k], reviews=k, lapses=k % 2,
+                   last_reviewed_at=None if k == 1 else at[k - 1],
+                   card={"card_id": question.pk, "stability": 3.2 / (k + 1), "due": "é"})
+        for k, question in enumerate(questions)
+    )  # fmt: skip
+
+
+def _expected_rows(user) -> dict[str, list[dict]]:
+    """The attempts and review cards as read through the models, one object at a time."""
+    from quizzes.models import Attempt, ReviewCard
+
+    attempts = []
+    for attempt in Attempt.objects.filter(user=user).order_by("started_at", "pk"):
+        attempts.append({
+            "quiz": attempt.quiz.slug,
+            "quiz_title": attempt.quiz.title,
+            **{name: getattr(attempt, name) for name in
+               ("started_at", "deadline", "submitted_at", "score", "passed")},
+            "pass_mark": attempt.quiz.pass_mark if attempt.pass_mark is None else attempt.pass_mark,
+            "graded_questions": attempt.graded_count,
+            "flagged_questions": attempt.flagged,
+            "answers": [
+                {"question": answer.question.slug,
+                 **{name: getattr(answer, name) for name in
+                    ("response", "score", "correct", "credit", "tries", "certainty", "feedback",
+                     "saved_at", "graded_at")}}
+                for answer in attempt.answers.order_by("pk")
+            ],
+        })  # fmt: skip
+    cards = [
+        {"question": card.question.slug, "due": card.due, "reviews": card.reviews,
+         "lapses": card.lapses, "last_reviewed_at": card.last_reviewed_at, "card": card.card}
+        for card in ReviewCard.objects.filter(user=user).order_by("due", "pk")
+    ]  # fmt: skip
+    return {"quiz_attempts": attempts, "review_cards": cards}
+
+
+def test_the_file_writes_every_attempt_answer_and_card_byte_for_byte_as_the_models_read():
+    """The download reads its longest lists as plain values, not models: each line of them is
+    the same text as its row read through the models and written by Django's JSON encoder
+    (times in UTC to the millisecond, "Z"; text as it is, not escaped to ASCII)."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    ada = get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
+    give_history(ada, "ada", teacher=teacher())
+    _rich_history(ada)
+    text = "".join(export.export_chunks(ada))
+    for key, rows in _expected_rows(ada).items():
+        lines = [json.dumps(row, cls=DjangoJSONEncoder, ensure_ascii=False) for row in rows]
+        assert len(lines) >= 4
+        section = f'\n  "{key}": [\n    ' + ",\n    ".join(lines) + "\n  ]"
+        assert section in text, key
+    assert '"quiz_title": "\\"Quoted\\" — naïve 🔑 title"' in text
+    assert '"saved_at": "2026-03-01T09:00:02.000Z"' in text  # 123 µs
+    assert '"saved_at": "2026-03-01T09:00:01.999Z"' in text
+    assert '"saved_at": "2026-03-01T09:00:00Z"' in text
+    assert [] in [row["answers"] for row in json.loads(text)["quiz_attempts"]]

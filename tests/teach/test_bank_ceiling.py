@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from lessons.models import Source
 from quizzes.models import Question, Tag
-from teach.bank import MAX_OWN_BANKS, MAX_OWN_TAGS, bank_summaries
+from teach.bank import MAX_OWN_BANKS, MAX_OWN_MISCONCEPTIONS, MAX_OWN_TAGS, bank_summaries
 from teach.transfer import importer
 from teach.transfer.drafts import TransferError
 from tests.quizzes.builders import make_question
@@ -137,4 +137,81 @@ def test_an_import_tagging_past_the_ceiling_is_refused_whole(instructor):
     assert f"at most {MAX_OWN_TAGS} different tags" in str(refused.value)
     assert Question.objects.count() == before
     importer.run(_bank([_single(2, tags=["file-tag-a", "tag-7"])]), "json", owner=instructor)
+    assert Question.objects.count() == before + 1
+
+
+# --- misconception tags ------------------------------------------------------------------
+
+
+def _misconceptions_filled(owner, count: int) -> None:
+    """`owner`'s questions carrying `count` misconception tags of their own, 20 a question (the
+    editor's most), one of them archived: the ceiling counts what the editor offers."""
+    Question.objects.bulk_create(
+        Question(slug=f"thought-{n}", type="true_false", category="mine", owner=owner,
+                 source=Source.AUTHORED, prompt="True?", explanation="Because.",
+                 data={"answer": True}, archived=n == 0,
+                 misconceptions=[f"thinks-{k}" for k in range(n * 20, min(count, n * 20 + 20))])
+        for n in range(-(-count // 20))
+    )  # fmt: skip
+
+
+def test_a_question_past_the_misconception_ceiling_is_refused_at_its_new_misconceptions(
+    teacher, owned, instructor
+):
+    quiz, question = owned
+    Question.objects.filter(pk=question.pk).update(misconceptions=[])
+    _misconceptions_filled(instructor, MAX_OWN_MISCONCEPTIONS - 1)
+    make_question(
+        "true_false", slug="course-one", source=Source.FILE, misconceptions=["thinks-course"]
+    )
+    before = Question.objects.count()
+    response = _new_single(
+        teacher, quiz, "mine", misconceptions="", new_misconceptions="thinks-more, thinks-also"
+    )
+    assert response.status_code == 200
+    soup = BeautifulSoup(response.content, "html.parser")
+    said = html.unescape(soup.get_text(" "))
+    assert (
+        f"Your questions carry {MAX_OWN_MISCONCEPTIONS - 1} misconception tags of your own "
+        "already (the course's are not counted), and 2 of these are new" in said
+    )
+    box = soup.find(attrs={"name": "new_misconceptions"})
+    assert box.get("aria-invalid") == "true" and "thinks-more" in box.get("value", box.text)
+    assert Question.objects.count() == before  # nothing saved
+    # One more fits; tags already carried and the course's always do.
+    more = "thinks-more, thinks-3, thinks-course"
+    saved = _new_single(teacher, quiz, "mine", misconceptions="", new_misconceptions=more)
+    assert saved.status_code == 302
+    assert Question.objects.count() == before + 1
+    refused = _new_single(
+        teacher, quiz, "mine", misconceptions="", new_misconceptions="thinks-yet-another"
+    )
+    assert "and 1 of these is new" in html.unescape(refused.content.decode())
+
+
+def test_a_question_may_swap_a_misconception_only_it_carries(teacher, owned, instructor):
+    """At the ceiling, a question dropping a tag no other question carries may take a new one
+    in its place: the count is what the teacher's questions carry once it is saved."""
+    quiz, question = owned
+    _misconceptions_filled(instructor, MAX_OWN_MISCONCEPTIONS - 1)
+    Question.objects.filter(pk=question.pk).update(misconceptions=["thinks-only-here"])
+    rows, extra = KINDS["single"]
+    url = reverse("teach:question-edit", args=[question.pk])
+    swapped = form_data(rows, extra, category="mine", misconceptions="",
+                        new_misconceptions="thinks-instead")  # fmt: skip
+    assert teacher.post(url, swapped).status_code == 302
+    question.refresh_from_db()
+    assert question.misconceptions == ["thinks-instead"]
+
+
+def test_an_import_past_the_misconception_ceiling_is_refused_whole(instructor):
+    _misconceptions_filled(instructor, MAX_OWN_MISCONCEPTIONS - 1)
+    text = _bank([_single(1, misconceptions=["thinks-file-a", "thinks-file-b"])])
+    before = Question.objects.count()
+    with pytest.raises(TransferError) as refused:
+        importer.run(text, "json", owner=instructor)
+    assert f"carry at most {MAX_OWN_MISCONCEPTIONS} of their own" in str(refused.value)
+    assert Question.objects.count() == before
+    importer.run(_bank([_single(2, misconceptions=["thinks-file-a", "thinks-7"])]), "json",
+                 owner=instructor)  # fmt: skip
     assert Question.objects.count() == before + 1

@@ -300,3 +300,38 @@ def test_a_cohort_renamed_or_its_code_rotated_keeps_its_figures_archiving_does_n
     cohorts.cohort_restore(cohort=cohort)
     assert figures(teacher, url)["Attempts counted"] == "1"
     assert builds == [quiz.pk] * 3
+
+
+def test_an_assignment_closed_or_reopened_keeps_its_figures_opened_or_moved_does_not(world, builds):
+    """The rule counts an assignment's attempts from its opening (or its creation) alone:
+    closing and reopening it leave every page of its quiz kept; a new opening time, or the
+    assignment moved to another quiz, change what counts, and show."""
+    teacher, quiz, question, learner = world
+    cohort = cohorts.cohort_create(owner=teacher, name="Spring", now=T0)
+    assignment = cohorts.assignment_create(cohort=cohort, quiz=quiz, by=teacher)
+    cohorts.cohort_join(cohort=cohort, user=learner, now=T0)
+    submitted_attempt(quiz, [question], user=learner, minutes=LATER)
+    url = reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk])
+    assert figures(teacher, url)["Attempts counted"] == "1"
+    assert shown(world)["Attempts counted"] == "1"
+    version = results_version(quiz)
+    cohorts.assignment_close(assignment=assignment, closed=True)
+    assert results_version(quiz) == version
+    assert figures(teacher, url)["Attempts counted"] == "1"  # a closed one's attempts count
+    cohorts.assignment_close(assignment=assignment, closed=False)
+    assert results_version(quiz) == version
+    assert figures(teacher, url)["Attempts counted"] == "1"
+    assert builds == [quiz.pk] * 2  # the cohort's page and the whole quiz's, each once
+    later = timezone.now() + timedelta(days=3)  # opens after the attempt started: not counted
+    cohorts.assignment_update(assignment=assignment, opens_at=later, uncount_ok=True)
+    assert results_version(quiz) != version
+    assert "Attempts counted" not in figures(teacher, url)
+    cohorts.assignment_update(assignment=assignment, opens_at=None)
+    assert figures(teacher, url)["Attempts counted"] == "1"
+    assert builds == [quiz.pk] * 4
+    # Moved to another quiz (the admin saves every field): both quizzes' pages are told.
+    other = make_quiz(question, owner=teacher, source=Source.AUTHORED)
+    versions = results_version(quiz), results_version(other)
+    assignment.quiz = other
+    assignment.save()
+    assert results_version(quiz) != versions[0] and results_version(other) != versions[1]

@@ -314,3 +314,76 @@ def test_imports_are_rate_limited_and_the_refusal_keeps_the_text(teacher, owned,
     assert html.escape("::s3-private:: Are new S3 buckets") in page  # the text is kept
     assert f'<option value="{quiz.pk}" selected>' in page
     assert teacher.get(URL).status_code == 200  # the page itself is not counted
+
+
+def _quizzes_of(owner, count: int, *, prefix: str, from_minute: int = 0) -> list[Quiz]:
+    """`count` quizzes of `owner`'s, each edited a minute after the one before."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    made = Quiz.objects.bulk_create(
+        Quiz(slug=f"{prefix}-{n}", title=f"{prefix.title()} {n:03}", owner=owner,
+             source=Source.AUTHORED, published=False)
+        for n in range(count)
+    )  # fmt: skip
+    start = timezone.now() - timedelta(days=1)
+    for n, quiz in enumerate(made):
+        moment = start + timedelta(minutes=from_minute + n)
+        Quiz.objects.filter(pk=quiz.pk).update(updated_at=moment)
+    return made
+
+
+def _menu(page) -> dict[str, str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.content, "html.parser")
+    menu = soup.find("select", attrs={"name": "quiz"})
+    return {o["value"]: "selected" if o.has_attr("selected") else "" for o in menu("option")}
+
+
+def test_the_add_to_quiz_menu_lists_the_most_recently_edited_and_takes_any(teacher, instructor):
+    """The import's "Add the questions to a quiz" lists the teacher's `MENU_QUIZZES` most
+    recently edited quizzes, not every one (staff's listed every teacher's, quizzes have no
+    ceiling), says how to reach another, and a quiz page's link to it lists and chooses
+    that quiz even when it is older; importing into it works."""
+    from quizzes.menus import MENU_QUIZZES
+
+    made = _quizzes_of(instructor, MENU_QUIZZES + 5, prefix="week")
+    page = teacher.get(URL)
+    listed = _menu(page)
+    assert set(listed) == {""} | {str(q.pk) for q in made[5:]}
+    said = html.unescape(page.content.decode())
+    assert f"Your {MENU_QUIZZES} most recently edited quizzes." in said
+    assert "choose “Import questions into this quiz…”" in said
+    oldest = made[0]
+    listed = _menu(teacher.get(f"{URL}?quiz={oldest.pk}"))
+    assert listed[str(oldest.pk)] == "selected" and len(listed) == MENU_QUIZZES + 2
+    sent = {"text": GIFT, "format": "gift", "quiz": oldest.pk, "action": "preview"}
+    preview = teacher.post(URL, sent).content.decode()
+    assert "added to the end of the quiz" in preview
+    teacher.post(URL, _confirm_fields(preview))
+    assert oldest.entries.count() == 2
+
+
+def test_staffs_add_to_quiz_menu_is_bounded_too(client, staff, instructor, other_instructor):
+    from quizzes.menus import MENU_QUIZZES
+    from tests.conftest import give_mfa, sign_in
+
+    _quizzes_of(instructor, MENU_QUIZZES, prefix="ines")
+    newest = _quizzes_of(other_instructor, 3, prefix="otto", from_minute=MENU_QUIZZES)
+    give_mfa(staff)
+    sign_in(client, staff)
+    page = client.get(URL)
+    listed = _menu(page)
+    assert len(listed) == MENU_QUIZZES + 1 and {str(q.pk) for q in newest} <= set(listed)
+    assert f"The {MENU_QUIZZES} most recently edited quizzes." in html.unescape(
+        page.content.decode()
+    )
+
+
+def test_a_short_add_to_quiz_menu_lists_every_quiz_and_says_nothing_more(teacher, instructor):
+    made = _quizzes_of(instructor, 3, prefix="week")
+    page = teacher.get(URL)
+    assert set(_menu(page)) == {""} | {str(q.pk) for q in made}
+    assert "most recently edited" not in page.content.decode()

@@ -18,7 +18,7 @@ would answer with its technical page, a traceback, and never call a `handler400`
 the same words as production. Before both, `BodyLimitMiddleware` refuses a body over its door's
 own limit (`body_limit`: what the door's largest legitimate form needs, from one table) from
 its declared length, unread, through the same `bad_request`, saying that limit; the teaching
-forms carry that limit (`limit_for`, `teach_forms.max_body`) for `static/js/form-size.js` to
+and admin forms carry that limit (`limit_for`, `teach_forms.max_body`) for `static/js/form-size.js` to
 say a form over it before it is sent, and the 400 page says what is left of one sent anyway
 (`back_words`).
 """

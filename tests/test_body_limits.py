@@ -624,3 +624,38 @@ def test_the_400_page_of_a_teaching_door_says_what_is_left_of_the_form(
     said = " ".join(BeautifulSoup(page.content, "html.parser").get_text().split())
     assert words in said
     assert "your browser keeps what you typed" not in said
+
+
+# --- the admin's content pages say their limit too (templates/admin/change_form.html) -------------
+
+ADMIN_FORMS = [
+    ("admin:lessons_lesson_change", [1]),
+    ("admin:lessons_lesson_add", []),
+    ("admin:quizzes_question_add", []),
+    ("admin:quizzes_quiz_add", []),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), ADMIN_FORMS)
+def test_each_admin_content_form_says_the_limit_its_door_refuses_it_by(insider, reads, name, args):
+    """Staff writing a lesson's body in the admin got the 400 page for a form over 2.5 MB, the
+    form unread, with nothing said before: its change form now carries the limit the server
+    refuses by (on the status line below its buttons: Django's <form> tag is not ours)."""
+    from tests.conftest import make_lesson
+
+    browser = browser_for(insider)
+    url = reverse(name, args=[make_lesson().pk] if args else [])
+    got = browser.get(url)
+    assert got.status_code == 200, url
+    page = BeautifulSoup(got.content, "html.parser")
+    line = page.select_one("form[method=post] [data-size-status]")
+    assert line is not None and line["role"] == "status", url
+    limit = int(line["data-max-body"])
+    assert limit == body_limit(name) > DEFAULT_LIMIT, url
+    assert line["data-max-body-words"] == too_large.in_units(limit) == "2.5 MB"
+    assert page.select_one("script[src$='js/form-size.js']") is not None
+    reads.clear()
+    over = browser.post(url, sent(limit + 1), content_type="application/x-www-form-urlencoded")
+    assert over.status_code == 400 and reads == [], url
+    browser.post(url, sent(limit), content_type="application/x-www-form-urlencoded")
+    assert reads == [url]

@@ -1,7 +1,8 @@
 // A form too large for its door, said before it is sent (templates/_form_size.html). The server
 // refuses a body over its door's limit unread (srm_trainer/too_large.py) with its 400 page, and
 // only the browser then has what was typed; here a form marked with that limit
-// (`data-max-body`, from the same table: teach_forms.max_body) is measured as the browser would
+// (`data-max-body`, from the same table: teach_forms.max_body; on the <form>, or on its status
+// line where the <form> tag is Django's: templates/admin/change_form.html) is measured as the browser would
 // send it, and one over it is not sent: the line beside its buttons (a status region) says how
 // large it is, of how much, and which field is the largest, every field left as typed. A file
 // input with `data-max-file` (the import's) is checked as it is chosen and again on submit, in
@@ -88,12 +89,15 @@
     if (field && !field.labels && field.length) field = field[0];
     var label = field && field.labels && field.labels[0];
     var words = label ? label.textContent : field && field.getAttribute("aria-label");
-    return [field, (words || name).replace(/\s+/g, " ").trim()];
+    // The admin's labels end in a colon ("Body:"): the field's name without it.
+    return [field, (words || name).replace(/\s+/g, " ").trim().replace(/:$/, "")];
   }
 
-  function setUp(form) {
-    var limit = parseInt(form.getAttribute("data-max-body"), 10);
-    var limitWords = form.getAttribute("data-max-body-words") || "";
+  // `marked`: what carries the limit, the form itself or (the admin's change form, whose
+  // <form> tag has no place for attributes of ours) its status line.
+  function setUp(form, marked) {
+    var limit = parseInt(marked.getAttribute("data-max-body"), 10);
+    var limitWords = marked.getAttribute("data-max-body-words") || "";
     var status = form.querySelector("[data-size-status]");
     if (!limit || !status || form.hasAttribute("data-size-watched")) return;
     form.setAttribute("data-size-watched", ""); // once, if a swap runs this script again
@@ -176,5 +180,9 @@
     });
   }
 
-  document.querySelectorAll("form[data-max-body]").forEach(setUp);
+  document.querySelectorAll("form[data-max-body]").forEach(function (form) { setUp(form, form); });
+  document.querySelectorAll("[data-size-status][data-max-body]").forEach(function (line) {
+    var form = line.closest("form");
+    if (form) setUp(form, line);
+  });
 })();

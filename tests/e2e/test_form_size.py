@@ -17,7 +17,7 @@ from lessons.models import Source
 from srm_trainer.accounts.roles import set_instructor
 from srm_trainer.too_large import body_limit
 from tests.conftest import give_mfa
-from tests.e2e.accessibility import assert_accessible
+from tests.e2e.accessibility import assert_accessible, serious_violations
 from tests.e2e.journeys import make_user, sign_in_with_code
 from tests.e2e.test_too_large import PASTE
 from tests.quizzes.builders import make_quiz
@@ -163,3 +163,44 @@ def test_the_import_page_says_a_file_too_large_as_it_is_chosen_and_sends_nothing
     expect(status).to_contain_text("The largest part is “Or paste the text”")
     sent.count(0)
     assert page.get_by_label("Or paste the text").input_value() == typed
+
+
+def test_an_admin_lesson_save_over_its_limit_is_held_back_with_the_text_kept(staff_page):
+    """The admin's content pages (2.5 MB for staff) got the 400 page, and Back refills their
+    boxes but not a row added with "Add another": the save is held back before it is sent, the
+    lesson's body and an added row as typed."""
+    from tests.conftest import make_lesson
+
+    page, _sam = staff_page("desktop")
+    lesson = make_lesson(title="Held back")
+    page.goto(reverse("admin:lessons_lesson_change", args=[lesson.pk]))
+    sent = Sent(page, re.compile(rf".*/admin/lessons/lesson/{lesson.pk}/change/$"))
+    page.get_by_role("link", name=re.compile("Add another", re.I)).click()  # a row Back loses
+    added = page.locator("select[name$='-scenario'], input[name$='-scenario']").last
+    rows = page.locator("input[name$='-TOTAL_FORMS']").first.input_value()
+    body = page.get_by_label("Body:")
+    typed = "<" * (body_limit("admin:lessons_lesson_change") // 3 + 1_000)
+    body.evaluate(PASTE, typed)
+    page.get_by_role("button", name="Save and continue editing").click()
+    status = page.locator("[data-size-status]")
+    expect(status).to_contain_text(
+        re.compile(
+            r"^This form is [\d.]+ MB, more than the 2\.5 MB this page can send at once, so it "
+            r"was not sent; everything you typed is still here\. The largest part is “Body” "
+            r"\([\d.]+ MB\): shorten it and try again\.$"
+        )
+    )
+    expect(status).to_have_attribute("role", "status")
+    sent.count(0)
+    assert body.input_value() == typed
+    assert page.locator("input[name$='-TOTAL_FORMS']").first.input_value() == rows
+    expect(added).to_be_attached()
+    # Django's breadcrumbs on a change page (links told apart by colour alone) are axe's one
+    # finding there before this line was added too: left to their own fix.
+    assert [v for v in serious_violations(page) if ".breadcrumbs" not in v] == []
+    status.get_by_role("link").click()  # the largest field, to shorten
+    expect(body).to_be_focused()
+    body.evaluate(PASTE, "A body that fits.")
+    expect(status).to_be_empty()
+    page.get_by_role("button", name="Save and continue editing").click()
+    sent.count(1)

@@ -91,7 +91,17 @@ def back_words(name: str, fix: str) -> str:
     editor's typing may be long and pasted: the browser usually fills the editor in again on
     Back (Chromium did, with and without its back/forward cache, after a row's button too), but
     nothing promises it (a page reloaded or closed, another browser), and the server has none
-    of it. An import's file is never filled in again; its own limit is what to split it to."""
+    of it. An import's file is never filled in again; its own limit is what to split it to.
+    The admin's add and change forms are sent `no-store`, yet Chromium filled their boxes in
+    again on Back too (with and without its back/forward cache), all but an inline row added
+    with "Add another", which Django's script drew and Back does not (2026-12-07)."""
+    if admin_form(name):
+        return (
+            "so nothing was saved, and the site never read it: only your browser has it. Go "
+            f"back to the form, {fix} and save again: your browser usually fills its boxes in "
+            "again as you left them, but not a row added with “Add another” (add it again), "
+            "and if a box comes back empty, what you pasted may still be on your clipboard."
+        )
     if name in EDITOR_DOORS:
         return (
             "so nothing was saved, and the site never read it: only your browser has it. Go "
@@ -377,11 +387,14 @@ def editor_text() -> int:
 ADMIN_CONTENT = ("lessons", "quizzes", "glossary")
 
 
-def _admin_limit(name: str) -> int | None:
+def admin_form(name: str) -> bool:
+    """Whether the view `name` is one of the admin's add or change forms."""
     admin, _, view = name.partition(":")
-    if admin != "admin" or not view.endswith(("_add", "_change")):
-        return None
-    if view.split("_", 1)[0] in ADMIN_CONTENT:
+    return admin == "admin" and view.endswith(("_add", "_change"))
+
+
+def _admin_limit(name: str) -> int | None:
+    if admin_form(name) and name.partition(":")[2].split("_", 1)[0] in ADMIN_CONTENT:
         return settings.DATA_UPLOAD_MAX_MEMORY_SIZE or None
     return None
 

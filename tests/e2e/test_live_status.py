@@ -132,6 +132,7 @@ def test_the_skip_link_after_a_lessons_heading_focuses_its_completion_button(pag
     page.keyboard.press("Enter")
     region.says("Lesson completed. Well done.")
 
+
 def test_moving_a_question_says_where_and_keeps_the_focus_on_it(staff_page):
     """Keyboard only: the moved question's button keeps the focus (the other one once it
     reaches the top), the move is said, and the page is not reloaded (it was, the focus

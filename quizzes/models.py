@@ -520,30 +520,34 @@ class Quiz(models.Model):
 
     def _try_problems(self) -> list[tuple[str, str]]:
         """Several tries only work when the learner is told after each try (immediate
-        feedback); a penalty only applies to a second try."""
+        feedback); a penalty only applies to a second try. The two settings are checked
+        apart, so one save says a problem of each (each at most one: its range first, as a
+        setting out of range cannot be weighed against the other)."""
         tries, penalty = self.tries, self.try_penalty
-        if tries is not None and not 1 <= tries <= MAX_TRIES:
-            return [("tries", f"'tries' is from 1 to {MAX_TRIES}, not {tries}")]
-        if penalty is not None and penalty > 100:
-            return [("try_penalty", f"'try_penalty' is a percent (0-100), not {penalty}")]
-        if tries and tries > 1 and self.feedback == Feedback.END:
-            return [
+        tries_known = tries is None or 1 <= tries <= MAX_TRIES
+        out = []
+        if not tries_known:
+            out.append(("tries", f"'tries' is from 1 to {MAX_TRIES}, not {tries}"))
+        elif tries and tries > 1 and self.feedback == Feedback.END:
+            out.append(
                 (
                     "tries",
                     "several tries need feedback after each question: with feedback at the "
                     "end a learner never learns a try was wrong (choose one try, or feedback "
                     "after each question)",
                 )
-            ]
-        if penalty and (tries or 1) <= 1:
-            return [
+            )
+        if penalty is not None and penalty > 100:
+            out.append(("try_penalty", f"'try_penalty' is a percent (0-100), not {penalty}"))
+        elif penalty and tries_known and (tries or 1) <= 1:
+            out.append(
                 (
                     "try_penalty",
                     "a penalty per extra try needs more than one try (set 'tries' to 2 or "
                     "more, or the penalty to 0)",
                 )
-            ]
-        return []
+            )
+        return out
 
     def clean(self) -> None:
         super().clean()

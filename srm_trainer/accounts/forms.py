@@ -207,9 +207,20 @@ def passkeys_full() -> str:
     )
 
 
+# The credential is the browser's answer to the key, posted in a hidden field by the page's
+# script: a post without it (JavaScript off, the page's script blocked) was refused with
+# "This field is required." on that hidden field, which no page shows, so it only reloaded.
+NO_KEY_USED = (
+    "No security key was used: your browser talks to the key only with JavaScript, and it "
+    "did not run here. Turn JavaScript on for this site (or let this page's script load), "
+    "then press Add and touch or unlock your key when your browser asks."
+)
+
+
 class AddWebAuthnForm(LimitsOnServer, AllauthAddWebAuthnForm):
     """allauth's, refusing a key past `MAX_PASSKEYS` before it is registered; `keys_full` lets
-    the page say so before the browser's ceremony, rather than after it."""
+    the page say so before the browser's ceremony, rather than after it. A post with no
+    credential is said above the form (`NO_KEY_USED`), not only on the hidden field."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -219,7 +230,10 @@ class AddWebAuthnForm(LimitsOnServer, AllauthAddWebAuthnForm):
     def clean(self) -> dict:
         if self.keys_full:
             raise ValidationError(passkeys_full())
-        return super().clean()
+        cleaned = super().clean()
+        if self.has_error("credential", "required"):
+            self.add_error(None, NO_KEY_USED)
+        return cleaned
 
     @property
     def full_message(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import time
@@ -487,3 +488,18 @@ def test_an_account_keeps_a_bounded_number_of_security_keys(signed_in, learner, 
     assert keys.count() == MAX_PASSKEYS
     page = signed_in.get("/accounts/2fa/webauthn/add/").content.decode()
     assert 'id="keys-full"' in page and 'id="mfa_webauthn_add"' not in page
+
+
+@pytest.mark.parametrize("posted", [{"name": "Key"}, {"name": "Key", "credential": ""}])
+def test_adding_a_security_key_without_one_says_no_key_was_used(signed_in, posted):
+    """Without JavaScript the Add form posts no credential: refused on its hidden field, which
+    no page shows, the page only reloaded. It now says why above the form."""
+    assert signed_in.get("/accounts/2fa/webauthn/add/").status_code == 200
+    response = signed_in.post("/accounts/2fa/webauthn/add/", posted)
+    assert response.status_code == 200
+    said = re.search(r'<div class="form-error" role="alert"[^>]*>(.*?)</div>', response.text, re.S)
+    assert said, "the page said nothing"
+    words = html.unescape(said.group(1))
+    assert words.startswith("No security key was used: ")
+    assert "JavaScript" in words
+    assert not Authenticator.objects.filter(type=Authenticator.Type.WEBAUTHN).exists()

@@ -116,6 +116,23 @@ def test_marking_a_lesson_complete_is_said_and_focus_stays_on_its_button(page):
     expect(page.get_by_role("button", name="Mark as not completed")).to_be_focused()
 
 
+def test_the_skip_link_after_a_lessons_heading_focuses_its_completion_button(page):
+    """A long lesson's button was 76-84 Tab presses from the top: the link after its heading
+    takes the focus to it (a visible ring: reached by keyboard), and Enter there marks it."""
+    page.goto("/")
+    page.get_by_role("link", name="Start with the first lesson").click()
+    page.wait_for_url(LESSON)
+    skip = page.get_by_role("link", name="Skip to the end of the lesson")
+    skip.focus()
+    page.keyboard.press("Enter")
+    button = page.get_by_role("button", name="Mark lesson complete")
+    expect(button).to_be_focused()
+    assert button.evaluate("b => b.matches(':focus-visible')")
+    region = Region(page, "#progress")
+    page.keyboard.press("Enter")
+    region.says("Lesson completed. Well done.")
+
+
 def test_moving_a_question_says_where_and_keeps_the_focus_on_it(staff_page):
     """Keyboard only: the moved question's button keeps the focus (the other one once it
     reaches the top), the move is said, and the page is not reloaded (it was, the focus

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -424,3 +426,63 @@ def test_the_module_quiz_box_says_whether_a_learner_passed_or_their_best_score(
         assert "passed it" not in text and "best score" not in text
         reads = [q for q in queries if 'FROM "quizzes_attempt"' in q["sql"]]
         assert len(reads) == (1 if who == "learner" else 0), who
+
+
+class _Focusable(HTMLParser):
+    """The page's links and buttons in document (Tab) order: (tag, href, id, text)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[list[str]] = []
+        self._open: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("a", "button"):
+            named = dict(attrs)
+            self._open = [tag, named.get("href") or "", named.get("id") or "", ""]
+            self.found.append(self._open)
+
+    def handle_data(self, data):
+        if self._open is not None:
+            self._open[3] += data
+
+    def handle_endtag(self, tag):
+        if tag in ("a", "button"):
+            self._open = None
+
+
+def _focusable(page: str) -> list[list[str]]:
+    parser = _Focusable()
+    parser.feed(page)
+    return [[tag, href, id_, " ".join(text.split())] for tag, href, id_, text in parser.found]
+
+
+@pytest.mark.parametrize("done", [False, True])
+def test_a_link_after_the_lessons_heading_reaches_its_completion_button(
+    learner_client, learner, course, done
+):
+    """A long lesson's "Mark lesson complete" was 76-84 Tab presses from the top (its contents
+    come after the lesson in Tab order). A link just after the heading, before the lesson's
+    text, and an entry in "On this page", target the button's id, whichever it says."""
+    if done:
+        learner_client.post("/learn/one/a/complete/", {"done": "true"})
+    page = learner_client.get("/learn/one/a/").content.decode()
+    controls = _focusable(page)
+    buttons = [c for c in controls if c[2] == "lesson-done"]
+    assert len(buttons) == 1 and page.count('id="lesson-done"') == 1
+    assert buttons[0][0] == "button"
+    assert buttons[0][3] == ("Mark as not completed" if done else "Mark lesson complete")
+    to_it = [c for c in controls if c[1] == "#lesson-done"]
+    assert [text for _, _, _, text in to_it] == ["Skip to the end of the lesson", "Your progress"]
+    heading, body = page.index('id="lesson-title"'), page.index('<div class="prose">')
+    assert heading < page.index('href="#lesson-done"') < body
+    # The link is the lesson's second stop, after its level's badge.
+    before = controls[controls.index(to_it[0]) - 1]
+    assert before[0] == "a" and "?level=" in before[1]
+
+
+def test_the_completion_button_keeps_its_id_when_swapped(learner_client, course):
+    swapped = learner_client.post(
+        "/learn/one/a/complete/", {"done": "true"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert [c[3] for c in _focusable(swapped) if c[2] == "lesson-done"] == ["Mark as not completed"]

@@ -3,6 +3,9 @@ and refuses settings that contradict each other with a message on the field."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -57,6 +60,40 @@ def test_contradictions_are_refused_on_their_field(teacher, owned, change, field
     assert response.status_code == 200
     assert words in " ".join(response.context["form"].errors[field])
     assert words in response.content.decode()
+    quiz.refresh_from_db()
+    assert (quiz.tries, quiz.try_penalty) == (1, 0)
+
+
+def _summary(response) -> str:
+    page = html.unescape(response.content.decode())
+    found = re.search(
+        r'<div class="form-error" role="alert"[^>]*id="problems".*?</div>', page, re.S
+    )
+    assert found, "no summary"
+    return " ".join(re.sub(r"<[^>]+>", " ", found.group(0)).split())
+
+
+@pytest.mark.usefixtures("template_context")
+@pytest.mark.parametrize(
+    ("change", "on_tries", "on_penalty"),
+    [
+        ({"feedback": "immediate", "tries": "11", "try_penalty": "150"}, "from 1 to 10", "0-100"),
+        ({"feedback": "end", "tries": "2", "try_penalty": "150"}, "feedback after each", "0-100"),
+    ],
+)
+def test_a_problem_of_each_setting_is_said_by_one_save(
+    teacher, owned, change, on_tries, on_penalty
+):
+    """Two independent mistakes: the penalty's was held back until the tries' was fixed."""
+    quiz, _ = owned
+    response = _edit(teacher, quiz, **change)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert on_tries in " ".join(errors["tries"])
+    assert on_penalty in " ".join(errors["try_penalty"])
+    summary = _summary(response)
+    assert f"Tries per question: {errors['tries'][0]}" in summary
+    assert f"Penalty per extra try (percent): {errors['try_penalty'][0]}" in summary
     quiz.refresh_from_db()
     assert (quiz.tries, quiz.try_penalty) == (1, 0)
 

@@ -275,7 +275,7 @@ def _second(raw: dict[str, Any], a: str, b: str) -> str:
     """Of two elements that cannot stand together, the one written later: the error points
     at it, as a reader meets the conflict there."""
     for key in reversed(raw):
-        if key == a or key == b:
+        if key in (a, b):
             return key
     return b  # pragma: no cover - called only when both are present
 

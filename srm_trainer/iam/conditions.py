@@ -628,14 +628,14 @@ def _read_values(raw: object, *, path: str) -> tuple[str, ...]:
             path=path,
         )
     out: list[str] = []
-    for item in items:
+    for i, item in enumerate(items):
         text = normalise_scalar(item)
         if text is None:
             raise PolicyError(
                 "invalid_condition_value",
                 "A condition value must be a string, a number or a boolean, "
                 f"not {_type_name(item)}.",
-                path=path,
+                path=f"{path}[{i}]" if items is raw else path,  # the bad element of a list
             )
         out.append(text)
     return tuple(out)

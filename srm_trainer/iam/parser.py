@@ -78,7 +78,15 @@ _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _KINDS_WITHOUT_PRINCIPAL = frozenset({"identity", "boundary", "session", "scp"})
 _KINDS_NEEDING_RESOURCE = frozenset({"identity", "boundary", "session"})
 # Errors about a key itself point at the key; the rest at the value.
-_KEY_CODES = frozenset({"unknown_element", "principal_not_allowed"})
+_KEY_CODES = frozenset(
+    {
+        "unknown_element",
+        "principal_not_allowed",
+        "action_and_notaction",
+        "resource_and_notresource",
+        "principal_and_notprincipal",
+    }
+)
 _WS = " \t\n\r"
 
 
@@ -261,6 +269,15 @@ def _shown(value: Any) -> str:
 
 def _fail(code: str, message: str, path: str) -> PolicyError:
     return PolicyError(code, message, path=path)
+
+
+def _second(raw: dict[str, Any], a: str, b: str) -> str:
+    """Of two elements that cannot stand together, the one written later: the error points
+    at it, as a reader meets the conflict there."""
+    for key in reversed(raw):
+        if key in (a, b):
+            return key
+    return b  # pragma: no cover - called only when both are present
 
 
 def _string_list(raw: Any, path: str, element: str, code: str) -> list[str]:
@@ -579,7 +596,9 @@ def _checked_statement(
         )
     if "Action" in raw and "NotAction" in raw:
         raise _fail(
-            "action_and_notaction", "A statement cannot have both Action and NotAction.", path
+            "action_and_notaction",
+            "A statement cannot have both Action and NotAction.",
+            _child(path, _second(raw, "Action", "NotAction")),
         )
     element = "Action" if "Action" in raw else "NotAction" if "NotAction" in raw else None
     if element is None:
@@ -595,7 +614,7 @@ def _checked_statement(
         raise _fail(
             "resource_and_notresource",
             "A statement cannot have both Resource and NotResource.",
-            path,
+            _child(path, _second(raw, "Resource", "NotResource")),
         )
     resource: tuple[str, ...] | None = None
     if "Resource" in raw or "NotResource" in raw:
@@ -614,7 +633,7 @@ def _checked_statement(
         raise _fail(
             "principal_and_notprincipal",
             "A statement cannot have both Principal and NotPrincipal.",
-            path,
+            _child(path, _second(raw, "Principal", "NotPrincipal")),
         )
     principal: PrincipalBlock | None = None
     element = (

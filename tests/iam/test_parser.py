@@ -269,9 +269,77 @@ def test_it_points_at_the_line_of_a_bad_effect():
     assert (err.line, err.column) == (5, 17)
 
 
-def test_it_rejects_action_and_notaction_together():
-    err = _error(_policy(_stmt(NotAction="s3:Put*")))
-    assert (err.code, err.path) == ("action_and_notaction", "Statement[0]")
+# Each error points at what is wrong, not at what holds it: a statement written as policy
+# text with `»` just before the offending element or key (removed before parsing), the error
+# code and the path. A condition value of the wrong type is the element of its list (the
+# Condition element page: a key's values are strings, numbers or Booleans); two elements that
+# cannot stand together (Action/NotAction, Resource/NotResource, Principal/NotPrincipal: the
+# NotAction, NotResource and NotPrincipal element pages) at the one written second.
+PLACED_ERRORS = [
+    (
+        "identity",
+        '"Effect": "Allow", "Action": "*", "Resource": "*",\n'
+        '      "Condition": {"StringEquals": {"aws:username": ["ada",\n        »null]}}',
+        "invalid_condition_value",
+        "Statement[0].Condition.StringEquals.aws:username[1]",
+    ),
+    (
+        "identity",
+        '"Effect": "Allow", "Action": "*", "Resource": "*",\n'
+        '      "Condition": {"NumericLessThan": {"s3:max-keys": [»{"n": 5}, "10"]}}',
+        "invalid_condition_value",
+        "Statement[0].Condition.NumericLessThan.s3:max-keys[0]",
+    ),
+    (
+        "identity",
+        '"Effect": "Deny", "Action": "s3:*",\n      »"NotAction": "s3:Get*", "Resource": "*"',
+        "action_and_notaction",
+        "Statement[0].NotAction",
+    ),
+    (
+        "identity",
+        '"Effect": "Deny", "NotAction": "s3:Get*", "Resource": "*",\n      »"Action": "s3:*"',
+        "action_and_notaction",
+        "Statement[0].Action",
+    ),
+    (
+        "identity",
+        '"Effect": "Allow", "Action": "s3:*", "Resource": "*",\n      »"NotResource": "arn:aws:s3:::b"',
+        "resource_and_notresource",
+        "Statement[0].NotResource",
+    ),
+    (
+        "resource",
+        '"Effect": "Deny", "NotPrincipal": {"AWS": "111122223333"}, »"Principal": "*",\n'
+        '      "Action": "s3:*", "Resource": "*"',
+        "principal_and_notprincipal",
+        "Statement[0].Principal",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "statement", "code", "path"),
+    PLACED_ERRORS,
+    ids=[
+        "null-in-list",
+        "object-in-list",
+        "notaction-second",
+        "action-second",
+        "notresource",
+        "principal",
+    ],
+)
+def test_an_error_points_at_the_offending_element_or_key(kind, statement, code, path):
+    marked = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {' + statement + "}\n  ]\n}"
+    at = marked.index("»")
+    text = marked.replace("»", "")
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    err = _error(text, kind=kind)
+    assert (err.code, err.path, err.line, err.column) == (code, path, line, column)
+    as_dict = _error(json.loads(text), kind=kind)  # the same path without a text
+    assert (as_dict.code, as_dict.path) == (code, path)
 
 
 def test_it_rejects_a_statement_without_action():

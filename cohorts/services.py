@@ -493,16 +493,18 @@ def assignment_update(
     raise `AssignmentEditedElsewhere` and write nothing, since writing the page's copy would
     undo that save unseen (lessons dropped, a due date moved back). A post without one (a
     script) is not asked. An opening time after attempts counted now raises
-    `WouldStopCounting` unless `uncount_ok` (the page asked already)."""
+    `WouldStopCounting` unless `uncount_ok` (the page asked already). The opening time is
+    written only when it changes: the page sends it with every edit, and a save naming it
+    renews the quiz's kept statistics (`cohorts.signals`), which a due date or the lessons
+    alone cannot change."""
     check_not_archived(assignment.cohort, "its assignments stay as they were")
     _check_dates(opens_at, due_at)
     with transaction.atomic():
-        if seen:
-            # Read under the row's lock (PostgreSQL; SQLite's IMMEDIATE transaction holds the
-            # write lock from BEGIN), so of two saves sent at once the second sees the first.
-            now = Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
-            if now is None or assignment_stamp(now) != seen:
-                raise AssignmentEditedElsewhere(now)
+        # Read under the row's lock (PostgreSQL; SQLite's IMMEDIATE transaction holds the
+        # write lock from BEGIN), so of two saves sent at once the second sees the first.
+        now = Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
+        if seen and (now is None or assignment_stamp(now) != seen):
+            raise AssignmentEditedElsewhere(now)
         if not uncount_ok:
             attempts, learners = attempts_uncounted(assignment, opens_at)
             if attempts:
@@ -514,8 +516,10 @@ def assignment_update(
                     "attempts stay theirs, and count again if the time is moved back. Choose "
                     "an earlier time, or leave it empty; to keep it anyway, save again as it is."
                 )
+        # Against the row, not the instance in hand: it may be older than the row.
+        opens_moved = now is None or now.opens_at != opens_at
         assignment.opens_at, assignment.due_at = opens_at, due_at
-        assignment.save(update_fields=["opens_at", "due_at"])
+        assignment.save(update_fields=["opens_at", "due_at"] if opens_moved else ["due_at"])
         assignment.lessons.set(lessons)
     return assignment
 

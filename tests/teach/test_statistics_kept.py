@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -30,6 +31,7 @@ from teach import services as teach_services
 from teach import statistics_views
 from tests.quizzes.builders import make_question, make_quiz, right_response, wrong_response
 from tests.teach.conftest import _instructor, client_for
+from tests.teach.formdata import form_fields
 from tests.teach.statsdata import T0, submitted_attempt
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -335,3 +337,43 @@ def test_an_assignment_closed_or_reopened_keeps_its_figures_opened_or_moved_does
     assignment.quiz = other
     assignment.save()
     assert results_version(quiz) != versions[0] and results_version(other) != versions[1]
+
+
+def test_an_assignment_given_a_due_date_on_its_page_keeps_its_figures(world, builds):
+    """The assignment's page sends its opening time back with every edit: a save that moves
+    only the due date (or the lessons) counts the same attempts and keeps the quiz's figures;
+    one that moves the opening time changes what counts, and shows."""
+    teacher, quiz, question, learner = world
+    cohort = cohorts.cohort_create(owner=teacher, name="Spring", now=T0)
+    opens = (T0 + timedelta(hours=1)).replace(second=0, microsecond=0)  # as the page shows it
+    assignment = cohorts.assignment_create(cohort=cohort, quiz=quiz, opens_at=opens, by=teacher)
+    cohorts.cohort_join(cohort=cohort, user=learner, now=T0)
+    submitted_attempt(quiz, [question], user=learner, minutes=LATER)
+    url = reverse("teach_cohorts:quiz-statistics", args=[cohort.pk, quiz.pk])
+    assert figures(teacher, url)["Attempts counted"] == "1"
+    version = results_version(quiz)
+    edit = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    client = client_for(teacher)
+
+    def sent(page: str = "") -> dict:
+        """The assignment form as drawn (the extension form below it left out)."""
+        page = page or client.get(edit).content.decode()
+        return form_fields(page.split('id="extensions-title"')[0], "teach-form")
+
+    fields = sent()
+    assert fields["opens_at"]  # the opening time goes back with the due date
+    zone = ZoneInfo(fields["zone"])
+    due = timezone.localtime(timezone.now() + timedelta(days=7), zone)
+    saved = client.post(edit, {**fields, "due_at": f"{due:%Y-%m-%dT%H:%M}"})
+    assert saved.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.opens_at == opens and assignment.due_at is not None
+    assert results_version(quiz) == version
+    assert figures(teacher, url)["Attempts counted"] == "1"
+    assert builds == [quiz.pk]  # kept: nothing was counted again
+    later = timezone.localtime(timezone.now() + timedelta(days=3), zone)
+    asked = client.post(edit, {**sent(), "opens_at": f"{later:%Y-%m-%dT%H:%M}"})
+    assert asked.status_code == 200  # the attempt would stop counting: asked once
+    assert client.post(edit, sent(asked.content.decode())).status_code == 302
+    assert results_version(quiz) != version
+    assert "Attempts counted" not in figures(teacher, url)

@@ -382,16 +382,20 @@ class QuestionOffers:
         return tag_groups.totals(self.misconception_uses)
 
 
-def question_offers(user) -> QuestionOffers:
-    """The banks in use and the misconception tags, counted by the database: the tags are a
-    JSON list on the question (as the curriculum files write them), taken apart there
-    (`_misconception_uses`). Reading every visible question's list to count it here cost the
-    question editor 0.2 s with 22,000 questions; counting every visible question's list in
-    the database, 33 ms: an instructor's own questions are counted on each request, the
-    curriculum's kept (`FILE_MISCONCEPTIONS`)."""
-    if user.is_staff:
-        return QuestionOffers(categories(user), _misconception_uses(Question.objects.all()))
-    own = OWN_COUNTS.get(user.pk).misconception_uses  # first: its version read with the others
+def question_offers(user, owner_id: int | None = None) -> QuestionOffers:
+    """The banks in use and, for the question editor, the misconception tags: the course's
+    (`FILE_MISCONCEPTIONS`) and those of the question's owner (`owner_id`, kept per teacher in
+    `OWN_COUNTS`), counted by the database (a JSON list on the question, taken apart there:
+    `_misconception_uses`). An instructor edits only their own questions, so the owner is
+    them. Staff get the same two, not every teacher's: a teacher carries at most
+    `MAX_OWN_MISCONCEPTIONS` of their own, but teachers have no number, so every teacher's
+    had no bound (and was counted over every question on each view). The owner's are the
+    ones that mean something on their question: a tag staff tick there joins the owner's
+    statistics and counts against the owner's ceiling (`misconceptions_refused`), not the
+    staff member's; a question with no owner (a file's) is offered the course's."""
+    owner = owner_id if user.is_staff else user.pk
+    # First: its version is read with the others in the request's one cache read.
+    own = OWN_COUNTS.get(owner).misconception_uses if owner is not None else []
     return QuestionOffers(categories(user), _added(FILE_MISCONCEPTIONS.get(), own))
 
 

@@ -650,11 +650,12 @@ def _posted_initial(post) -> dict:
     }
 
 
-def _offer(form: QuestionForm, user, context: dict) -> None:
+def _offer(form: QuestionForm, user, question: Question, context: dict) -> None:
     """What only the whole page shows, read once it is known to be drawn (not for a save that
-    succeeds, nor an htmx partial): the tags and misconceptions already used on questions
-    `user` may use, as checkboxes grouped by module, and the categories, as suggestions."""
-    offers = bank.question_offers(user)
+    succeeds, nor an htmx partial): the tags already used on questions `user` may use (the
+    misconception tags: the course's and the question owner's, `bank.question_offers`), as
+    checkboxes grouped by module, and the categories, as suggestions."""
+    offers = bank.question_offers(user, question.owner_id)
     form.offer(known_misconceptions=offers.misconception_uses, known_tags=bank.tag_uses(user))
     context["categories"] = offers.categories
 
@@ -758,7 +759,7 @@ def _question_page(
             )
     # What only the whole page shows (not a partial, not a save that succeeded).
     context["field_problems"] = _field_problems(base)
-    _offer(base, user, context)
+    _offer(base, user, question, context)
     context["has_answers"] = not creating and services.question_has_answers(question)
     context.update(form=base, parts=parts, **parts.context(request))
     response = render(request, "teach/question_form.html", context)

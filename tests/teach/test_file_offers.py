@@ -9,6 +9,7 @@ kept value is kept), so each test here would fail if its path left the kept coun
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.management import call_command
@@ -106,12 +107,36 @@ def test_the_banks_offered_follow_the_curriculums_questions_and_the_teachers_own
     assert bank.question_offers(instructor).categories == ["mine"]
 
 
-def test_staff_count_every_question_as_before(staff, instructor, other_instructor, builds):
+def offered(client, question: Question) -> set[str]:
+    """The misconception tags the question's editor offers as boxes to tick."""
+    page = client.get(reverse("teach:question-edit", args=[question.pk])).content.decode()
+    return set(re.findall(r'name="misconceptions" value="([^"]+)"', page))
+
+
+def test_staff_are_offered_the_courses_tags_and_the_question_owners_not_every_teachers(
+    staff, staff_client, instructor, other_instructor, builds
+):
+    """Each teacher carries at most `MAX_OWN_MISCONCEPTIONS` of their own, but teachers have
+    no number: staff's editor offers what the question's owner would see (the course's and
+    the owner's, against whose ceiling a tag ticked there counts), kept as theirs is."""
     from_files("thinks-file")
-    mine(instructor, "thinks-mine")
-    mine(other_instructor, "thinks-theirs")
-    assert misconceptions(staff) == {"thinks-file": 1, "thinks-mine": 1, "thinks-theirs": 1}
-    assert not builds
+    ines = mine(instructor, "thinks-mine")
+    theirs = mine(other_instructor, "thinks-theirs")
+    own = mine(staff, "thinks-staff")
+    assert offered(staff_client, ines) == {"thinks-file", "thinks-mine"}
+    assert offered(staff_client, theirs) == {"thinks-file", "thinks-theirs"}
+    assert offered(staff_client, own) == {"thinks-file", "thinks-staff"}
+    course = from_files("thinks-course")  # a curriculum question has no owner: the course's
+    assert offered(staff_client, course) == {"thinks-file", "thinks-course"}
+    assert dict(bank.question_offers(staff, instructor.pk).misconceptions) == {
+        "thinks-course": 1,
+        "thinks-file": 1,
+        "thinks-mine": 1,
+    }
+    assert dict(bank.question_offers(staff).misconceptions) == {
+        "thinks-course": 1,
+        "thinks-file": 1,
+    }
 
 
 def test_a_save_in_the_editor_shows_at_once(instructor, teacher, builds):

@@ -50,7 +50,7 @@ def test_a_question_that_saves_counts_no_tags_for_a_page_it_does_not_draw(
 ):
     quiz, _ = owned
 
-    def not_needed(user):
+    def not_needed(*args):
         raise AssertionError("counted for a page that is not drawn")
 
     monkeypatch.setattr(bank, "question_offers", not_needed)
@@ -82,7 +82,7 @@ def test_an_htmx_button_in_the_policy_editor_reads_no_offers_for_fields_it_does_
     quiz, _ = owned
     url, data = policy_form(teacher, quiz, op="add-identity")
 
-    def not_needed(user):
+    def not_needed(*args):
         raise AssertionError("read for a fragment that does not show it")
 
     monkeypatch.setattr(bank, "question_offers", not_needed)
@@ -98,7 +98,8 @@ def test_the_offers_count_only_what_the_teacher_may_use(
     instructor, other_instructor, django_user_model
 ):
     """Tags, misconceptions and categories come from the teacher's own questions and the
-    curriculum's; another instructor's are not counted; staff count every question. An
+    curriculum's; another instructor's are not counted; staff count every question's tags and
+    banks, and the misconceptions of the course and the question's owner. An
     archived question's category is not suggested, its tags still count. Each is counted by
     module too (what groups them in the editor), in the same read."""
     from lessons.models import Source
@@ -130,8 +131,8 @@ def test_the_offers_count_only_what_the_teacher_may_use(
     )
     staff = django_user_model.objects.create_user("sam", is_staff=True)
     assert bank.tag_counts(staff) == [("iam", 2), ("s3", 3), ("secret", 1)]
-    everything = bank.question_offers(staff)
-    assert everything.misconceptions == [("thinks-a", 2), ("thinks-b", 1), ("thinks-c", 1)]
+    everything = bank.question_offers(staff, other_instructor.pk)
+    assert everything.misconceptions == [("thinks-b", 1), ("thinks-c", 1)]
     assert everything.categories == ["mine", "shipped", "theirs"]
 
 

@@ -216,11 +216,20 @@ NO_KEY_USED = (
     "then press Add and touch or unlock your key when your browser asks."
 )
 
+# A credential posted but not JSON (cut short on its way, changed by an extension or a proxy)
+# was refused with "Enter a valid JSON." on the same hidden field: the page reloaded unsaid.
+KEY_ANSWER_UNREADABLE = (
+    "Your security key's answer arrived unreadable (not what your browser sends), so no key "
+    "was added. Press Add and touch or unlock your key again; if it happens again, try "
+    "another browser, or turn off extensions that change this site's pages."
+)
+
 
 class AddWebAuthnForm(LimitsOnServer, AllauthAddWebAuthnForm):
     """allauth's, refusing a key past `MAX_PASSKEYS` before it is registered; `keys_full` lets
     the page say so before the browser's ceremony, rather than after it. A post with no
-    credential is said above the form (`NO_KEY_USED`), not only on the hidden field."""
+    credential, or one that is not JSON, is said above the form (`NO_KEY_USED`,
+    `KEY_ANSWER_UNREADABLE`), not only on the hidden field."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -233,6 +242,8 @@ class AddWebAuthnForm(LimitsOnServer, AllauthAddWebAuthnForm):
         cleaned = super().clean()
         if self.has_error("credential", "required"):
             self.add_error(None, NO_KEY_USED)
+        elif self.has_error("credential", "invalid"):
+            self.add_error(None, KEY_ANSWER_UNREADABLE)
         return cleaned
 
     @property

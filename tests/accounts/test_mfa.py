@@ -503,3 +503,20 @@ def test_adding_a_security_key_without_one_says_no_key_was_used(signed_in, poste
     assert words.startswith("No security key was used: ")
     assert "JavaScript" in words
     assert not Authenticator.objects.filter(type=Authenticator.Type.WEBAUTHN).exists()
+
+
+@pytest.mark.parametrize("credential", ["{not json", '{"id": "abc"'])
+def test_a_security_key_answer_that_is_not_json_is_said_above_the_form(signed_in, credential):
+    """A credential posted but not JSON (cut short, changed on its way) was refused with
+    "Enter a valid JSON." on its hidden field, which no page shows: the page only reloaded."""
+    assert signed_in.get("/accounts/2fa/webauthn/add/").status_code == 200
+    response = signed_in.post(
+        "/accounts/2fa/webauthn/add/", {"name": "Key", "credential": credential}
+    )
+    assert response.status_code == 200
+    said = re.search(r'<div class="form-error" role="alert"[^>]*>(.*?)</div>', response.text, re.S)
+    assert said, "the page said nothing"
+    words = html.unescape(said.group(1))
+    assert "arrived unreadable" in words and "no key was added" in words
+    assert "Press Add" in words
+    assert not Authenticator.objects.filter(type=Authenticator.Type.WEBAUTHN).exists()

@@ -71,7 +71,10 @@ MAX_CHECKS = 6_000  # statements explained by the decisions (~5-8 µs each)
 MAX_FITS = 12_000
 DEFAULT_PRINCIPAL = "arn:aws:iam::111122223333:role/summary"
 NOT_SUMMARISED = ("resource_policy",)
-_CASE_FIELDS = (
+# The fields of a case that hold policies: a body with one of them is a set of policies, one
+# without any is taken as one policy document (`policy_set`). The summary reads `request` and
+# `services` beside them (tests/iam/test_summary_diff_properties.py breaks each in turn).
+POLICY_FIELDS: tuple[str, ...] = (
     "identity_policies",
     "permissions_boundary",
     "session_policy",
@@ -354,7 +357,7 @@ def policy_set(raw: Any, path: str = "") -> dict[str, Any]:
         )
     if "Statement" in raw or "document" in raw:
         return {"identity_policies": [raw]}
-    if not any(raw.get(k) is not None for k in _CASE_FIELDS):
+    if not any(raw.get(k) is not None for k in POLICY_FIELDS):
         raise CaseError(
             "missing_field",
             f"{where} holds no policies: give identity_policies (and optionally "

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from srm_trainer.iam import PolicyError, catalog
 from srm_trainer.iam.diff import Diff, diff, diff_request
-from srm_trainer.iam.summary import Summary, summarize
+from srm_trainer.iam.summary import POLICY_FIELDS, Summary, summarize
 from tests.depth import examples
 from tests.iam.test_parser_properties import json_ish
 
@@ -117,28 +117,30 @@ a_request = st.fixed_dictionaries(
         "action": st.just("s3:GetObject"),
     },
 )
+CASE_PARTS = {
+    "identity_policies": st.lists(policy_or_text, min_size=1, max_size=2),
+    "permissions_boundary": policy_or_text,
+    "session_policy": policy_or_text,
+    "scp_levels": levels,
+    "rcp_levels": levels,
+    "resource_policy": policy_or_text,
+    "request": _half_valid(a_request, ["principal", "resource_account", "context"]),
+    "services": st.lists(st.sampled_from(SERVICES), max_size=3),
+}
 valid_case = st.fixed_dictionaries(
-    {"identity_policies": st.lists(policy_or_text, min_size=1, max_size=2)},
-    optional={
-        "permissions_boundary": policy_or_text,
-        "session_policy": policy_or_text,
-        "scp_levels": levels,
-        "rcp_levels": levels,
-        "resource_policy": policy_or_text,
-        "request": _half_valid(a_request, ["principal", "resource_account", "context"]),
-        "services": st.lists(st.sampled_from(SERVICES), max_size=3),
-    },
+    {"identity_policies": CASE_PARTS["identity_policies"]},
+    optional={k: v for k, v in CASE_PARTS.items() if k != "identity_policies"},
 )
-CASE_FIELDS = [
-    "identity_policies",
-    "permissions_boundary",
-    "session_policy",
-    "scp_levels",
-    "rcp_levels",
-    "resource_policy",
-    "request",
-    "services",
-]
+# The engine's policy fields and the two the summary reads itself: each broken in turn below.
+CASE_FIELDS = [*POLICY_FIELDS, "request", "services"]
+
+
+def test_the_cases_made_here_hold_every_field_the_summary_reads():
+    """A policy field added to the engine (`summary.POLICY_FIELDS`) is made here too, or this
+    says so, rather than the properties below never trying it."""
+    assert sorted(CASE_PARTS) == sorted(CASE_FIELDS)
+
+
 policy_set = st.one_of(
     _half_valid(valid_case, CASE_FIELDS),
     # the two fields the summary reads itself, beside the case's parser

@@ -1,13 +1,14 @@
 // A form too large for its door, said before it is sent (templates/_form_size.html). The server
 // refuses a body over its door's limit unread (srm_trainer/too_large.py) with its 400 page, and
-// only the browser then has what was typed; here a form marked with that limit
-// (`data-max-body`, from the same table: teach_forms.max_body; on the <form>, or on its status
-// line where the <form> tag is Django's: templates/admin/change_form.html) is measured as the browser would
-// send it, and one over it is not sent: the line beside its buttons (a status region) says how
-// large it is, of how much, and which field is the largest, every field left as typed. A file
-// input with `data-max-file` (the import's) is checked as it is chosen and again on submit, in
-// the server's own words (`data-too-large`, "{kb}" its size). The server stays the authority:
-// a form this under-counts is refused there as before. Without JavaScript nothing changes.
+// only the browser then has what was typed; here a form whose status line carries that limit
+// (`data-max-body`, from the same table: teach_forms.max_body; on the line, not the <form>, on
+// every page, since the admin's <form> tag is Django's: templates/admin/change_form.html) is
+// measured as the browser would send it, and one over it is not sent: that line (beside its
+// buttons, a status region) says how large it is, of how much, and which field is the
+// largest, every field left as typed. A file input with `data-max-file` (the import's) is
+// checked as it is chosen and again on submit, in the server's own words (`data-too-large`,
+// "{kb}" its size). The server stays the authority: a form this under-counts is refused there
+// as before. Without JavaScript nothing changes.
 (function () {
   "use strict";
 
@@ -93,13 +94,11 @@
     return [field, (words || name).replace(/\s+/g, " ").trim().replace(/:$/, "")];
   }
 
-  // `marked`: what carries the limit, the form itself or (the admin's change form, whose
-  // <form> tag has no place for attributes of ours) its status line.
-  function setUp(form, marked) {
-    var limit = parseInt(marked.getAttribute("data-max-body"), 10);
-    var limitWords = marked.getAttribute("data-max-body-words") || "";
-    var status = form.querySelector("[data-size-status]");
-    if (!limit || !status || form.hasAttribute("data-size-watched")) return;
+  // `status`: the form's status line, which carries its door's limit.
+  function setUp(form, status) {
+    var limit = parseInt(status.getAttribute("data-max-body"), 10);
+    var limitWords = status.getAttribute("data-max-body-words") || "";
+    if (!limit || form.hasAttribute("data-size-watched")) return;
     form.setAttribute("data-size-watched", ""); // once, if a swap runs this script again
     var files = form.querySelectorAll("input[type=file][data-max-file]");
     var shown = false;
@@ -180,7 +179,6 @@
     });
   }
 
-  document.querySelectorAll("form[data-max-body]").forEach(function (form) { setUp(form, form); });
   document.querySelectorAll("[data-size-status][data-max-body]").forEach(function (line) {
     var form = line.closest("form");
     if (form) setUp(form, line);

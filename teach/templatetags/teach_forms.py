@@ -215,10 +215,11 @@ def lesson_options(field: BoundField) -> finder.Found:
 
 @register.simple_tag(takes_context=True)
 def max_body(context, name: str = "") -> SafeString:
-    """A form's door's limit for whoever the page is drawn for, as attributes of its <form>
-    (`data-max-body`, in bytes, and in words): `static/js/form-size.js` says a form over it
-    before it is sent, from the same table (`srm_trainer.too_large._doors`) that the server
-    refuses it by. `name`: the view the form posts to, if not the page's own."""
+    """A form's door's limit for whoever the page is drawn for, as attributes of its status
+    line (`data-max-body`, in bytes, and in words; `templates/_form_size.html`, on our forms
+    and the admin's alike): `static/js/form-size.js` says a form over it before it is sent,
+    from the same table (`srm_trainer.too_large._doors`) that the server refuses it by.
+    `name`: the view the form posts to, if not the page's own."""
     request = context.get("request")
     name = name or getattr(getattr(request, "resolver_match", None), "view_name", "")
     if request is None or not name:

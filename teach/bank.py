@@ -674,7 +674,8 @@ def tags_refused(owner_id: int | None, tags: Iterable[str], *, leaving=None) -> 
     if not new:
         return ""
     return (
-        f"Your questions carry {carried} bank tags already, and {new} of these are new: a "
+        f"Your questions carry {carried} bank tags already, and {new} of these "
+        f"{'is' if new == 1 else 'are'} new: a "
         f"teacher's questions carry at most {MAX_OWN_TAGS} different tags. Use tags you have "
         "(they are offered as boxes to tick), or take a tag you no longer need off its "
         "questions."

@@ -126,6 +126,10 @@ def test_a_question_tagged_past_the_ceiling_is_refused_at_its_new_tags(teacher, 
     # One more fits, and tags already carried always do.
     assert _new_single(teacher, quiz, "mine", new_tags="one-more, tag-3").status_code == 302
     assert Question.objects.count() == before + 1
+    # At the ceiling, one new tag is said in the singular.
+    again = _new_single(teacher, quiz, "mine", new_tags="yet-another")
+    said = html.unescape(BeautifulSoup(again.content, "html.parser").get_text(" "))
+    assert f"carry {MAX_OWN_TAGS} bank tags already, and 1 of these is new" in said
 
 
 def test_an_import_tagging_past_the_ceiling_is_refused_whole(instructor):

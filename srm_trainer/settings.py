@@ -245,6 +245,8 @@ MFA_FORMS = {
     "add_webauthn": "srm_trainer.accounts.forms.AddWebAuthnForm",
     "authenticate": "srm_trainer.accounts.forms.AuthenticateForm",
     "reauthenticate": "srm_trainer.accounts.forms.ReauthenticateCodeForm",
+    "authenticate_webauthn": "srm_trainer.accounts.forms.AuthenticateWebAuthnForm",
+    "reauthenticate_webauthn": "srm_trainer.accounts.forms.ReauthenticateWebAuthnForm",
 }
 # A code stays good for one 30-second step after its own (RFC 6238 allows for the delay between
 # reading a code and the server checking it): with none, a code typed in its last seconds failed.

@@ -605,8 +605,8 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "mfa_add_webauthn": Case("/accounts/2fa/webauthn/add/", get=signed_in(), post=signed_in()),
     "mfa_reauthenticate_webauthn": Case("/accounts/2fa/webauthn/reauthenticate/",
                                         get=(LOGIN, 200, *[REAUTH] * 4),
-                                        # a refused key: allauth starts over
-                                        post=(LOGIN, LOGIN, *[REAUTH] * 4)),
+                                        # a refused key: the page again, saying why
+                                        post=(LOGIN, 200, *[REAUTH] * 4)),
     "mfa_edit_webauthn": Case("/accounts/2fa/webauthn/keys/{passkey}/edit/",
                               get=(LOGIN, *OWNER_ONLY[1:]), post=(LOGIN, *OWNER_ONLY[1:])),
     "mfa_remove_webauthn": Case(

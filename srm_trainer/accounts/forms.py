@@ -1,7 +1,8 @@
 """allauth's sign-up form, saying before the first try what a username may hold; its sign-in
 form, saying what "remember me" means; its forms that set a password, saying a mistyped second
 password even when the first is refused; the confirmation of closing an account; the pages that
-ask only for a code or the password again, opening on its field."""
+ask only for a code or the password again, opening on its field; the security-key forms, saying
+a refused key's answer above the form and never failing on one made up."""
 
 from __future__ import annotations
 
@@ -12,9 +13,10 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn import forms as mfa_webauthn_forms
 from allauth.mfa.webauthn.forms import AddWebAuthnForm as AllauthAddWebAuthnForm
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext
 
 from lessons import shown_names
@@ -207,29 +209,112 @@ def passkeys_full() -> str:
     )
 
 
-# The credential is the browser's answer to the key, posted in a hidden field by the page's
-# script: a post without it (JavaScript off, the page's script blocked) was refused with
-# "This field is required." on that hidden field, which no page shows, so it only reloaded.
-NO_KEY_USED = (
-    "No security key was used: your browser talks to the key only with JavaScript, and it "
-    "did not run here. Turn JavaScript on for this site (or let this page's script load), "
-    "then press Add and touch or unlock your key when your browser asks."
-)
-
-# A credential posted but not JSON (cut short on its way, changed by an extension or a proxy)
-# was refused with "Enter a valid JSON." on the same hidden field: the page reloaded unsaid.
-KEY_ANSWER_UNREADABLE = (
-    "Your security key's answer arrived unreadable (not what your browser sends), so no key "
-    "was added. Press Add and touch or unlock your key again; if it happens again, try "
-    "another browser, or turn off extensions that change this site's pages."
+# A security key's answer is posted by the page's script in a hidden `credential` field, and
+# allauth refuses a bad one there, which no page shows, or as "Incorrect code.": the page only
+# reloaded. Each refusal is said above its form instead, in words for the page's button:
+# - "required": no answer (JavaScript off, the page's script blocked);
+# - "invalid": not JSON (cut short on its way, changed by an extension or a proxy);
+# - "incorrect_code": JSON allauth cannot use (another account's key, an answer to an earlier
+#   page, or one made up).
+_ANOTHER_BROWSER = (
+    "if it happens again, try another browser, or turn off extensions that change this site's pages"
 )
 
 
-class AddWebAuthnForm(LimitsOnServer, AllauthAddWebAuthnForm):
+def key_refusals(press: str, outcome: str, instead: str) -> dict[str, str]:
+    """The words for each way a key's answer is refused on a page whose button is `press`:
+    `outcome` says what did not happen, `instead` what else to do."""
+    return {
+        "required": (
+            "No security key was used: your browser talks to the key only with JavaScript, and "
+            "it did not run here. Turn JavaScript on for this site (or let this page's script "
+            f"load), then press {press} and touch or unlock your key when your browser asks."
+        ),
+        "invalid": (
+            "Your security key's answer arrived unreadable (not what your browser sends), so "
+            f"{outcome}. Press {press} and touch or unlock your key again; {_ANOTHER_BROWSER}."
+        ),
+        "incorrect_code": (
+            "That security key's answer was refused (a key this account does not hold, or an "
+            f"answer to an earlier page), so {outcome}. Press {press} again{instead}."
+        ),
+    }
+
+
+ADDING = key_refusals("Add", "no key was added", " and touch or unlock the key you mean to add")
+SIGNING_IN = key_refusals(
+    "Use a security key",
+    "you are not signed in yet",
+    " with a key added to this account, or enter a code from your authenticator app",
+)
+CONFIRMING = key_refusals(
+    "Use a security key",
+    "nothing was confirmed",
+    " with a key added to this account, or confirm another way",
+)
+NO_KEY_USED = ADDING["required"]
+KEY_ANSWER_UNREADABLE = ADDING["invalid"]
+
+# allauth reads a key's answer with fido2, catching only the errors it expects: an answer that
+# is JSON but not a credential (`{"id": "abc"}`: no rawId) raised KeyError, a 500.
+_UNREADABLE_ANSWER = (KeyError, ValueError, TypeError, AttributeError, IndexError, OverflowError)
+
+
+def key_answer_read(read):
+    """`read()`, allauth's reading of a key's answer, with any error an answer made up can raise
+    turned into allauth's own refusal ("incorrect_code")."""
+    try:
+        return read()
+    except _UNREADABLE_ANSWER as error:
+        raise ValidationError(
+            "The security key's answer could not be read.", code="incorrect_code"
+        ) from error
+
+
+class KeyAnswerSaid(LimitsOnServer, forms.Form):
+    """A form of allauth's that reads a security key's answer, saying a refused one above the
+    form (`refusals[code]`) and never failing on one made up."""
+
+    refusals: dict[str, str] = {}
+
+    def _credential_refusal(self) -> str:
+        for code, words in self.refusals.items():
+            if self.has_error("credential", code) or self.has_error(NON_FIELD_ERRORS, code):
+                return words
+        return " ".join(str(error) for error in self.errors.get("credential", ()))
+
+
+class _KeySignIn(KeyAnswerSaid):
+    """allauth's forms that sign in or confirm with a key, which refuse on the hidden field."""
+
+    def clean_credential(self):
+        return key_answer_read(super().clean_credential)
+
+    def clean(self) -> dict:
+        super().clean()
+        if "credential" in self.errors:
+            self.add_error(None, self._credential_refusal())
+        return self.cleaned_data
+
+
+class AuthenticateWebAuthnForm(_KeySignIn, mfa_webauthn_forms.AuthenticateWebAuthnForm):
+    """allauth's "Use a security key" at sign-in's second step (MFA_FORMS)."""
+
+    refusals = SIGNING_IN
+
+
+class ReauthenticateWebAuthnForm(_KeySignIn, mfa_webauthn_forms.ReauthenticateWebAuthnForm):
+    """allauth's "Confirm it's you" with a security key (MFA_FORMS)."""
+
+    refusals = CONFIRMING
+
+
+class AddWebAuthnForm(KeyAnswerSaid, AllauthAddWebAuthnForm):
     """allauth's, refusing a key past `MAX_PASSKEYS` before it is registered; `keys_full` lets
-    the page say so before the browser's ceremony, rather than after it. A post with no
-    credential, or one that is not JSON, is said above the form (`NO_KEY_USED`,
-    `KEY_ANSWER_UNREADABLE`), not only on the hidden field."""
+    the page say so before the browser's ceremony, rather than after it. A refused answer is
+    said above the form (`ADDING`), not only on the hidden field."""
+
+    refusals = ADDING
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -239,11 +324,15 @@ class AddWebAuthnForm(LimitsOnServer, AllauthAddWebAuthnForm):
     def clean(self) -> dict:
         if self.keys_full:
             raise ValidationError(passkeys_full())
-        cleaned = super().clean()
-        if self.has_error("credential", "required"):
-            self.add_error(None, NO_KEY_USED)
-        elif self.has_error("credential", "invalid"):
-            self.add_error(None, KEY_ANSWER_UNREADABLE)
+        try:
+            cleaned = key_answer_read(super().clean)
+        except ValidationError as refused:
+            self.add_error(None, refused)
+            cleaned = self.cleaned_data
+        if "credential" in self.errors or self.has_error(NON_FIELD_ERRORS, "incorrect_code"):
+            said = self._credential_refusal()
+            self._errors.pop(NON_FIELD_ERRORS, None)  # allauth's "Incorrect code.", if any
+            self.add_error(None, said)
         return cleaned
 
     @property

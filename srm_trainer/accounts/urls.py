@@ -1,6 +1,7 @@
 """Accounts are allauth's pages under /accounts/ (sign-in, sign-up, password reset, 2fa).
 
-Sign-in and its two-factor step are allauth's views with a 429 status while locked out, sign-up allauth's view
+Sign-in and its two-factor step are allauth's views with a 429 status while locked out, "Confirm
+it's you" with a key allauth's staying on its page when refused, sign-up allauth's view
 behind our rate limit, and the e-mail page allauth's saying when it sent no new link (all listed
 first, so they win).
 The older URL names `login`, `logout` and `signup` stay as aliases at the same paths, so
@@ -16,6 +17,11 @@ urlpatterns = [
     path("login/", views.login, name="account_login"),
     path("signup/", views.signup, name="account_signup"),
     path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
+    path(
+        "2fa/webauthn/reauthenticate/",
+        views.confirm_with_key,
+        name="mfa_reauthenticate_webauthn",
+    ),
     path("2fa/recovery-codes/", views.view_recovery_codes, name="mfa_view_recovery_codes"),
     path("email/", views.email, name="account_email"),
     path("name/", views.shown_name, name="account_shown_name"),

@@ -11,6 +11,7 @@ from allauth.account.views import EmailView, LoginView, SignupView
 from allauth.mfa.base.views import AuthenticateView
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
+from allauth.mfa.webauthn.views import ReauthenticateWebAuthnView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -75,6 +76,19 @@ class ThrottledMfaAuthenticateView(AuthenticateView):
 
 
 mfa_authenticate = ThrottledMfaAuthenticateView.as_view()
+
+
+class ConfirmWithKeyView(ReauthenticateWebAuthnView):
+    """Confirm it's you with a security key. allauth answers a refused key by sending the
+    person to the sign-in page, which a signed-in person is sent on from to the home page, with
+    the refusal flashed there: the action they were confirming, and its `next`, were lost. The
+    page is shown again instead, its form saying why (`forms.CONFIRMING`)."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+confirm_with_key = ConfirmWithKeyView.as_view()
 
 
 class RecoveryCodesView(ViewRecoveryCodesView):

@@ -21,7 +21,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from srm_trainer.accounts.middleware import mfa_required
-from tests.conftest import give_mfa, give_passkey, totp_secret_on
+from tests.conftest import give_mfa, give_passkey, passkey_registration, totp_secret_on
 
 pytestmark = pytest.mark.django_db
 
@@ -520,3 +520,115 @@ def test_a_security_key_answer_that_is_not_json_is_said_above_the_form(signed_in
     assert "arrived unreadable" in words and "no key was added" in words
     assert "Press Add" in words
     assert not Authenticator.objects.filter(type=Authenticator.Type.WEBAUTHN).exists()
+
+
+_BAD_KEY_ANSWERS = [
+    (None, "No security key was used: "),
+    ("{not json", "Your security key's answer arrived unreadable"),
+    ('{"id": "abc", "type": "public-key"}', "That security key's answer was refused"),
+]
+
+
+def _form_error(page: str) -> str:
+    said = re.search(r'<div class="form-error" role="alert"[^>]*>(.*?)</div>', page, re.S)
+    assert said, "the page said nothing"
+    return html.unescape(said.group(1))
+
+
+@pytest.mark.parametrize("credential, begins", _BAD_KEY_ANSWERS)
+def test_a_refused_security_key_at_the_second_step_is_said_first(
+    client, learner, credential, begins
+):
+    """At sign-in's second step a key's answer missing, unreadable or from another key was
+    refused on the hidden credential field, which no page shows: the page only reloaded, with
+    the focus in the code box. It is now said once, above the code form, and takes the focus."""
+    from tests.accounts.test_error_focus import focused_on_load
+
+    give_mfa(learner)
+    give_passkey(learner, "Blue key")
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    response = client.post("/accounts/2fa/authenticate/", {} if credential is None else {
+        "credential": credential})  # fmt: skip
+    assert response.status_code == 200
+    page = response.content.decode()
+    words = _form_error(page)
+    assert words.startswith(begins) and "Use a security key" in words
+    assert page.count('class="form-error"') == 1
+    ((tag, attrs),) = focused_on_load(page)[:1]
+    assert tag == "div" and attrs["class"] == "form-error"
+    assert page.index('class="form-error"') < page.index('name="code"')
+    assert "_auth_user_id" not in client.session  # not signed in
+
+
+@pytest.mark.parametrize("credential, begins", _BAD_KEY_ANSWERS)
+def test_a_refused_security_key_when_confirming_its_you_is_said(
+    client, learner, credential, begins
+):
+    give_passkey(learner, "Blue key")
+    client.force_login(learner)
+    url = "/accounts/2fa/webauthn/reauthenticate/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {} if credential is None else {"credential": credential})
+    assert response.status_code == 200
+    words = _form_error(response.content.decode())
+    assert words.startswith(begins) and "Use a security key" in words
+
+
+def _mangled(answer: dict) -> list[dict]:
+    """`answer` (a key's answer as a browser posts it) with each field in turn, and each field of
+    its `response`, left out or given a value of the wrong shape."""
+    out = []
+    for path in [(k,) for k in answer] + [("response", k) for k in answer["response"]]:
+        for value in (None, "%%%", "AAAA", 7, {}):
+            copy = json.loads(json.dumps(answer))
+            *parents, last = path
+            holder = copy
+            for key in parents:
+                holder = holder[key]
+            if value is None:
+                del holder[last]
+            else:
+                holder[last] = value
+            out.append(copy)
+    return out
+
+
+_AUTHENTICATION = {
+    "id": "a2V5", "rawId": "a2V5", "type": "public-key", "clientExtensionResults": {},
+    "response": {"clientDataJSON": "e30", "authenticatorData": "AAAA", "signature": "AAAA",
+                 "userHandle": "MQ"},
+}  # fmt: skip
+
+
+def test_a_made_up_key_answer_is_refused_in_words_never_a_500(client, learner):
+    """allauth reads a key's answer with fido2 and catches only the errors it expects: JSON
+    that is not a credential (`{"id": "abc"}`, no rawId) raised KeyError, a 500, at sign-in's
+    second step and "Confirm it's you" (and could at adding a key). Each mangled answer is now refused, said
+    above its form, and nothing is added or signed in."""
+    give_mfa(learner)
+    give_passkey(learner, "Blue key")
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    for answer in _mangled(_AUTHENTICATION)[::3]:
+        response = client.post("/accounts/2fa/authenticate/", {"credential": json.dumps(answer)})
+        assert response.status_code in (200, 429), answer
+        assert "Use a security key" in _form_error(response.content.decode())
+    assert "_auth_user_id" not in client.session
+
+    client.force_login(learner)
+    url = "/accounts/2fa/webauthn/reauthenticate/"
+    for answer in _mangled(_AUTHENTICATION)[::3]:
+        client.get(url)
+        response = client.post(url, {"credential": json.dumps(answer)})
+        assert response.status_code in (200, 429), answer
+
+
+def test_a_made_up_answer_when_adding_a_key_is_refused_in_words(signed_in, learner):
+    keys = Authenticator.objects.filter(type=Authenticator.Type.WEBAUTHN)
+    for answer in _mangled(passkey_registration(learner, "Red key"))[::2]:
+        signed_in.get("/accounts/2fa/webauthn/add/")
+        response = signed_in.post(
+            "/accounts/2fa/webauthn/add/", {"name": "Red", "credential": json.dumps(answer)}
+        )
+        assert response.status_code == 200, answer
+        assert "no key was added" in _form_error(response.content.decode())
+    assert not keys.exists()

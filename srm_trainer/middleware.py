@@ -161,6 +161,7 @@ _API_ERRORS = {
     413: ("body_too_large", "The request body is too large."),
     429: ("rate_limited", "Too many requests; wait and try again."),
     500: ("server_error", "Something went wrong on our side. It has been logged."),
+    503: ("unavailable", "The service is briefly unavailable; try again in a minute."),
 }
 
 

@@ -199,4 +199,6 @@ class ApiJsonErrorsMiddleware:
             if header.lower() not in ("content-type", "content-length"):
                 converted[header] = value
         converted.cookies = response.cookies
+        # Django logs an error answer once; the JSON copy would have been logged again.
+        converted._has_been_logged = getattr(response, "_has_been_logged", False)  # type: ignore[attr-defined]  # noqa: SLF001
         return converted

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 
 from srm_trainer.kept_urls import links_read_once, links_resolved
 from srm_trainer.versioned_cache import versions_read_once
@@ -102,7 +102,7 @@ class HeadWithoutBodyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.method == "HEAD":
-            if response.streaming:
+            if isinstance(response, StreamingHttpResponse):  # FileResponse too
                 response.streaming_content = []
             else:
                 response.content = b""

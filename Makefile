@@ -39,7 +39,7 @@ $(VENV)/.installed-test: pyproject.toml requirements-test.lock | $(BIN)/python
 LOCK_FLAGS = --universal --python-version 3.11 --no-header --annotation-style line -q
 lock: | $(BIN)/python
 	$(BIN)/python -m pip install --quiet "uv>=0.9,<1"
-	$(BIN)/uv pip compile pyproject.toml --extra test --extra postgres $(LOCK_FLAGS) -o requirements-test.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra postgres --extra redis $(LOCK_FLAGS) -o requirements-test.lock
 	$(BIN)/uv pip compile pyproject.toml -c requirements-test.lock $(LOCK_FLAGS) -o requirements.lock
 
 run: $(VENV)/.installed-app

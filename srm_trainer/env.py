@@ -134,10 +134,16 @@ def env_database(
         _installed("psycopg") or _installed("psycopg2")
     ):
         raise ConfigError(
-            f"{name} names PostgreSQL, whose driver is not installed: "
-            '.venv/bin/python -m pip install -e ".[postgres]"'
+            f"{name} names PostgreSQL, whose driver is not installed: {install_command('postgres')}"
         )
     return dict(config)
+
+
+def install_command(extra: str) -> str:
+    """How to install an optional extra (`postgres`, `redis`) at the versions CI tested: the
+    test lock pins them (`make lock` resolves both extras into it). A plain `pip install -e
+    ".[redis]"` took the newest version its range allowed instead (redis 8.2.0 where CI ran 8.1.0)."""
+    return f'.venv/bin/python -m pip install -c requirements-test.lock -e ".[{extra}]"'
 
 
 def require(name: str, value: str | list[str] | None, reason: str) -> None:
@@ -187,8 +193,7 @@ def env_cache(name: str, environ: Mapping[str, str] = os.environ) -> dict:
         if not _installed("redis"):
             # Django imports it at the first request: every page would fail, not the start.
             raise ConfigError(
-                f"{name} names Redis, whose client is not installed: "
-                '.venv/bin/python -m pip install -e ".[redis]"'
+                f"{name} names Redis, whose client is not installed: {install_command('redis')}"
             )
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
     if scheme == "locmem":

@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 
 from srm_trainer.kept_urls import links_read_once, links_resolved
 from srm_trainer.versioned_cache import versions_read_once
@@ -89,6 +89,26 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith("/api/")
 
 
+class HeadWithoutBodyMiddleware:
+    """A HEAD request's answer without its body (its headers, Content-Length included, as
+    GET's). Django leaves that to the server: runserver and the test client drop it, gunicorn
+    drops it too but logs a warning for each ("WSGI app sent body bytes on a no-body response
+    (method=HEAD ...)"), so every uptime monitor's HEAD probe of a page or of /healthz was a
+    WARNING line in the production log. First in MIDDLEWARE: it sees the final answer."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if isinstance(response, StreamingHttpResponse):  # FileResponse too
+                response.streaming_content = []
+            else:
+                response.content = b""
+        return response
+
+
 class ContentLengthMiddleware:
     """Refuse a `Content-Length` that is not a plain number, before anything reads the body.
 
@@ -161,6 +181,7 @@ _API_ERRORS = {
     413: ("body_too_large", "The request body is too large."),
     429: ("rate_limited", "Too many requests; wait and try again."),
     500: ("server_error", "Something went wrong on our side. It has been logged."),
+    503: ("unavailable", "The service is briefly unavailable; try again in a minute."),
 }
 
 
@@ -198,4 +219,6 @@ class ApiJsonErrorsMiddleware:
             if header.lower() not in ("content-type", "content-length"):
                 converted[header] = value
         converted.cookies = response.cookies
+        # Django logs an error answer once; the JSON copy would have been logged again.
+        converted._has_been_logged = getattr(response, "_has_been_logged", False)  # type: ignore[attr-defined]  # noqa: SLF001
         return converted

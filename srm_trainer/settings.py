@@ -78,7 +78,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "srm_trainer.middleware.ApiJsonErrorsMiddleware",  # first: it sees every response
+    "srm_trainer.middleware.HeadWithoutBodyMiddleware",  # first: a HEAD answer's body dropped
+    "srm_trainer.middleware.ApiJsonErrorsMiddleware",  # then: it sees every response
     "srm_trainer.middleware.ContentLengthMiddleware",  # before anything reads the body
     "srm_trainer.middleware.CharsetMiddleware",  # before anything reads the query or body
     "srm_trainer.ops.request_log.RequestLogMiddleware",  # one log line per request, with its id

@@ -18,6 +18,8 @@ handler400 = "srm_trainer.too_large.bad_request"
 # A live update (htmx) that finds what it acts on gone, or no longer allowed: said on the page.
 handler404 = "srm_trainer.gone.page_not_found"
 handler403 = "srm_trainer.gone.permission_denied"
+# The database or the cache not answering: 503 "briefly unavailable", not a fault's 500.
+handler500 = "srm_trainer.outage.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,4 +1,4 @@
-"""Smaller promises: HEAD works wherever GET does; the sandbox offers only presets of published
+"""Smaller promises: HEAD works wherever GET does, and reaches the server without a body; the sandbox offers only presets of published
 lessons; a permalink fits in the request line the shipped gunicorn config accepts."""
 
 from __future__ import annotations
@@ -59,6 +59,29 @@ def test_head_is_answered_wherever_get_is(learner_client, learner):
 def test_head_is_answered_for_anonymous_visitors_too(client):
     for url in ["/", "/sandbox/", "/quizzes/", "/accounts/signup/", "/accounts/login/"]:
         assert client.head(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    "path", ["/security/", "/healthz", "/no-such-page/", "/static/css/site.css"]
+)
+def test_head_answers_go_to_the_server_without_a_body(path):
+    """What the WSGI server receives, not the test client (which drops a HEAD body itself):
+    gunicorn logged a warning for each HEAD answer that came with its body."""
+    from wsgiref.util import setup_testing_defaults
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    def answer(method):
+        environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "HTTP_HOST": "testserver"}
+        setup_testing_defaults(environ)
+        started = {}
+        body = b"".join(WSGIHandler()(environ, lambda status, headers: started.update(headers)))
+        return started, body
+
+    get_headers, get_body = answer("GET")
+    head_headers, head_body = answer("HEAD")
+    assert get_body and head_body == b""
+    assert head_headers.get("Content-Type") == get_headers.get("Content-Type")
 
 
 def test_a_scenario_taught_only_in_a_draft_lesson_is_not_a_preset(client):

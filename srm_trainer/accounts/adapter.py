@@ -79,6 +79,14 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_client_ip(self, request: HttpRequest) -> str:
         return client_ip(request)
 
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:
+        """The sign-in lock's key (wrong passwords per account): the username alone. allauth's
+        put the site's domain first, which without the sites framework is the Host header as
+        the client sent it, so each spelling of an allowed name (its case, any port, a
+        trailing dot) and each app server reached by its own name counted wrong passwords
+        apart: guesses never locked an account. Its lift after a reset uses this key too."""
+        return credentials.get("email", credentials.get("username", "")).lower()
+
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Every mail's "Hello from ..." and last line name the site as it names itself."""
         site = get_current_site(_request())

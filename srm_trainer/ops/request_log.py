@@ -69,6 +69,7 @@ class RequestLogMiddleware(RequestMiddleware):
         return self.levels.get(status_code // 100, self.default_level)
 
     def prepare(self, request) -> None:
+        structlog.contextvars.clear_contextvars()
         request_id = ""
         if self.trust_request_id:
             request_id = get_request_header(request, "x-request-id", "HTTP_X_REQUEST_ID")
@@ -102,18 +103,32 @@ class RequestLogMiddleware(RequestMiddleware):
             structlog_request.logger.log(self.start_level, "request_started", **log_kwargs)
 
     def handle_response(self, request, response) -> None:
-        if hasattr(request, "_raised_exception"):  # logged as "request_failed" already
-            super().handle_response(request, response)
-            return
-        level = self._log_level_for_status_code(response.status_code)
-        streaming = isinstance(response, StreamingHttpResponse)
-        logged = _stdlib_logger.isEnabledFor(level)
-        if logged or streaming or signals.bind_extra_request_finished_metadata.receivers:
-            self._log_finished(request, response, level, logged=logged, streaming=streaming)
+        if hasattr(request, "_raised_exception"):
+            # Logged as "request_failed" already (django-structlog's, which then sent no
+            # X-Request-ID: a learner facing the 500 page had no id to quote).
+            exception = request._raised_exception  # noqa: SLF001 - django-structlog's
+            delattr(request, "_raised_exception")
+            signals.update_failure_response.send(
+                sender=self.__class__,
+                request=request,
+                response=response,
+                logger=structlog_request.logger,
+                exception=exception,
+            )
+        else:
+            level = self._log_level_for_status_code(response.status_code)
+            streaming = isinstance(response, StreamingHttpResponse)
+            logged = _stdlib_logger.isEnabledFor(level)
+            if logged or streaming or signals.bind_extra_request_finished_metadata.receivers:
+                self._log_finished(request, response, level, logged=logged, streaming=streaming)
         request_id = getattr(request, "_log_id", None)
         if request_id and REQUEST_ID_HEADER not in response:
             response[REQUEST_ID_HEADER] = request_id
-        structlog.contextvars.clear_contextvars()
+        # Cleared when the server closes the response, not now: Django writes its own line for
+        # a 4xx or 5xx answer ("Not Found: /path") after every middleware has returned, and it
+        # went out without the request's id (`prepare` clears too, should a response never be
+        # closed).
+        response._resource_closers.append(structlog.contextvars.clear_contextvars)  # noqa: SLF001
 
     def _log_finished(self, request, response, level: int, *, logged: bool, streaming: bool):
         """django-structlog's "request_finished" line, with the time taken; a streaming

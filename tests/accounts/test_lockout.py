@@ -75,6 +75,35 @@ def test_wrong_passwords_lock_the_username_even_against_the_right_one(
     assert not _signed_in(client)
 
 
+def test_the_lock_counts_a_username_whatever_host_the_request_names(
+    client, learner, small_limits, settings
+):
+    """allauth keyed the lock by the request's host and the username; with no sites framework
+    the host is the Host header as the client sent it, so every spelling of an allowed name
+    (case, a port, a trailing dot) and each app server addressed by its own name counted its
+    own wrong passwords: found with two gunicorn servers on one Redis, where guesses spread
+    over both never locked the account, nor did guesses to one server with a new port each."""
+    settings.ALLOWED_HOSTS = ["srm.example.org", "www.srm.example.org"]
+    hosts = ["srm.example.org", "SRM.Example.org:8443", "srm.example.org.", "www.srm.example.org"]
+    _, per_username = _rates(small_limits, "login_failed")
+    for n, host in zip(range(per_username.amount), hosts, strict=False):
+        guess = client.post(
+            "/accounts/login/",
+            {"login": "ada", "password": f"guess-{n}"},
+            REMOTE_ADDR=f"198.51.100.{n}",
+            HTTP_HOST=host,
+        )
+        assert guess.status_code == 200
+    locked = client.post(
+        "/accounts/login/",
+        {"login": "ada", "password": RIGHT},
+        REMOTE_ADDR="192.0.2.99",
+        HTTP_HOST=hosts[per_username.amount],
+    )
+    assert locked.status_code == 429
+    assert not _signed_in(client)
+
+
 def test_a_few_wrong_passwords_do_not_lock_out_the_owner(client, learner, small_limits):
     _, per_username = _rates(small_limits, "login_failed")
     for n in range(per_username.amount - 1):

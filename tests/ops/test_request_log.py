@@ -108,3 +108,43 @@ def test_a_line_logged_while_answering_carries_the_request_id_and_address(reques
     assert finished(request_lines) == []
     assert seen == [{"request_id": response["X-Request-ID"], "ip": "198.51.100.9"}]
     assert structlog.contextvars.get_contextvars() == {}  # cleared once answered
+
+
+@pytest.fixture
+def django_lines():
+    """`django.request`'s lines (Django's own for each 4xx and 5xx answer), as formatted."""
+    handler = Lines()
+    logger = logging.getLogger("django.request")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)  # as in production (the suite's is ERROR)
+    yield handler.lines
+    logger.setLevel(level)
+    logger.removeHandler(handler)
+
+
+def test_djangos_own_line_for_a_missing_page_carries_the_request_id(django_lines):
+    """Django writes "Not Found: <path>" after every middleware has returned; it went out with
+    no request id (seen in gunicorn's log), against README's "every other log line of that
+    request carries the same request_id"."""
+    response = Client().get("/no-such-page/", REMOTE_ADDR="198.51.100.9")
+    (line,) = django_lines
+    assert line["event"] == "Not Found: /no-such-page/"
+    assert line["request_id"] == response["X-Request-ID"] and line["ip"] == "198.51.100.9"
+    assert structlog.contextvars.get_contextvars() == {}  # cleared once the response closed
+
+
+def test_an_api_failure_is_logged_once(django_lines, monkeypatch):
+    """The API's JSON copy of the 500 page was logged a second time, without its id; and a
+    failed request's answer carried no X-Request-ID, the one a learner would quote."""
+
+    def broken(case):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("srm_trainer.sandbox.api.evaluate", broken)
+    response = Client(raise_request_exception=False).post(
+        "/api/iam/evaluate", "{}", content_type="application/json"
+    )
+    (line,) = django_lines
+    assert line["event"] == "Internal Server Error: /api/iam/evaluate"
+    assert line["request_id"] == response["X-Request-ID"]

@@ -207,7 +207,7 @@ def test_the_404_page_does_not_assume_a_lesson_was_meant(client):
     """A quiz's or a certificate's address got "the lesson may have moved"."""
     text = _page(client.get("/quizzes/no-such-quiz/")).select_one("main").get_text()
     assert "lesson may have moved" not in text
-    assert "search box" in text
+    assert "Search, at the top of every page" in text
 
 
 def test_a_403_offers_the_page_before(learner_client):

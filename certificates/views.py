@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -164,12 +164,15 @@ def my_certificate_pdf(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: the name, the course and the date, nothing else; kept out of search engines."""
+    """Public: the name, the course and the date, nothing else; kept out of search engines.
+    A code no certificate has is a 404 that says so to whoever is checking (an employer, say):
+    the site's 404 spoke of a mistyped lesson."""
     certificate = (
         Certificate.objects.filter(code=code).only("name", "course_title", "issued_at").first()
     )
-    if certificate is None:
-        raise Http404("No certificate has this code.")
-    response = render(request, "certificates/verify.html", {"certificate": certificate})
+    status = 200 if certificate is not None else 404
+    response = render(
+        request, "certificates/verify.html", {"certificate": certificate}, status=status
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -169,6 +169,12 @@ _DUE_NOW = PreparedQuery(
 )
 
 
+def has_cards(user) -> bool:
+    """Whether the learner has ever had a question to review: a page with nothing due thanks
+    one who cleared their queue, and tells a newcomer how questions get there."""
+    return ReviewCard.objects.filter(user_id=user.pk).exists()
+
+
 def due_now_count(*, user, now: datetime) -> int:
     if not user.is_authenticated:
         return 0

@@ -965,6 +965,10 @@ def _review_context(
         "ready_count": due_now,
         "later_today": standing.later_today,
         "next_due": standing.next_due,
+        # Asked only when nothing is due today, the one case whose words depend on it.
+        "never_reviewed": not due_now
+        and standing.next_due is None
+        and not review.has_cards(request.user),
         "next_ready_at": review.ready_at(standing.next_due, now),
         "card_due_today": bool(card and card.due < review.end_of_day(now)),
         # When the answered card is back, as the counts above say it (rounded up to its

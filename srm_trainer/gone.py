@@ -15,9 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.views import defaults
 
 from srm_trainer.csrf_failure import page_address
+from srm_trainer.error_pages import came_from
 from srm_trainer.htmx import stale_notice, wants_partial
 from srm_trainer.typed_back import same_site_form, typed_back
 
@@ -32,13 +32,13 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """`handler404`: with htmx the notice; a form sent from one of our pages about something
     deleted since (an assignment, a question, a cohort) gets the 404 page saying so, with what
     it held to copy (`srm_trainer.typed_back`; it said only "the address may be mistyped");
-    else Django's page (templates/404.html)."""
+    else the 404 page (templates/404.html), with the way back to the page before."""
     if wants_partial(request):
         return _notice(request, 404)
     if request.method == "POST" and same_site_form(request):
         context = {"sent": True, "typed": typed_back(request)}
         return render(request, "404.html", context, status=404)
-    return defaults.page_not_found(request, exception)
+    return render(request, "404.html", {"back": came_from(request)}, status=404)
 
 
 class Refused(PermissionDenied):
@@ -52,8 +52,9 @@ class Refused(PermissionDenied):
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
-    """`handler403`: with htmx the notice, else Django's page (templates/403.html), saying a
-    `Refused`'s reason and way back; in the admin, for staff, what their role does there."""
+    """`handler403`: with htmx the notice, else the 403 page (templates/403.html), saying a
+    `Refused`'s reason and way back; in the admin, for staff, what their role does there;
+    else the way back to the page before."""
     if wants_partial(request):
         return _notice(request, 403)
     if isinstance(exception, Refused):
@@ -70,7 +71,7 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
             back_url=reverse("admin:index"),
             back_label="Back to the admin",
         )
-    return defaults.permission_denied(request, exception)
+    return render(request, "403.html", {"back": came_from(request)}, status=403)
 
 
 def refusal_page(

@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "srm_trainer.middleware.ContentSecurityPolicyMiddleware",
     "srm_trainer.middleware.VersionsReadOnceMiddleware",  # kept values' versions: one read
+    "srm_trainer.error_pages.MethodNotAllowedPageMiddleware",  # an empty 405: the 405 page
     "srm_trainer.too_large.BodyLimitMiddleware",  # a body over its door's limit, unread
     "srm_trainer.too_large.FormTooLargeMiddleware",  # last: reads a form before the CSRF check
 ]

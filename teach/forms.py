@@ -411,6 +411,8 @@ class QuizForm(LimitsOnServer, forms.ModelForm):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["module"].queryset = Module.objects.order_by("order", "slug")
+        # Django's "---------" said nothing of what no module means.
+        self.fields["module"].empty_label = "None: a mixed review"
         self.fields["draw_category"].widget.attrs["list"] = "known-categories"
         # Left empty (or sent by an older form without them): the defaults, one try, no penalty.
         self.fields["tries"].required = False

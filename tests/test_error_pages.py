@@ -6,8 +6,9 @@ from __future__ import annotations
 import logging
 
 import pytest
+from bs4 import BeautifulSoup
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
 from srm_trainer.converters import IdConverter
 
@@ -105,3 +106,114 @@ def test_a_request_django_refuses_gets_the_sites_own_400_page(client):
     assert "This request could not be read" in body
     assert 'href="/"' in body
     assert "Content-Security-Policy" in response
+
+
+def _page(response):
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def _has_the_sites_header(page) -> bool:
+    """The header every page starts with: the brand linking home, and the search box."""
+    brand = page.select_one("header.site-header a.brand")
+    search = page.select_one("header.site-header form[role=search]")
+    stylesheet = page.select_one('link[rel=stylesheet][href$="css/site.css"]')
+    return bool(brand and brand["href"] == "/" and search and stylesheet)
+
+
+def test_the_400_page_has_the_sites_header_and_a_title_that_says_it(client):
+    """It was a bare page: no brand, no search, nothing to say this was SRM Trainer."""
+    page = _page(client.get("/search/?" + "a&" * 1500))
+    assert _has_the_sites_header(page)
+    assert page.title.get_text() == "Request not understood · SRM Trainer"
+
+
+def boom(request):
+    raise RuntimeError("secret detail of a bug")
+
+
+urlpatterns = [path("boom/", boom)]
+
+
+def test_a_500_page_says_what_happened_with_the_sites_header_and_no_traceback(settings, caplog):
+    """A fault in a page (not the API) gets templates/500.html, drawn without a request: it had
+    no header, so a learner met a page that did not look like the site's."""
+    settings.ROOT_URLCONF = __name__
+    client = Client(raise_request_exception=False)
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        response = client.get("/boom/")
+    assert response.status_code == 500
+    body = response.content.decode()
+    assert "secret detail" not in body and "Traceback" not in body
+    page = _page(response)
+    assert _has_the_sites_header(page)
+    assert page.title.get_text() == "Something went wrong · SRM Trainer"
+    assert page.h1.get_text() == "Something went wrong on our side"
+    assert page.select_one("main .error-page a.button")["href"] == "/"
+
+
+def test_opening_an_address_only_a_form_posts_to_is_a_405_page_not_a_blank_one(client):
+    """A lesson's "complete/" opened directly (a bookmark, a copied link): Django's empty 405,
+    which the browser draws as its own blank error page, with no way back."""
+    lesson = "/learn/shared-responsibility/of-and-in-the-cloud/"
+    response = client.get(lesson + "complete/", HTTP_REFERER="http://testserver" + lesson)
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "Content-Security-Policy" in response
+    page = _page(response)
+    assert page.select_one("header.site-header a.brand") is not None
+    assert page.title.get_text() == "Not a page to open · SRM Trainer"
+    assert page.h1.get_text() == "This address is not a page to open"
+    links = {a.get_text(): a["href"] for a in page.select("main .error-page a.button")}
+    assert links == {"Back to the page before": lesson, "Go to the lessons": "/"}
+    # A live update keeps its empty 405: htmx swaps nothing on a 4xx, so a page drawn into
+    # its answer would be read by nobody.
+    response = client.get(lesson + "complete/", HTTP_HX_REQUEST="true")
+    assert (response.status_code, response.content) == (405, b"")
+
+
+def test_another_method_on_a_page_is_a_405_page_naming_it(client):
+    response = client.delete(reverse("security"))
+    assert response.status_code == 405
+    page = _page(response)
+    assert page.title.get_text() == "Request not accepted · SRM Trainer"
+    assert "a DELETE request" in page.select_one("main").get_text()
+
+
+@pytest.mark.parametrize(
+    "referer, back",
+    [
+        ("http://testserver/quizzes/?page=2", "/quizzes/?page=2"),
+        ("https://elsewhere.example/quizzes/", None),  # not one of ours
+        ("http://testserver//elsewhere.example/", None),  # would be read as another site
+        ("http://testserver/no-such-page/", None),  # the page that failed itself
+        ("http://testserver/", None),  # the lessons: "Go to the lessons" is there already
+        ("", None),
+    ],
+)
+def test_a_404_offers_the_page_before_only_when_it_is_one_of_ours(client, referer, back):
+    """A broken link followed from one of our pages: the 404 led only to the lessons."""
+    response = client.get("/no-such-page/", HTTP_REFERER="http://testserver/learn/glossary/")
+    buttons = {a.get_text(): a["href"] for a in _page(response).select("main a.button")}
+    assert buttons["Back to the page before"] == "/learn/glossary/"
+    extra = {"HTTP_REFERER": referer} if referer else {}
+    response = client.get("/no-such-page/", **extra)
+    assert response.status_code == 404
+    buttons = {a.get_text(): a["href"] for a in _page(response).select("main a.button")}
+    assert buttons.get("Back to the page before") == back
+    assert buttons["Go to the lessons"] == "/"
+
+
+def test_the_404_page_does_not_assume_a_lesson_was_meant(client):
+    """A quiz's or a certificate's address got "the lesson may have moved"."""
+    text = _page(client.get("/quizzes/no-such-quiz/")).select_one("main").get_text()
+    assert "lesson may have moved" not in text
+    assert "Search, at the top of every page" in text
+
+
+def test_a_403_offers_the_page_before(learner_client):
+    response = learner_client.get(
+        reverse("teach:dashboard"), HTTP_REFERER="http://testserver/quizzes/"
+    )
+    assert response.status_code == 403
+    buttons = {a.get_text(): a["href"] for a in _page(response).select("main a.button")}
+    assert buttons == {"Back to the page before": "/quizzes/", "Go to the lessons": "/"}

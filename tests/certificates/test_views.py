@@ -422,3 +422,17 @@ def test_a_name_too_long_is_told_the_limit_that_decides(client, finished):
     assert "characters long; at most 100 fit" in response.text
     assert "at most 200" not in response.text
     assert not Certificate.objects.exists()
+
+
+def test_a_code_no_certificate_has_says_so_to_whoever_checks(client, db):
+    """Someone checking a certificate's link met "We couldn't find that page ... the lesson
+    may have moved": a 404 about lessons, with nothing about certificates."""
+    response = client.get("/certificates/not-a-real-code/")
+    assert response.status_code == 404
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    body = response.content.decode()
+    assert "<title>No such certificate · SRM Trainer</title>" in body
+    main = body[body.index("<main") : body.index("</main>")]
+    assert "No certificate has this address" in main
+    assert "the code is its last part" in main
+    assert "lesson may have moved" not in main

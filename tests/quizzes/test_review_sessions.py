@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from quizzes import review
+from quizzes.models import ReviewCard
 from tests.conftest import make_lesson, make_module
 from tests.quizzes.builders import make_question
 
@@ -157,3 +158,18 @@ def test_the_sitting_count_does_not_promise_more_questions_than_are_due(
     assert "4 questions due now." in body
     assert "1 of 20" not in body
     assert "1 answered in this sitting, which pauses after 20." in body
+
+
+def test_a_learner_with_nothing_ever_missed_is_told_how_questions_get_here(learner_client, learner):
+    """A brand-new learner's queue said "Well done: nothing left to review today", praise for
+    work not done and no word of what the page is for."""
+    body = learner_client.get(reverse("quizzes:review")).content.decode()
+    assert "Well done" not in body
+    assert "Nothing to review yet." in body
+    assert "A question you miss in a quiz comes back here" in body
+    # A learner whose cards are all due on later days has cleared today's: the praise is due.
+    _miss(learner, make_question("true_false", prompt="Missed once?"))
+    ReviewCard.objects.filter(user=learner).update(due=timezone.now() + timedelta(days=3))
+    body = learner_client.get(reverse("quizzes:review")).content.decode()
+    assert "Well done: nothing left to review today." in body
+    assert "Nothing to review yet." not in body

@@ -167,3 +167,13 @@ def test_wildcard_characters_match_only_themselves_as_word_breaks(client, corpus
     found = client.get("/search/", {"q": "permissions% bou_"}).content.decode()
     assert "5 results for" in found  # "permissions" and "bou": `_` and `%` split words
     assert search("p%s").total == search("p s").total  # two words, not a pattern
+
+
+def test_a_query_that_matches_nothing_says_what_to_try_next(client, corpus):
+    """It said only "Nothing matches": a dead end, with or without htmx."""
+    for extra in ({}, HTMX):
+        page = client.get("/search/", {"q": "zzqqxxvv"}, **extra).content.decode()
+        assert "Nothing matches" in page
+        assert "Try fewer words or another spelling" in page
+        assert 'href="/learn/glossary/">glossary</a>' in page
+    assert "Try fewer words" not in client.get("/search/").content.decode()

@@ -137,3 +137,12 @@ def test_a_preview_check_moves_focus_to_its_verdict_as_a_learners_does(teacher, 
     plain = teacher.post(check, {"decision": "Allow"})  # a whole page: nothing to focus from
     region = BeautifulSoup(plain.content, "html.parser").select_one(".feedback-region")
     assert not region.has_attr("autofocus")
+
+
+def test_the_module_menu_names_its_empty_choice(teacher):
+    """A new quiz's Module menu opened on Django's "---------", which said nothing of what no
+    module means."""
+    page = teacher.get(reverse("teach:quiz-create"), follow=True).content.decode()
+    select = page.split('name="module"', 1)[1].split("</select>", 1)[0]
+    first = re.search(r'<option value="([^"]*)"[^>]*>([^<]*)</option>', select)
+    assert first.groups() == ("", "None: a mixed review")

@@ -701,6 +701,7 @@ class OrgLevel:
 class OrgSection:
     kind: str
     title: str
+    whose: str  # said under the legend, which keeps to one line on a phone
     levels: tuple[OrgLevel, ...]
 
 
@@ -753,12 +754,14 @@ def org_sections(state: SandboxState) -> tuple[OrgSection, ...]:
     return (
         OrgSection(
             "scp",
-            "Service control policies (the caller's organization)",
+            "Service control policies",
+            "The caller's organization",
             levels("scp", state.scp_levels),
         ),
         OrgSection(
             "rcp",
-            "Resource control policies (the resource's organization)",
+            "Resource control policies",
+            "The resource's organization",
             levels("rcp", state.rcp_levels),
         ),
     )

@@ -503,3 +503,43 @@ def test_adding_a_security_key_without_one_says_no_key_was_used(signed_in, poste
     assert words.startswith("No security key was used: ")
     assert "JavaScript" in words
     assert not Authenticator.objects.filter(type=Authenticator.Type.WEBAUTHN).exists()
+
+
+def test_an_account_past_the_keys_ceiling_is_asked_for_the_latest_used_alone(signed_in, learner):
+    """An account holding more keys than `MAX_PASSKEYS` (from before the ceiling): allauth
+    decoded every key's credential for each page of a ceremony (2,000: 1.6-1.8 s of CPU). Its
+    ceremonies now read the keys used most recently, the list draws those and says so."""
+    from datetime import timedelta
+
+    from allauth.mfa.webauthn.internal import auth
+    from django.utils import timezone
+
+    from srm_trainer.accounts import passkeys
+    from srm_trainer.accounts.forms import MAX_PASSKEYS
+
+    give_mfa(learner)
+    keys = [give_passkey(learner, f"Key {n}") for n in range(MAX_PASSKEYS + 5)]
+    oldest = keys[0]  # added first, but used last: among those asked for
+    Authenticator.objects.filter(pk=oldest.pk).update(last_used_at=timezone.now())
+    Authenticator.objects.filter(pk=keys[1].pk).update(
+        last_used_at=timezone.now() - timedelta(days=400)
+    )
+    assert auth.get_credentials is passkeys.credentials  # allauth's ceremonies read ours
+    assert auth.get_authenticator_by_credential_id is passkeys.answering
+    offered = auth.get_credentials(learner)
+    assert len(offered) == MAX_PASSKEYS
+    wanted = oldest.wrap().authenticator_data.credential_data.credential_id
+    assert wanted in {data.credential_id for data in offered}
+    assert auth.get_authenticator_by_credential_id(learner, wanted) == oldest
+    left_out = keys[2].wrap().authenticator_data.credential_data.credential_id  # never used
+    assert auth.get_authenticator_by_credential_id(learner, left_out) is None
+
+    page = signed_in.get("/accounts/2fa/webauthn/")
+    listed = re.findall(r'href="/accounts/2fa/webauthn/keys/(\d+)/remove/', page.text)
+    assert len(listed) == MAX_PASSKEYS
+    assert str(oldest.pk) in listed and str(keys[1].pk) in listed and str(keys[2].pk) not in listed
+    said = re.search(r'<p class="hint" id="keys-not-shown">(.*?)</p>', page.text, re.S)
+    assert said and html.unescape(said.group(1)).startswith(
+        f"This account has {MAX_PASSKEYS + 5} security keys, from before an account kept at "
+        f"most {MAX_PASSKEYS}: the list shows the {MAX_PASSKEYS} used most recently"
+    )

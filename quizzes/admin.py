@@ -33,6 +33,7 @@ from lessons.admin import (
     records_in_words,
 )
 from lessons.models import Source
+from quizzes import hooks
 from quizzes.answer_key import REKEYED, key_changed, removed_choices, removed_notice
 from quizzes.entries import listing_refused, questions_leaving, set_entries
 from quizzes.models import (
@@ -418,13 +419,12 @@ ARCHIVE_AT_MOST = 500
 
 class QuestionAdminForm(forms.ModelForm):
     """The admin's question form, held to the ceilings of its owner's questions as /teach/'s
-    editor is (`teach.ceilings`): a category past the banks a teacher's fill, or tags past
-    the most they carry, is said at its field and nothing is saved."""
+    editor is (the owner checks an app registers, `hooks.owner_refusals`: teach's ceilings):
+    a category past the banks a teacher's fill, or tags past the most they carry, is said at
+    its field and nothing is saved."""
 
     def clean(self):
         data = super().clean()
-        from teach.ceilings import question_refusals  # teach builds on quizzes: read when used
-
         question = self.instance
 
         def given(name: str, stored):
@@ -432,7 +432,7 @@ class QuestionAdminForm(forms.ModelForm):
 
         owner = given("owner", question.owner if question.owner_id else None)
         tags = given("tags", question.tags.all() if question.pk else [])
-        refused = question_refusals(
+        refused = hooks.owner_refusals(
             question,
             owner=owner,
             category=given("category", question.category),
@@ -572,9 +572,7 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
         chosen = queryset.select_related(None).only("pk", "source", "archived", "owner", "category")
         changed = [q for q in chosen if q.archived != archived]
         if not archived:
-            from teach.ceilings import restore_refused  # teach builds on quizzes
-
-            refused = restore_refused(changed)
+            refused = hooks.restore_refusal(changed)
             if refused:
                 self.message_user(request, refused, messages.ERROR)
                 return

@@ -1,7 +1,8 @@
 """A teacher's ceilings (`bank.MAX_OWN_BANKS`, `MAX_OWN_TAGS`, `MAX_OWN_MISCONCEPTIONS`) as
 the admin says them: its question form and its "Put selected questions back in use" are staff
 saving a teacher's question, which /teach/'s editor and import refuse past a ceiling. The
-checks are `teach.bank`'s; the words name the owner, since the one saving is not them."""
+checks are `teach.bank`'s; the words name the owner, since the one saving is not them. Both
+are registered as `quizzes.hooks` (`TeachConfig.ready`): quizzes never imports teach."""
 
 from __future__ import annotations
 

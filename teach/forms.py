@@ -609,6 +609,10 @@ class QuestionForm(LimitsOnServer, forms.Form):
                 kept = ordered[:limit] + [kv for kv in ordered[limit:] if kv[0] in ticked]
                 field.help_text += " " + offer_note(len(ordered) - len(kept), limit)
                 ordered = kept
+            # A bound field copies the help when made (a posted form's, when it was checked).
+            bound = getattr(self, "_bound_fields_cache", {}).get(name)
+            if bound is not None:
+                bound.help_text = field.help_text
             field.choices = [(tag, f"{tag} ({count})" if count else tag) for tag, count in ordered]
             homes = tag_groups.home_modules(uses, order)
             field.groups = tag_groups.group_tags(

@@ -125,6 +125,17 @@ def test_the_editors_offer_the_most_used_tags_and_the_latest_banks(teacher, inst
     suggested = soup.select("datalist#known-categories option")
     assert len(suggested) == shown.BANKS_SHOWN  # the latest (the question's own, just saved)
     assert "suggests the 150 banks edited most recently" in said, said[:3000]
+    # A save refused (no prompt) draws the editor again, saying the same.
+    form = {
+        box["name"]: box.get("value", "")
+        for box in soup.select("form input[name], form textarea[name]")
+        if box.get("type") not in ("checkbox", "radio", "submit")
+    }
+    form |= {"prompt": "", "answer": "true", "action": "save"}
+    soup = _soup(teacher.post(reverse("teach:question-edit", args=[question.pk]), form))
+    said = _said(soup)
+    assert f"The {shown.TAGS_SHOWN} used most are offered" in said
+    assert "suggests the 150 banks edited most recently" in said
     quiz = Quiz.objects.create(slug="q", title="Q", owner=instructor, source=Source.AUTHORED)
     soup = _soup(teacher.get(reverse("teach:quiz-edit", args=[quiz.pk])))
     assert len(soup.select("datalist#known-categories option")) == shown.BANKS_SHOWN

@@ -31,8 +31,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
+    Window,
     prefetch_related_objects,
 )
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -933,7 +935,8 @@ def assigned_work(*, user, now: datetime, limit: int = 30) -> list[Work]:
     """A learner's assignments in every cohort they are in, what is left to do first: work not
     handed in (and not closed) soonest due first, so overdue work leads and next year's comes
     after next week's, undated work after it; then work done or closed, newest due first (the
-    limit drops the oldest of those). Due dates are the learner's own (extensions included).
+    limit drops the oldest of those), among each cohort's `ASSIGNMENTS_SHOWN` due last. Due
+    dates are the learner's own (extensions included).
     Archived cohorts' work is not listed: their class has ended (the learner's cohorts page
     lists them as past). Six queries, however much there is, and no attempt read: the
     database counts them (`_standings`)."""
@@ -946,8 +949,17 @@ def assigned_work(*, user, now: datetime, limit: int = 30) -> list[Work]:
     )
     if not joined:
         return []
+    # Each cohort's `ASSIGNMENTS_SHOWN` due last, as its gradebook shows them: a cohort
+    # assigned past the ceiling before it made every member's home read each one.
+    ranked = Window(
+        RowNumber(),
+        partition_by=F("cohort_id"),
+        order_by=[F("due_at").desc(nulls_last=True), F("created_at").desc(), F("pk").desc()],
+    )
     assignments = list(
         Assignment.objects.filter(cohort_id__in=joined)
+        .annotate(rank=ranked)
+        .filter(rank__lte=ASSIGNMENTS_SHOWN)
         .select_related("quiz", "cohort")
         .prefetch_related("lessons__module")
     )

@@ -13,6 +13,7 @@ import time
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.test import Client
 from django.urls import reverse
 
 from cohorts.models import Assignment
@@ -83,6 +84,9 @@ def test_a_cohorts_pages_past_its_assignments(owner, cohort, learner):  # noqa: 
     _measured(teacher, reverse("teach_cohorts:gradebook", args=[cohort.pk]), "the gradebook")
     url = reverse("teach_cohorts:learner", args=[cohort.pk, learner.pk])
     _measured(teacher, url, "a learner's page")
+    home = Client()
+    sign_in(home, learner)
+    _measured(home, "/", "a member's home")
 
 
 def test_an_accounts_pages_past_its_addresses_and_keys(client, learner, settings):

@@ -48,7 +48,15 @@ def test_a_cohort_past_its_assignments_refuses_one_more_and_keeps_them(cohort, o
 
 def test_home_adds_up_any_number_of_assignments_in_bounded_queries(cohort, owner, learner, quiz):
     many = 7 * gradebook.STANDINGS_PER_QUERY + 1  # past PostgreSQL's 1,664 columns in one
-    quizzes = _assigned(cohort, owner, many)
+    # In five classes (each one's `ASSIGNMENTS_SHOWN` due last are a home's): 85 each.
+    each = -(-many // 5)
+    assert each <= gradebook.ASSIGNMENTS_SHOWN
+    quizzes = _assigned(cohort, owner, each)
+    for n in range(1, 5):
+        other = services.cohort_create(owner=owner, name=f"Class {n}", now=T0)
+        services.cohort_join(cohort=other, user=learner, now=at(hours=1))
+        quizzes += _assigned(other, owner, each, first=n * each)
+    many = len(quizzes)
     last = quizzes[-1]
     QuizQuestion.objects.bulk_create(
         QuizQuestion(quiz=last, question=q, order=n)
@@ -58,11 +66,25 @@ def test_home_adds_up_any_number_of_assignments_in_bounded_queries(cohort, owner
     with CaptureQueriesContext(connection) as queries:
         work = gradebook.assigned_work(user=learner, now=at(days=2), limit=many)
     sums = [q["sql"] for q in queries if "SUM(CASE" in q["sql"]]
-    assert len(sums) == 8  # one for each STANDINGS_PER_QUERY
+    assert len(sums) == -(-many // gradebook.STANDINGS_PER_QUERY) == 8  # one for each 60
     assert max(sql.count("SUM(CASE") for sql in sums) <= 3 * gradebook.STANDINGS_PER_QUERY
     [done] = [w for w in work if w.assignment.quiz_id == last.pk]
     assert (done.cell.started, done.cell.handed_in, done.cell.best) == (1, 1, 1.0)
     assert client_for(learner).get("/").status_code == 200
+
+
+def test_home_reads_each_cohorts_assignments_due_last_alone(cohort, owner, learner):
+    """A cohort assigned past the ceiling before it: every member's home read and added up
+    each assignment (2,000: 170 ms of CPU); now the `ASSIGNMENTS_SHOWN` due last, as its
+    gradebook shows them."""
+    quizzes = _assigned(cohort, owner, gradebook.ASSIGNMENTS_SHOWN + 40)
+    with CaptureQueriesContext(connection) as queries:
+        work = gradebook.assigned_work(user=learner, now=at(days=2), limit=10_000)
+    assert len(work) == gradebook.ASSIGNMENTS_SHOWN
+    newest = {q.pk for q in quizzes[-gradebook.ASSIGNMENTS_SHOWN :]}  # none due: newest made
+    assert {w.assignment.quiz_id for w in work} == newest
+    sums = [q["sql"] for q in queries if "SUM(CASE" in q["sql"]]
+    assert len(sums) == -(-gradebook.ASSIGNMENTS_SHOWN // gradebook.STANDINGS_PER_QUERY)
 
 
 def _said(response) -> str:

@@ -8,14 +8,18 @@ before it (adding one was not limited, and a script answers with a software key)
 made each of those pages 1.6-1.8 s of CPU. `install` puts `credentials` and `answering` in
 place of allauth's two readers (`allauth.mfa.webauthn.internal.auth`, whose ceremonies call
 them through the module), so a ceremony reads at most the ceiling's keys whatever the account
-holds; the key list draws the same ones (`KeyListView`) and says how many it leaves out. A
+holds; the key list draws the same ones (`KeyListView`) and says how many it leaves out, and
+the two-factor page reads them alone to say how many there are (`TwoFactorView`). A
 key past them is still the account's, and is asked for again once it is among them (after
 another is removed): docs/accounts.md, "Security keys past the ceiling".
 """
 
 from __future__ import annotations
 
+from allauth.mfa import app_settings
+from allauth.mfa.base.views import IndexView
 from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import is_mfa_enabled
 from allauth.mfa.webauthn.views import ListWebAuthnView
 from django.db.models import F, QuerySet
 
@@ -75,3 +79,47 @@ class KeyListView(ListWebAuthnView):
 
 
 key_list = KeyListView.as_view()
+
+
+class Held(list):
+    """The keys `offered`, as a list whose length is how many the account holds: what the
+    two-factor page's sentence counts ("You have added 5,000 security keys.")."""
+
+    def __init__(self, keys, total: int) -> None:
+        super().__init__(keys)
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
+
+
+class TwoFactorView(IndexView):
+    """allauth's two-factor page, reading the keys `offered` (and counting the rest) where it
+    read and wrapped every key to count them (5,000: 70 ms of CPU)."""
+
+    def get_context_data(self, **kwargs) -> dict:
+        """allauth's (`IndexView.get_context_data`), its keys read as `offered`."""
+        context = super(IndexView, self).get_context_data(**kwargs)  # TemplateView's
+        user_id = self.request.user.pk
+        others = Authenticator.objects.filter(user_id=user_id).exclude(
+            type=Authenticator.Type.WEBAUTHN
+        )
+        found: dict = {key.type: key.wrap() for key in others}
+        keys = [key.wrap() for key in offered(user_id)]
+        if keys:
+            total = len(keys)
+            if total == MAX_PASSKEYS:
+                total = Authenticator.objects.filter(
+                    user_id=user_id, type=Authenticator.Type.WEBAUTHN
+                ).count()
+            found[Authenticator.Type.WEBAUTHN] = Held(keys, total)
+        return {
+            **context,
+            "authenticators": found,
+            "MFA_SUPPORTED_TYPES": app_settings.SUPPORTED_TYPES,
+            "MFA_RECOVERY_CODES_SHOW_ONCE": app_settings.RECOVERY_CODES_SHOW_ONCE,
+            "is_mfa_enabled": is_mfa_enabled(self.request.user),
+        }
+
+
+two_factor = TwoFactorView.as_view()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("signup/", views.signup, name="account_signup"),
     path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
     path("2fa/recovery-codes/", views.view_recovery_codes, name="mfa_view_recovery_codes"),
+    path("2fa/", passkeys.two_factor, name="mfa_index"),
     path("2fa/webauthn/", passkeys.key_list, name="mfa_list_webauthn"),
     path("email/", views.email, name="account_email"),
     path("name/", views.shown_name, name="account_shown_name"),

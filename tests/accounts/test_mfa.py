@@ -543,3 +543,16 @@ def test_an_account_past_the_keys_ceiling_is_asked_for_the_latest_used_alone(sig
         f"This account has {MAX_PASSKEYS + 5} security keys, from before an account kept at "
         f"most {MAX_PASSKEYS}: the list shows the {MAX_PASSKEYS} used most recently"
     )
+    # The two-factor page counts them, reading no more keys than a ceremony does.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as read:
+        page = signed_in.get("/accounts/2fa/")
+    assert f"You have added {MAX_PASSKEYS + 5} security keys." in page.text
+    rows = [
+        q["sql"]
+        for q in read.captured_queries
+        if 'FROM "mfa_authenticator"' in q["sql"] and "COUNT(" not in q["sql"]
+    ]
+    assert rows and all("LIMIT" in sql or "NOT" in sql for sql in rows), rows

@@ -105,3 +105,4 @@ def test_an_accounts_pages_past_its_addresses_and_keys(client, learner, settings
     _measured(client, reverse("account_email"), "the E-mail page, 5,000 addresses")
     _measured(client, reverse("mfa_list_webauthn"), "the security keys, 5,000")
     _measured(client, reverse("mfa_reauthenticate_webauthn"), "Confirm it's you with a key")
+    _measured(client, reverse("mfa_index"), "two-factor authentication's page")

@@ -83,7 +83,8 @@ def test_the_import_page_lists_the_banks_to_export_a_page_at_a_time(teacher, ins
     soup = _soup(teacher.get(reverse("teach:import")))
     rows = soup.select("section[aria-labelledby=export-title] tbody tr")
     assert len(rows) == shown.BANKS_SHOWN
-    soup = _soup(teacher.get(soup.find("a", string="More banks")["href"]))
+    more = soup.find("a", string="More banks")["href"]
+    soup = _soup(teacher.get(reverse("teach:import") + more))
     assert len(soup.select("section[aria-labelledby=export-title] tbody tr")) == 3
 
 

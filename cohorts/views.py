@@ -218,7 +218,9 @@ def _next_term_said(made: services.NextTerm, shift_days: int | None) -> list[str
 def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
     _OVERDUE.expire(cohort.pk)
-    assignments = gradebook.assignments_of(cohort)
+    # At most the ceiling's, newest due first: a cohort assigned past it before says so.
+    shown = gradebook.assignments_shown(cohort)
+    assignments = shown.assignments
     # By name, progress or an assignment's best score (`?sort=`, `?order=`): keys the roster's
     # one query reads, so a sorted page costs what one in name order does.
     sort = sorting.parse(request.GET, assignments)
@@ -238,6 +240,8 @@ def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "cohort": cohort,
             "assignments": assignments,
+            "assignments_left_out": shown.left_out,
+            "assignment_total": shown.total,
             "rows": rows,
             "page": page,
             "found": found,
@@ -886,7 +890,8 @@ def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
         cohort=cohort,
         user_id=user_pk,
     )
-    assignments = gradebook.assignments_of(cohort)
+    shown = gradebook.assignments_shown(cohort)  # at most the ceiling's, newest due first
+    assignments = shown.assignments
     [row] = gradebook.gradebook_rows(
         cohort=cohort,
         assignments=assignments,
@@ -896,7 +901,14 @@ def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     return render(
         request,
         "cohorts/learner.html",
-        {"cohort": cohort, "row": row, "learner": membership.user, "now": timezone.now()},
+        {
+            "cohort": cohort,
+            "row": row,
+            "learner": membership.user,
+            "now": timezone.now(),
+            "assignments_left_out": shown.left_out,
+            "assignment_total": shown.total,
+        },
     )
 
 

@@ -33,6 +33,7 @@ from lessons.admin import (
     records_in_words,
 )
 from lessons.models import Source
+from quizzes import hooks
 from quizzes.answer_key import REKEYED, key_changed, removed_choices, removed_notice
 from quizzes.entries import listing_refused, questions_leaving, set_entries
 from quizzes.models import (
@@ -416,8 +417,37 @@ def question_field_help() -> dict[str, str]:
 ARCHIVE_AT_MOST = 500
 
 
+class QuestionAdminForm(forms.ModelForm):
+    """The admin's question form, held to the ceilings of its owner's questions as /teach/'s
+    editor is (the owner checks an app registers, `hooks.owner_refusals`: teach's ceilings):
+    a category past the banks a teacher's fill, or tags past the most they carry, is said at
+    its field and nothing is saved."""
+
+    def clean(self):
+        data = super().clean()
+        question = self.instance
+
+        def given(name: str, stored):
+            return data.get(name) if name in self.fields else stored
+
+        owner = given("owner", question.owner if question.owner_id else None)
+        tags = given("tags", question.tags.all() if question.pk else [])
+        refused = hooks.owner_refusals(
+            question,
+            owner=owner,
+            category=given("category", question.category),
+            tags=[tag.slug for tag in tags or []],
+            misconceptions=given("misconceptions", question.misconceptions),
+            archived=bool(given("archived", question.archived)),
+        )
+        for name, message in refused.items():
+            self.add_error(name if name in self.fields else None, message)
+        return data
+
+
 @admin.register(Question)
 class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
+    form = QuestionAdminForm
     list_display = (
         "slug",
         "type",
@@ -539,8 +569,13 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
                 messages.ERROR,
             )
             return
-        chosen = queryset.select_related(None).only("pk", "source", "archived")
+        chosen = queryset.select_related(None).only("pk", "source", "archived", "owner", "category")
         changed = [q for q in chosen if q.archived != archived]
+        if not archived:
+            refused = hooks.restore_refusal(changed)
+            if refused:
+                self.message_user(request, refused, messages.ERROR)
+                return
         # Whole rows for the file questions among them: the load's mark is read from their
         # fields (`archived_by_hand`), which `only` would fetch one query a field.
         whole = Question.objects.in_bulk([q.pk for q in changed if q.source == Source.FILE])

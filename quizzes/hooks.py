@@ -14,6 +14,11 @@ default) quizzes behaves exactly as on its own.
   taken, its result), what an app knows about it for them: `notes(*, quiz, user_id, attempt,
   now)` returns a list of `Note` (empty when it has nothing to say); `attempt` is None on the
   start page. Asked once per page, never per question, and only for the learner's own pages.
+- **Owner checks** say, by field, why the admin may not save a question as given for its
+  owner (an app's ceilings on what one author's questions hold): `check(question, *, owner,
+  category, tags, misconceptions, archived)` returns {field: sentence}, empty when it may;
+  **restore checks** why questions may not be put back in use at once: `check(questions)`
+  returns a sentence, "" when they may. `admin.QuestionAdmin` asks them.
 """
 
 from __future__ import annotations
@@ -49,6 +54,8 @@ class Note:
 _gates: list[Callable[..., str | None]] = []
 _viewers: list[Callable[..., Viewing | None]] = []
 _notes: list[Callable[..., list[Note]]] = []
+_owner_checks: list[Callable[..., dict[str, str]]] = []
+_restore_checks: list[Callable[..., str]] = []
 
 
 def register_gate(gate: Callable[..., str | None]) -> None:
@@ -101,3 +108,31 @@ def notes(*, quiz, user_id: int | None, attempt=None, now: datetime, unfinished=
             provider(quiz=quiz, user_id=user_id, attempt=attempt, now=now, unfinished=unfinished)
         )
     return found
+
+
+def register_owner_check(check: Callable[..., dict[str, str]]) -> None:
+    if check not in _owner_checks:
+        _owner_checks.append(check)
+
+
+def register_restore_check(check: Callable[..., str]) -> None:
+    if check not in _restore_checks:
+        _restore_checks.append(check)
+
+
+def owner_refusals(question, **given) -> dict[str, str]:
+    """What the registered owner checks say of saving `question` as `given`, by field."""
+    found: dict[str, str] = {}
+    for check in _owner_checks:
+        for field, message in check(question, **given).items():
+            found.setdefault(field, message)
+    return found
+
+
+def restore_refusal(questions) -> str:
+    """Why putting `questions` back in use is refused, or ""."""
+    for check in _restore_checks:
+        message = check(questions)
+        if message:
+            return message
+    return ""

@@ -7,6 +7,10 @@ class TeachConfig(AppConfig):
     verbose_name = "Teaching"
 
     def ready(self) -> None:
-        from teach import signals
+        from quizzes import hooks
+        from teach import ceilings, signals
 
         signals.connect()
+        # The admin's question form and its "Put back in use" hold a teacher's ceilings.
+        hooks.register_owner_check(ceilings.question_refusals)
+        hooks.register_restore_check(ceilings.restore_refused)

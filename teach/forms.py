@@ -275,6 +275,14 @@ class LessonChoiceField(forms.Field):
         return lesson
 
 
+def offer_note(left_out: int, shown: int) -> str:
+    """What the question editor says below its boxes when it offers the most used alone."""
+    return (
+        f"The {shown:,} used most are offered; {left_out:,} more are in use: type one in the "
+        "box below to use it."
+    )
+
+
 class TagChoiceField(forms.MultipleChoiceField):
     """Checkboxes of the tags already in use. Any well-formed tag is accepted, offered or not:
     the offer is a convenience (and differs between teachers), not the rule."""
@@ -571,12 +579,15 @@ class QuestionForm(LimitsOnServer, forms.Form):
         self.fields["category"].widget.attrs["list"] = "known-categories"
         self.offer(known_misconceptions=known_misconceptions, known_tags=known_tags)
 
-    def offer(self, *, known_misconceptions, known_tags) -> None:
+    def offer(
+        self, *, known_misconceptions, known_tags, most: dict[str, int] | None = None
+    ) -> None:
         """Offer these tags as checkboxes, with what the question has or the author ticked,
         most used first, and grouped by the module where each is used most (`tag_groups`),
         the question's module first. Only drawing needs them (any well-formed tag is valid),
         so a view that may not draw the form (a save that succeeds) counts them once it knows
-        it will."""
+        it will. `most`: at most this many of a field's (by name) are offered, the most used,
+        and the field's help says how many more there are (`teach.shown`)."""
         known = {"misconceptions": list(known_misconceptions), "tags": list(known_tags)}
         # The modules (the menu's own kept rows), read only if there is something to group.
         modules = KEPT_MODULE_MENUS["pk"].get() if any(known.values()) else []
@@ -593,6 +604,17 @@ class QuestionForm(LimitsOnServer, forms.Form):
                     offered.setdefault(tag, 0)
             ordered = sorted(offered.items(), key=lambda kv: (-kv[1], kv[0]))
             field = cast(TagChoiceField, self.fields[name])
+            field.help_text = self.base_fields[name].help_text
+            limit = (most or {}).get(name)
+            if limit is not None and len(ordered) > limit:
+                ticked = {tag for tag in current if isinstance(tag, str)}
+                kept = ordered[:limit] + [kv for kv in ordered[limit:] if kv[0] in ticked]
+                field.help_text += " " + offer_note(len(ordered) - len(kept), limit)
+                ordered = kept
+            # A bound field copies the help when made (a posted form's, when it was checked).
+            bound = getattr(self, "_bound_fields_cache", {}).get(name)
+            if bound is not None:
+                bound.help_text = field.help_text
             field.choices = [(tag, f"{tag} ({count})" if count else tag) for tag, count in ordered]
             homes = tag_groups.home_modules(uses, order)
             field.groups = tag_groups.group_tags(

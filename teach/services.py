@@ -42,6 +42,7 @@ from quizzes.models import (
 )
 from quizzes.results_version import results_changed
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
+from teach import bank
 
 
 class TeachError(Exception):
@@ -362,13 +363,45 @@ COPIED_FIELDS = (
 )
 
 
-@transaction.atomic
+def _copy_refused(question: Question, owner, tags: list[str]) -> str:
+    """Why `owner` may not have a copy of `question`: it would take their questions into a
+    bank, or give them bank or misconception tags, past the most a teacher's hold (a course
+    question's bank and tags, another teacher's in a quiz handed over). The same checks as
+    the editor's save, said for a copy."""
+    where = f"A copy of this question would be yours, in the bank “{question.category}”"
+    if bank.banks_refused(owner.pk, [question.category]):
+        return (
+            f"{where}, which none of your questions is in, and yours fill "
+            f"{bank.MAX_OWN_BANKS} banks (categories) already, the most a teacher's do. Archive "
+            "the questions of a bank you no longer need, or write the question anew in a bank "
+            "you use."
+        )
+    for refused in (
+        bank.tags_refused(owner.pk, tags),
+        bank.misconceptions_refused(owner.pk, question.misconceptions or []),
+    ):
+        if refused:
+            return f"{where}, with its tags: nothing was copied. {refused}"
+    return ""
+
+
 def quiz_copy_question(*, quiz: Quiz, question: Question, owner) -> Question | None:
     """A copy of `question` that `owner` may edit (a question from the curriculum files is
     read-only here), put in `quiz` just after it; the original stays where it is, in this quiz
     and any other, and keeps its answers. A policy question's copy shares its scenario until
     the copy's scenario is edited (the editor then saves the teacher's own). None: the quiz
-    was deleted meanwhile, or the question taken out of it."""
+    was deleted meanwhile, or the question taken out of it. Refused (TeachError) when the copy
+    would take `owner`'s questions past a ceiling (`_copy_refused`), checked first, from the
+    kept counts the editor's save reads, before the quiz is held."""
+    tags = list(question.tags.values_list("pk", "slug"))
+    refused = _copy_refused(question, owner, [slug for _pk, slug in tags])
+    if refused:
+        raise TeachError(refused)
+    return _copy_question(quiz=quiz, question=question, owner=owner, tags=tags)
+
+
+@transaction.atomic
+def _copy_question(*, quiz: Quiz, question: Question, owner, tags: list) -> Question | None:
     if not hold_entries(quiz):
         return None
     entries = list(quiz.entries.only(*ENTRY_COLUMNS).order_by("order", "pk"))
@@ -381,9 +414,8 @@ def quiz_copy_question(*, quiz: Quiz, question: Question, owner) -> Question | N
     copy.source = Source.AUTHORED
     copy.slug = unique_slug(Question, f"copy of {question.slug}", fallback="question")
     copy.save()
-    tags = list(question.tags.values_list("pk", flat=True))
     if tags:
-        copy.tags.add(*tags)
+        copy.tags.add(*(pk for pk, _slug in tags))
     moved = renumbered(entries[: index + 1])  # 1..n already, unless an old import left gaps
     for position, entry in enumerate(entries[index + 1 :], start=index + 3):
         if entry.order != position:
@@ -497,7 +529,19 @@ def question_delete_or_archive(*, question: Question) -> str:
 
 def question_set_archived(*, question: Question, archived: bool) -> None:
     """Archive or restore by hand: the course load then leaves the question as set
-    (`curriculum.fingerprints.archived_by_hand`)."""
+    (`curriculum.fingerprints.archived_by_hand`). A question restored into a bank its owner's
+    questions no longer fill is refused (TeachError) past `bank.MAX_OWN_BANKS`: archiving a
+    bank's questions, filling new banks and restoring them went past the ceiling."""
+    restoring = not archived and question.archived and question.source != Source.FILE
+    if restoring and bank.banks_refused(
+        question.owner_id, [question.category], leaving=question.pk
+    ):
+        raise TeachError(
+            f"Not restored: its bank “{question.category}” holds no other question of its "
+            f"owner's now, and their questions fill {bank.MAX_OWN_BANKS} banks (categories) "
+            "already, the most a teacher's do. Move it to a bank in use first (in its "
+            "editor, Category), or archive the questions of a bank no longer needed."
+        )
     question.archived = archived
     question.save(update_fields=["archived", "updated_at", *archived_by_hand(question)])
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core import signing
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -28,8 +27,9 @@ from srm_trainer import once
 from srm_trainer.labels import PlainLabels
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.typed_text import LimitsOnServer, Textarea
-from teach import import_help
+from teach import import_help, shown
 from teach.access import _quiz_for_instructor, key_in, questions_visible, teacher_required
+from teach.bank import bank_summaries
 from teach.rendering import RENDERER
 from teach.transfer import gift, importer, json_format
 from teach.transfer.drafts import MAX_QUESTIONS, MAX_TEXT_CHARS, TransferError
@@ -161,14 +161,9 @@ def _question_rows(result: importer.Plan) -> list[dict]:
 
 def _page(request: HttpRequest, form: ImportForm, **context) -> HttpResponse:
     context.setdefault("errors", [])
-    user = request.user
-    rows = (
-        questions_visible(user)
-        .filter(archived=False)
-        .values("category")
-        .annotate(count=Count("pk"))
-        .order_by("category")
-    )
+    # The banks to export a page at a time (`teach.shown`), as the dashboard's: counted as it
+    # counts them (kept for an instructor), where this page grouped every visible question.
+    rows = shown.banks_page(bank_summaries(request.user), request.GET.get("banks"))
     return render(
         request,
         "teach/import.html",

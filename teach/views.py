@@ -33,7 +33,7 @@ from srm_trainer.counts import counted
 from srm_trainer.htmx import HtmxHttpRequest, wants_partial
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.too_large import live_refusal, view_name
-from teach import bank, services
+from teach import bank, services, shown
 from teach.access import (
     _question_for_instructor,
     _quiz_for_instructor,
@@ -57,6 +57,11 @@ from teach.transfer.gift import GIFT_KINDS
 def _categories(user) -> list[str]:
     """The bank categories this teacher can draw from, offered as suggestions."""
     return bank.categories(user)
+
+
+def _suggested(user, form: QuizForm) -> list[str]:
+    """The banks the quiz's category box suggests (`teach.shown.suggested_categories`)."""
+    return shown.suggested_categories(form["draw_category"], bank.bank_summaries(user))
 
 
 def _warn_if_unknown_category(request: HttpRequest, quiz: Quiz) -> None:
@@ -100,10 +105,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     quizzes = mine.select_related("module", "owner").annotate(
         question_count=counted, attempt_count=_per_quiz(Attempt.objects.all())
     )
-    shown = Paginator(bank.recently_written(user), DASHBOARD_QUESTIONS).get_page(
+    written = Paginator(bank.recently_written(user), DASHBOARD_QUESTIONS).get_page(
         request.GET.get("questions")
     )
-    for question in shown:
+    for question in written:
         # Saved before a check it now fails: skipped for learners, said as the bank and the
         # quiz's page say it (`quick_problems`, kept per process: an engine runs for a row
         # only the first time this process sees its data, not on every visit).
@@ -129,10 +134,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "teach/dashboard.html",
         {
             "quizzes": own,
-            "questions": shown,
+            "questions": written,
             "file_quizzes": shipped if shipped is not None and shipped.paginator.count else [],
-            "banks": bank.bank_summaries(user),
-            "tags": bank.tag_counts(user),
+            # Each a page at a time past what one page draws (`teach.shown`).
+            "banks": shown.banks_page(bank.bank_summaries(user), request.GET.get("banks")),
+            "tags": shown.tags_page(bank.tag_counts(user), request.GET.get("tags")),
             "editable_kinds": list(EDITORS),
         },
     )
@@ -177,7 +183,7 @@ def quiz_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"Quiz “{quiz.title}” created.")
         _warn_if_unknown_category(request, quiz)
         return redirect("teach:quiz", pk=quiz.pk)
-    context = {"form": form, "quiz": None, "categories": _categories(request.user)}
+    context = {"form": form, "quiz": None, "categories": _suggested(request.user, form)}
     return render(request, "teach/quiz_form.html", context)
 
 
@@ -209,7 +215,7 @@ def _quiz_sent_again(request: HttpRequest, token: str) -> HttpResponse:
         context = {
             "form": form,
             "quiz": made,
-            "categories": _categories(request.user),
+            "categories": _suggested(request.user, form),
             "action": reverse("teach:quiz-edit", args=[made.pk]),
         }
         return render(request, "teach/quiz_form.html", context)
@@ -223,9 +229,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
     quiz = _quiz_for_instructor(request, pk)
     entries = _entries_shown(request, quiz)
     banks = bank.bank_summaries(request.user)
-    finder = bank.BankFilterForm(
-        categories=[row["category"] for row in banks], tags=bank.tag_uses(request.user)
-    )
+    finder = shown.bank_filter_form(None, banks=banks, uses=bank.tag_uses(request.user))
     # A quiz drawing by rules: what each rule's bank holds too, to say when they fall short.
     supply = services.rules_supply(quiz) if quiz.draws_by_rules else None
     # A quiz drawing from a category: its usable questions counted as far as the draw needs.
@@ -300,7 +304,7 @@ def quiz_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Settings saved.")
                 _warn_if_unknown_category(request, quiz)
                 return redirect("teach:quiz", pk=quiz.pk)
-    context = {"form": form, "quiz": quiz, "categories": _categories(request.user)}
+    context = {"form": form, "quiz": quiz, "categories": _suggested(request.user, form)}
     return render(request, "teach/quiz_form.html", context)
 
 
@@ -656,8 +660,12 @@ def _offer(form: QuestionForm, user, question: Question, context: dict) -> None:
     misconception tags: the course's and the question owner's, `bank.question_offers`), as
     checkboxes grouped by module, and the categories, as suggestions."""
     offers = bank.question_offers(user, question.owner_id)
-    form.offer(known_misconceptions=offers.misconception_uses, known_tags=bank.tag_uses(user))
-    context["categories"] = offers.categories
+    # At most `teach.shown`'s many of each, the most used.
+    most = {"tags": shown.TAGS_SHOWN, "misconceptions": shown.MISCONCEPTIONS_SHOWN}
+    form.offer(
+        known_misconceptions=offers.misconception_uses, known_tags=bank.tag_uses(user), most=most
+    )
+    context["categories"] = shown.suggested_categories(form["category"], bank.bank_summaries(user))
 
 
 @transaction.atomic
@@ -1078,11 +1086,17 @@ def question_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def question_archive(request: HttpRequest, pk: int) -> HttpResponse:
     question = _question_for_instructor(request, pk, edit=True)
     archived = request.POST.get("archived") == "true"
-    services.question_set_archived(question=question, archived=archived)
-    messages.success(
-        request,
-        "Archived: no new attempt will include it." if archived else "Restored: it is used again.",
-    )
+    try:
+        services.question_set_archived(question=question, archived=archived)
+    except services.TeachError as exc:  # restored into a bank past its owner's ceiling
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            "Archived: no new attempt will include it."
+            if archived
+            else "Restored: it is used again.",
+        )
     quiz = _return_quiz(request)
     if quiz is not None:
         # Back at the question (its badge says the change), as after "↑ Up" or "Take out": it

@@ -13,7 +13,7 @@ from quizzes import menus
 from quizzes.models import Quiz
 from srm_trainer.htmx import page_or_partial, wants_partial
 from srm_trainer.prepared import instance
-from teach import bank
+from teach import bank, shown
 from teach.access import ByViewer, may_edit, teacher_required, visible_quiz
 from teach.editors import EDITORS
 
@@ -48,11 +48,7 @@ def _target_quizzes(user) -> list[Quiz]:
 def question_bank(request: HttpRequest) -> HttpResponse:
     user = request.user
     banks = bank.bank_summaries(user)
-    form = bank.BankFilterForm(
-        request.GET or None,
-        categories=[row["category"] for row in banks],
-        tags=bank.tag_uses(user),
-    )
+    form = shown.bank_filter_form(request.GET or None, banks=banks, uses=bank.tag_uses(user))
     filters = bank.Filters()
     if form.is_bound:
         form.is_valid()  # a bad value is reported on the page; the valid filters still apply

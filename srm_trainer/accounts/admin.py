@@ -20,6 +20,7 @@ from allauth.mfa.models import Authenticator
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IS_POPUP_VAR
@@ -184,6 +185,17 @@ class RenameForm(UserChangeForm):
             raise forms.ValidationError(
                 f"The account {other} has verified {email}: an address belongs to one account."
             )
+        if email and self.instance.pk and email != (self.initial.get("email") or "").lower():
+            # The old address stays on the account (`set_address`): one more row, past the most
+            # an account keeps, which the E-mail page then drew whole.
+            held = EmailAddress.objects.filter(user=self.instance.pk)
+            most = settings.ACCOUNT_MAX_EMAIL_ADDRESSES
+            if not held.filter(email__iexact=email).exists() and held.count() >= most:
+                raise forms.ValidationError(
+                    f"This account has {most} e-mail addresses already, the most an account "
+                    "keeps, and a change keeps the old one on it: remove one of its second "
+                    "addresses first (E-mail addresses), then change it here."
+                )
         return email
 
 

@@ -28,6 +28,10 @@ class AccountsConfig(AppConfig):
         )
 
         audit.register_audited_models()
+        # A security key's ceremonies read at most the keys an account may hold.
+        from srm_trainer.accounts import passkeys
+
+        passkeys.install()
         post_log.connect(
             audit.name_authenticators_owner,
             sender=apps.get_model("mfa", "Authenticator"),

@@ -1,9 +1,9 @@
 """Accounts are allauth's pages under /accounts/ (sign-in, sign-up, password reset, 2fa).
 
 Sign-in and its two-factor step are allauth's views with a 429 status while locked out, "Confirm
-it's you" with a key allauth's staying on its page when refused, sign-up allauth's view
-behind our rate limit, and the e-mail page allauth's saying when it sent no new link (all listed
-first, so they win).
+it's you" with a key allauth's staying on its page when refused, sign-up allauth's view behind
+our rate limit, the e-mail page allauth's saying when it sent no new link, and the security keys'
+list drawing at most the keys the ceremonies ask for (all listed first, so they win).
 The older URL names `login`, `logout` and `signup` stay as aliases at the same paths, so
 `{% url 'login' %}` keeps working; new code uses `account_login` and friends.
 """
@@ -11,7 +11,7 @@ The older URL names `login`, `logout` and `signup` stay as aliases at the same p
 from allauth.account import views as account_views
 from django.urls import include, path
 
-from srm_trainer.accounts import views
+from srm_trainer.accounts import passkeys, views
 
 urlpatterns = [
     path("login/", views.login, name="account_login"),
@@ -23,6 +23,8 @@ urlpatterns = [
         name="mfa_reauthenticate_webauthn",
     ),
     path("2fa/recovery-codes/", views.view_recovery_codes, name="mfa_view_recovery_codes"),
+    path("2fa/", passkeys.two_factor, name="mfa_index"),
+    path("2fa/webauthn/", passkeys.key_list, name="mfa_list_webauthn"),
     path("email/", views.email, name="account_email"),
     path("name/", views.shown_name, name="account_shown_name"),
     path("data/", views.your_data, name="account_data"),

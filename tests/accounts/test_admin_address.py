@@ -12,6 +12,7 @@ import pytest
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 
@@ -277,6 +278,27 @@ def test_the_admin_refuses_an_address_another_account_verified(
     assert learner.email == OLD
     assert _addresses(learner) == {(OLD, True, True)}
     assert mailoutbox == []
+
+
+def test_the_admin_refuses_an_address_past_the_most_an_account_keeps(client, root, learner):
+    """A change keeps the old address on the account: at `ACCOUNT_MAX_EMAIL_ADDRESSES` it would
+    be one more, which the E-mail page refuses its owner (and drew whole)."""
+    _verified(learner)
+    most = settings.ACCOUNT_MAX_EMAIL_ADDRESSES
+    EmailAddress.objects.bulk_create(
+        EmailAddress(user=learner, email=f"ada{n}@example.com") for n in range(most - 1)
+    )
+    sign_in(client, root)
+    url = f"/admin/auth/user/{learner.pk}/change/"
+    response = client.post(url, _form(learner, email=NEW))
+    assert response.status_code == 200
+    assert f"This account has {most} e-mail addresses already, the most an account keeps" in (
+        _text(response)
+    )
+    learner.refresh_from_db()
+    assert learner.email == OLD and EmailAddress.objects.filter(user=learner).count() == most
+    # One of its own addresses may become the primary one.
+    assert client.post(url, _form(learner, email="ada1@example.com")).status_code == 302
 
 
 # allauth's "E-mail addresses" page: read-only, second addresses removed through remove_address

@@ -632,3 +632,56 @@ def test_a_made_up_answer_when_adding_a_key_is_refused_in_words(signed_in, learn
         assert response.status_code == 200, answer
         assert "no key was added" in _form_error(response.content.decode())
     assert not keys.exists()
+
+
+def test_an_account_past_the_keys_ceiling_is_asked_for_the_latest_used_alone(signed_in, learner):
+    """An account holding more keys than `MAX_PASSKEYS` (from before the ceiling): allauth
+    decoded every key's credential for each page of a ceremony (2,000: 1.6-1.8 s of CPU). Its
+    ceremonies now read the keys used most recently, the list draws those and says so."""
+    from datetime import timedelta
+
+    from allauth.mfa.webauthn.internal import auth
+    from django.utils import timezone
+
+    from srm_trainer.accounts import passkeys
+    from srm_trainer.accounts.forms import MAX_PASSKEYS
+
+    give_mfa(learner)
+    keys = [give_passkey(learner, f"Key {n}") for n in range(MAX_PASSKEYS + 5)]
+    oldest = keys[0]  # added first, but used last: among those asked for
+    Authenticator.objects.filter(pk=oldest.pk).update(last_used_at=timezone.now())
+    Authenticator.objects.filter(pk=keys[1].pk).update(
+        last_used_at=timezone.now() - timedelta(days=400)
+    )
+    assert auth.get_credentials is passkeys.credentials  # allauth's ceremonies read ours
+    assert auth.get_authenticator_by_credential_id is passkeys.answering
+    offered = auth.get_credentials(learner)
+    assert len(offered) == MAX_PASSKEYS
+    wanted = oldest.wrap().authenticator_data.credential_data.credential_id
+    assert wanted in {data.credential_id for data in offered}
+    assert auth.get_authenticator_by_credential_id(learner, wanted) == oldest
+    left_out = keys[2].wrap().authenticator_data.credential_data.credential_id  # never used
+    assert auth.get_authenticator_by_credential_id(learner, left_out) is None
+
+    page = signed_in.get("/accounts/2fa/webauthn/")
+    listed = re.findall(r'href="/accounts/2fa/webauthn/keys/(\d+)/remove/', page.text)
+    assert len(listed) == MAX_PASSKEYS
+    assert str(oldest.pk) in listed and str(keys[1].pk) in listed and str(keys[2].pk) not in listed
+    said = re.search(r'<p class="hint" id="keys-not-shown">(.*?)</p>', page.text, re.S)
+    assert said and html.unescape(said.group(1)).startswith(
+        f"This account has {MAX_PASSKEYS + 5} security keys, from before an account kept at "
+        f"most {MAX_PASSKEYS}: the list shows the {MAX_PASSKEYS} used most recently"
+    )
+    # The two-factor page counts them, reading no more keys than a ceremony does.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as read:
+        page = signed_in.get("/accounts/2fa/")
+    assert f"You have added {MAX_PASSKEYS + 5} security keys." in page.text
+    rows = [
+        q["sql"]
+        for q in read.captured_queries
+        if 'FROM "mfa_authenticator"' in q["sql"] and "COUNT(" not in q["sql"]
+    ]
+    assert rows and all("LIMIT" in sql or "NOT" in sql for sql in rows), rows

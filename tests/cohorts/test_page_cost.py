@@ -97,7 +97,7 @@ def test_a_cohorts_pages_cost_the_same_with_40_times_the_learners(owner, cohort,
     assert small["gradebook, by progress"] == small["gradebook, by a score"] == small["gradebook"]
     # The list of cohorts says each one's size, counted for the cohorts listed only.
     listed = teacher.get(pages["cohorts"]).content.decode()
-    assert "200 learners, 1 assignment · yours · join code" in listed
+    assert "200 learners, 1 assignment&nbsp;·&nbsp;yours&nbsp;·&nbsp;join code" in listed
     _, people = page_queries(teacher, pages["people"])
     assert "Learners (200)" in people and people.count("joined ") == LEARNERS_PER_PAGE
     assert '<a href="?page=2">Next learners</a>' in people

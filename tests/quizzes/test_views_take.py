@@ -99,7 +99,7 @@ def test_the_list_tells_a_returning_learner_which_quiz_they_left_half_done(learn
     learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
     start(learner_client, quiz)
     body = " ".join(learner_client.get(reverse("quizzes:list")).content.decode().split())
-    assert f"3 attempts, best 0% · {link}one in progress</a>" in body
+    assert f"3 attempts, best 0%&nbsp;·&nbsp;{link}one in progress</a>" in body
 
 
 def test_a_draft_quiz_is_not_found_for_learners(learner_client):

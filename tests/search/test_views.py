@@ -115,6 +115,18 @@ def test_too_many_searches_are_refused_politely(client, settings, corpus):
     assert "Too many searches" in live.content.decode() and "<html" not in live.content.decode()
 
 
+def test_a_refused_search_says_to_reload_it_not_to_go_back_to_a_form(client, settings, corpus):
+    """The 429 page told every refused request "what you typed is still in the form": a search
+    is no form sent, and Back leaves it. Its address holds the search: reloading asks again."""
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "0/60"}
+    page = client.get("/search/", {"q": PHRASE})
+    assert page.status_code == 429
+    text = re.sub(r"\s+", " ", page.content.decode())
+    assert "still in the form" not in text
+    assert f"Try again in {page['Retry-After']} seconds" in text
+    assert "Then reload this page: its address still holds what you asked for." in text
+
+
 def test_long_result_lists_link_to_the_next_page_with_and_without_htmx(client, db):
     from search import index
     from tests.conftest import make_lesson, make_module

@@ -32,13 +32,16 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """`handler404`: with htmx the notice; a form sent from one of our pages about something
     deleted since (an assignment, a question, a cohort) gets the 404 page saying so, with what
     it held to copy (`srm_trainer.typed_back`; it said only "the address may be mistyped");
-    else the 404 page (templates/404.html), with the way back to the page before."""
+    else the 404 page (templates/404.html), with the way back to the page before. Its header's
+    "Sign in" leads back to that page before (or home), not to the address that failed:
+    signing in does not make a missing page (a 403 keeps its own: signing in may open it)."""
     if wants_partial(request):
         return _notice(request, 404)
+    back = came_from(request)
     if request.method == "POST" and same_site_form(request):
-        context = {"sent": True, "typed": typed_back(request)}
+        context = {"sent": True, "typed": typed_back(request), "sign_in_next": back}
         return render(request, "404.html", context, status=404)
-    return render(request, "404.html", {"back": came_from(request)}, status=404)
+    return render(request, "404.html", {"back": back, "sign_in_next": back}, status=404)
 
 
 class Refused(PermissionDenied):

@@ -217,3 +217,45 @@ def test_a_403_offers_the_page_before(learner_client):
     assert response.status_code == 403
     buttons = {a.get_text(): a["href"] for a in _page(response).select("main a.button")}
     assert buttons == {"Back to the page before": "/quizzes/", "Go to the lessons": "/"}
+
+
+def _sign_in_href(response) -> str:
+    return _page(response).select_one("header").find("a", string="Sign in")["href"]
+
+
+@pytest.mark.parametrize(
+    "referer, signed_in_to",
+    [
+        ("http://testserver/learn/glossary/", "/accounts/login/?next=/learn/glossary/"),
+        ("", "/accounts/login/"),  # home, LOGIN_REDIRECT_URL
+    ],
+)
+def test_signing_in_from_a_404_leads_to_the_page_before_not_the_missing_one(
+    client, referer, signed_in_to
+):
+    """The header's "Sign in" brought a person back to the address that failed, to the same
+    404 once signed in: it leads to the page before (as the page's own button), or home."""
+    extra = {"HTTP_REFERER": referer} if referer else {}
+    response = client.get("/no-such-page/", **extra)
+    assert response.status_code == 404
+    assert _sign_in_href(response) == signed_in_to
+    # Sign up alike; any other page is come back to after signing in, as before.
+    assert _page(response).find("a", string="Sign up")["href"] == signed_in_to.replace(
+        "login", "signup"
+    )
+    assert _sign_in_href(client.get("/learn/glossary/")) == "/accounts/login/?next=/learn/glossary/"
+
+
+def test_signing_in_from_a_403_comes_back_to_it(rf):
+    """Signing in may open what an anonymous person was refused: the 403 keeps its address."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.signed_cookies import SessionStore
+    from django.core.exceptions import PermissionDenied
+
+    from srm_trainer.gone import permission_denied
+
+    request = rf.get("/teach/?page=2", HTTP_REFERER="http://testserver/quizzes/")
+    request.user, request.session = AnonymousUser(), SessionStore()
+    response = permission_denied(request, PermissionDenied())
+    assert response.status_code == 403
+    assert _sign_in_href(response) == "/accounts/login/?next=/teach/%3Fpage%3D2"

@@ -123,10 +123,11 @@ serve: $(VENV)/.installed-app
 	DJANGO_DEBUG=false $(BIN)/python manage.py clearsessions
 	@$(MAKE) --no-print-directory serve-app
 
+# gunicorn says "Serving on <address>" itself once ready (gunicorn.conf.py's when_ready): only
+# once its configuration is known good, with the address it bound.
 serve-app: $(VENV)/.installed-app
 	@$(NEEDS_PRODUCTION_ENV)
 	DJANGO_DEBUG=false $(BIN)/python manage.py collectstatic --no-input -v0
-	@echo "  Serving on http://$${GUNICORN_BIND:-127.0.0.1:8000}/ for DJANGO_ALLOWED_HOSTS=$$DJANGO_ALLOWED_HOSTS (health: /healthz); Ctrl-C stops it."
 	DJANGO_DEBUG=false $(BIN)/gunicorn -c gunicorn.conf.py
 
 # Browser journeys in headless Chromium (Debian's: `apt-get install chromium`), one pytest worker

@@ -92,3 +92,20 @@ def post_request(worker: object, req: object, wsgi_env: dict, resp: object) -> N
     length = wsgi_env.get("CONTENT_LENGTH") or "0"
     if length.isascii() and length.isdigit() and int(length) > COLLECT_AFTER_BYTES:
         gc.collect()
+
+
+def when_ready(server: object) -> None:
+    """Say where it serves once gunicorn is ready: its configuration read, the app loaded and the
+    sockets bound. `make serve-app` printed this before starting gunicorn, so a variable set wrong
+    printed "Serving on …" first and its error after; the address is the one bound (port 0 names
+    the port the system chose). tests/ops/test_gunicorn_ready.py."""
+    addresses = ", ".join(
+        f"{listener}/" if str(listener).startswith("http") else str(listener)
+        for listener in getattr(server, "LISTENERS", ())
+    )
+    hosts = os.environ.get("DJANGO_ALLOWED_HOSTS", "")
+    print(
+        f"  Serving on {addresses} for DJANGO_ALLOWED_HOSTS={hosts} (health: /healthz);"
+        " Ctrl-C stops it.",
+        flush=True,
+    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
@@ -49,9 +50,17 @@ def is_outage(exc: BaseException | None) -> bool:
     return False
 
 
+def status_for(exc: BaseException | None) -> int:
+    """The status an uncaught `exc` is answered with: 503 for an outage (`server_error`), else
+    500, as is every one under DEBUG (Django's technical page, not `handler500`). The request
+    log's "request_failed" line says it too (srm_trainer/ops/request_log.py): django-structlog
+    wrote "code": 500 there for every one."""
+    return 503 if is_outage(exc) and not settings.DEBUG else 500
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """Django calls it while handling the uncaught exception, so `sys.exc_info()` is it."""
-    if not is_outage(sys.exc_info()[1]):
+    if status_for(sys.exc_info()[1]) != 503:
         return defaults.server_error(request)
     response = HttpResponse(loader.get_template("503.html").render(), status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -32,12 +32,25 @@ from django_structlog.app_settings import app_settings
 from django_structlog.middlewares import request as structlog_request
 from django_structlog.middlewares.request import RequestMiddleware, get_request_header
 
+from srm_trainer import outage
 from srm_trainer.clientip import client_ip
 
 REQUEST_ID_HEADER = "X-Request-ID"
 
 # The standard-library logger behind django-structlog's: its level decides what is written.
 _stdlib_logger = logging.getLogger(structlog_request.__name__)
+
+
+def _failed_with_the_status_sent(sender, exception=None, log_kwargs=None, **kwargs) -> None:
+    """django-structlog's "request_failed" line says "code": 500 for every uncaught exception;
+    an outage is answered 503 (srm_trainer/outage.py), and the line says so."""
+    if log_kwargs is not None:
+        log_kwargs["code"] = outage.status_for(exception)
+
+
+signals.bind_extra_request_failed_metadata.connect(
+    _failed_with_the_status_sent, dispatch_uid="srm_trainer.ops.request_log.failed_status"
+)
 
 
 class RequestLogMiddleware(RequestMiddleware):

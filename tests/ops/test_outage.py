@@ -13,6 +13,8 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
+from tests.ops.test_request_log import request_lines  # noqa: F401 - a fixture
+
 pytestmark = pytest.mark.django_db
 
 
@@ -81,3 +83,24 @@ def test_a_fault_of_ours_is_still_a_500(monkeypatch):
     )
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "server_error"
+
+
+def _failed(lines) -> list[int]:
+    return [line["code"] for line in lines if line["event"] == "request_failed"]
+
+
+def test_the_request_log_says_503_for_an_outage_and_500_for_a_fault(
+    redis_stopped, monkeypatch, request_lines
+):
+    """django-structlog's "request_failed" line said "code": 500 for the 503 page: an operator
+    counting 5xx by code saw faults of ours where the cache had stopped."""
+    response = Client(raise_request_exception=False).get("/sandbox/")
+    assert response.status_code == 503
+    assert _failed(request_lines) == [503]
+    request_lines.clear()
+
+    # The same error taken for a fault of ours: the 500 page, and a line that says 500.
+    monkeypatch.setattr("srm_trainer.outage.is_outage", lambda exc: False)
+    response = Client(raise_request_exception=False).get("/sandbox/")
+    assert response.status_code == 500
+    assert _failed(request_lines) == [500]

@@ -13,7 +13,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from tests.ops.test_request_log import request_lines  # noqa: F401 - a fixture
+from tests.ops.test_request_log import Lines
 
 pytestmark = pytest.mark.django_db
 
@@ -83,6 +83,16 @@ def test_a_fault_of_ours_is_still_a_500(monkeypatch):
     )
     assert response.status_code == 500
     assert response.json()["error"]["code"] == "server_error"
+
+
+@pytest.fixture
+def request_lines():
+    """The request log's lines (its "request_failed" is at ERROR, which the suite writes)."""
+    handler = Lines()
+    logger = logging.getLogger("django_structlog")
+    logger.addHandler(handler)
+    yield handler.lines
+    logger.removeHandler(handler)
 
 
 def _failed(lines) -> list[int]:

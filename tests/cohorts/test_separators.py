@@ -45,17 +45,18 @@ def test_no_template_joins_a_link_with_a_dot_a_line_may_break_beside():
 def test_the_gradebooks_assignments_and_the_cohort_list_hold_their_dots(
     owner, cohort, quiz, learner
 ):
-    """Every dot in the gradebook's list of assignments (its links and each one's facts) and
-    in the instructor's list of cohorts, as rendered."""
+    """Every dot in the gradebook's list of assignments (its links and each one's facts), in
+    the instructor's list of cohorts and in a learner's, as rendered."""
     services.assignment_create(
         cohort=cohort, quiz=quiz, by=owner, due_at=at(days=7), opens_at=at(days=1), now=at(hours=2)
     )
-    teacher = client_for(owner)
-    for url in (
-        reverse("teach_cohorts:gradebook", args=[cohort.pk]),
-        reverse("teach_cohorts:list"),
+    teacher, member = client_for(owner), client_for(learner)
+    for client, url in (
+        (teacher, reverse("teach_cohorts:gradebook", args=[cohort.pk])),
+        (teacher, reverse("teach_cohorts:list")),
+        (member, reverse("cohorts:mine")),
     ):
-        page = BeautifulSoup(teacher.get(url, follow=True).content.decode(), "html.parser")
+        page = BeautifulSoup(client.get(url, follow=True).content.decode(), "html.parser")
         items = page.select(".teach-list li")
         assert items, url
         texts = [item.get_text() for item in items]

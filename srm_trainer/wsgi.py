@@ -21,6 +21,7 @@ except ConfigError as exc:
 # share these pages with the master. Young-generation collections are made rarer too: a
 # request that parses a large policy allocates tens of thousands of objects, and the default
 # threshold (700) would walk the growing caches many times during it.
+from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
@@ -28,6 +29,13 @@ from srm_trainer.iam import catalog  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018 - imports every URLconf and view module now
 catalog.warm()
+# Django's Redis cache imports the redis client at its first use, which is in each worker after
+# the fork: redis-py brings ~65 modules of its own, and importing them there cost each
+# worker ~14 MB of its own (71 MB a worker after the ops-audit load on PostgreSQL and Redis,
+# 57 MB with the import here; docs/performance-log.md). Importing connects to nothing. (The
+# database's driver needs no such line: psycopg is imported with the models.)
+if any("redis" in cache["BACKEND"].lower() for cache in settings.CACHES.values()):
+    import redis  # noqa: F401
 # Forked workers must not share a database connection the master happened to open.
 connections.close_all()
 gc.freeze()

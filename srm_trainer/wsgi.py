@@ -23,6 +23,7 @@ except ConfigError as exc:
 # threshold (700) would walk the growing caches many times during it.
 from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
+from django.db.migrations.loader import MigrationLoader  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
 from srm_trainer.iam import catalog  # noqa: E402
@@ -36,6 +37,10 @@ catalog.warm()
 # database's driver needs no such line: psycopg is imported with the models.)
 if any("redis" in cache["BACKEND"].lower() for cache in settings.CACHES.values()):
     import redis  # noqa: F401
+# /healthz's migration check (srm_trainer/ops/health.py) imports every migration module, once
+# per worker: read from disk here (no database needed), they are shared instead (~1-1.8 MB less
+# in each worker a load balancer probes; docs/performance-log.md).
+MigrationLoader(None, ignore_no_migrations=True)
 # Forked workers must not share a database connection the master happened to open.
 connections.close_all()
 gc.freeze()

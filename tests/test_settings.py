@@ -435,3 +435,21 @@ def test_the_app_gunicorn_preloads_holds_the_redis_client_when_the_cache_is_redi
     on_database = _run("-c", probe, CACHE_URL="db://")
     assert on_database.returncode == 0, on_database.stderr
     assert on_database.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_app_gunicorn_preloads_holds_every_migration_module_without_a_database():
+    """/healthz's migration check imports every migration module, once in each worker that a
+    load balancer probes, where they cost it 1-1.8 MB of its own. The preloaded app reads them
+    from disk (no database: none listens at this address), so the workers share them."""
+    loaded = _run(
+        "-c",
+        "import sys, srm_trainer.wsgi;"
+        " print(sorted(m for m in sys.modules if m.startswith('lessons.migrations.0')))",
+        DATABASE_URL="postgres://srm:secret@127.0.0.1:9/srm",
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    on_disk = sorted(
+        f"lessons.migrations.{path.stem}"
+        for path in (ROOT / "lessons" / "migrations").glob("0*.py")
+    )
+    assert on_disk and loaded.stdout.strip().splitlines()[-1] == str(on_disk)

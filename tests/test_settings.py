@@ -415,3 +415,41 @@ def test_mail_sent_by_smtp_from_localhost_is_warned():
     # Printed to the console, the sender does not matter (W001 says mail goes nowhere).
     console = "django.core.mail.backends.console.EmailBackend"
     assert "accounts.W003" not in _deploy_warnings(EMAIL_BACKEND=console, DEFAULT_FROM_EMAIL=local)
+
+
+def test_the_app_gunicorn_preloads_holds_the_redis_client_when_the_cache_is_redis():
+    """gunicorn's master loads srm_trainer.wsgi once and forks its workers from it: what the
+    master imported, the workers share. The redis client was imported at the first cache call,
+    in each worker, where its modules cost every worker ~14 MB of its own (71 MB a worker on
+    PostgreSQL and Redis, against the 60 MB budget). Loading the app connects to no server: none
+    listens at these addresses. On the database cache, redis stays unimported."""
+    probe = "import sys, srm_trainer.wsgi; print('redis' in sys.modules)"
+    on_redis = _run(
+        "-c",
+        probe,
+        DATABASE_URL="postgres://srm:secret@127.0.0.1:9/srm",
+        CACHE_URL="redis://127.0.0.1:9/0",
+    )
+    assert on_redis.returncode == 0, on_redis.stderr
+    assert on_redis.stdout.strip().splitlines()[-1] == "True"
+    on_database = _run("-c", probe, CACHE_URL="db://")
+    assert on_database.returncode == 0, on_database.stderr
+    assert on_database.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_the_app_gunicorn_preloads_holds_every_migration_module_without_a_database():
+    """/healthz's migration check imports every migration module, once in each worker that a
+    load balancer probes, where they cost it 1-1.8 MB of its own. The preloaded app reads them
+    from disk (no database: none listens at this address), so the workers share them."""
+    loaded = _run(
+        "-c",
+        "import sys, srm_trainer.wsgi;"
+        " print(sorted(m for m in sys.modules if m.startswith('lessons.migrations.0')))",
+        DATABASE_URL="postgres://srm:secret@127.0.0.1:9/srm",
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    on_disk = sorted(
+        f"lessons.migrations.{path.stem}"
+        for path in (ROOT / "lessons" / "migrations").glob("0*.py")
+    )
+    assert on_disk and loaded.stdout.strip().splitlines()[-1] == str(on_disk)

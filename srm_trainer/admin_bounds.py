@@ -14,7 +14,9 @@ string and an action's chosen rows as sent, and three of them reached the databa
   refused with a message and nothing is done;
 - **a filter the database cannot run**: `?data__contains=x` on a JSON field passes Django's
   `lookup_allowed` (every lookup on the model's own fields does) and failed when the list was
-  counted, a 500 on SQLite. It is treated as Django treats a filter it cannot build: the plain
+  counted, a 500 on SQLite; so did `?actor=` + 20 digits on the audit log's list (any
+  foreign key's lookup, which Django does not bound as it bounds an integer field's):
+  OverflowError on SQLite. Each is treated as Django treats a filter it cannot build: the plain
   list again, marked `?e=1`;
 - **an autocomplete field's value that is no key**: a form refused for it ("Select a valid
   choice") is drawn again, and Django's autocomplete widget looked the sent value up to show it
@@ -136,7 +138,7 @@ def use_in_every_admin() -> None:
             raise IncorrectLookupParameters("no time holds the drill-down's period")
         try:
             return changelist_instance(self, request)
-        except NotSupportedError as error:
+        except (NotSupportedError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
 
     def held_optgroups(self, name, value, attr=None):

@@ -16,7 +16,8 @@ string and an action's chosen rows as sent, and three of them reached the databa
   `lookup_allowed` (every lookup on the model's own fields does) and failed when the list was
   counted, a 500 on SQLite; so did `?actor=` + 20 digits on the audit log's list (any
   foreign key's lookup, which Django does not bound as it bounds an integer field's):
-  OverflowError on SQLite. Each is treated as Django treats a filter it cannot build: the plain
+  OverflowError on SQLite; and any filter or search holding NUL (`?cid=%00` on the audit log),
+  DataError on PostgreSQL. Each is treated as Django treats a filter it cannot build: the plain
   list again, marked `?e=1`;
 - **an autocomplete field's value that is no key**: a form refused for it ("Select a valid
   choice") is drawn again, and Django's autocomplete widget looked the sent value up to show it
@@ -136,6 +137,9 @@ def use_in_every_admin() -> None:
             )
         if not drill_down_holds(self, request.GET):
             raise IncorrectLookupParameters("no time holds the drill-down's period")
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            # PostgreSQL's text refuses NUL (DataError, in the search too), SQLite's does not.
+            raise IncorrectLookupParameters("a filter or search holds NUL")
         try:
             return changelist_instance(self, request)
         except (NotSupportedError, OverflowError) as error:

@@ -136,6 +136,15 @@ def test_a_foreign_key_filter_past_the_databases_integers_is_the_plain_list_agai
         assert response.status_code in (200, 302)
 
 
+@pytest.mark.parametrize("sent", [{"cid": "a\x00b"}, {"object_pk": "\x00"}, {"q": "x\x00"}])
+def test_a_filter_or_search_holding_nul_is_the_plain_list_again(admin_client, sent):
+    """PostgreSQL's text refuses NUL: the audit log's `?cid=` or `?object_pk=`, and a search,
+    were DataError there, a 500 (SQLite took them and found nothing)."""
+    response = admin_client.get("/admin/auditlog/logentry/", sent)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/auditlog/logentry/?e=1"
+
+
 @pytest.mark.parametrize(
     "period",
     [

@@ -4,6 +4,8 @@ It is refused once, with everything typed kept; saving again is a deliberate ove
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -137,6 +139,18 @@ def test_a_stamp_no_page_was_given_is_not_asked(owned, seen):
     question.prompt = "Mine"
     services.save_unless_edited(question, seen, question.save)
     assert Question.objects.get(pk=question.pk).prompt == "Mine"
+
+
+def test_a_stamp_with_an_offset_postgresql_refuses_is_compared_in_utc(owned):
+    """Python reads offsets up to 23:59, PostgreSQL takes up to 15:59: a `seen` edited to
+    `+23:59` was DataError there, a 500. Read in UTC, it is a save that is not the row's, and
+    the page is refused once like any stale one."""
+    _, question = owned
+    seen = "2026-01-01T00:00:00+23:59"
+    assert services._stamp_time(seen).utcoffset() == timedelta(0)
+    question.prompt = "Mine"
+    with pytest.raises(services.EditedElsewhere):
+        services.save_unless_edited(question, seen, question.save)
 
 
 def test_an_edited_stamp_out_of_range_saves_the_editors_as_sent(teacher, owned):

@@ -49,7 +49,7 @@ def find(learners: QuerySet, query: str) -> shared.Found:
 def named(learners: QuerySet, text: object):
     """The one of `learners` that `text` names: by username (exactly, else case aside when only
     one matches so), else by id; None for anything else."""
-    text = str(text if text is not None else "").strip()
+    text = shared.typed_text(text)
     if not text or len(text) > MAX_USERNAME:
         return None
     rows = list(learners.filter(username__iexact=text).order_by("pk")[:3])
@@ -82,7 +82,7 @@ class LearnerField(forms.Field):
         return value
 
     def to_python(self, value):
-        text = str(value if value is not None else "").strip()
+        text = shared.typed_text(value)
         if not text:
             return None
         user = named(self.queryset, text)

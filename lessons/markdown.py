@@ -299,9 +299,10 @@ def _pretty_json(self, tokens, idx, options, env):
     lang = token.info.strip().split(" ", 1)[0].lower()
     content = token.content
     if lang == "json":
-        with contextlib.suppress(
-            ValueError
-        ):  # shown as written: an example may be broken on purpose
+        # Shown as written: an example may be broken on purpose, or nest deeper than the
+        # decoder recurses (1,000 `[` in an instructor's prompt raised RecursionError, a 500
+        # on the question editor's preview and save, and on every page showing it).
+        with contextlib.suppress(ValueError, RecursionError):
             content = json.dumps(json.loads(content), indent=2, ensure_ascii=False) + "\n"
     css = f' class="language-{html.escape(lang)}"' if lang else ""
     # tabindex: a wide block scrolls sideways, and keyboard users must be able to scroll it too.

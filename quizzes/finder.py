@@ -64,7 +64,7 @@ def named(quizzes: QuerySet[Quiz], text: object) -> list[Quiz]:
     """The quizzes among `quizzes` that `text` names: the one with this id or address, else
     those with this title (case aside), at most two read; none for anything else (a
     paragraph, a 40-digit number)."""
-    text = str(text if text is not None else "").strip()
+    text = shared.typed_text(text)
     if not text or len(text) > MAX_ADDRESS:
         return []
     match = Q(slug=text) | Q(title__iexact=text)
@@ -96,7 +96,7 @@ class QuizField(forms.Field):
         return value
 
     def to_python(self, value) -> Quiz | None:
-        text = str(value if value is not None else "").strip()
+        text = shared.typed_text(value)
         if not text:
             return None
         found = named(self.queryset, text)

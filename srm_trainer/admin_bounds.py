@@ -14,7 +14,10 @@ string and an action's chosen rows as sent, and three of them reached the databa
   refused with a message and nothing is done;
 - **a filter the database cannot run**: `?data__contains=x` on a JSON field passes Django's
   `lookup_allowed` (every lookup on the model's own fields does) and failed when the list was
-  counted, a 500 on SQLite. It is treated as Django treats a filter it cannot build: the plain
+  counted, a 500 on SQLite; so did `?actor=` + 20 digits on the audit log's list (any
+  foreign key's lookup, which Django does not bound as it bounds an integer field's):
+  OverflowError on SQLite; and any filter or search holding NUL (`?cid=%00` on the audit log),
+  DataError on PostgreSQL. Each is treated as Django treats a filter it cannot build: the plain
   list again, marked `?e=1`;
 - **an autocomplete field's value that is no key**: a form refused for it ("Select a valid
   choice") is drawn again, and Django's autocomplete widget looked the sent value up to show it
@@ -23,10 +26,17 @@ string and an action's chosen rows as sent, and three of them reached the databa
   is drawn empty, with its message). A many-to-many field (`ModelMultipleChoiceField`) checked
   a 400-digit key with one `IN` query before saying it was no choice, OverflowError again: a
   key its model's key field cannot hold is now refused as Django refuses `x` ("… is not a valid
-  value"). The site's own such field (`cohorts.forms.LessonsField`) checks its keys itself.
+  value"). The site's own such field (`cohorts.forms.LessonsField`) checks its keys itself;
+- **a date drill-down's period no time can hold** (`?issued_at__year=9999`): Django reads the
+  year, month and day and catches only a date that does not exist; the end of the year 9999
+  (`ValueError: year 10000 is out of range`), a 20-digit year (`OverflowError`) and a period
+  whose start or end leaves the years 1-9999 once read in UTC were a 500. Such a period is a
+  filter the list cannot build: the plain list again, marked `?e=1`.
 """
 
 from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.admin import helpers
@@ -36,9 +46,35 @@ from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
 from django.db import NotSupportedError
 from django.forms import ModelMultipleChoiceField
+from django.utils import timezone
 from django.utils.text import smart_split
 
 MAX_SEARCH_WORDS = 20
+
+
+def drill_down_holds(admin: ModelAdmin, query) -> bool:
+    """Whether `admin`'s date drill-down period in `query` (its `<field>__year`, `__month`
+    and `__day`, as Django's `ChangeList.get_filters` reads them) starts and ends at times
+    the database can be asked about, in the current zone and in UTC. No period: True."""
+    field = admin.date_hierarchy
+    year = query.getlist(f"{field}__year") if field else []
+    if not year:
+        return True
+    month = query.getlist(f"{field}__month")
+    day = query.getlist(f"{field}__day")
+    try:
+        start = datetime(int(year[-1]), int(month[-1] if month else 1), int(day[-1] if day else 1))
+        if day:
+            end = start + timedelta(days=1)
+        elif month:
+            end = (start + timedelta(days=32)).replace(day=1)
+        else:
+            end = start.replace(year=start.year + 1)
+        for moment in (start, end):
+            timezone.make_aware(moment).astimezone(UTC)
+    except (ValueError, OverflowError):
+        return False
+    return True
 
 
 def bounded_search(search_term: str) -> tuple[str, int]:
@@ -99,9 +135,14 @@ def use_in_every_admin() -> None:
                 f"{words - MAX_SEARCH_WORDS} were left out.",
                 messages.WARNING,
             )
+        if not drill_down_holds(self, request.GET):
+            raise IncorrectLookupParameters("no time holds the drill-down's period")
+        if any("\x00" in value for values in request.GET.lists() for value in values[1]):
+            # PostgreSQL's text refuses NUL (DataError, in the search too), SQLite's does not.
+            raise IncorrectLookupParameters("a filter or search holds NUL")
         try:
             return changelist_instance(self, request)
-        except NotSupportedError as error:
+        except (NotSupportedError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
 
     def held_optgroups(self, name, value, attr=None):

@@ -25,10 +25,19 @@ MAX_WORDS = 6  # words of a search read (each is one more LIKE per row)
 PLAIN_KEY = re.compile(rf"^{IdConverter.regex}\Z")
 
 
+def typed_text(value: object) -> str:
+    """What a finder's field was sent, as the text looked up: stripped, a NUL as U+FFFD (the
+    character a browser shows for one it cannot read). No name holds either, and PostgreSQL's
+    text refuses NUL: a hand-made post's `a%00b` was DataError there, a 500; now it names
+    nothing, said as any name not found."""
+    return str(value if value is not None else "").replace("\x00", "\ufffd").strip()
+
+
 def words(query: str, *, separators: str = "") -> list[str]:
     """The words of a search: at most `MAX_WORDS` of its first `MAX_QUERY` characters, split at
-    spaces and at `separators` (an address such as "iam/roles" or "iam-quiz" is its words)."""
-    text = str(query)[:MAX_QUERY]
+    spaces and at `separators` (an address such as "iam/roles" or "iam-quiz" is its words).
+    A NUL is U+FFFD, as in `typed_text`."""
+    text = str(query)[:MAX_QUERY].replace("\x00", "\ufffd")
     for separator in separators:
         text = text.replace(separator, " ")
     return text.split()[:MAX_WORDS]

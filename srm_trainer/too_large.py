@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -163,8 +164,16 @@ def in_units(size: int) -> str:
 # Where a live update's refusal goes, by the view it was sent to: a CSS selector, "status" for
 # a status line beside the form's buttons (a sentence of text, also said in the status region),
 # or a function of the request's target (`HX-Target`, the id of the part it would have swapped).
+# An id a page gives a live part: a lesson check's is `check-<slug>`.
+_PART_ID = re.compile(r"[A-Za-z][\w-]{0,199}", re.ASCII)
+
+
 def _status_of(target: str) -> str:
-    return f"#{target}-status" if target else ALERT
+    """The status line beside the part `target` names; the alert region for a target that is
+    no id a page of ours gives. `HX-Target` is the client's word, and django-htmx decodes it
+    when `HX-Target-URI-AutoEncoded` says so: `%0A` became a line break in `HX-Retarget`,
+    Django's BadHeaderError, a 500."""
+    return f"#{target}-status" if _PART_ID.fullmatch(target) else ALERT
 
 
 def _teaching_editor(target: str) -> str:

@@ -19,7 +19,7 @@ from curriculum import validation
 from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
 from quizzes.models import DRAW_NEEDS_BOTH, MAX_TIME_LIMIT, Quiz
-from srm_trainer.finder import PLAIN_KEY, typed_input
+from srm_trainer.finder import PLAIN_KEY, typed_input, typed_text
 from srm_trainer.once import field as once_field
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 from srm_trainer.typed_text import LimitsOnServer, Textarea
@@ -221,7 +221,7 @@ class LessonChoiceField(forms.Field):
         return value
 
     def to_python(self, value) -> Lesson | None:
-        text = str(value if value is not None else "").strip()
+        text = typed_text(value)
         if not text:
             return None
         if PLAIN_KEY.match(text):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from copy import deepcopy
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import router, transaction
 from django.db.models import Count, Max, Q
@@ -96,12 +96,18 @@ def save_unless_edited(row: Quiz | Question, seen: str, save: Callable[[], objec
 
 
 def _stamp_time(seen: str) -> datetime | None:
-    """The save a page remembers, or None when it remembers none it could have been given."""
+    """The save a page remembers, in UTC, or None when it remembers none it could have been
+    given. A time whose offset carries it past the years a datetime holds
+    ("0001-01-01T00:00+14:00" is the year 0 in UTC) is none: converting it raised
+    OverflowError, a server error for a hand-edited hidden field. In UTC, because PostgreSQL
+    refuses an offset past 15:59 (`+23:59`, which Python reads) with DataError."""
     try:
         stamp = parse_datetime(seen) if seen else None
-    except ValueError:
+        if stamp is None or stamp.tzinfo is None:
+            return None
+        return stamp.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    return stamp if stamp is not None and stamp.tzinfo is not None else None
 
 
 def unique_slug(model, text: str, *, fallback: str, max_length: int = 90) -> str:

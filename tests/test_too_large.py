@@ -125,6 +125,17 @@ def test_a_lesson_check_over_the_limit_is_said_beside_its_button(learner):
     refused_in(browser.post(url, too_big(), headers=headers), f"#check-{question.slug}-status")
 
 
+@pytest.mark.parametrize("target", ["check-q%0Aroot", "check-q%0D%0Aroot", "%E2%80%A8"])
+def test_a_lesson_checks_target_that_is_no_id_is_said_in_the_alert_region(learner, target):
+    """`HX-Target` is the client's, and django-htmx decodes it when HX-Target-URI-AutoEncoded
+    says so: a line break in it went into HX-Retarget, Django's BadHeaderError, a 500."""
+    lesson = make_lesson(make_module(slug="iam"), slug="policies", body="::: check q-root\n:::\n")
+    question = make_question("single", slug="q-root", lesson=lesson)
+    url = reverse("lesson-check", args=[lesson.module.slug, lesson.slug, question.slug])
+    headers = {**HTMX, "HX-Target": target, "HX-Target-URI-AutoEncoded": "true"}
+    refused_in(browser_for(learner).post(url, too_big(), headers=headers), "#page-alert")
+
+
 def test_any_other_live_update_over_the_limit_is_said_in_the_pages_alert_region(learner):
     browser = browser_for(learner)
     attempt = start(browser, make_quiz(make_question("single")))

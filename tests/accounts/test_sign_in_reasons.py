@@ -103,6 +103,18 @@ def test_a_foreign_next_still_does_not_send_anyone_away(client, learner):
     assert "evil.example" not in response["Location"]
 
 
+@pytest.mark.parametrize("page", [LOGIN, "/accounts/signup/"])
+def test_a_next_python_cannot_split_is_no_next_not_a_500(client, learner, page):
+    """An unclosed IPv6 bracket (`http://[::1`): allauth read its host with `urlparse`, which
+    raised ValueError, a 500 on the sign-in and sign-up pages (`AccountAdapter.is_safe_url`).
+    Signing in with it goes where signing in goes without one."""
+    bad = "http://[::1/quizzes/review/"
+    assert client.get(page, {"next": bad}).status_code == 200
+    signed_in = client.post(LOGIN, {"login": "ada", "password": "a-long-passphrase-1", "next": bad})
+    assert signed_in.status_code == 302
+    assert "[::1" not in signed_in["Location"]
+
+
 @pytest.mark.parametrize(
     "next_url, said",
     [

@@ -56,6 +56,14 @@ def test_deliberately_broken_json_is_shown_as_written():
     assert '<code class="language-json">{"Effect": "Allow",}\n</code>' in html
 
 
+def test_json_nested_deeper_than_the_decoder_recurses_is_shown_as_written():
+    """1,200 `[` in a ```json block (an instructor's prompt, previewed or saved): the
+    re-indenting raised RecursionError, a 500 on the question editor and every page showing it."""
+    deep = "[" * 1200
+    html = render_markdown_uncached(f"```json\n{deep}\n```\n").html
+    assert f'<code class="language-json">{deep}\n</code>' in html
+
+
 def test_tables_render():
     html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n").html
     assert "<table>" in html and "<td>1</td>" in html

@@ -4,6 +4,8 @@ It is refused once, with everything typed kept; saving again is a deliberate ove
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -120,14 +122,51 @@ def test_a_save_after_the_row_was_deleted_says_so_and_writes_nothing(owned):
     assert not Quiz.objects.filter(pk=quiz.pk).exists()
 
 
-@pytest.mark.parametrize("seen", ["", "not a time", "2026-13-45T99:00:00", "2026-12-03T10:00:00"])
+# Past the years a datetime holds once read in UTC (the year 0, the year 10000): comparing one
+# with the stored save raised OverflowError, a server error.
+OUT_OF_RANGE_STAMPS = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00"]
+
+
+@pytest.mark.parametrize(
+    "seen",
+    ["", "not a time", "2026-13-45T99:00:00", "2026-12-03T10:00:00", *OUT_OF_RANGE_STAMPS],
+)
 def test_a_stamp_no_page_was_given_is_not_asked(owned, seen):
-    """Missing, unreadable or without a time zone (edit_stamp always writes one): as a script's."""
+    """Missing, unreadable, without a time zone (edit_stamp always writes one) or outside the
+    years a time holds in UTC: as a script's."""
     _, question = owned
     Question.objects.filter(pk=question.pk).update(updated_at=timezone.now())
     question.prompt = "Mine"
     services.save_unless_edited(question, seen, question.save)
     assert Question.objects.get(pk=question.pk).prompt == "Mine"
+
+
+def test_a_stamp_with_an_offset_postgresql_refuses_is_compared_in_utc(owned):
+    """Python reads offsets up to 23:59, PostgreSQL takes up to 15:59: a `seen` edited to
+    `+23:59` was DataError there, a 500. Read in UTC, it is a save that is not the row's, and
+    the page is refused once like any stale one."""
+    _, question = owned
+    seen = "2026-01-01T00:00:00+23:59"
+    assert services._stamp_time(seen).utcoffset() == timedelta(0)
+    question.prompt = "Mine"
+    with pytest.raises(services.EditedElsewhere):
+        services.save_unless_edited(question, seen, question.save)
+
+
+def test_an_edited_stamp_out_of_range_saves_the_editors_as_sent(teacher, owned):
+    """The question's and the quiz's editors, their hidden `seen` edited to the year 0 in UTC:
+    a server error; now a stamp no page was given, the save goes through."""
+    quiz, question = owned
+    question_url = reverse("teach:question-edit", args=[question.pk])
+    fields = _page(teacher, question_url, "question-editor")
+    sent = {**fields, "seen": OUT_OF_RANGE_STAMPS[0], "prompt": "Mine"}
+    assert teacher.post(question_url, sent).status_code == 302
+    assert Question.objects.get(pk=question.pk).prompt == "Mine"
+    quiz_url = reverse("teach:quiz-edit", args=[quiz.pk])
+    fields = _page(teacher, quiz_url, "teach-form")
+    sent = {**fields, "seen": OUT_OF_RANGE_STAMPS[1], "title": "Renamed"}
+    assert teacher.post(quiz_url, sent).status_code == 302
+    assert Quiz.objects.get(pk=quiz.pk).title == "Renamed"
 
 
 @pytest.mark.parametrize(

@@ -21,12 +21,12 @@ except ConfigError as exc:
 # share these pages with the master. Young-generation collections are made rarer too: a
 # request that parses a large policy allocates tens of thousands of objects, and the default
 # threshold (700) would walk the growing caches many times during it.
-from django.conf import settings  # noqa: E402
 from django.db import connections  # noqa: E402
 from django.db.migrations.loader import MigrationLoader  # noqa: E402
 from django.urls import get_resolver  # noqa: E402
 
 from srm_trainer.iam import catalog  # noqa: E402
+from srm_trainer.outage import uses_redis  # noqa: E402
 
 get_resolver().url_patterns  # noqa: B018 - imports every URLconf and view module now
 catalog.warm()
@@ -35,7 +35,7 @@ catalog.warm()
 # worker ~14 MB of its own (71 MB a worker after the ops-audit load on PostgreSQL and Redis,
 # 57 MB with the import here; docs/performance-log.md). Importing connects to nothing. (The
 # database's driver needs no such line: psycopg is imported with the models.)
-if any("redis" in cache["BACKEND"].lower() for cache in settings.CACHES.values()):
+if uses_redis():
     import redis  # noqa: F401
 # /healthz's migration check (srm_trainer/ops/health.py) imports every migration module, once
 # per worker: read from disk here (no database needed), they are shared instead (~1-1.8 MB less

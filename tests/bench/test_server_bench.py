@@ -126,6 +126,36 @@ def _load(port: int, master: int, method: str, path: str, body: str | None):
     return result.rps, result.latencies_ms, share, server * 1000 / requests
 
 
+def _serve(env: dict[str, str], port: int) -> subprocess.Popen:
+    """The app as `make serve` runs it, under `env`: migrated, the course loaded, static files
+    collected, gunicorn started with the repository's config, and `/healthz` answering on
+    `port` (or 30 s gone by)."""
+    for command in (
+        ["migrate", "-v0"],
+        ["load_curriculum", "-v0"],
+        ["collectstatic", "--no-input", "-v0"],
+    ):
+        subprocess.run(
+            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=600
+        )
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(300):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                break
+        except OSError:
+            time.sleep(0.1)
+    return server
+
+
 def test_the_production_server_under_load(tmp_path):
     port = _free_port()
     env = {
@@ -145,30 +175,8 @@ def test_the_production_server_under_load(tmp_path):
         "RATE_LIMIT_API": "100000000/60",
         "RATE_LIMIT_API_ADDRESS": "100000000/60",
     }
-    for command in (
-        ["migrate", "-v0"],
-        ["load_curriculum", "-v0"],
-        ["collectstatic", "--no-input", "-v0"],
-    ):
-        subprocess.run(
-            [sys.executable, "manage.py", *command], cwd=ROOT, env=env, check=True, timeout=600
-        )
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = _serve(env, port)
     try:
-        for _ in range(300):
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-                conn.request("GET", "/healthz")
-                if conn.getresponse().status == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
         pages = {
             "home": ("GET", "/", None),
             "module": ("GET", "/learn/iam/", None),

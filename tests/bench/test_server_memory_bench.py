@@ -13,13 +13,10 @@ installed.
 from __future__ import annotations
 
 import glob
-import http.client
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import pytest
@@ -29,9 +26,9 @@ from tests.bench.loadclient import load
 from tests.bench.test_server_bench import (
     BUDGET_WORKER_MB,
     CLIENTS,
-    ROOT,
     _free_port,
     _private_mb,
+    _serve,
     _workers,
 )
 
@@ -61,14 +58,6 @@ def _postgres_bin() -> str | None:
 def _as_owner(command: list[str]) -> list[str]:
     """PostgreSQL refuses to run as root: there, as Debian's `postgres` user."""
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
-
-
-def _get(port: int, path: str) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-    conn.request("GET", path, headers={"Host": "127.0.0.1"})
-    status = conn.getresponse().status
-    conn.close()
-    return status
 
 
 def test_private_memory_per_worker_on_postgresql_and_redis():
@@ -120,31 +109,7 @@ def test_private_memory_per_worker_on_postgresql_and_redis():
                 for scope in ("", "_ADDRESS")
             },
         }
-        for command in (
-            ["migrate", "-v0"],
-            ["load_curriculum", "-v0"],
-            ["collectstatic", "--no-input", "-v0"],
-        ):
-            subprocess.run(
-                [sys.executable, "manage.py", *command],
-                cwd=ROOT,
-                env=env,
-                check=True,
-                timeout=600,
-            )
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for _ in range(300):
-            try:
-                if _get(port, "/healthz") == 200:
-                    break
-            except OSError:
-                time.sleep(0.1)
+        server = _serve(env, port)
         # A load balancer's probe reaches every worker: one connection each, kept busy at once.
         load(port, "GET", "/healthz", None, connections=WORKERS * 2, seconds=0.5)
         for _ in range(ROUNDS):

@@ -42,6 +42,7 @@ from .pattern import (
     Matcher,
     ObjectPattern,
     Pattern,
+    brief,
     quoted,
     show,
 )
@@ -156,8 +157,7 @@ MISSING = object()
 def _shown(value: Any) -> str:
     if value is MISSING:
         return "missing"
-    text = show(value)
-    return text if len(text) <= 80 else text[:77] + "…"
+    return brief(value)
 
 
 def _leaves(value: Any) -> list[Any]:

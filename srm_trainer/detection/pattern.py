@@ -94,6 +94,13 @@ def show(value: Any) -> str:
     return quoted(value) if isinstance(value, str) else json.dumps(value)
 
 
+def brief(value: Any) -> str:
+    """`show(value)` cut to 80 characters: a value quoted in a message, which a long one would
+    otherwise fill (a message is at most a few hundred characters)."""
+    text = show(value)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
 @dataclass(frozen=True)
 class Matcher:
     """One entry of a field's list. `kind` is "value" (an exact value) or an operator name;
@@ -230,7 +237,7 @@ class _Reader:
                 fields.append(Field(key, here, matchers=self.values_list(inner, here)))
             else:
                 raise PatternError("not_a_list", f"the value to match is written in a list: "
-                                   f'"{key}": [{show(inner)}], not "{key}": {show(inner)}', path=here)  # fmt: skip
+                                   f"{brief(key)}: [{brief(inner)}], not {brief(key)}: {brief(inner)}", path=here)  # fmt: skip
         return ObjectPattern(path, tuple(fields), alternatives, or_path)
 
     def alternatives(self, value: Any, path: str, level: int) -> tuple[ObjectPattern, ...]:

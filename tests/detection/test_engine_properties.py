@@ -9,6 +9,7 @@ import importlib
 import json
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -218,3 +219,15 @@ def test_any_number_is_a_bound_or_a_value_with_a_short_explanation(op, bound, va
         return
     result = match(pattern, read_event(f'{{"n": {value}}}'))
     assert len(result.steps) == 1 and len(result.steps[0].text) < 300, result.steps[0].text[:300]
+
+
+def test_a_long_value_not_in_a_list_is_quoted_briefly():
+    """The hint for a value written outside its list quoted the value twice in full: a
+    600-character value made a 1,300-character message (found by the property test above)."""
+    with pytest.raises(PatternError) as refused:
+        parse_pattern(json.dumps({"source": "a" * 600}))
+    assert refused.value.code == "not_a_list"
+    assert len(refused.value.message) < 300 and "…" in refused.value.message
+    assert refused.value.message.startswith(
+        'the value to match is written in a list: "source": ["aaa'
+    )

@@ -197,23 +197,80 @@ ORGS_GUIDE = "https://docs.aws.amazon.com/organizations/latest/userguide/"
 RCP_SCOPE_DOC = ORGS_GUIDE + "orgs_manage_policies_rcps.html"
 
 # orgs_manage_policies_rcps, "List of AWS services that support RCPs": an RCP governs the
-# actions of these services only (by their action prefix); any other action passes it.
+# actions of these services only (by their action prefix); any other action passes it. The set
+# is the page's list exactly, each entry's prefix as the page gives it, as read on 2026-12-07
+# from a copy of the page fetched on 2026-09-26 (the search's own copies of the page drop the
+# list; docs/evaluation-core.md says how it was found). AWS keeps adding services: re-read the
+# page, and keep tests/iam/cases/rcp_services.json (one governed action per service) in step.
 RCP_SERVICES: frozenset[str] = frozenset(
     {
-        "s3",
-        "sts",
-        "kms",
-        "sqs",
-        "secretsmanager",
+        "aoss",  # Amazon OpenSearch Serverless
+        "appconfig",
+        "appstream",
+        "autoscaling",  # Amazon EC2 Auto Scaling
+        "autoscaling-plans",  # AWS Auto Scaling
+        "budgets",
+        "cloudfront",
+        "clouddirectory",
+        "cloudsearch",
+        "cloudtrail-data",  # AWS CloudTrail Data Service (not "cloudtrail")
+        "codeartifact",
+        "codebuild",
+        "codecommit",
+        "codepipeline",
+        "cognito-identity",  # Amazon Cognito (identity pools)
+        "cognito-idp",  # Amazon Cognito User Pools
+        "comprehend",
+        "comprehendmedical",
+        "compute-optimizer",
+        "cost-optimization-hub",
+        "dax",  # DynamoDB Accelerator
+        "dsql",  # Amazon Aurora DSQL
+        "dynamodb",
         "ecr",
-        "aoss",  # OpenSearch Serverless
-        "logs",  # CloudWatch Logs
-        "cognito-idp",  # Amazon Cognito: the list does not say user pools or identity pools,
-        "cognito-identity",  # so both prefixes are read as supported
+        "ecr-public",
+        "events",  # Amazon EventBridge
+        "firehose",  # Amazon Data Firehose
+        "fis",  # AWS Fault Injection Service
+        "fms",  # AWS Firewall Manager
+        "gamelift",
+        "health",
+        "inspector-scan",
+        "kendra",
+        "kinesisvideo",
+        "kms",
+        "logs",  # Amazon CloudWatch Logs
+        "memorydb",
+        "networkmonitor",  # Network Synthetic Monitor
+        "notifications",  # AWS User Notifications
+        "opensearch",  # Amazon OpenSearch Service (the page's prefix; not "es")
+        "pca-connector-ad",
+        "personalize",
+        "polly",
+        "pricing",  # AWS Pricing Calculator
+        "resource-groups",
+        "rolesanywhere",  # IAM Roles Anywhere
+        "s3",
+        "secretsmanager",
+        "servicediscovery",  # AWS Cloud Map
+        "signin",
+        "sqs",
+        "sts",
+        "support",
+        "swf",
+        "textract",
+        "timestream-influxdb",
+        "transcribe",
+        "transfer",
+        "translate",
+        "wafv2",
+        "workspaces",
+        "xray",
     }
 )
 # KMS guide, resource-control-policies: kms:RetireGrant is not governed by an RCP, even by
-# an Action of "*".
+# an Action of "*". It is the only action in the same page's table of permissions RCPs do not
+# impact ("Resources and entities not restricted by RCPs"), as read with the list above.
 RCP_INEFFECTIVE_ACTIONS: frozenset[str] = frozenset({fold_case("kms:RetireGrant")})
 
 

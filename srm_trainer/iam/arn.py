@@ -12,10 +12,19 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_con
   not match `...:us-east-2:999999999999:store/abc:111122223333:finance/document.txt` with
   ArnLike, although StringLike would). The resource part is the rest of the text, so a
   wildcard there matches across `/` and `:`;
-- a pattern with fewer than six parts matches no ARN, unless it ends in `*`: "If the *
-  wildcard is the last character of a resource ARN segment, it can expand to match beyond the
-  colon boundaries", so `arn:aws:iam::*` takes the rest of the ARN, colons included (with six
-  parts each part is still matched on its own, as the ArnLike example requires);
+- in an identity-based policy (and a permissions boundary, a managed policy too) a pattern
+  with fewer than six parts that names its service is completed with `*` in every missing
+  part: "When you specify an incomplete ARN (one with fewer than the standard six fields) in an
+  identity-based policy, AWS automatically completes the ARN by adding wildcard characters (*)
+  to all missing fields" (IAM guide, reference-arns "Using wildcards in paths", and
+  reference_identifiers "IAM ARNs"), so `arn:aws:sqs` is `arn:aws:sqs:*:*:*` (`complete_arn`);
+- elsewhere (resource-based policies, SCPs, RCPs: the guide says nothing of them; a session
+  policy refuses an incomplete ARN, `parser`) a pattern with fewer than six parts matches no
+  ARN, unless it ends in `*`: "If the * wildcard is the last character of a resource ARN
+  segment, it can expand to match beyond the colon boundaries", so `arn:aws:iam::*` takes the
+  rest of the ARN, colons included. That is the engine's reading, as is matching a six-part
+  pattern part by part (a `*` ending the Region part does not run on into the account), as the
+  ArnLike example requires of the Arn operators; docs/evaluation-core.md says why;
 - a request resource that is not an ARN (`"*"` for actions without a resource) is matched by
   `*`, or by a pattern whose wildcards match the whole text.
 
@@ -38,6 +47,9 @@ __all__ = [
     "ArnPattern",
     "compile_arn_pattern",
     "compile_arn_tokens",
+    "compile_resource_pattern",
+    "complete_arn",
+    "is_incomplete_arn",
     "parse_arn",
     "resource_matches",
 ]
@@ -90,6 +102,25 @@ def _split_parts(text: str, *, skip_variables: bool) -> list[str]:
         i += 1
     parts.append(text[start:])
     return parts
+
+
+def is_incomplete_arn(text: str, variables: bool = False) -> bool:
+    """An ARN written with fewer than its six colon-separated fields (`arn:aws:sqs`,
+    `arn:aws:s3:*`); a `:` inside a policy variable does not count when `variables`."""
+    return text.startswith("arn:") and len(_split_parts(text, skip_variables=variables)) < 6
+
+
+def complete_arn(text: str, variables: bool = False) -> str | None:
+    """An incomplete ARN as AWS completes it in an identity-based policy, every missing field
+    `*` (`arn:aws:sqs` -> `arn:aws:sqs:*:*:*`); None when `text` has its six fields or names no
+    service (`arn:aws`: the guide's rule is shown on ARNs that name one, and a `*` service is
+    one the Resource page does not allow, so the engine leaves such a text as it is)."""
+    if not text.startswith("arn:"):
+        return None
+    parts = _split_parts(text, skip_variables=variables)
+    if not 3 <= len(parts) < 6:
+        return None
+    return ":".join(parts + ["*"] * (6 - len(parts)))
 
 
 class ArnMatcher:
@@ -260,21 +291,33 @@ def compile_arn_pattern(pattern: str, variables: bool = False) -> ArnPattern:
     return ArnPattern(pattern, variables=variables)
 
 
+def compile_resource_pattern(pattern: str, variables: bool, complete: bool) -> ArnPattern:
+    """`compile_arn_pattern` of an entry of an identity-based policy (`complete`), where an
+    incomplete ARN is read completed (`complete_arn`), or of any other policy."""
+    if complete:
+        completed = complete_arn(pattern, variables)
+        if completed is not None:
+            return compile_arn_pattern(completed, variables)
+    return compile_arn_pattern(pattern, variables)
+
+
 def resource_matches(
     pattern: str,
     resource: str,
     *,
     context: RequestContext | None = None,
     variables: bool = False,
+    complete: bool = False,
 ) -> bool | None:
-    """AWS's Resource-element match of `resource` against `pattern`.
+    """AWS's Resource-element match of `resource` against `pattern` (`complete`: the entry is
+    in an identity-based policy, where an incomplete ARN is completed with `*`).
 
     None when a policy variable in the pattern has no value: the entry then matches nothing,
     and the caller can say why.
     """
     if pattern == "*":
         return True
-    return compile_arn_pattern(pattern, variables).matches(resource, context)
+    return compile_resource_pattern(pattern, variables, complete).matches(resource, context)
 
 
 @text_cache(4096)

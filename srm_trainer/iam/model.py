@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, TypeGuard
 
-from .arn import ArnPattern, compile_arn_pattern
+from .arn import ArnPattern, compile_resource_pattern, is_incomplete_arn
 from .context import RequestContext
 from .fastinit import fast_init
 from .wildcard import compile_pattern, fold_case
@@ -243,14 +243,17 @@ _RESOURCE_CACHE: dict[str, ResourcePattern] = {}
 class ResourceBlock:
     """Resource (negated=False) or NotResource (negated=True).
 
-    `variables` is True when the policy's Version substitutes policy variables. `any`,
-    `exact` and `matchers` are derived: `*` present, the entries compared with ==, and the
-    compiled `arn.ArnPattern` of every other entry.
+    `variables` is True when the policy's Version substitutes policy variables; `complete` when
+    the policy is identity-based (or a permissions boundary), where AWS completes an ARN of
+    fewer than six parts with `*` (`arn.complete_arn`). `any`, `exact` and `matchers` are
+    derived: `*` present, the entries compared with ==, and the compiled `arn.ArnPattern` of
+    every other entry.
     """
 
     patterns: tuple[ResourcePattern, ...]
     negated: bool
     variables: bool = False
+    complete: bool = False
     texts: tuple[str, ...] = field(init=False, repr=False, compare=False)
     any: bool = field(init=False, repr=False, compare=False)
     exact: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -263,17 +266,25 @@ class ResourceBlock:
         setter = object.__setattr__
         setter(self, "texts", tuple(p.text for p in pats))
         setter(self, "any", any(p.mode == "any" for p in pats))
-        setter(self, "exact", frozenset(p.text for p in pats if p.mode == "exact"))
+        setter(
+            self,
+            "exact",
+            frozenset(p.text for p in pats if p.mode == "exact" and not self._completed(p)),
+        )
         setter(self, "matchers", None)  # compiled on the first check that needs them
+
+    def _completed(self, p: ResourcePattern) -> bool:
+        """An entry without wildcards that is still a pattern: an incomplete ARN, completed."""
+        return self.complete and is_incomplete_arn(p.text)
 
     def _compile_matchers(self) -> tuple[tuple[str, ArnPattern], ...]:
         matchers = tuple(
             (
                 _literal_prefix(p.text),
-                compile_arn_pattern(p.text, self.variables and p.has_variable),
+                compile_resource_pattern(p.text, self.variables and p.has_variable, self.complete),
             )
             for p in self.patterns
-            if p.mode == "pattern"
+            if p.mode == "pattern" or self._completed(p)
         )
         object.__setattr__(self, "matchers", matchers)
         return matchers
@@ -392,6 +403,7 @@ class Statement:
         "_resource_texts",
         "_resource_negated",
         "_variables",
+        "_complete_arns",
     )
 
     def __init__(
@@ -424,6 +436,7 @@ class Statement:
         self._resource_texts: tuple[str, ...] | None = None
         self._resource_negated = False
         self._variables = False
+        self._complete_arns = False
 
     @classmethod
     def lazy(
@@ -442,6 +455,7 @@ class Statement:
         condition_specs: tuple[ConditionSpec, ...],
         line: int | None = None,
         column: int | None = None,
+        complete_arns: bool = False,
     ) -> Statement:
         """A statement whose Action, Resource and Condition were validated but not compiled
         (`condition_specs`: what `conditions.validate_condition_block` returns). The parser's
@@ -464,6 +478,7 @@ class Statement:
         self._resource_texts = resource_texts
         self._resource_negated = resource_negated
         self._variables = variables
+        self._complete_arns = complete_arns
         return self
 
     def placed(self, line: int | None, column: int | None) -> Statement:
@@ -492,7 +507,10 @@ class Statement:
         block = self._resource
         if block is _UNSET:
             block = _resource_block(
-                self._resource_texts or (), self._resource_negated, self._variables
+                self._resource_texts or (),
+                self._resource_negated,
+                self._variables,
+                self._complete_arns,
             )
             self._resource = block
         return block
@@ -543,7 +561,7 @@ class Statement:
 # immutable, and their lazily compiled matchers are then built once per process. Bounded
 # (emptied when full), and elements of more than _BLOCK_MAX_ITEMS entries are not kept.
 _ACTION_BLOCKS: dict[tuple[tuple[str, ...], bool], ActionBlock] = {}
-_RESOURCE_BLOCKS: dict[tuple[tuple[str, ...], bool, bool], ResourceBlock] = {}
+_RESOURCE_BLOCKS: dict[tuple[tuple[str, ...], bool, bool, bool], ResourceBlock] = {}
 _CLAUSES: dict[tuple[ConditionSpec, ...], tuple[ConditionClause, ...]] = {}
 _BLOCKS_MAX = 8192
 _BLOCK_MAX_ITEMS = 64
@@ -565,11 +583,15 @@ def _action_block(texts: tuple[str, ...], negated: bool) -> ActionBlock:
     return block
 
 
-def _resource_block(texts: tuple[str, ...], negated: bool, variables: bool) -> ResourceBlock:
-    key = (texts, negated, variables)
+def _resource_block(
+    texts: tuple[str, ...], negated: bool, variables: bool, complete: bool = False
+) -> ResourceBlock:
+    key = (texts, negated, variables, complete)
     block = _RESOURCE_BLOCKS.get(key)
     if block is None:
-        block = ResourceBlock(tuple(ResourcePattern.compile(t) for t in texts), negated, variables)
+        block = ResourceBlock(
+            tuple(ResourcePattern.compile(t) for t in texts), negated, variables, complete
+        )
         if len(texts) <= _BLOCK_MAX_ITEMS:
             _remember_block(_RESOURCE_BLOCKS, key, block)
     return block

@@ -32,6 +32,7 @@ from threading import Lock
 from types import SimpleNamespace
 from typing import Any
 
+from .arn import is_incomplete_arn
 from .conditions import ConditionSpec, validate_condition_block
 from .errors import PolicyError
 from .jsontext import depth_exceeds, load_json, lone_surrogate_at
@@ -77,6 +78,10 @@ _PLAIN_KEYS = frozenset({"Sid", "Effect", "Action", "Resource", "Condition"})
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _KINDS_WITHOUT_PRINCIPAL = frozenset({"identity", "boundary", "session", "scp"})
 _KINDS_NEEDING_RESOURCE = frozenset({"identity", "boundary", "session"})
+# IAM guide (reference-arns, "Using wildcards in paths"; reference_identifiers, "IAM ARNs"): in
+# an identity-based policy AWS completes an ARN of fewer than six fields with `*`; a permissions
+# boundary is a managed policy, identity-based too. Session policies refuse such an ARN.
+_KINDS_COMPLETING_ARNS = frozenset({"identity", "boundary"})
 # Errors about a key itself point at the key; the rest at the value.
 _KEY_CODES = frozenset(
     {
@@ -397,6 +402,14 @@ def _resource_texts(raw: Any, path: str, element: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _incomplete_at(texts: tuple[str, ...], variables: bool) -> int | None:
+    """The index of the first entry that is an ARN of fewer than six parts, or None."""
+    for i, text in enumerate(texts):
+        if is_incomplete_arn(text, variables):
+            return i
+    return None
+
+
 def _principals(raw: Any, path: str, element: str) -> PrincipalBlock:
     if isinstance(raw, str):
         if raw != "*":
@@ -530,6 +543,8 @@ def _statement(
             if type(item) is not str or (item != "*" and item[:4] != "arn:"):
                 return _checked_statement(raw, index, path, kind, variables, positions)
         resource = tuple(resource)
+    if kind == "session" and resource and _incomplete_at(resource, variables) is not None:
+        return _checked_statement(raw, index, path, kind, variables, positions)
     elif resource is _MISSING and kind not in _KINDS_NEEDING_RESOURCE:
         resource = None
     else:
@@ -564,6 +579,7 @@ def _statement(
     st._resource_texts = resource
     st._resource_negated = resource_negated
     st._variables = variables
+    st._complete_arns = kind in _KINDS_COMPLETING_ARNS
     return st
 
 
@@ -623,6 +639,17 @@ def _checked_statement(
         if resource is None:
             _resource_texts(raw[element], _child(path, element), element)  # raises
             raise _fail("invalid_resource", f"{element} is not valid.", _child(path, element))
+        if kind == "session" and (at := _incomplete_at(resource, variables)) is not None:
+            raise _fail(
+                "incomplete_arn_in_session_policy",
+                f"{element} value {resource[at]!r} has fewer than an ARN's six parts "
+                "(arn:partition:service:region:account-id:resource). AWS STS refuses a session "
+                "policy with an incomplete ARN (MalformedPolicyDocument: IAM guide, ARNs), so "
+                "no session would be made; write all six parts.",
+                _child(path, element)
+                if not isinstance(raw[element], list)
+                else f"{_child(path, element)}[{at}]",
+            )
     elif kind in _KINDS_NEEDING_RESOURCE:
         raise _fail(
             "missing_resource",
@@ -682,6 +709,7 @@ def _checked_statement(
         conditions,
         where[0] if where else None,
         where[1] if where else None,
+        kind in _KINDS_COMPLETING_ARNS,
     )
 
 

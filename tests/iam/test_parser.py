@@ -410,6 +410,36 @@ def test_an_rcp_principal_must_be_star():
     assert err.code == "invalid_principal"
 
 
+@pytest.mark.parametrize(
+    ("resource", "path"),
+    [
+        ("arn:aws:sqs", "Statement[0].Resource"),  # no wildcard
+        ("arn:aws:s3:*", "Statement[0].Resource"),  # a trailing * does not make it complete
+        (["*", "arn:aws:iam::111122223333"], "Statement[0].Resource[1]"),
+    ],
+)
+def test_a_session_policy_refuses_an_incomplete_arn(resource, path):
+    """IAM guide, reference-arns ("Using wildcards in paths"): session policies passed to
+    AssumeRole, AssumeRoleWithWebIdentity and AssumeRoleWithSAML do not support incomplete ARNs
+    (MalformedPolicyDocument), where an identity-based policy completes them with `*`."""
+    err = _error(_policy(_stmt(Resource=resource)), kind="session")
+    assert (err.code, err.path) == ("incomplete_arn_in_session_policy", path)
+    assert "MalformedPolicyDocument" in err.message
+    not_resource = {"Effect": "Deny", "Action": "s3:*", "NotResource": resource}
+    err = _error(_policy(not_resource), kind="session")
+    assert (err.code, err.path) == (
+        "incomplete_arn_in_session_policy",
+        path.replace("Resource", "NotResource"),
+    )
+    for kind in ("identity", "boundary"):
+        assert parse_policy(_policy(_stmt(Resource=resource)), kind=kind)
+
+
+def test_a_session_policy_with_six_part_arns_is_accepted():
+    arns = ["arn:aws:s3:::reports/*", "arn:aws:sqs:*:*:*", "arn:aws:s3:::${aws:username}/*"]
+    assert parse_policy(_policy(_stmt(Resource=arns)), kind="session")
+
+
 @pytest.mark.parametrize("action", ["s3GetObject", "", ":GetObject", "s3:", 5])
 def test_it_rejects_a_malformed_action(action):
     assert _error(_policy(_stmt(Action=action))).code == "invalid_action"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import difflib
 import heapq
 import json
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from . import catalog
+from .arn import complete_arn
 from .arnfit import can_match
 from .budget import Budget, on_fresh_frame_chunk
 from .catalog import BudgetExhausted
@@ -405,10 +407,25 @@ class _Linter:
         element = "NotResource" if st.resource.negated else "Resource"
         raw = self.raw_statement(st).get(element)
         paths = self.entry_paths(f"{st.path}.{element}", raw, len(st.resource.patterns))
+        complete = st.resource.complete
         for pattern, path in zip(st.resource.patterns, paths, strict=True):
             self.charge(1)
             problem = _arn_problem(pattern.text)
-            if problem is not None:
+            if complete and (completed := _completed_fit(pattern.text)) is not None:
+                self.add(
+                    "incomplete_arn",
+                    "warning",
+                    f"{pattern.text!r} has fewer than an ARN's six parts "
+                    "(arn:partition:service:region:account-id:resource). In an identity-based "
+                    "policy AWS fills each missing part with * and reads it as "
+                    f"{completed!r}, every resource that pattern matches (IAM guide, ARNs). "
+                    "Write all six parts to say which resources you mean.",
+                    path,
+                    TOPIC_POLICIES,
+                    resource=pattern.text,
+                    completed=completed,
+                )
+            elif problem is not None:
                 fix = (
                     _filled_arn(_lowercase_service(pattern.text))
                     if problem == "too_few_segments"
@@ -1089,6 +1106,30 @@ def _service_formats(service: str) -> tuple[str, ...]:
         rows = catalog.levelled_formats(service) if service == service.lower() else ()
         found = _SERVICE_FORMATS[service] = tuple(sorted({f for row in rows for f in row}))
     return found
+
+
+_REGION = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]+")
+_ACCOUNT = re.compile(r"[0-9]{12}|aws")
+
+
+def _completed_fit(text: str) -> str | None:
+    """For an incomplete ARN without wildcards in an identity-based policy (`arn:aws:sqs`):
+    the ARN AWS completes it to (`arn:aws:sqs:*:*:*`) when that matches some resource of its
+    service, else None (then it matches nothing, and `malformed_arn` says so as elsewhere)."""
+    if has_wildcard(text) or "${" in text:
+        return None
+    completed = complete_arn(text)
+    if completed is None:
+        return None
+    given = text.split(":")
+    if len(given) > 3 and given[3] and not _REGION.fullmatch(given[3]):
+        return None  # "arn:aws:s3:my-bucket": a resource where the Region goes, not a Region
+    if len(given) > 4 and given[4] and not _ACCOUNT.fullmatch(given[4]):
+        return None
+    service = completed.split(":", 3)[2]
+    if not _service_formats(service) or not _fits_service(completed, service):
+        return None
+    return completed
 
 
 def _fits_service(pattern: str, service: str) -> bool:

@@ -38,6 +38,7 @@ from itertools import compress, islice
 from operator import attrgetter
 from typing import Any, Literal
 
+from .arn import complete_arn
 from .arnfit import fits as _fits
 from .case import Case, parse_case
 from .decision import (
@@ -436,7 +437,7 @@ def _limited_only(st: StatementExplanation, fit: Fit = _fit_all) -> bool:
     if fit is _fit_all:
         return True
     return all(
-        any(fit(str(p)) for p in (r.data or {}).get("patterns", ()))
+        any(fit(p) for p in _read_patterns(st, r))
         for r in st.reasons
         if r.code == "resource_not_matched"
     )
@@ -500,6 +501,23 @@ def _condition_text(data: dict[str, Any]) -> str:
     return f"{data.get('operator', '?')} {data.get('key', '?')} {values}".strip()
 
 
+# Identity-based policies (and boundaries) read an ARN of fewer than six parts completed with
+# `*` (IAM guide, ARNs): the summary names and probes it as completed.
+_COMPLETING_KINDS = frozenset({"identity", "boundary"})
+
+
+def _as_completed(text: str) -> str:
+    return complete_arn(text, "${" in text) or text
+
+
+def _read_patterns(st: StatementExplanation, reason: Reason) -> list[str]:
+    """A reason's Resource entries as the engine reads them in the statement's policy."""
+    named = [str(p) for p in (reason.data or {}).get("patterns", ())]
+    if st.ref.policy_kind in _COMPLETING_KINDS:
+        return [_as_completed(p) for p in named]
+    return named
+
+
 def _limits(
     statements: Iterable[StatementExplanation], fit: Fit = _fit_all
 ) -> tuple[list[str], list[str]]:
@@ -509,7 +527,7 @@ def _limits(
         for reason in st.reasons:
             data = reason.data or {}
             if reason.code == "resource_not_matched":
-                resources.extend(str(p) for p in data.get("patterns", ()) if fit(str(p)))
+                resources.extend(p for p in _read_patterns(st, reason) if fit(p))
             elif reason.code == "notresource_matched":
                 resources.extend(f"all except {p}" for p in data.get("patterns", ()))
             elif reason.code in _CONDITION_CODES:
@@ -917,11 +935,14 @@ def _resource_texts(policies: Sequence[Policy]) -> dict[str, Texts]:
     includes resources of its types."""
     out: dict[str, Texts] = {}
     for i, policy in enumerate(policies):
+        complete = policy.kind in _COMPLETING_KINDS
         for st in policy.statements:
             block = st.resource
             if block is None or block.negated:
                 continue
             for text in block.texts:
+                if complete:
+                    text = _as_completed(text)
                 if text != "*":
                     at = out.setdefault(_service_of(text), {})
                     key = (i, st.index)

@@ -164,6 +164,38 @@ def test_a_short_arn_without_a_wildcard_is_offered_its_likely_fix(resource, fix)
     assert fix in f.message
 
 
+@pytest.mark.parametrize(
+    ("resource", "completed"),
+    [
+        ("arn:aws:sqs", "arn:aws:sqs:*:*:*"),
+        ("arn:aws:sqs:us-east-1", "arn:aws:sqs:us-east-1:*:*"),
+        ("arn:aws:iam::123456789012", "arn:aws:iam::123456789012:*"),
+    ],
+)
+def test_an_incomplete_arn_in_an_identity_policy_is_read_completed_and_said(resource, completed):
+    """IAM guide, reference-arns: in an identity-based policy AWS completes an ARN of fewer
+    than six fields with `*`, so `arn:aws:sqs` grants every queue: a warning saying how AWS
+    reads it, not the "malformed" error a resource-based policy's gets (it matches nothing
+    there)."""
+    doc = policy(allow("sqs:SendMessage", resource))
+    for kind in ("identity", "boundary"):
+        f = only(lint(doc, kind=kind), "incomplete_arn")
+        assert f.severity == "warning"
+        assert f.data == {"resource": resource, "completed": completed}
+        assert repr(completed) in f.message
+        assert "malformed_arn" not in codes(lint(doc, kind=kind))
+    resource_doc = policy({**allow("sqs:SendMessage", resource), "Principal": "*"})
+    assert "incomplete_arn" not in codes(lint(resource_doc, kind="resource"))
+    assert "malformed_arn" in codes(lint(resource_doc, kind="resource"))
+
+
+def test_an_incomplete_arn_whose_region_is_a_resource_name_stays_malformed():
+    """`arn:aws:s3:my-bucket` completes to `arn:aws:s3:my-bucket:*:*`, where `my-bucket` is the
+    Region: it matches no bucket, so the error and its likely fix stay."""
+    f = only(lint(policy(allow("s3:GetObject", "arn:aws:s3:my-bucket"))), "malformed_arn")
+    assert "arn:aws:s3:::my-bucket" in f.message
+
+
 def test_a_short_arn_of_an_unknown_service_is_offered_no_guess():
     f = only(lint(policy(allow("s3:GetObject", "arn:aws:nosuchservice:thing"))), "malformed_arn")
     assert "Did you mean" not in f.message

@@ -1,11 +1,13 @@
-"""Every " · " a page draws, joining two links, a link and its facts, or the facts of a
-metadata line ("12 questions · pass mark 70%", a gradebook cell's "Best 80% · latest 60%"), is
-held to both neighbours by no-break spaces: with plain spaces a phone (390 px) wrapped the
-gradebook's "Root user basics ·" and left the dot at the line's end, "Statistics" alone below
-it, and a metadata line began its second line with "·". Held, the line breaks between words
-instead, and the dot neither ends nor starts a line. Only a page's <title> (the browser's tab,
-which does not wrap) keeps plain ones. (Flex rows of links have no dot at all: their gap
-separates them, tests/quizzes/test_result_next_module.py.)"""
+"""No " · " a page draws ever starts a line: it is held to the word before it by a no-break
+space, in links' lines and in metadata lines alike ("12 questions · pass mark 70%", a gradebook
+cell's "Best 80% · latest 60%"); with plain spaces a line on a phone (390 px) could begin with
+"·". Written `&nbsp;·&nbsp;`, it is held to the word after it too, and neither ends nor starts
+a line: always so beside a link, where a phone wrapped the gradebook's "Root user basics ·" and
+left "Statistics" alone below it. A line of long single words (a finding's type, an ARN) holds
+it only to the word before (`&nbsp;· `), so the line breaks after the dot rather than inside a
+word. Only a page's <title> (the browser's tab, which does not wrap) keeps plain ones. (Flex
+rows of links have no dot at all: their gap separates them,
+tests/quizzes/test_result_next_module.py.)"""
 
 from __future__ import annotations
 
@@ -23,7 +25,12 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # Tags that draw no text, HTML tags and no-break spaces may stand between a dot and the space
 # a line breaks at ("</a>{% if x %} · …", "</span>\n<span>· formerly", "x &nbsp;·&nbsp;y").
 _BETWEEN = r"(?:\{%\s*(?:end)?(?:if|elif|else|for|empty|with)\b[^%]*%\}|<[^>]*>|&nbsp;)*"
-_BREAKABLE_DOT = re.compile(rf"[ \t\n]{_BETWEEN}·|·{_BETWEEN}[ \t\n]")
+# A dot a line may start with: a breakable space before it.
+_STARTS_A_LINE = re.compile(rf"[ \t\n]{_BETWEEN}·")
+# A dot beside a link that a line may end with: a breakable space after it.
+_ENDS_A_LINE_BY_A_LINK = re.compile(
+    rf"</a>{_BETWEEN}·{_BETWEEN}[ \t\n]|·{_BETWEEN}[ \t\n]{_BETWEEN}<a[\s>]"
+)
 # What is never drawn in a page's text: its <title> and the block that fills it, and comments.
 _NOT_DRAWN = re.compile(
     r"\{% block title %\}.*?\{% endblock %\}|<title>.*?</title>|\{#.*?#\}", re.DOTALL
@@ -44,21 +51,30 @@ def _drawn(text: str) -> str:
     return _NOT_DRAWN.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
 
 
-def test_no_template_writes_a_dot_a_line_may_break_beside():
-    found = [
+def _found(pattern: re.Pattern) -> list[str]:
+    return [
         f"{path.relative_to(TEMPLATES)}:{text.count(chr(10), 0, m.start()) + 1}: {m.group(0)!r}"
         for path in sorted(TEMPLATES.rglob("*.html"))
         for text in [_drawn(path.read_text())]
-        for m in _BREAKABLE_DOT.finditer(text)
+        for m in pattern.finditer(text)
     ]
-    assert found == []
 
 
-def test_a_page_title_keeps_its_plain_dots():
-    """The scan leaves titles alone, and only them."""
+def test_no_template_writes_a_dot_a_line_may_start_with():
+    assert _found(_STARTS_A_LINE) == []
+
+
+def test_no_template_writes_a_dot_beside_a_link_a_line_may_end_with():
+    assert _found(_ENDS_A_LINE_BY_A_LINK) == []
+
+
+def test_the_scan_finds_a_plain_dot_and_leaves_titles_alone():
     title = "{% block title %}Import · Teaching{% endblock %}"
-    assert _BREAKABLE_DOT.search(_drawn(title)) is None
-    assert _BREAKABLE_DOT.search(_drawn(title + "<p>12 questions · pass mark</p>"))
+    assert _STARTS_A_LINE.search(_drawn(title)) is None
+    assert _STARTS_A_LINE.search(_drawn(title + "<p>12 questions · pass mark</p>"))
+    assert _STARTS_A_LINE.search('</span>\n<span class="meta">· formerly')
+    assert _STARTS_A_LINE.search("<p>GuardDuty&nbsp;· <code>Recon</code></p>") is None
+    assert _ENDS_A_LINE_BY_A_LINK.search('<a href="/q/">Quiz</a>&nbsp;· <a href="/s/">Stats</a>')
 
 
 @pytest.mark.django_db

@@ -114,7 +114,10 @@ def test_each_lesson_offered_is_a_checkbox_named_by_its_title_and_module(cohort,
         box = _lesson_box(_found(page), each)
         assert " checked" not in box
         box_id = re.search(r'id="([^"]+)"', box)[1]
-        assert f'<label for="{box_id}">Introduction <span class="meta">· {module}</span>' in page
+        assert (
+            f'<label for="{box_id}">Introduction<span class="meta">&nbsp;·&nbsp;{module}</span>'
+            in page
+        )
     assert "None yet: find lessons below and tick them." in page
     assert 'role="status">All 2 lessons of the course.</p>' in page
     legend = re.search(r'<fieldset class="tag-chooser lesson-picker[^>]*>\s*<legend>(.*?)<', page)

@@ -221,7 +221,10 @@ def test_each_assignments_whole_class_figures_are_its_cells_summed(cohort, owner
     assert (figures.handed_in, figures.learners) == (len(handed), 5) == (3, 5)
     assert figures.mean_best == pytest.approx(sum(handed) / len(handed)) == pytest.approx(0.5)
     page = client_for(owner).get(cohort.get_absolute_url()).content.decode()
-    assert '<span class="meta gradebook-class">3 of 5 handed in · mean best 50%</span>' in page
+    assert (
+        '<span class="meta gradebook-class">3 of 5 handed in&nbsp;·&nbsp;mean best 50%</span>'
+        in page
+    )
     assert "3 of 5 learners handed in, mean best 50%" in page  # the list of assignments
     services.member_remove(cohort=cohort, user_id=klass["people"]["bob"].pk, by=owner)
     figures = gradebook.class_figures(cohort, [assignment], 4)[assignment.pk]
@@ -289,7 +292,7 @@ def test_a_best_or_latest_score_handed_in_late_says_so(cohort, quiz, owner, klas
     client = client_for(owner)
     page = client.get(reverse("teach_cohorts:gradebook", args=[cohort.pk])).content.decode()
     bob_row = re.search(r'<tr>\s*<th scope="row"><a[^>]*>bob</a>.*?</tr>', page, re.S)[0]
-    assert "Best 100% (late) · latest 100% (late)" in re.sub(r"\s+", " ", bob_row)
+    assert "Best 100% (late)&nbsp;·&nbsp;latest 100% (late)" in re.sub(r"\s+", " ", bob_row)
     ada_row = re.search(r'<tr>\s*<th scope="row"><a[^>]*>ada</a>.*?</tr>', page, re.S)[0]
     assert "(late)" not in ada_row
     learner_page = client.get(
@@ -641,7 +644,14 @@ def test_every_kind_reads_as_text_in_the_answers_csv():
 
 def test_the_gradebook_page_shows_each_learner(cohort, co_instructor, klass):
     page = client_for(co_instructor).get(cohort.get_absolute_url()).content.decode()
-    for text in ("ada", "eve", "Best 100% · latest 100%", "In progress", "Late", "1 of 2"):
+    for text in (
+        "ada",
+        "eve",
+        "Best 100%&nbsp;·&nbsp;latest 100%",
+        "In progress",
+        "Late",
+        "1 of 2",
+    ):
         assert text in page
     assert "grace" not in page
 
@@ -674,7 +684,7 @@ def test_an_attempt_in_progress_beside_one_handed_in_is_said_in_the_cell(
     with django_assert_max_num_queries(len(before.captured_queries)):
         page = client.get(url).content.decode()
     assert "Submitted" in _cell_text(page, "bob", quiz.title)
-    assert "2 attempts (1 still in progress) ·" in _cell_text(page, "bob", quiz.title)
+    assert "2 attempts (1 still in progress)&nbsp;·" in _cell_text(page, "bob", quiz.title)
     assert "still in progress" not in _cell_text(page, "ada", quiz.title)
     dee = _cell_text(page, "dee", quiz.title)
     assert dee.startswith("In progress") and "still in progress" not in dee

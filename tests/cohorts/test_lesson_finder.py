@@ -34,7 +34,7 @@ def test_it_finds_lessons_by_every_word_of_title_or_module(owner):
     client = client_for(owner)
     page = client.get(URL, {"lesson_q": "storage POLICIES"}, **HTMX).content.decode()
     assert _offered(page) == [str(bucket.pk)]
-    assert 'Bucket policies <span class="meta">· Storage security</span>' in page
+    assert 'Bucket policies<span class="meta">&nbsp;·&nbsp;Storage security</span>' in page
     assert '<span id="lessons-status" hx-swap-oob="innerHTML">1 lesson matches' in page
     # a ticked lesson is not offered again; none found is said
     page = client.get(URL, {"lesson_q": "storage", "lessons": [bucket.pk]}).content.decode()

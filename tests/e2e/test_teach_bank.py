@@ -50,7 +50,7 @@ def test_an_instructor_finds_a_question_in_the_bank_and_adds_it_to_a_quiz(page):
     # Each row's question has both words in its prompt or slug (the row shows only the first
     # 90 characters of the prompt, which may end before them).
     for slug in page.locator("#bank-results tbody .question-slug").all_inner_texts():
-        question = Question.objects.get(slug=slug.split(" · ")[0].strip())
+        question = Question.objects.get(slug=slug.split("·")[0].strip())  # "slug · owner"
         searched = f"{question.prompt} {question.slug}".lower()
         assert "root" in searched and "user" in searched, question.slug
 

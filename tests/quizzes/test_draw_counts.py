@@ -135,5 +135,5 @@ def test_the_quiz_list_says_the_count_and_reads_a_chunk_of_the_bank(client, lear
     sign_in(client, learner)
     with question_rows_returned() as read:
         page = client.get("/quizzes/").content.decode()
-    assert "12 questions · pass mark" in page
+    assert "12 questions&nbsp;·&nbsp;pass mark" in page
     assert read["rows"] <= 100  # all 430 before

@@ -75,7 +75,7 @@ def test_the_quiz_list_costs_the_same_with_100_times_the_quizzes(client, learner
     page = large["learner"][1]
     assert page.count('class="card quiz-card"') == QUIZZES_PER_PAGE
     assert f"Quizzes 1 to {QUIZZES_PER_PAGE} of 600" in page
-    assert "2 questions · pass mark" in page and "1 attempt, best 50%" in page
+    assert "2 questions&nbsp;·&nbsp;pass mark" in page and "1 attempt, best 50%" in page
     assert 'href="?page=2" rel="next">More quizzes</a>' in page
     assert "pagination" not in small["learner"][1]  # one page: no page links
 

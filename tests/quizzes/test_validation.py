@@ -371,7 +371,7 @@ def test_the_quiz_page_and_the_list_count_only_the_questions_an_attempt_gets(cli
     page = client.get(broken_quiz.get_absolute_url()).content.decode()
     assert "<dt>Questions</dt><dd>1</dd>" in page
     listing = client.get(reverse("quizzes:list")).content.decode()
-    assert "1 question · pass mark" in listing and "3 questions" not in listing
+    assert "1 question&nbsp;·&nbsp;pass mark" in listing and "3 questions" not in listing
 
 
 def test_a_question_broken_after_the_start_is_skipped_not_a_500(client, broken_quiz):

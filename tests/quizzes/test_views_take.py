@@ -62,7 +62,7 @@ def test_the_list_counts_the_questions_a_drawing_quiz_gives(client):
     make_question(category="iam")
     make_quiz(first, title="Draws", draw_category="iam", draw_count=2)
     body = " ".join(client.get(reverse("quizzes:list")).content.decode().split())
-    assert "2 questions ·" in body
+    assert "2 questions&nbsp;·" in body
 
 
 def test_a_draw_from_a_category_with_fewer_usable_questions_is_counted_as_attempts_get_it(
@@ -77,7 +77,7 @@ def test_a_draw_from_a_category_with_fewer_usable_questions_is_counted_as_attemp
     Question.objects.filter(pk=archived.pk).update(archived=True)
     quiz = make_quiz(kept[0], title="Draws five", draw_category="few", draw_count=5)
     body = " ".join(client.get(reverse("quizzes:list")).content.decode().split())
-    assert "2 questions ·" in body and "5 questions" not in body
+    assert "2 questions&nbsp;·" in body and "5 questions" not in body
     detail = " ".join(client.get(quiz.get_absolute_url()).content.decode().split())
     assert "<dt>Questions</dt><dd>2</dd>" in detail
     attempt = start(client, quiz)

@@ -39,7 +39,7 @@ def listed(response) -> set[str]:
     """The slugs of the questions on a bank page."""
     assert response.status_code == 200
     return set(
-        re.findall(r'<span class="meta question-slug">([a-z0-9-]+)[ <]', response.content.decode())
+        re.findall(r'<span class="meta question-slug">([a-z0-9-]+)[&<]', response.content.decode())
     )
 
 
@@ -471,7 +471,9 @@ def test_a_question_renamed_by_a_course_update_is_found_by_its_old_slug(teacher,
     response = teacher.get(URL, {"q": "storage-old"})
     assert listed(response) == {"file-question"}
     body = response.content.decode()
-    assert "· formerly <code>shared-storage-old</code> (renamed by a course update)" in body
+    assert (
+        "&nbsp;·&nbsp;formerly <code>shared-storage-old</code> (renamed by a course update)" in body
+    )
     # Found by its slug now, it does not say so: the old slug is not why it was found.
     assert "formerly" not in teacher.get(URL, {"q": "file-question"}).content.decode()
     # Another teacher's question is not found by its old slug either.

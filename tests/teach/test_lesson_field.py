@@ -95,7 +95,7 @@ def test_suggestions_follow_what_is_typed(teacher):
     make_lesson(storage, slug="keys", title="Encryption keys")
     found = teacher.get(FIND, {"for": "question", "lesson": "bucket"}).content.decode()
     assert _options(found) == [str(bucket)]
-    assert ">Bucket policies · Storage</option>" in found
+    assert ">Bucket policies&nbsp;·&nbsp;Storage</option>" in found
     assert '<span id="lesson-status" hx-swap-oob="innerHTML">1 lesson matches' in found
     # an address typed whole finds its lesson
     assert _options(

@@ -1,0 +1,41 @@
+"""A pager's links (srm_trainer/pager.py) set their own list's parameter and keep every other
+one of the page's query as it was, repeated ones too, so one list's pager never moves another
+list, a search or a filter on the same page."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import QueryDict
+
+from srm_trainer.pager import page_links
+
+
+def _page(number: int, pages: int = 9):
+    return Paginator(range(pages * 10), 10).get_page(number)
+
+
+def test_a_link_sets_its_own_parameter_and_keeps_the_others():
+    query = QueryDict("tags=3&q=s3+bucket&kind=a&kind=b&banks=1")
+    links = page_links(query, _page(2), "banks", "banks-title")
+    assert links.next == "?tags=3&q=s3+bucket&kind=a&kind=b&banks=3#banks-title"
+    assert links.previous == "?tags=3&q=s3+bucket&kind=a&kind=b&banks=1#banks-title"
+    kept = QueryDict(links.next.removeprefix("?").split("#")[0])
+    assert kept.getlist("kind") == ["a", "b"] and kept["tags"] == "3"
+
+
+def test_a_list_on_a_page_of_its_own_adds_its_parameter():
+    links = page_links(QueryDict("tags=2"), _page(1), "banks")
+    assert links.next == "?tags=2&banks=2"
+
+
+def test_no_link_before_the_first_page_or_after_the_last():
+    assert page_links(QueryDict(), _page(1), "p").previous == ""
+    assert page_links(QueryDict(), _page(9), "p").next == ""
+
+
+def test_the_numbers_mark_the_current_page_and_elide_the_far_ones():
+    links = page_links(QueryDict("x=1"), _page(5), "p")
+    assert [link.number for link in links.pages] == [1, None, 4, 5, 6, None, 9]
+    assert [link.number for link in links.pages if link.current] == [5]
+    assert links.pages[0].url == "?x=1&p=1"
+    assert all(link.url == "" for link in links.pages if link.number is None)

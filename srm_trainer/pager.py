@@ -1,10 +1,12 @@
-"""The links of a list's pager, for `templates/_pager.html`.
+"""The links of a list's pager, for `templates/_pager.html`, the site's one pager.
 
 A page may hold several lists paged on their own (the teaching dashboard has five), each by a
 query parameter of its own (`?banks=`, `?tags=`). Django's `{% querystring %}` keeps the other
 parameters, but takes the one it sets only as a literal keyword, so one shared pager could not
 use it: the links are built here, each keeping every other parameter as it was, so paging one
-list leaves the others where they are. A template builtin (settings.TEMPLATES).
+list leaves the others where they are, and a search's words and a filter stay on every link.
+The same links serve a pager whose list htmx swaps in place (the question bank's, the
+search's): the partial draws them as its `hx-get` too. A template builtin (settings.TEMPLATES).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
-from django.core.paginator import Page
+from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
 register = template.Library()
@@ -60,14 +62,26 @@ def page_links(query: QueryDict, page: Page, param: str, anchor: str = "") -> Pa
     numbers = page.paginator.get_elided_page_range(
         page.number, on_each_side=ON_EACH_SIDE, on_ends=ON_ENDS
     )
+    pages = [
+        PageLink(n, url(n), n == page.number) if isinstance(n, int) else PageLink(None)
+        for n in numbers
+    ]
+    # A paginator that counts only so far (the question bank's `CountedAhead`) knows its last
+    # number is not the last page: a gap after it says there are more.
+    if getattr(page.paginator, "more", False):
+        pages.append(PageLink(None))
     return PageLinks(
         previous=url(page.previous_page_number()) if page.has_previous() else "",
         next=url(page.next_page_number()) if page.has_next() else "",
-        pages=[
-            PageLink(n, url(n), n == page.number) if isinstance(n, int) else PageLink(None)
-            for n in numbers
-        ],
+        pages=pages,
     )
+
+
+def numbered(number: int, pages: int) -> Page:
+    """Page `number` of `pages`, for the pager of a list cut into pages its own way (the
+    search's ranked results, the glossary's letters), not by a Paginator: the pager needs only
+    where it is and how many there are. Its "items" are its pages, one to a page."""
+    return Paginator(range(max(pages, 1)), 1).get_page(number)
 
 
 @register.simple_tag(takes_context=True, name="page_links")

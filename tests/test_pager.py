@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import QueryDict
 
-from srm_trainer.pager import page_links
+from srm_trainer.pager import numbered, page_links
 
 
 def _page(number: int, pages: int = 9):
@@ -39,3 +39,35 @@ def test_the_numbers_mark_the_current_page_and_elide_the_far_ones():
     assert [link.number for link in links.pages if link.current] == [5]
     assert links.pages[0].url == "?x=1&p=1"
     assert all(link.url == "" for link in links.pages if link.number is None)
+
+
+class _CountedSoFar(Paginator):
+    """A paginator that stopped counting (the question bank's `teach.bank.CountedAhead`)."""
+
+    more = True
+
+
+def test_a_list_counted_only_so_far_ends_its_numbers_with_a_gap():
+    """Its last number is where the counting stopped, not the last page: the gap after it
+    says there are more, as its words say "of more than"."""
+    page = _CountedSoFar(range(90), 10).get_page(1)
+    assert [link.number for link in page_links(QueryDict(), page, "p").pages] == [
+        1,
+        2,
+        None,
+        9,
+        None,
+    ]
+    assert page_links(QueryDict(), _page(1), "p").pages[-1].number == 9  # a counted list: none
+
+
+def test_a_list_cut_into_pages_its_own_way_is_numbered_by_its_pages():
+    """The search's ranked results and the glossary's letters know only which page is shown
+    and how many there are; past the last, the last, as a Paginator's get_page does."""
+    page = numbered(3, 11)
+    assert (page.number, page.paginator.num_pages) == (3, 11)
+    links = page_links(QueryDict("q=s3"), page, "page")
+    assert [link.number for link in links.pages] == [1, 2, 3, 4, None, 11]
+    assert (links.previous, links.next) == ("?q=s3&page=2", "?q=s3&page=4")
+    assert numbered(12, 11).number == 11
+    assert numbered(1, 0).number == 1  # nothing to page: one page, no links

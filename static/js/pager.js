@@ -1,0 +1,20 @@
+// A pager whose links swap their list in place (templates/_pager.html with a `target`: the
+// question bank's, the search's). Its link is swapped out with the page it showed, and focus
+// fell to the page's body: Tab went on from the footer, and the view stayed at the old page's
+// foot, below the start of the new one. Once the new page is in, focus goes to the line that
+// says which page is shown (the nav's data-pager-focus, an id; a status line, whose words are
+// announced as they change) and it is brought into view above its list: where a plain pager's
+// link opens its page, at its list. Without this script the links still page, focus as before.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var config = event.detail.requestConfig;
+    var link = config && config.elt;
+    var nav = link && link.closest ? link.closest("nav[data-pager-focus]") : null;
+    var line = nav && document.getElementById(nav.getAttribute("data-pager-focus"));
+    if (!line || document.activeElement === line) { return; }
+    if (!line.hasAttribute("tabindex")) { line.setAttribute("tabindex", "-1"); }
+    line.focus({ preventScroll: true });
+    line.scrollIntoView({ block: "nearest" });
+  });
+})();

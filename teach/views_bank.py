@@ -71,8 +71,6 @@ def question_bank(request: HttpRequest) -> HttpResponse:
         # Saved before a check it now fails (a lab rule added since): skipped for learners,
         # which the bank says as the quiz's page does (`quick_problems`, kept per process).
         question.broken = [p.in_words() for p in question.quick_problems()]
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
@@ -80,7 +78,6 @@ def question_bank(request: HttpRequest) -> HttpResponse:
         "into": into,
         "targets": menus.labelled(targets),
         "into_refused": into_refused,
-        "query": query.urlencode(),
         "filtered": filters != bank.Filters(),
         "swapped": wants_partial(request),
     }

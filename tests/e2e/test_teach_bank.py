@@ -118,3 +118,40 @@ def test_after_adding_from_the_bank_the_keyboard_carries_on_from_that_question(p
                    return row.contains(at) || !!(row.compareDocumentPosition(at) & 4); }"""
     )
     assert after, "Tab went back to the start of the page"
+
+
+def test_paging_the_bank_swaps_the_results_in_with_the_filters_kept(page):
+    """The bank's pager (templates/_pager.html) fetches a page with htmx, the filters kept:
+    the results change without a reload, the address is pushed, and the count line ("… page
+    2 of 4.", announced as it changes) takes focus above the new results (static/js/pager.js):
+    focus used to fall to the page's body, and Tab went on from the footer."""
+    ines = make_user("ines")
+    set_instructor(user=ines, instructor=True)
+    secret = give_mfa(ines)
+    page.goto("/")
+    sign_in_with_code(page, "ines", secret)
+    page.goto("/teach/questions/?kind=single")
+    page.wait_for_load_state()  # htmx has set the page up
+    count = page.locator("#bank-count")
+    expect(count).to_contain_text(re.compile(r"questions match; page 1 of \d+\."))
+    first = page.locator("#bank-results tbody .question-slug").first.inner_text()
+    page.evaluate("() => { window.notReloaded = true; }")
+    pager = page.get_by_role("navigation", name="Pages of questions")
+    pager.get_by_role("link", name="Next page").press("Enter")
+    expect(page).to_have_url(re.compile(r"/teach/questions/\?kind=single&page=2$"))
+    expect(count).to_contain_text("page 2 of")
+    settled(page)
+    expect(count).to_be_focused()
+    assert page.evaluate("() => window.notReloaded"), "the page was loaded afresh"
+    assert page.locator("#bank-results tbody .question-slug").first.inner_text() != first
+    kinds = set(page.locator('#bank-results td[data-label="Kind"]').all_inner_texts())
+    assert kinds == {"Single choice"}, kinds  # the filter kept
+    expect(page.get_by_label("Kind")).to_have_value("single")
+
+    pager = page.get_by_role("navigation", name="Pages of questions")  # swapped in anew
+    pager.get_by_role("link", name="Page 1", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/teach/questions/\?kind=single&page=1$"))
+    expect(count).to_contain_text("page 1 of")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/teach/questions/\?kind=single&page=2$"))
+    expect(count).to_contain_text("page 2 of")

@@ -1,8 +1,9 @@
-"""The teaching dashboard's five lists and the import page's banks page through one pager
-(templates/_pager.html, srm_trainer/pager.py): each link keeps every other parameter of the
-page's query, so paging one list leaves the others on the page they were at; the current page
-is marked for a screen reader, and a link to no page (before the first, after the last) is not
-drawn."""
+"""The teaching dashboard's five lists, the import page's banks and the question bank page
+through one pager (templates/_pager.html, srm_trainer/pager.py): each link keeps every other
+parameter of the page's query, so paging one list leaves the others on the page they were at
+and the bank's filters stay on; the current page is marked for a screen reader, and a link to
+no page (before the first, after the last) is not drawn. The bank's links swap its results in
+place with htmx."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from django.urls import reverse
 
 from lessons.models import Source
 from quizzes.models import Quiz
-from teach import shown
+from teach import bank, shown
 from teach.views import DASHBOARD_QUIZZES
+from tests.quizzes.builders import make_question
 from tests.teach.test_past_ceiling import _banks, _tags
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +100,53 @@ def test_the_import_pages_banks_pager_keeps_the_pages_other_parameters(teacher, 
     nav = _nav(soup, "Pages of the question banks")
     assert "format=gift" in nav.find("a", string="Previous banks")["href"]
     assert nav.find("a", string="More banks") is None
+
+
+def _links(nav) -> dict[str, tuple[str, str]]:
+    """Each link of a pager, by its words: (href, hx-get)."""
+    return {" ".join(a.get_text(" ").split()): (a["href"], a.get("hx-get")) for a in nav("a")}
+
+
+def test_the_banks_pager_numbers_its_pages_and_swaps_them_in_with_the_filters_kept(
+    teacher, instructor
+):
+    """Its links were written out with the filters' query; now the shared pager's, its page
+    numbers too, each fetched by htmx into the results (swapped whole, its address pushed),
+    and the line that says which page is shown is where focus goes then (static/js/pager.js)."""
+    for n in range(60):
+        make_question(
+            "single", owner=instructor, source=Source.AUTHORED, lesson=None, prompt=f"Walrus {n}?"
+        )
+    url = reverse("teach:bank")
+    query = {"q": "walrus", "kind": "single", "page": "2"}
+    for htmx in ({}, {"HTTP_HX_REQUEST": "true"}):  # the page, and the results htmx swaps in
+        nav = _nav(_soup(teacher.get(url, query, **htmx)), "Pages of questions")
+        assert (nav["hx-target"], nav["hx-swap"], nav["hx-push-url"]) == (
+            "#bank-results",
+            "outerHTML",
+            "true",
+        )
+        assert nav["data-pager-focus"] == "bank-count"
+        assert _current(nav) == "Page 2"
+        on = "?q=walrus&kind=single&page="
+        assert _links(nav) == {
+            "Previous page": (on + "1", on + "1"),
+            "Page 1": (on + "1", on + "1"),
+            "Page 2": (on + "2", on + "2"),
+            "Page 3": (on + "3", on + "3"),
+            "Next page": (on + "3", on + "3"),
+        }
+
+
+def test_a_bank_search_counted_only_so_far_says_so_in_its_pager(teacher, instructor, monkeypatch):
+    """The count stops a page or so past the one shown: the last number is where it stopped,
+    and a gap after it says there are more."""
+    monkeypatch.setattr(bank, "COUNTED_AHEAD", 1)
+    for n in range(80):
+        make_question(
+            "single", owner=instructor, source=Source.AUTHORED, lesson=None, prompt=f"Walrus {n}?"
+        )
+    nav = _nav(_soup(teacher.get(reverse("teach:bank"), {"q": "walrus"})), "Pages of questions")
+    assert "Page 1 of more than 2" in nav.get_text(" ")
+    numbers = [li.get_text(" ", strip=True) for li in nav.select(".page-numbers li")]
+    assert numbers == ["Page 1", "Page 2", "…"]

@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from search.query import MAX_QUERY, search
 from srm_trainer.htmx import page_or_partial, wants_partial
+from srm_trainer.pager import numbered
 from srm_trainer.ratelimit import rate_limited
 
 TEMPLATE = "search/search.html"
@@ -34,8 +35,7 @@ def _page_number(value: str | None) -> int:
 def search_page(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:MAX_QUERY]
     results = search(q, page=_page_number(request.GET.get("page"))) if q.strip() else None
-    return render(
-        request,
-        page_or_partial(request, TEMPLATE, "results"),
-        {"q": q, "results": results, "max_query": MAX_QUERY, "live": wants_partial(request)},
-    )
+    context = {"q": q, "results": results, "max_query": MAX_QUERY, "live": wants_partial(request)}
+    if results is not None and results.pages > 1:
+        context["paged"] = numbered(results.page, results.pages)  # for templates/_pager.html
+    return render(request, page_or_partial(request, TEMPLATE, "results"), context)

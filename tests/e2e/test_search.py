@@ -71,3 +71,47 @@ def test_search_on_a_phone(phone):
     box.fill("root user")
     expect(phone.locator("#search-count")).to_contain_text("results for “root user”")
     no_horizontal_scroll(phone)
+
+
+def test_paging_the_results_swaps_them_in_and_puts_focus_on_the_count(page):
+    """The pager (templates/_pager.html) fetches a page with htmx: the results change without
+    a reload, the address is pushed (Back returns to it), and the count line, which says the
+    page, takes focus above the new results (static/js/pager.js): with the link swapped out,
+    focus fell to the page's body and Tab went on from the footer."""
+    page.goto("/search/?q=policy")
+    page.wait_for_load_state()  # htmx has set the page up
+    count = page.locator("#search-count")
+    expect(count).to_contain_text(re.compile(r"results for “policy”, page 1 of \d+\."))
+    first = page.locator(".search-title").first.inner_text()
+    page.evaluate("() => { window.notReloaded = true; }")
+    pager = page.get_by_role("navigation", name="Result pages")
+    pager.get_by_role("link", name="Next page").press("Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=policy&page=2$"))
+    expect(count).to_contain_text("page 2 of")
+    settled(page)
+    expect(count).to_be_focused()
+    assert page.evaluate("() => window.notReloaded"), "the page was loaded afresh"
+    assert page.locator(".search-title").first.inner_text() != first
+    box = count.bounding_box()
+    assert box is not None and 0 <= box["y"] < page.viewport_size["height"], box
+    page.keyboard.press("Tab")  # on into the new page's results
+    expect(page.locator(".search-title").first).to_be_focused()
+    assert_accessible(page)
+
+    pager.get_by_role("link", name="Page 3", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/search/\?q=policy&page=3$"))
+    expect(pager.locator('[aria-current="page"]')).to_have_text("Page 3")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/search/\?q=policy&page=2$"))
+    expect(count).to_contain_text("page 2 of")
+
+
+def test_the_result_pager_on_a_phone(phone):
+    """Its links and page numbers wrap inside the screen: nothing scrolls sideways."""
+    phone.goto("/search/?q=policy&page=5")
+    pager = phone.get_by_role("navigation", name="Result pages")
+    expect(pager.locator('[aria-current="page"]')).to_have_text("Page 5")
+    box = pager.bounding_box()
+    assert box is not None and box["x"] >= 0
+    assert box["x"] + box["width"] <= phone.viewport_size["width"], box
+    no_horizontal_scroll(phone)

@@ -142,6 +142,40 @@ def test_long_result_lists_link_to_the_next_page_with_and_without_htmx(client, d
     assert "page 2 of 2" in second and "Previous page" in second and "Next page" not in second
 
 
+def test_the_result_pages_are_numbered_each_number_swapping_the_results_in(client, db):
+    """The site's pager (templates/_pager.html): its page numbers, the current one marked,
+    each link keeping the words searched and fetched by htmx into the results, its address
+    pushed; the count line is where focus goes then (static/js/pager.js)."""
+    from bs4 import BeautifulSoup
+
+    from search import index
+    from tests.conftest import make_lesson, make_module
+
+    module = make_module()
+    for n in range(45):
+        make_lesson(module, title=f"Guardrail {n}")
+    index.rebuild()
+    for htmx in ({}, HTMX):  # the page, and the results htmx swaps in
+        body = client.get("/search/", {"q": "guardrail", "page": "2"}, **htmx).content
+        nav = BeautifulSoup(body, "html.parser").select_one('nav[aria-label="Result pages"]')
+        assert (nav["hx-target"], nav["hx-push-url"], nav["data-pager-focus"]) == (
+            "#search-results",
+            "true",
+            "search-count",
+        )
+        (current,) = nav.select('[aria-current="page"]')
+        assert current.get_text(" ", strip=True) == "Page 2"
+        links = {a.get_text(" ", strip=True): (a["href"], a["hx-get"]) for a in nav("a")}
+        on = "?q=guardrail&page="
+        assert links == {
+            "Previous page": (on + "1", on + "1"),
+            "Page 1": (on + "1", on + "1"),
+            "Page 2": (on + "2", on + "2"),
+            "Page 3": (on + "3", on + "3"),
+            "Next page": (on + "3", on + "3"),
+        }
+
+
 PATHOLOGICAL = [
     "%",
     "_",

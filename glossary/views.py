@@ -13,6 +13,7 @@ from glossary.listing import letters_for, related_for, split_pages, taught_in
 from glossary.models import GlossaryTerm
 from lessons import reading_order
 from srm_trainer.kept_fragments import kept_drawing
+from srm_trainer.pager import numbered
 
 
 @require_safe
@@ -54,6 +55,9 @@ def _listing(course, published_only: bool, glossary, page: int) -> str:
             "index": [(group.letter, group.anchor, group.page) for group in _unique(letters)],
             "page": page,
             "pages": len(pages),
+            # The site's pager (templates/_pager.html); drawn without the request, its links
+            # carry `?page=` alone, the listing's only parameter.
+            "paged": numbered(page, len(pages)),
         },
     )
 

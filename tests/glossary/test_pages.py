@@ -236,6 +236,8 @@ def test_a_glossary_too_long_for_one_page_is_cut_into_pages_its_links_naming_the
     assert 'href="#letter-a">A</a>' in first and 'href="?page=2#letter-b">B</a>' in first
     assert 'Related: <a href="?page=3#term-t-24">Beta 24</a>' in first
     assert 'href="?page=2" rel="next">More terms</a>' in first and "Page 1 of 3" in first
+    # The site's pager numbers the pages: the last one is a link away.
+    assert '<a href="?page=3"><span class="visually-hidden">Page </span>3</a>' in first
     last = client.get("/learn/glossary/?page=3").content.decode()
     assert last.count('class="glossary-term-name"') == 5 and '<h2 id="letter-b">B</h2>' in last
     assert 'id="term-t-24"' in last and "More terms" not in last

@@ -62,7 +62,9 @@ def test_a_page_number_that_does_not_exist_shows_the_nearest_page(
 ):
     response = client.get(f"/learn/long/?page={asked}")
     assert response.status_code == 200
-    assert f"page {shown} of 3" in response.content.decode()
+    # The pager marks the page shown (templates/_pager.html).
+    current = f'aria-current="page"><span class="visually-hidden">Page </span>{shown}</a>'
+    assert current in response.content.decode()
 
 
 def test_the_level_filter_pages_too_and_its_links_keep_the_level(client, long_module):
@@ -71,6 +73,20 @@ def test_the_level_filter_pages_too_and_its_links_keep_the_level(client, long_mo
     assert lesson_links(body, "long") == [f"l-{i:03d}" for i in advanced[:LESSONS_PER_PAGE]]
     assert 'href="?level=advanced&amp;page=2" rel="next"' in body
     assert f"Advanced ({len(advanced)})" in body
+
+
+def test_the_pages_are_numbered_each_number_keeping_the_level(client, long_module):
+    """The site's pager (templates/_pager.html): a number for each page, the one shown
+    marked for a screen reader, each link keeping the level filter."""
+    body = client.get("/learn/long/?level=advanced&page=2").content.decode()
+    assert (
+        'href="?level=advanced&amp;page=1"><span class="visually-hidden">Page </span>1</a>' in body
+    )
+    assert (
+        'href="?level=advanced&amp;page=2" aria-current="page">'
+        '<span class="visually-hidden">Page </span>2</a>'
+    ) in body
+    assert "Lessons 51 to 60 of 60" in body
 
 
 def test_a_short_module_shows_no_page_links(client, db):

@@ -77,6 +77,10 @@ def test_the_quiz_list_costs_the_same_with_100_times_the_quizzes(client, learner
     assert f"Quizzes 1 to {QUIZZES_PER_PAGE} of 600" in page
     assert "2 questions&nbsp;·&nbsp;pass mark" in page and "1 attempt, best 50%" in page
     assert 'href="?page=2" rel="next">More quizzes</a>' in page
+    # The site's pager: the far pages elided, the last one a link away (1 2 … 20).
+    last = -(-600 // QUIZZES_PER_PAGE)
+    assert f'<a href="?page={last}"><span class="visually-hidden">Page </span>{last}</a>' in page
+    assert '<a href="?page=3">' not in page and "<li>…</li>" in page
     assert "pagination" not in small["learner"][1]  # one page: no page links
 
 

@@ -100,7 +100,8 @@ def test_a_cohorts_pages_cost_the_same_with_40_times_the_learners(owner, cohort,
     assert "200 learners, 1 assignment&nbsp;·&nbsp;yours&nbsp;·&nbsp;join code" in listed
     _, people = page_queries(teacher, pages["people"])
     assert "Learners (200)" in people and people.count("joined ") == LEARNERS_PER_PAGE
-    assert '<a href="?page=2">Next learners</a>' in people
+    assert '<a href="?page=2" rel="next">Next learners</a>' in people
+    assert '<a href="?page=4"><span class="visually-hidden">Page </span>4</a>' in people
     assert "learner-0199" in teacher.get(pages["people"] + "?page=4").content.decode()
     _, gradebook = page_queries(teacher, pages["gradebook"])
     assert gradebook.count('<th scope="row">') == GRADEBOOK_LEARNERS
@@ -162,7 +163,7 @@ def test_the_gradebook_shows_a_few_assignments_at_a_time_each_row_summing_them_a
     link = reverse("teach_cohorts:assignment", args=[cohort.pk, first.pk])
     assert f'<a class="gradebook-title" href="{link}">Root user basics</a>' in body
     assert f"Assignments 1 to {ASSIGNMENTS_PER_PAGE} of {total}" in body
-    assert '<a href="?columns=2#gradebook-title">Next assignments</a>' in body
+    assert '<a href="?columns=2#gradebook-title" rel="next">Next assignments</a>' in body
     assert "Previous assignments" not in body
     # The list of every assignment above it folds (its quizzes head the columns too); with one
     # page of them it does not (the header's "More" is a <details> on every page).
@@ -176,7 +177,7 @@ def test_the_gradebook_shows_a_few_assignments_at_a_time_each_row_summing_them_a
     )
     assert f"Assignments {2 * ASSIGNMENTS_PER_PAGE + 1} to {total} of {total}" in last
     assert last.count('class="gradebook-cell"') == 4
-    assert '<a href="?columns=2#gradebook-title">Previous assignments</a>' in last
+    assert '<a href="?columns=2#gradebook-title" rel="prev">Previous assignments</a>' in last
     assert "Next assignments" not in last
 
 

@@ -116,12 +116,22 @@ def test_a_search_keeps_its_place_in_both_pagers(owner, cohort, learner):
     url = reverse("teach_cohorts:gradebook", args=[cohort.pk])
     body = teacher.get(url, {"q": "learner", "columns": "2"}).content.decode()
     assert f"Learners 1 to {GRADEBOOK_LEARNERS} of {2 * GRADEBOOK_LEARNERS}" in body
-    assert '<a href="?q=learner&amp;columns=2&amp;page=2">Next learners</a>' in body
-    assert '<a href="?q=learner&amp;columns=1#gradebook-title">Previous assignments</a>' in body
+    assert '<a href="?q=learner&amp;columns=2&amp;page=2" rel="next">Next learners</a>' in body
+    assert (
+        '<a href="?q=learner&amp;columns=1#gradebook-title" rel="prev">Previous assignments</a>'
+        in body
+    )
     assert '<input type="hidden" name="columns" value="2">' in body
+    # Each pager's page numbers (templates/_pager.html) keep the search and the other pager.
+    assert '<a href="?q=learner&amp;columns=2&amp;page=2"><span class="visually-hidden">' in body
+    assert (
+        '<a href="?q=learner&amp;columns=1#gradebook-title"><span class="visually-hidden">' in body
+    )
     second = teacher.get(url, {"q": "learner", "columns": "2", "page": "2"}).content.decode()
     assert _rows(second)[-1] == f"learner-{2 * GRADEBOOK_LEARNERS - 1:03}"
-    assert '<a href="?q=learner&amp;columns=2&amp;page=1">Previous learners</a>' in second
+    assert (
+        '<a href="?q=learner&amp;columns=2&amp;page=1" rel="prev">Previous learners</a>' in second
+    )
 
 
 def test_removing_a_found_learner_comes_back_to_the_list_as_it_was(owner, cohort, learner):

@@ -181,7 +181,9 @@ def test_the_order_survives_the_pagers_a_search_and_the_columns(owner, cohort, q
     url = reverse("teach_cohorts:gradebook", args=[cohort.pk])
     first = teacher.get(url, {"sort": "progress", "order": "desc"}).content.decode()
     assert _rows(first)[:3] == ["learner-027", "learner-028", "learner-029"]
-    assert '<a href="?sort=progress&amp;order=desc&amp;page=2">Next learners</a>' in first
+    assert (
+        '<a href="?sort=progress&amp;order=desc&amp;page=2" rel="next">Next learners</a>' in first
+    )
     second = teacher.get(url, {"sort": "progress", "order": "desc", "page": 2}).content.decode()
     assert _rows(second) == [f"learner-{n:03}" for n in range(21, 27)]
     # The search form sends the order with what is typed; the result keeps it.

@@ -7,14 +7,17 @@
 // link opens its page, at its list. Without this script the links still page, focus as before.
 (function () {
   "use strict";
+  var ROOM = 16;
   document.addEventListener("htmx:afterSettle", function (event) {
     var config = event.detail.requestConfig;
     var link = config && config.elt;
     var nav = link && link.closest ? link.closest("nav[data-pager-focus]") : null;
     var line = nav && document.getElementById(nav.getAttribute("data-pager-focus"));
-    if (!line || document.activeElement === line) { return; }
+    if (!line) { return; }
     if (!line.hasAttribute("tabindex")) { line.setAttribute("tabindex", "-1"); }
     line.focus({ preventScroll: true });
-    line.scrollIntoView({ block: "nearest" });
+    // In view, a rem clear of the window's top, so its focus ring shows whole.
+    var top = line.getBoundingClientRect().top;
+    if (top < ROOM || top > window.innerHeight - line.offsetHeight) { window.scrollBy(0, top - ROOM); }
   });
 })();

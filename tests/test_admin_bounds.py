@@ -114,6 +114,32 @@ def test_a_filter_the_database_cannot_run_is_the_plain_list_again(admin_client):
     assert Question.objects.count() == 1
 
 
+def test_the_plain_list_again_says_the_filter_in_its_address_was_not_applied(admin_client):
+    """Django's list at `?e=1` said nothing, as if the filter had found every row."""
+    make_question("single")
+    response = admin_client.get("/admin/auditlog/logentry/", {"cid": "a\x00b"}, follow=True)
+    assert response.redirect_chain == [("/admin/auditlog/logentry/?e=1", 302)]
+    page = response.content.decode()
+    assert (
+        '<li class="warning">The filter in this page&#x27;s address could not be applied, so the'
+        " whole list is shown.</li>"
+    ) in page
+    # Said once: the list's own links (a sort, a filter) leave `e` out, and say nothing.
+    sorted_list = admin_client.get("/admin/auditlog/logentry/", {"o": "1"})
+    assert "could not be applied" not in sorted_list.content.decode()
+
+
+def test_the_plain_list_asked_for_with_another_filter_it_cannot_build_is_the_plain_list(
+    admin_client,
+):
+    """`?e=1` with a filter the list cannot build (a bookmark, an address edited by hand) was
+    Django's "Database error" page, which blames the database's installation."""
+    response = admin_client.get("/admin/auditlog/logentry/", {"e": "1", "cid": "a\x00b"})
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/auditlog/logentry/?e=1"
+    assert admin_client.get(response["Location"]).status_code == 200
+
+
 @pytest.mark.parametrize(
     ("path", "sent"),
     [

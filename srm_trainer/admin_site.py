@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import update_wrapper
+from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import apps as admin_apps
@@ -66,6 +67,9 @@ class SourceCheckedAutocomplete(AutocompleteJsonView):
     A model admin whose rows are counted (`ModuleAdmin`'s lessons) gives a list Django no
     longer orders by the model's ordering (a GROUP BY), and the menu's pages then warned
     "Pagination may yield inconsistent results": it is ordered by that ordering here."""
+
+    admin_site: admin.AdminSite  # set by `as_view`, as Django's (the stubs leave both out)
+    source_field: Any  # set by `get` before `has_perm` is asked
 
     def get_queryset(self):
         rows = super().get_queryset()

@@ -256,7 +256,8 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         goes to the admin's home saying no such user exists, as that page does."""
         from_user = self.get_object(request, unquote(object_id))
         if from_user is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # Django's own answer, a private method the stubs leave out.
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
         if not self.has_change_permission(request, from_user):
             raise PermissionDenied
         data = request.POST if request.method == "POST" else request.GET

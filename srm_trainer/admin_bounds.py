@@ -27,11 +27,24 @@ string and an action's chosen rows as sent, and three of them reached the databa
   a 400-digit key with one `IN` query before saying it was no choice, OverflowError again: a
   key its model's key field cannot hold is now refused as Django refuses `x` ("… is not a valid
   value"). The site's own such field (`cohorts.forms.LessonsField`) checks its keys itself;
+- **a list filter of its own reading a value it cannot use**: Django's field filters turn a
+  value their field cannot take (ValueError, ValidationError) into a filter the list cannot
+  build, but a `SimpleListFilter` is its author's code, and auditlog's "Resource Type" filter
+  passed `?resource_type=abc` to the database as a key: ValueError, a 500 on the audit log's
+  list for every role that reads it. Every such filter's value is now read as Django reads its
+  own (`refusing_filters`);
 - **a date drill-down's period no time can hold** (`?issued_at__year=9999`): Django reads the
   year, month and day and catches only a date that does not exist; the end of the year 9999
   (`ValueError: year 10000 is out of range`), a 20-digit year (`OverflowError`) and a period
   whose start or end leaves the years 1-9999 once read in UTC were a 500. Such a period is a
   filter the list cannot build: the plain list again, marked `?e=1`.
+
+Django's list at `?e=1` said nothing: the rows simply were the whole list again, as if the
+filter in the address had found them all. It now says so above the rows, in the admin's
+warning style (`FILTER_NOT_APPLIED`). And a list asked for with `?e=1` and a filter it cannot
+build either (a bookmark, an address edited by hand) showed Django's "Database error" page,
+which blames the database's installation: it is sent to the plain list too. Only `?e=1` alone
+failing (then the database is the trouble) keeps Django's page.
 """
 
 from __future__ import annotations
@@ -39,17 +52,22 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from django.contrib import messages
-from django.contrib.admin import helpers
+from django.contrib.admin import SimpleListFilter, helpers
 from django.contrib.admin.options import IncorrectLookupParameters, ModelAdmin
-from django.contrib.admin.views.main import SEARCH_VAR
+from django.contrib.admin.views.main import ERROR_FLAG, SEARCH_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteMixin
 from django.core.exceptions import ValidationError
 from django.db import NotSupportedError
 from django.forms import ModelMultipleChoiceField
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.text import smart_split
 
 MAX_SEARCH_WORDS = 20
+FILTER_NOT_APPLIED = (
+    "The filter in this page's address could not be applied, so the whole list is shown."
+)
 
 
 def drill_down_holds(admin: ModelAdmin, query) -> bool:
@@ -97,11 +115,36 @@ def _holds(key, value) -> bool:
     return True
 
 
+def refusing_filters(specs: list) -> list:
+    """`specs` (a list's filters), each `SimpleListFilter` made to answer a value it cannot use
+    as Django's field filters do: IncorrectLookupParameters, the plain list at `?e=1`."""
+    for spec in specs:
+        if isinstance(spec, SimpleListFilter):
+            spec.queryset = _refusing(spec.queryset)  # type: ignore[method-assign]
+    return specs
+
+
+def _refusing(queryset):
+    def refused_queryset(request, rows):
+        try:
+            return queryset(request, rows)
+        except (ValueError, ValidationError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+    return refused_queryset
+
+
 def use_in_every_admin() -> None:
     """Bound `ModelAdmin`'s search, actions and list for every admin, before any is registered."""
     search = ModelAdmin.get_search_results
     response_action = ModelAdmin.response_action
     changelist_instance = ModelAdmin.get_changelist_instance
+    changelist_view = ModelAdmin.changelist_view
+    get_filters = ChangeList.get_filters
+
+    def checked_get_filters(self, request):
+        specs, *rest = get_filters(self, request)
+        return (refusing_filters(specs), *rest)
 
     def get_search_results(self, request, queryset, search_term):
         # A list's search is cut with its links (below); an autocomplete menu's here.
@@ -145,6 +188,20 @@ def use_in_every_admin() -> None:
         except (NotSupportedError, OverflowError) as error:
             raise IncorrectLookupParameters(error) from error
 
+    def said_changelist_view(self, request, extra_context=None):
+        response = changelist_view(self, request, extra_context)
+        if ERROR_FLAG not in request.GET:
+            return response
+        if getattr(response, "template_name", None) == "admin/invalid_setup.html" and (
+            set(request.GET) - {ERROR_FLAG}
+        ):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        if request.method == "GET" and isinstance(response, TemplateResponse):
+            # Added before the list is drawn (a TemplateResponse draws after the view), so
+            # it is shown on this page, not the next.
+            self.message_user(request, FILTER_NOT_APPLIED, messages.WARNING)
+        return response
+
     def held_optgroups(self, name, value, attr=None):
         remote = self.field.remote_field
         opts = remote.model._meta
@@ -171,3 +228,5 @@ def use_in_every_admin() -> None:
     ModelAdmin.get_search_results = get_search_results  # type: ignore[method-assign]
     ModelAdmin.response_action = checked_response_action  # type: ignore[method-assign]
     ModelAdmin.get_changelist_instance = get_changelist_instance  # type: ignore[method-assign]
+    ModelAdmin.changelist_view = said_changelist_view  # type: ignore[method-assign]
+    ChangeList.get_filters = checked_get_filters  # type: ignore[method-assign]

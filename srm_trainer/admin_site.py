@@ -18,20 +18,28 @@ history entries written before the refusal are undone with it. A save that break
 rule as its rows are written (an inline's row sent twice, a save by someone else in between:
 `IntegrityError`) is undone the same way and said, not a 500. Its sign-in is allauth's, and
 its "Change password" link opens the account's password page (which mails the owner).
+
+Two of the site's own views asked only for staff, not for a permission on the model they read,
+so an everyday admin reached models their role holds nothing on (`SourceCheckedAutocomplete`,
+`view_on_site`): each now answers 403 there, as the model's own pages do.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from functools import update_wrapper
+from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import apps as admin_apps
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import path, reverse
 
 
 def what_protects(error: ProtectedError | RestrictedError) -> str:
@@ -48,7 +56,74 @@ def what_protects(error: ProtectedError | RestrictedError) -> str:
     return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
+class SourceCheckedAutocomplete(AutocompleteJsonView):
+    """Django's autocomplete asks only whether the user may view the model searched (accounts,
+    for an owner field), never whether they may edit the form the field belongs to: an everyday
+    admin, who may view accounts, searched them through learners' lesson progress
+    (`?app_label=lessons&model_name=lessonprogress&field_name=user`), a model their role holds
+    nothing on. The field's own model must be one they may add or change, as the page that
+    draws the widget requires (an inline's model, registered or not, by its permissions).
+
+    A model admin whose rows are counted (`ModuleAdmin`'s lessons) gives a list Django no
+    longer orders by the model's ordering (a GROUP BY), and the menu's pages then warned
+    "Pagination may yield inconsistent results": it is ordered by that ordering here."""
+
+    admin_site: admin.AdminSite  # set by `as_view`, as Django's (the stubs leave both out)
+    source_field: Any  # set by `get` before `has_perm` is asked
+
+    def get_queryset(self):
+        rows = super().get_queryset()
+        return rows if rows.ordered else rows.order_by(*rows.model._meta.ordering, "pk")
+
+    def has_perm(self, request, obj=None) -> bool:
+        source = self.source_field.model
+        source_admin = self.admin_site._registry.get(source)
+        if source_admin is not None:
+            edits = source_admin.has_add_permission(request) or (
+                source_admin.has_change_permission(request)
+            )
+        else:
+            opts = source._meta
+            edits = any(
+                request.user.has_perm(f"{opts.app_label}.{get_permission_codename(verb, opts)}")
+                for verb in ("add", "change")
+            )
+        return edits and super().has_perm(request, obj)
+
+
 class AdminSite(admin.AdminSite):
+    def autocomplete_view(self, request):
+        return SourceCheckedAutocomplete.as_view(admin_site=self)(request)
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """Django's "View on site" redirect (`/admin/r/<type>/<id>/`) for a model whose admin
+        the user may open: Django's answered any staff, for any model, with the row's address
+        (a learner's attempt's to an everyday admin), and said which rows exist."""
+        # Imported here: this module is read before the app registry is ready.
+        from django.contrib.contenttypes.models import ContentType
+        from django.contrib.contenttypes.views import shortcut
+
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except (ValueError, ContentType.DoesNotExist) as error:
+            raise Http404("No such kind of row.") from error
+        model_admin = self._registry.get(model) if model is not None else None
+        if model_admin is None or not model_admin.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return shortcut(request, content_type_id, object_id)
+
+    def get_urls(self):
+        return [
+            path(
+                "r/<path:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            )
+            if getattr(pattern, "name", None) == "view_on_site"
+            else pattern
+            for pattern in super().get_urls()
+        ]
+
     def admin_view(self, view, cacheable=False):
         def refusing_protected_deletes(request, *args, **kwargs):
             if request.method != "POST":

@@ -30,13 +30,22 @@ def markdown(text: str) -> str:
 
 @register.filter
 def pretty_json(value) -> str:
-    """A policy may be stored as JSON text (to keep its line numbers) or as data."""
-    if isinstance(value, str):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            return value
-    return json.dumps(value, indent=2, ensure_ascii=False)
+    """A policy may be stored as JSON text (to keep its line numbers) or as data. Text that is
+    no JSON, or nested deeper than Python's decoder or the indenting encoder recurse
+    (RecursionError, a 500 on the page showing it), is shown as written. Data that deep (it
+    was decoded with a shallower stack than a template's) cannot be written at all: it says so."""
+    text = value if isinstance(value, str) else None
+    try:
+        return json.dumps(
+            json.loads(value) if text is not None else value, indent=2, ensure_ascii=False
+        )
+    except (ValueError, RecursionError):
+        if text is not None:
+            return text
+        return TOO_DEEP
+
+
+TOO_DEEP = "(nested too deeply to show)"
 
 
 @register.filter

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
@@ -31,7 +32,6 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -249,8 +249,15 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
         confirming hands over only when the one chosen is the one previewed. An instructor
         chosen after the preview (the list changed, "Show" not pressed) gets the preview for
         them instead, saying nothing was handed over: the button names the one previewed, the
-        list another, and either one handed over silently was a surprise."""
-        from_user = get_object_or_404(User, pk=object_id)
+        list another, and either one handed over silently was a surprise.
+
+        The user is found as Django's change page finds one (`get_object`): an address whose
+        id is no number (`/admin/auth/user/abc/hand-over/`) raised ValueError, a 500; it now
+        goes to the admin's home saying no such user exists, as that page does."""
+        from_user = self.get_object(request, unquote(object_id))
+        if from_user is None:
+            # Django's own answer, a private method the stubs leave out.
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)  # type: ignore[attr-defined]
         if not self.has_change_permission(request, from_user):
             raise PermissionDenied
         data = request.POST if request.method == "POST" else request.GET

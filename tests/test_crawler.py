@@ -128,3 +128,22 @@ def test_forms_are_read_as_a_browser_submits_them():
     assert form_url("/list/", form) == "/list/?q=a+b&r=2&s=2&t=hello&go=Go"
     assert same_site("/a/b/", "../c/?x=1#top") == "/a/c/?x=1"
     assert same_site("/", "//example.com/") is None
+
+
+def test_a_forms_file_inputs_and_the_button_that_sends_them_are_read():
+    """The fuzzer (tests/fuzz/crafted_inputs.py) sends files through these: a form that sends
+    its file with one button of several (formenctype), and one of enctype multipart."""
+    one, other = parse(
+        "<form method=post><input name=op type=hidden value=x><input type=file name=case_file>"
+        "<button name=op value=evaluate>Evaluate</button>"
+        "<button name=op value=open formenctype=multipart/form-data>Open</button></form>"
+        '<form method=post enctype="multipart/form-data"><input type=file name=file>'
+        "<input name=title><button name=action value=preview>Preview</button></form>"
+    ).forms
+    assert (one.files, one.submitter, one.upload_submitter) == (
+        ["case_file"],
+        ("op", "evaluate"),
+        ("op", "open"),
+    )
+    assert (other.files, other.upload_submitter) == (["file"], ("action", "preview"))
+    assert ("case_file", "") not in one.fields and [n for n, _ in other.fields] == ["title"]

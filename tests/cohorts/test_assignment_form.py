@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import html
 import re
+import zoneinfo
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from cohorts import services
+from cohorts.forms import WHEN_FORMATS, WhenField
 from cohorts.models import Assignment
 from lessons import finder
 from tests.cohorts.conftest import at, client_for
@@ -414,3 +418,36 @@ def test_a_date_that_is_no_date_is_told_what_is_wrong_in_the_pages_words(
     extend = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
     body = client.post(extend, {"learner": learner.pk, "due_at": typed}).content.decode()
     assert said in body and "Enter a valid date/time." not in body
+
+
+OFFSET_PAST_1559 = "2030-01-01T00:00:00+23:59"  # 2029-12-31 00:01 UTC
+
+
+def test_a_time_sent_with_its_own_offset_is_that_moment_in_the_pages_zone():
+    """No browser's field sends an offset, but Django's field reads one, and kept it: saved
+    with +23:59, PostgreSQL refused the time (DataError: a 500 on the assignment and
+    extension forms, found by tests/fuzz/test_crafted_pages.py)."""
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Tokyo")):
+        when = WhenField(input_formats=WHEN_FORMATS).clean(OFFSET_PAST_1559)
+    assert when == datetime(2029, 12, 31, 0, 1, tzinfo=UTC)
+    assert when.utcoffset() == timedelta(hours=9)
+
+
+def test_an_assignment_and_an_extension_sent_such_a_time_save_it(cohort, published, owner, learner):
+    """The forms end to end (on PostgreSQL each was a server error)."""
+    client = client_for(owner)
+    moment = datetime(2029, 12, 31, 0, 1, tzinfo=UTC)
+    create = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    sent = {"quiz": published.pk, "opens_at": OFFSET_PAST_1559, "due_at": "2031-01-01T00:00"}
+    assert client.post(create, sent).status_code == 302
+    assignment = Assignment.objects.get()
+    assert assignment.opens_at == moment
+    edit = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    kept = {"opens_at": "", "due_at": OFFSET_PAST_1559, "lessons": [make_lesson().pk]}
+    assert client.post(edit, kept).status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.due_at == moment
+    extend = reverse("teach_cohorts:extension-set", args=[cohort.pk, assignment.pk])
+    later = "2030-01-02T00:00:00+23:59"
+    assert client.post(extend, {"learner": learner.pk, "due_at": later}).status_code == 302
+    assert assignment.extensions.get().due_at == moment + timedelta(days=1)

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client
 
-from tests.crawler import Budget, crawl, same_site
+from tests.crawler import Budget, pages_reached, same_site
 from tests.fuzz.conftest import FUZZ, timed
 from tests.test_site_crawl import STARTS, world  # noqa: F401 - the fixture, shared
 
@@ -50,15 +50,8 @@ LEAVES = ("/accounts/logout/", "/accounts/delete/")
 
 def _forms(client, role: str, world) -> list[tuple[str, list[tuple[str, str]]]]:  # noqa: F811
     """One form that posts per page kind and set of field names, as the role finds it."""
-    pages = []
     budget = Budget(per_kind=1, per_admin_kind=1, per_variant=1, total=600)
-    starts = (*STARTS[role], *world.starts.get(role, ()))
-
-    def keep(url, page) -> list[str]:
-        pages.append((url, page))
-        return []  # no problem of its own: the crawl's are the crawl tests'
-
-    crawl(client, role, starts, budget, extra_checks=keep)
+    pages = pages_reached(client, role, (*STARTS[role], *world.starts.get(role, ())), budget)
     found: dict[tuple, tuple[str, list[tuple[str, str]]]] = {}
     for url, page in pages:
         for form in page.forms:

@@ -37,7 +37,7 @@ pytestmark = [
 
 LIMIT = int(os.environ["FUZZ_PAGES_LIMIT"]) if os.environ.get("FUZZ_PAGES_LIMIT") else None
 SEED = int(os.environ.get("FUZZ_PAGES_SEED", "0"))
-ROLES = ("anonymous", "learner", "instructor", "superuser")
+ROLES = ("anonymous", "learner", "instructor", "staff", "superuser")
 TRACEBACK = b"Traceback (most recent call last)"
 # Pages whose forms held a 500 once (a hidden stamp): a crawl that stopped reaching them
 # would pass without trying them.
@@ -45,8 +45,10 @@ MUST_REACH = {"instructor": (r"/teach/quizzes/\d+/edit/", r"/teach/questions/\d+
 
 
 def _budget(role: str) -> Budget:
-    """One page of each kind; the superuser also one of each admin kind."""
-    return Budget(per_kind=1, per_admin_kind=int(role == "superuser"), per_variant=1, total=600)
+    """One page of each kind; staff (the Administrators role) and the superuser also one of
+    each admin kind they reach."""
+    admin = role in ("staff", "superuser")
+    return Budget(per_kind=1, per_admin_kind=int(admin), per_variant=1, total=600)
 
 
 def _own_quiz(role: str, world) -> list[str]:  # noqa: F811

@@ -543,11 +543,11 @@ def _statement(
             if type(item) is not str or (item != "*" and item[:4] != "arn:"):
                 return _checked_statement(raw, index, path, kind, variables, positions)
         resource = tuple(resource)
-    if kind == "session" and resource and _incomplete_at(resource, variables) is not None:
-        return _checked_statement(raw, index, path, kind, variables, positions)
     elif resource is _MISSING and kind not in _KINDS_NEEDING_RESOURCE:
         resource = None
     else:
+        return _checked_statement(raw, index, path, kind, variables, positions)
+    if kind == "session" and resource and _incomplete_at(resource, variables) is not None:
         return _checked_statement(raw, index, path, kind, variables, positions)
     condition = get("Condition", _MISSING)
     conditions: tuple[ConditionSpec, ...] = (

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 PASSWORD = "a-long-passphrase-for-e2e"
 
@@ -122,6 +122,22 @@ def settled(page: Page) -> None:
         ".htmx-added')"
     )
     page.wait_for_timeout(50)  # htmx's settle delay (20 ms) and its focus call after it
+
+
+def next_page_with_htmx(page: Page, *, count: Locator, pager: str, url, rows: Locator) -> None:
+    """Press the htmx pager's "Next page" (templates/_pager.html) by keyboard and check what a
+    reader relies on: the list swapped in without a reload, the address pushed (`url`), and the
+    count line saying page 2 and taking focus above the new rows (static/js/pager.js), which
+    differ from the first page's."""
+    first = rows.first.inner_text()
+    page.evaluate("() => { window.notReloaded = true; }")
+    page.get_by_role("navigation", name=pager).get_by_role("link", name="Next page").press("Enter")
+    expect(page).to_have_url(url)
+    expect(count).to_contain_text("page 2 of")
+    settled(page)
+    expect(count).to_be_focused()
+    assert page.evaluate("() => window.notReloaded"), "the page was loaded afresh"
+    assert rows.first.inner_text() != first
 
 
 @contextmanager

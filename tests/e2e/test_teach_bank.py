@@ -12,7 +12,7 @@ from lessons.models import Source
 from quizzes.models import Question
 from srm_trainer.accounts.roles import set_instructor
 from tests.conftest import give_mfa
-from tests.e2e.journeys import make_user, settled, sign_in_with_code
+from tests.e2e.journeys import make_user, next_page_with_htmx, settled, sign_in_with_code
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.e2e
@@ -134,16 +134,13 @@ def test_paging_the_bank_swaps_the_results_in_with_the_filters_kept(page):
     page.wait_for_load_state()  # htmx has set the page up
     count = page.locator("#bank-count")
     expect(count).to_contain_text(re.compile(r"questions match; page 1 of \d+\."))
-    first = page.locator("#bank-results tbody .question-slug").first.inner_text()
-    page.evaluate("() => { window.notReloaded = true; }")
-    pager = page.get_by_role("navigation", name="Pages of questions")
-    pager.get_by_role("link", name="Next page").press("Enter")
-    expect(page).to_have_url(re.compile(r"/teach/questions/\?kind=single&page=2$"))
-    expect(count).to_contain_text("page 2 of")
-    settled(page)
-    expect(count).to_be_focused()
-    assert page.evaluate("() => window.notReloaded"), "the page was loaded afresh"
-    assert page.locator("#bank-results tbody .question-slug").first.inner_text() != first
+    next_page_with_htmx(
+        page,
+        count=count,
+        pager="Pages of questions",
+        url=re.compile(r"/teach/questions/\?kind=single&page=2$"),
+        rows=page.locator("#bank-results tbody .question-slug"),
+    )
     kinds = set(page.locator('#bank-results td[data-label="Kind"]').all_inner_texts())
     assert kinds == {"Single choice"}, kinds  # the filter kept
     expect(page.get_by_label("Kind")).to_have_value("single")

@@ -44,6 +44,7 @@ from .wildcard import STAR, Pattern, Token, compile_pattern, compile_tokens, tex
 __all__ = [
     "Arn",
     "ArnMatcher",
+    "COMPLETING_KINDS",
     "ArnPattern",
     "compile_arn_pattern",
     "compile_arn_tokens",
@@ -108,6 +109,12 @@ def is_incomplete_arn(text: str, variables: bool = False) -> bool:
     """An ARN written with fewer than its six colon-separated fields (`arn:aws:sqs`,
     `arn:aws:s3:*`); a `:` inside a policy variable does not count when `variables`."""
     return text.startswith("arn:") and len(_split_parts(text, skip_variables=variables)) < 6
+
+
+# The policy kinds whose incomplete ARNs AWS completes (IAM guide, reference-arns "Using
+# wildcards in paths"; reference_identifiers "IAM ARNs"): identity-based policies, and a
+# permissions boundary, a managed policy too. Session policies refuse such an ARN (`parser`).
+COMPLETING_KINDS = frozenset({"identity", "boundary"})
 
 
 def complete_arn(text: str, variables: bool = False) -> str | None:

@@ -32,7 +32,7 @@ from threading import Lock
 from types import SimpleNamespace
 from typing import Any
 
-from .arn import is_incomplete_arn
+from .arn import COMPLETING_KINDS, is_incomplete_arn
 from .conditions import ConditionSpec, validate_condition_block
 from .errors import PolicyError
 from .jsontext import depth_exceeds, load_json, lone_surrogate_at
@@ -78,10 +78,6 @@ _PLAIN_KEYS = frozenset({"Sid", "Effect", "Action", "Resource", "Condition"})
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _KINDS_WITHOUT_PRINCIPAL = frozenset({"identity", "boundary", "session", "scp"})
 _KINDS_NEEDING_RESOURCE = frozenset({"identity", "boundary", "session"})
-# IAM guide (reference-arns, "Using wildcards in paths"; reference_identifiers, "IAM ARNs"): in
-# an identity-based policy AWS completes an ARN of fewer than six fields with `*`; a permissions
-# boundary is a managed policy, identity-based too. Session policies refuse such an ARN.
-_KINDS_COMPLETING_ARNS = frozenset({"identity", "boundary"})
 # Errors about a key itself point at the key; the rest at the value.
 _KEY_CODES = frozenset(
     {
@@ -579,7 +575,7 @@ def _statement(
     st._resource_texts = resource
     st._resource_negated = resource_negated
     st._variables = variables
-    st._complete_arns = kind in _KINDS_COMPLETING_ARNS
+    st._complete_arns = kind in COMPLETING_KINDS
     return st
 
 
@@ -709,7 +705,7 @@ def _checked_statement(
         conditions,
         where[0] if where else None,
         where[1] if where else None,
-        kind in _KINDS_COMPLETING_ARNS,
+        kind in COMPLETING_KINDS,
     )
 
 

@@ -38,7 +38,7 @@ from itertools import compress, islice
 from operator import attrgetter
 from typing import Any, Literal
 
-from .arn import complete_arn
+from .arn import COMPLETING_KINDS, complete_arn
 from .arnfit import fits as _fits
 from .case import Case, parse_case
 from .decision import (
@@ -501,11 +501,6 @@ def _condition_text(data: dict[str, Any]) -> str:
     return f"{data.get('operator', '?')} {data.get('key', '?')} {values}".strip()
 
 
-# Identity-based policies (and boundaries) read an ARN of fewer than six parts completed with
-# `*` (IAM guide, ARNs): the summary names and probes it as completed.
-_COMPLETING_KINDS = frozenset({"identity", "boundary"})
-
-
 def _as_completed(text: str) -> str:
     return complete_arn(text, "${" in text) or text
 
@@ -513,7 +508,7 @@ def _as_completed(text: str) -> str:
 def _read_patterns(st: StatementExplanation, reason: Reason) -> list[str]:
     """A reason's Resource entries as the engine reads them in the statement's policy."""
     named = [str(p) for p in (reason.data or {}).get("patterns", ())]
-    if st.ref.policy_kind in _COMPLETING_KINDS:
+    if st.ref.policy_kind in COMPLETING_KINDS:
         return [_as_completed(p) for p in named]
     return named
 
@@ -935,7 +930,7 @@ def _resource_texts(policies: Sequence[Policy]) -> dict[str, Texts]:
     includes resources of its types."""
     out: dict[str, Texts] = {}
     for i, policy in enumerate(policies):
-        complete = policy.kind in _COMPLETING_KINDS
+        complete = policy.kind in COMPLETING_KINDS
         for st in policy.statements:
             block = st.resource
             if block is None or block.negated:

@@ -247,7 +247,9 @@ class ResourceBlock:
     the policy is identity-based (or a permissions boundary), where AWS completes an ARN of
     fewer than six parts with `*` (`arn.complete_arn`). `any`, `exact` and `matchers` are
     derived: `*` present, the entries compared with ==, and the compiled `arn.ArnPattern` of
-    every other entry.
+    every other entry. An entry without wildcards is compared with == unless it is an
+    incomplete ARN in such a policy, read completed as a pattern: that is decided once per
+    entry, here, and the matchers take the entries without wildcards that `exact` left out.
     """
 
     patterns: tuple[ResourcePattern, ...]
@@ -266,25 +268,24 @@ class ResourceBlock:
         setter = object.__setattr__
         setter(self, "texts", tuple(p.text for p in pats))
         setter(self, "any", any(p.mode == "any" for p in pats))
-        setter(
-            self,
-            "exact",
-            frozenset(p.text for p in pats if p.mode == "exact" and not self._completed(p)),
-        )
+        if self.complete:
+            exact = frozenset(
+                p.text for p in pats if p.mode == "exact" and not is_incomplete_arn(p.text)
+            )
+        else:
+            exact = frozenset(p.text for p in pats if p.mode == "exact")
+        setter(self, "exact", exact)
         setter(self, "matchers", None)  # compiled on the first check that needs them
 
-    def _completed(self, p: ResourcePattern) -> bool:
-        """An entry without wildcards that is still a pattern: an incomplete ARN, completed."""
-        return self.complete and is_incomplete_arn(p.text)
-
     def _compile_matchers(self) -> tuple[tuple[str, ArnPattern], ...]:
+        exact = self.exact
         matchers = tuple(
             (
                 _literal_prefix(p.text),
                 compile_resource_pattern(p.text, self.variables and p.has_variable, self.complete),
             )
             for p in self.patterns
-            if p.mode == "pattern" or self._completed(p)
+            if p.mode == "pattern" or (p.mode == "exact" and p.text not in exact)
         )
         object.__setattr__(self, "matchers", matchers)
         return matchers

@@ -242,3 +242,36 @@ def test_long_pathological_resource_pattern_is_answered_correctly() -> None:
     pattern = "arn:aws:s3:::" + "*a" * 3065 + "*b"
     resource = "arn:aws:s3:::" + "a" * 1987
     assert not resource_matches(pattern, resource)
+
+
+def test_a_resource_block_reads_an_incomplete_arn_completed_and_decides_so_once(
+    monkeypatch,
+) -> None:
+    """IAM guide, ARNs ("Using wildcards in paths"): in an identity-based policy an ARN of
+    fewer than six fields is completed with `*`, so `arn:aws:sqs` covers every queue there,
+    while a six-part ARN without wildcards is compared as it is, and in a resource-based
+    policy `arn:aws:sqs` names no queue. Whether an entry is incomplete is decided once per
+    entry, when the block is built (the matchers compiled at the first check asked again)."""
+    from srm_trainer.iam import model
+
+    asked: list[str] = []
+    real = model.is_incomplete_arn
+
+    def counted(text: str, variables: bool = False) -> bool:
+        asked.append(text)
+        return real(text, variables)
+
+    monkeypatch.setattr(model, "is_incomplete_arn", counted)
+    texts = ("arn:aws:sqs", "arn:aws:sqs:us-east-1:111122223333:orders", "arn:aws:s3:::b/*")
+    patterns = tuple(model.ResourcePattern.compile(t) for t in texts)
+    identity = model.ResourceBlock(patterns, False, complete=True)
+    elsewhere = model.ResourceBlock(patterns, False, complete=False)
+    ctx = RequestContext.empty()
+    other_queue = "arn:aws:sqs:eu-west-1:444455556666:other"
+    assert identity.check(other_queue, ctx) == (True, False)
+    assert identity.check("arn:aws:sqs:us-east-1:111122223333:orders", ctx) == (True, False)
+    assert identity.check("arn:aws:s3:::b/key", ctx) == (True, False)
+    assert identity.check("arn:aws:sns:us-east-1:111122223333:orders", ctx) == (False, False)
+    assert elsewhere.check(other_queue, ctx) == (False, False)
+    assert elsewhere.check("arn:aws:sqs:us-east-1:111122223333:orders", ctx) == (True, False)
+    assert sorted(asked) == sorted(texts[:2])  # the two entries without wildcards, once each

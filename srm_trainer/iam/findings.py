@@ -479,6 +479,20 @@ class _Linter:
                     resource=pattern.text,
                     **miscased,
                 )
+            elif (kind := _wildcard_resource_type(pattern.text)) is not None:
+                self.add(
+                    "wildcard_resource_type",
+                    "warning",
+                    f"{pattern.text!r} has a wildcard in its resource-type part ({kind!r}): the "
+                    "IAM guide does not allow one in the part of an IAM ARN that names the type "
+                    "of resource, such as user (IAM guide, ARNs and IAM identifiers), and does "
+                    "not say what AWS does with one; here it is matched as written. Write the "
+                    "type in full and put any wildcard after it, as in 'user/*' or 'role/app-*'.",
+                    path,
+                    TOPIC_POLICIES,
+                    resource=pattern.text,
+                    resource_type=kind,
+                )
 
     def check_resource_types(self, st: Statement) -> None:
         """An action none of the statement's resources can ever be (s3:ListBucket on
@@ -976,6 +990,31 @@ def _wildcard_service(text: str) -> str | None:
     if len(parts) < 3 or "${" in parts[2]:
         return None
     return parts[2] if has_wildcard(parts[2]) else None
+
+
+def _wildcard_resource_type(text: str) -> str | None:
+    """The resource-type part of an IAM ARN pattern when it holds a wildcard: the resource
+    field up to its first "/", or all of it when it has none ("u*er" in
+    "arn:aws:iam::111122223333:u*er/alice", "*" in "...:*/alice", "u*" in "...:u*"). The IAM
+    guide's ARNs page ("Paths in ARNs") and identifiers page ("IAM ARNs") say a wildcard may
+    not stand in the part that names the resource type, such as `user`, and that one for all
+    users goes after it (`user/*`). None for every other ARN: other services (their type, if
+    any, sits in other places: an S3 bucket ARN has none), a resource field of only `*` (every
+    IAM resource, what AWS completes `arn:aws:iam::111122223333` to), a wildcard after the type
+    (`user/*`) or in the account (`arn:aws:iam::*:role/x`), a pattern of fewer than six parts,
+    and a policy variable before the resource field or in the type part."""
+    if not text.startswith("arn:"):
+        return None
+    parts = text.split(":", 5)
+    if len(parts) < 6 or parts[2] != "iam" or any("${" in part for part in parts[:5]):
+        return None
+    resource = parts[5]
+    if not resource.strip("*"):
+        return None
+    kind = resource.split("/", 1)[0]
+    if "${" in kind or not has_wildcard(kind):
+        return None
+    return kind
 
 
 _PART_NAMES = {3: "the Region", 4: "the account ID"}

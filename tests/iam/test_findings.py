@@ -235,6 +235,62 @@ def test_wildcards_outside_the_service_part_are_not_warned_about(resource):
     assert "wildcard_service" not in codes(lint(policy(allow("s3:GetObject", resource))))
 
 
+@pytest.mark.parametrize(
+    ("resource", "kind"),
+    [
+        ("arn:aws:iam::123456789012:u*er/alice", "u*er"),
+        ("arn:aws:iam::123456789012:u*", "u*"),  # the guide's own example
+        ("arn:aws:iam::123456789012:*/alice", "*"),  # the whole type a wildcard is one too
+        ("arn:aws:iam::123456789012:use?/alice", "use?"),
+        ("arn:aws:iam::123456789012:user*", "user*"),
+        ("arn:aws:iam::*:ro*/admin/*", "ro*"),
+    ],
+)
+def test_a_wildcard_in_an_iam_arns_resource_type_is_warned_about(resource, kind):
+    """IAM guide, ARNs ("Paths in ARNs") and identifiers ("IAM ARNs"): a wildcard may not
+    stand in the part of an IAM ARN that names the resource type, such as `user` (the guide's
+    example: `arn:aws:iam::123456789012:u*`); all users is `user/*`. The guide does not say
+    what AWS then does, so the engine matches the glob and the warning says so, on the entry."""
+    doc = policy(allow("iam:GetUser", ["arn:aws:iam::123456789012:user/bob", resource]))
+    f = only(lint(doc), "wildcard_resource_type")
+    assert f.severity == "warning"
+    assert f.data == {"resource": resource, "resource_type": kind}
+    assert f.path == "Statement[0].Resource[1]"
+    assert f.message.startswith(
+        f"{resource!r} has a wildcard in its resource-type part ({kind!r}): the IAM guide does "
+        "not allow one"
+    )
+    assert "matched as written" in f.message and "'user/*'" in f.message
+
+
+def test_a_wildcard_resource_type_is_warned_about_in_not_resource_and_in_a_case():
+    deny = {"Effect": "Deny", "Action": "iam:*", "NotResource": "arn:aws:iam::123456789012:*/x"}
+    f = only(lint(policy(deny)), "wildcard_resource_type")
+    assert f.path == "Statement[0].NotResource"
+    case = {"identity_policies": [policy(allow("iam:GetUser", "arn:aws:iam::123456789012:u*"))]}
+    f = only(lint_case(case), "wildcard_resource_type")
+    assert f.path == "identity_policies[0].Statement[0].Resource"
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        "arn:aws:iam::123456789012:user/*",  # the wildcard after the type, as the guide says
+        "arn:aws:iam::123456789012:user/division_abc/*/alice",
+        "arn:aws:iam::123456789012:user/app_?",
+        "arn:aws:iam::*:role/x",  # in the account part
+        "arn:aws:iam::123456789012:*",  # every IAM resource: what arn:aws:iam::123456789012 is
+        "arn:aws:iam::*:*",
+        "arn:aws:iam::123456789012:user/${aws:username}",
+        "arn:aws:s3:::*-bucket",  # another service: an S3 bucket ARN has no resource type
+        "arn:aws:sqs:*:123456789012:*-queue",
+        "arn:aws:iam::*",  # fewer than six parts: the trailing * takes the rest
+    ],
+)
+def test_iam_arns_with_their_type_written_out_and_other_services_are_not_warned_about(resource):
+    assert "wildcard_resource_type" not in codes(lint(policy(allow("iam:GetUser", resource))))
+
+
 def test_size_limit_of_a_managed_policy_ignores_white_space():
     statements = [allow("s3:GetObject", f"arn:aws:s3:::bucket-{i:04d}/*") for i in range(120)]
     doc = policy(*statements)

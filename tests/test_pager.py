@@ -13,7 +13,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.templatetags.static import static
 
-from srm_trainer.pager import numbered, page_links
+from srm_trainer.pager import numbered, page_links, without
 
 
 def _page(number: int, pages: int = 9):
@@ -77,6 +77,14 @@ def test_a_list_cut_into_pages_its_own_way_is_numbered_by_its_pages():
     assert (links.previous, links.next) == ("?q=s3&page=2", "?q=s3&page=4")
     assert numbered(12, 11).number == 11
     assert numbered(1, 0).number == 1  # nothing to page: one page, no links
+
+
+def test_a_query_without_a_value_the_page_could_not_use_keeps_the_rest():
+    query = QueryDict("level=x&page=2&q=s3&level=y")
+    kept = without(query, "level")
+    assert kept.urlencode() == "page=2&q=s3"
+    assert query.getlist("level") == ["x", "y"]  # the request's own, untouched
+    assert page_links(kept, _page(2), "page").next == "?page=3&q=s3"
 
 
 # A pager whose list htmx swaps in place (`target=`), and the script that moves focus after it.

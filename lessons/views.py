@@ -18,6 +18,7 @@ from lessons.models import Level
 from lessons.pages import lesson_context, lesson_for
 from srm_trainer.htmx import HtmxHttpRequest, page_or_partial, wants_partial
 from srm_trainer.kept_fragments import kept_drawing
+from srm_trainer.pager import without
 
 # A module page lists this many lessons and links to the rest page by page (`?page=`), so it
 # costs the same whatever the size of the module.
@@ -97,8 +98,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
     """The module's lessons, from the kept reading order (no lesson rows read), a page of
     LESSONS_PER_PAGE at a time; `?level=advanced` (etc.) shows only the lessons of one level,
-    a plain link so the filter works without JavaScript. An unknown level shows them all, an
-    unknown page number the nearest page."""
+    a plain link so the filter works without JavaScript. An unknown level shows them all, said
+    once: the pager's links leave it out, so the next page does not say it again. An unknown
+    page number shows the nearest page."""
     course = reading_order.kept()
     order = course.value.visible_to(request.user)
     module = order.module(module_slug)
@@ -108,6 +110,7 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
         raise Http404("No such module.")
     wanted = request.GET.get("level", "")
     level = wanted if wanted in Level.values else ""
+    unknown_level = wanted if wanted and not level else ""
     everything = order.in_module(module.pk)
     page = Paginator(order.in_module(module.pk, level), LESSONS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -131,7 +134,8 @@ def module_detail(request: HttpRequest, module_slug: str) -> HttpResponse:
             ),
             "page": page,
             "level": level,
-            "unknown_level": wanted if wanted and not level else "",
+            "unknown_level": unknown_level,
+            "pager_query": without(request.GET, "level") if unknown_level else None,
             "lesson_total": len(everything),
             "levels": [
                 (value, label, len(order.in_module(module.pk, value)))

@@ -37,7 +37,14 @@ string and an action's chosen rows as sent, and three of them reached the databa
   year, month and day and catches only a date that does not exist; the end of the year 9999
   (`ValueError: year 10000 is out of range`), a 20-digit year (`OverflowError`) and a period
   whose start or end leaves the years 1-9999 once read in UTC were a 500. Such a period is a
-  filter the list cannot build: the plain list again, marked `?e=1`.
+  filter the list cannot build: the plain list again, marked `?e=1`;
+- **a date and time typed without its zone** (`?issued_at__gte=9999-12-31`, an address edited
+  by hand): Django read it in the site's zone, whatever the reader's, and logged a
+  RuntimeWarning ("received a naive datetime") for each such request. It is read where the
+  drill-down and the date filter's own links read theirs, in the admin's current zone (the
+  reader's, else the site's), and handed on with its offset (`zoned_times`); a time that
+  leaves the years 1-9999 once read in UTC (`0001-01-01` in Tokyo) is a filter the list
+  cannot build.
 
 Django's list at `?e=1` said nothing: the rows simply were the whole list again, as if the
 filter in the address had found them all. It now says so above the rows, in the admin's
@@ -56,12 +63,15 @@ from django.contrib.admin import SimpleListFilter, helpers
 from django.contrib.admin.options import IncorrectLookupParameters, ModelAdmin
 from django.contrib.admin.views.main import ERROR_FLAG, SEARCH_VAR, ChangeList
 from django.contrib.admin.widgets import AutocompleteMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import NotSupportedError
+from django.db.models import DateTimeField
+from django.db.models.constants import LOOKUP_SEP
 from django.forms import ModelMultipleChoiceField
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import smart_split
 
 MAX_SEARCH_WORDS = 20
@@ -93,6 +103,64 @@ def drill_down_holds(admin: ModelAdmin, query) -> bool:
     except (ValueError, OverflowError):
         return False
     return True
+
+
+# The comparisons of a date and time whose value Django's admin passes on as typed (`__in`: a
+# list, comma-separated). A transform (`__date`, `__year`) compares something else.
+_COMPARISONS = frozenset({"exact", "gt", "gte", "lt", "lte", "in"})
+
+
+def _compares_a_datetime(model, key: str) -> bool:
+    """Whether the filter `key` (`issued_at__gte`, `user__date_joined`) compares a
+    DateTimeField of `model`, or of a model its relations lead to, with a value."""
+    parts = key.split(LOOKUP_SEP)
+    opts = model._meta
+    for at, part in enumerate(parts):
+        try:
+            field = opts.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if field.is_relation and field.related_model is not None:
+            opts = field.related_model._meta
+            continue
+        rest = parts[at + 1 :]
+        return isinstance(field, DateTimeField) and len(rest) <= 1 and set(rest) <= _COMPARISONS
+    return False
+
+
+def _zoned(value: str) -> str:
+    """`value` given its zone, if it is a date or a date and time typed without one: read in
+    the current zone. Else as it was (Django refuses what is no date itself).
+    IncorrectLookupParameters if no time holds it once read in UTC."""
+    try:
+        moment = parse_datetime(value.strip())
+    except ValueError:  # well formed, no date ("2026-02-30"): Django's to refuse
+        return value
+    if moment is None or timezone.is_aware(moment):
+        return value
+    try:
+        moment = timezone.make_aware(moment)
+        moment.astimezone(UTC)
+    except (ValueError, OverflowError) as error:
+        raise IncorrectLookupParameters(error) from error
+    return str(moment)
+
+
+def zoned_times(model, query) -> QueryDict | None:
+    """`query` (a list's) with each date and time its filters compare a DateTimeField with,
+    typed without a zone, read in the current zone (`_zoned`); None if there is none."""
+    zoned = QueryDict(mutable=True)
+    changed = False
+    for key, values in query.lists():
+        if _compares_a_datetime(model, key):
+            given = [
+                ",".join(map(_zoned, v.split(","))) if key.endswith("__in") else _zoned(v)
+                for v in values
+            ]
+            changed = changed or given != values
+            values = given
+        zoned.setlist(key, values)
+    return zoned if changed else None
 
 
 def bounded_search(search_term: str) -> tuple[str, int]:
@@ -180,6 +248,9 @@ def use_in_every_admin() -> None:
             )
         if not drill_down_holds(self, request.GET):
             raise IncorrectLookupParameters("no time holds the drill-down's period")
+        zoned = zoned_times(self.model, request.GET)
+        if zoned is not None:
+            request.GET = zoned
         if any("\x00" in value for values in request.GET.lists() for value in values[1]):
             # PostgreSQL's text refuses NUL (DataError, in the search too), SQLite's does not.
             raise IncorrectLookupParameters("a filter or search holds NUL")

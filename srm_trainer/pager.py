@@ -84,10 +84,23 @@ def numbered(number: int, pages: int) -> Page:
     return Paginator(range(max(pages, 1)), 1).get_page(number)
 
 
+def without(query: QueryDict, *params: str) -> QueryDict:
+    """`query` with `params` left out, for a pager whose page could not use their values (a
+    module page's unknown `?level=`): its links would carry such a value onto every page, and
+    the page's notice that it was not used with it."""
+    kept = query.copy()
+    for param in params:
+        kept.pop(param, None)
+    return kept
+
+
 @register.simple_tag(takes_context=True, name="page_links")
-def page_links_tag(context, page: Page, param: str, anchor: str = "") -> PageLinks:
+def page_links_tag(
+    context, page: Page, param: str, anchor: str = "", query: QueryDict | None = None
+) -> PageLinks:
     """`{% page_links page "banks" "banks-title" as links %}`: `page_links` over the request's
-    query."""
-    request = context.get("request")
-    query = request.GET if request is not None else QueryDict()
+    query, or over `query` when the page gives one (`without`)."""
+    if not isinstance(query, QueryDict):  # none given: a missing variable is ""
+        request = context.get("request")
+        query = request.GET if request is not None else QueryDict()
     return page_links(query, page, param, anchor)

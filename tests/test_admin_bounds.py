@@ -4,10 +4,13 @@ rows, and a filter the database cannot run are answered, never a 500."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from bs4 import BeautifulSoup
 
 from quizzes.models import Question
-from srm_trainer.admin_bounds import MAX_SEARCH_WORDS, bounded_search
+from srm_trainer.admin_bounds import MAX_SEARCH_WORDS, _compares_a_datetime, bounded_search
 from tests.quizzes.builders import make_question
 
 pytestmark = pytest.mark.django_db
@@ -229,6 +232,85 @@ def test_a_drill_down_period_that_starts_before_the_year_1_in_utc_is_refused(adm
     assert response["Location"] == "/admin/certificates/certificate/?e=1"
     ordinary = admin_client.get("/admin/certificates/certificate/", {"issued_at__year": "2026"})
     assert ordinary.status_code == 200
+
+
+def test_which_filters_compare_a_date_and_time():
+    from certificates.models import Certificate
+
+    compares = {
+        key: _compares_a_datetime(Certificate, key)
+        for key in (
+            "issued_at",
+            "issued_at__gte",
+            "issued_at__in",
+            "user__date_joined__lt",  # across a relation
+            "issued_at__year",  # a transform: a number
+            "issued_at__date__gte",  # a date, no zone to read it in
+            "issued_at__isnull",
+            "course",
+            "user",
+            "nothing__gte",
+        )
+    }
+    assert [key for key, yes in compares.items() if yes] == [
+        "issued_at",
+        "issued_at__gte",
+        "issued_at__in",
+        "user__date_joined__lt",
+    ]
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize(
+    ("sent", "listed"),
+    [
+        ({"issued_at__gte": "9999-12-31"}, []),
+        ({"issued_at__gte": "2026-12-01"}, ["Later"]),  # Earlier: 30 Nov, 22:00 in New York
+        ({"issued_at__lt": "2026-12-01T00:30"}, ["Earlier"]),
+        ({"issued_at__gte": "2026-11-30", "issued_at__lt": "2026-12-01"}, ["Earlier"]),
+        ({"issued_at__gte": "2026-12-01T05:00:00+00:00"}, ["Later"]),  # with its zone: as sent
+    ],
+)
+def test_a_date_typed_without_its_zone_is_read_in_the_readers_zone_with_no_warning(
+    admin_client, learner, other_learner, sent, listed
+):
+    """`?issued_at__gte=9999-12-31`, typed into the address: Django read it in the site's zone
+    (UTC) and logged "received a naive datetime" (a RuntimeWarning, an error here) each time.
+    It is read in the reader's zone, as the list's times and its drill-down are."""
+    from certificates.models import Certificate
+    from lessons.timezones import COOKIE
+
+    for user, name, at in (
+        (learner, "Earlier", datetime(2026, 12, 1, 3, 0, tzinfo=UTC)),
+        (other_learner, "Later", datetime(2026, 12, 1, 6, 0, tzinfo=UTC)),
+    ):
+        Certificate.objects.create(user=user, name=name, issued_at=at)
+    admin_client.cookies[COOKIE] = "America/New_York"
+    response = admin_client.get("/admin/certificates/certificate/", sent)
+    assert response.status_code == 200
+    rows = BeautifulSoup(response.content, "html.parser").select("#result_list tbody tr")
+    shown = [name for row in rows for name in ("Earlier", "Later") if name in row.get_text()]
+    assert sorted(shown) == listed
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize(
+    ("zone", "sent"),
+    [
+        ("Asia/Tokyo", {"issued_at__gte": "0001-01-01"}),  # the year 0 in UTC
+        ("America/New_York", {"issued_at__lt": "9999-12-31 23:00"}),  # the year 10000
+        ("America/New_York", {"issued_at__in": "2026-12-01,9999-12-31 23:00"}),
+    ],
+)
+def test_a_date_typed_without_its_zone_that_no_time_holds_in_utc_is_the_plain_list(
+    admin_client, zone, sent
+):
+    from lessons.timezones import COOKIE
+
+    admin_client.cookies[COOKIE] = zone
+    response = admin_client.get("/admin/certificates/certificate/", sent)
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/certificates/certificate/?e=1"
 
 
 @pytest.mark.parametrize("sent", ["x", "9" * 400, "1.5", "a\x00b"])

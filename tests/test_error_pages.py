@@ -151,6 +151,24 @@ def test_a_500_page_says_what_happened_with_the_sites_header_and_no_traceback(se
     assert page.select_one("main .error-page a.button")["href"] == "/"
 
 
+def test_the_400_and_500_pages_say_nothing_of_who_is_signed_in(settings, learner_client, caplog):
+    """Drawn without a request, their fixed header (templates/_plain_header.html) cannot know
+    who is signed in: a "Sign in" there would tell a signed-in learner they were not. Its
+    links are the brand alone, and the page's way on is the lessons, whose header knows."""
+    too_many = learner_client.get("/search/?" + "a&" * 1500)
+    settings.ROOT_URLCONF = __name__
+    learner_client.raise_request_exception = False
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        fault = learner_client.get("/boom/")
+    for response in (too_many, fault):
+        page = _page(response)
+        assert [a["href"] for a in page.select("header a")] == ["/"]
+        assert not page.find(string=lambda text: "Sign" in text), response.status_code
+    settings.ROOT_URLCONF = "srm_trainer.urls"
+    header = _page(learner_client.get("/learn/glossary/")).select_one("header")
+    assert header.find("button", string="Sign out") and not header.find("a", string="Sign in")
+
+
 def test_opening_an_address_only_a_form_posts_to_is_a_405_page_not_a_blank_one(client):
     """A lesson's "complete/" opened directly (a bookmark, a copied link): Django's empty 405,
     which the browser draws as its own blank error page, with no way back."""

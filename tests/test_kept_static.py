@@ -52,7 +52,6 @@ def test_every_page_links_its_stylesheet_and_scripts_through_the_storage(client,
         "js/scroll-boxes.js",
         "js/live-updates.js",
         "js/nav-more.js",
-        "js/pager.js",
         "img/favicon.svg",
     ):
         assert f'"{static(name)}"' in page

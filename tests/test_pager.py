@@ -4,10 +4,16 @@ list, a search or a filter on the same page."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.templatetags.static import static
 
-from srm_trainer.pager import numbered, page_links
+from srm_trainer.pager import numbered, page_links, without
 
 
 def _page(number: int, pages: int = 9):
@@ -71,3 +77,53 @@ def test_a_list_cut_into_pages_its_own_way_is_numbered_by_its_pages():
     assert (links.previous, links.next) == ("?q=s3&page=2", "?q=s3&page=4")
     assert numbered(12, 11).number == 11
     assert numbered(1, 0).number == 1  # nothing to page: one page, no links
+
+
+def test_a_query_without_a_value_the_page_could_not_use_keeps_the_rest():
+    query = QueryDict("level=x&page=2&q=s3&level=y")
+    kept = without(query, "level")
+    assert kept.urlencode() == "page=2&q=s3"
+    assert query.getlist("level") == ["x", "y"]  # the request's own, untouched
+    assert page_links(kept, _page(2), "page").next == "?page=3&q=s3"
+
+
+# A pager whose list htmx swaps in place (`target=`), and the script that moves focus after it.
+SWAPPED_PAGER = re.compile(r'{% include "_pager\.html" with [^%]*\btarget=')
+PAGER_SCRIPT = "{% static 'js/pager.js' %}"
+
+
+def test_the_pages_with_a_swapped_in_pager_load_its_script_and_no_other_template_does():
+    """static/js/pager.js was linked by the page frame, so every page fetched and ran it for
+    the two lists that need it (the search's, the question bank's); each page with such a
+    pager now loads it itself, and a new one that forgot would lose the focus it moves."""
+    templates = Path(settings.BASE_DIR, "templates")
+    swapped, loading = set(), set()
+    for path in templates.rglob("*.html"):
+        text = path.read_text()
+        name = path.relative_to(templates).as_posix()
+        if SWAPPED_PAGER.search(text):
+            swapped.add(name)
+        if PAGER_SCRIPT in text:
+            loading.add(name)
+    assert swapped == {"search/search.html", "teach/bank.html"}
+    assert loading == swapped
+
+
+@pytest.mark.django_db
+def test_the_pager_script_is_on_the_search_page_and_not_on_a_page_with_a_plain_pager(client):
+    from lessons import reading_order
+    from lessons.models import Lesson
+    from lessons.views import LESSONS_PER_PAGE
+    from tests.conftest import make_module
+
+    module = make_module(slug="long")
+    Lesson.objects.bulk_create(
+        Lesson(module=module, slug=f"l-{i}", title=f"Lesson {i}", body="Words.", order=i)
+        for i in range(LESSONS_PER_PAGE + 1)
+    )
+    reading_order.changed()
+    script = f'<script src="{static("js/pager.js")}" defer></script>'
+    assert script in client.get("/search/").content.decode()  # before any result too
+    plain = client.get("/learn/long/").content.decode()
+    assert 'aria-label="Pages of lessons"' in plain and script not in plain
+    assert script not in client.get("/security/").content.decode()

@@ -5,6 +5,7 @@
 // says which page is shown (the nav's data-pager-focus, an id; a status line, whose words are
 // announced as they change) and it is brought into view above its list: where a plain pager's
 // link opens its page, at its list. Without this script the links still page, focus as before.
+// Loaded only by the pages that have such a pager (their head_extra block), not by every page.
 (function () {
   "use strict";
   var ROOM = 16;

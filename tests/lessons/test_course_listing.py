@@ -75,6 +75,23 @@ def test_the_level_filter_pages_too_and_its_links_keep_the_level(client, long_mo
     assert f"Advanced ({len(advanced)})" in body
 
 
+def test_an_unknown_level_is_said_once_and_the_pager_does_not_carry_it_on(client, long_module):
+    """A level no lesson has (a typo, an old link) shows every lesson with a notice saying so;
+    the pager's links kept the level, so each page said it again: they leave it out now."""
+    notice = "There is no level called “<bdi>expert</bdi>”, so every lesson is shown."
+    body = client.get("/learn/long/?level=expert").content.decode()
+    assert notice in body
+    assert lesson_links(body, "long") == [f"l-{i:03d}" for i in range(LESSONS_PER_PAGE)]
+    assert 'href="?page=2" rel="next"' in body
+    assert "level=expert" not in body
+    second = client.get("/learn/long/?page=2").content.decode()  # where "More lessons" goes
+    assert "There is no level called" not in second
+    assert 'href="?page=1" rel="prev"' in second
+    # Typed on a later page, it is said there, and left out of its links just the same.
+    later = client.get("/learn/long/?level=expert&page=2").content.decode()
+    assert notice in later and 'href="?page=3" rel="next"' in later
+
+
 def test_the_pages_are_numbered_each_number_keeping_the_level(client, long_module):
     """The site's pager (templates/_pager.html): a number for each page, the one shown
     marked for a screen reader, each link keeping the level filter."""

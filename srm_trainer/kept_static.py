@@ -1,7 +1,7 @@
 """`{% static %}` with its answers kept: a template builtin (settings.TEMPLATES), so a template
 that does not `{% load static %}` gets this tag, one that does gets Django's own.
 
-The page frame (templates/base.html) asks for the same six files on every page, and each
+The page frame (templates/base.html) asks for the same files on every page (nine today), and each
 answer asked whether the staticfiles app is installed (a walk over every installed app) and
 then the storage (a manifest lookup in production, URL quoting and joining in development).
 A file's URL depends only on its name and the storage, which is made once per process, so

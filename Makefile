@@ -160,9 +160,11 @@ compare: $(VENV)/.installed-test
 
 # Thousands of generated inputs per entry point, and the CPU budget per request (tests/fuzz/),
 # and every page each role reaches sent values plausible in shape but wrong in its query, form
-# and file fields and htmx headers (tests/fuzz/test_crafted_pages.py, ~7 min of CPU, 43,000
-# requests: docs/testing.md, "Fuzzing"). FUZZ_PAGES_LIMIT=N sends N of each role's requests
-# (FUZZ_PAGES_SEED=S chooses which) for a short run. Not run by `make test` nor CI.
+# and file fields and htmx headers, and so is each page only a POST shows (a preview, a
+# confirmation), reached by sending each form once validly (tests/fuzz/test_crafted_pages.py,
+# ~10 min of CPU, 69,000 requests: docs/testing.md, "Fuzzing"). FUZZ_PAGES_LIMIT=N sends N of
+# each role's requests (FUZZ_PAGES_SEED=S chooses which) for a short run. Not run by
+# `make test` nor CI.
 fuzz: $(VENV)/.installed-test
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest tests/fuzz -p no:cacheprovider -q
 

@@ -55,6 +55,12 @@ class Form:
     # files, tests/fuzz/crafted_inputs.py does.
     files: list[str] = field(default_factory=list)
     upload_submitter: tuple[str, str] | None = None
+    # Every submit button (name, value, formaction or ""), and every value each select,
+    # radio group or checkbox offers, chosen or not: what the page itself says a field may
+    # hold (tests/fuzz/crafted_inputs.py sends forms validly from them, to reach what a POST
+    # shows next).
+    buttons: list[tuple[str, str, str]] = field(default_factory=list)
+    choices: dict[str, list[str]] = field(default_factory=dict)
 
 
 class PageParser(HTMLParser):
@@ -110,6 +116,7 @@ class PageParser(HTMLParser):
         name = attrs.get("name") or ""
         default_kind = "submit" if tag == "button" else "text"
         if tag in ("input", "button") and (attrs.get("type") or default_kind).lower() == "submit":
+            form.buttons.append((name, attrs.get("value") or "", attrs.get("formaction") or ""))
             sends_files = (attrs.get("formenctype") or "").lower() == "multipart/form-data"
             if form.upload_submitter is None and (sends_files or self._multipart):
                 form.upload_submitter = (name, attrs.get("value") or "")
@@ -123,6 +130,7 @@ class PageParser(HTMLParser):
             elif kind in ("button", "reset", "file") or not name:
                 pass
             elif kind in ("checkbox", "radio"):
+                form.choices.setdefault(name, []).append(attrs.get("value") or "on")
                 if "checked" in attrs:
                     form.fields.append((name, attrs.get("value") or "on"))
             else:
@@ -149,6 +157,10 @@ class PageParser(HTMLParser):
             text = " ".join("".join(self._option).split())
             chosen = "selected" in self._option_attrs
             self._select[1].append((text if value is None else value, chosen))
+            if self._form is not None:
+                self._form.choices.setdefault(self._select[0], []).append(
+                    text if value is None else value
+                )
             self._option = None
         if tag == "select" and self._select is not None:
             name, options = self._select

@@ -147,3 +147,19 @@ def test_a_forms_file_inputs_and_the_button_that_sends_them_are_read():
     )
     assert (other.files, other.upload_submitter) == (["file"], ("action", "preview"))
     assert ("case_file", "") not in one.fields and [n for n, _ in other.fields] == ["title"]
+
+
+def test_every_button_and_every_offered_value_are_read():
+    """The fuzzer sends a form validly from these (tests/fuzz/crafted_inputs.py,
+    `valid_steps`): each button it has, and the values its select, radios and checkboxes
+    offer, chosen or not; a disabled button is not one to press."""
+    (form,) = parse(
+        "<form method=post><select name=to><option value=''>Choose</option>"
+        "<option value=4>otto</option></select>"
+        "<input type=checkbox name=row value=7><input type=checkbox name=row value=8 checked>"
+        "<button name=action value=preview formaction=/p/>Preview</button>"
+        "<button name=action value=up disabled>Up</button><input type=submit value=Save></form>"
+    ).forms
+    assert form.buttons == [("action", "preview", "/p/"), ("", "Save", "")]
+    assert form.choices == {"to": ["", "4"], "row": ["7", "8"]}
+    assert form.fields == [("to", ""), ("row", "8")]

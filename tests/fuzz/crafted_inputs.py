@@ -15,8 +15,14 @@ Markdown block nested past the JSON decoder's recursion, NUL. Each of those was 
   by each value; each file input sent each crafted upload; the form sent as it stands with
   each set of headers, and over the size limit with a target that is no id.
 
+A page only a POST shows (an import's preview, a removal's "are you sure?", an admin action's
+confirmation) is reached by sending each form once validly (`valid_steps`: its fields as they
+stand, a select's first real option, an admin list's first row, and RECIPES for the few forms
+whose valid values the page does not hold); its forms' probes carry those steps in `before`.
+
 A probe's `describe` says enough to send it again by hand: the role's page, the field, the
-value (as Python writes it) and the headers; the other fields are the page's own."""
+value (as Python writes it), the headers and the steps sent before it; the other fields are
+the page's own."""
 
 from __future__ import annotations
 
@@ -30,7 +36,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from tests.crawler import PageParser, same_site
+from tests.crawler import Form, PageParser, route_of, same_site
+from tests.test_site_crawl import PASSWORD
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -117,6 +124,9 @@ class Probe:
     data: tuple[tuple[str, str], ...] = ()
     upload: tuple[str, str, str, str, bytes] | None = None  # (field, label, name, type, bytes)
     headers: dict[str, str] = field(default_factory=dict, hash=False)
+    # A page only a POST shows (a preview, a confirmation): the requests that lead to it,
+    # sent first in the same savepoint (`valid_steps`), untimed.
+    before: tuple[Probe, ...] = ()
 
     def send(self, client: Client):
         if self.method == "get":
@@ -142,7 +152,10 @@ class Probe:
                 for k, v in self.headers.items()
             }
             headers = f" with headers {said}"
-        return f"{self.method.upper()} {url}{where}: {self.what}{headers}"
+        after = ""
+        if self.before:
+            after = " [after " + "; then ".join(b.describe() for b in self.before) + "]"
+        return f"{self.method.upper()} {url}{where}: {self.what}{headers}{after}"
 
 
 def values_for(current: str, *, admin: bool = False) -> list[tuple[str, str]]:
@@ -168,10 +181,48 @@ def _said(label: str, value: str) -> str:
     )
 
 
-def probes(url: str, page: PageParser, forms_seen: set) -> Iterator[Probe]:
-    """Every request for one crawled page. A form already sent from another page (the same
-    action and field names: a site-wide search, a sign-out button) is in `forms_seen` and
-    not sent again."""
+def form_kind(action: str, form: Form) -> tuple:
+    """What makes two forms the same for the fuzzer: their action's route (not its ids), their
+    field names with the rows' numbers taken out (an editor with one more choice row), their
+    buttons' names and their file inputs."""
+    names = [n for n, _ in form.fields] + [n for n, _, _ in form.buttons if n]
+    return (
+        route_of(action.partition("?")[0]),
+        frozenset(re.sub(r"\d+", "N", n) for n in names),
+        tuple(form.files),
+    )
+
+
+def probes(
+    url: str,
+    page: PageParser,
+    forms_seen: set,
+    before: tuple[Probe, ...] = (),
+    *,
+    gets: bool = True,
+) -> Iterator[Probe]:
+    """Every request for one crawled page. A form of a kind already sent from another page
+    (`form_kind`: a site-wide search, a sign-out button, a row's "move up" on each row) is in
+    `forms_seen` and not sent again. A page a POST showed (`before`, the requests that lead
+    to it) gets its forms' requests only (`gets` False): asked for again with a GET, it is
+    another page."""
+    if gets:
+        yield from _query_probes(url, page, before)
+    for form in page.forms:
+        if form.method != "post" or (action := same_site(url, form.action or url)) is None:
+            continue
+        base = list(form.fields)
+        if form.submitter and form.submitter[0]:
+            base.append(form.submitter)
+        key = form_kind(action, form)
+        if key in forms_seen:
+            continue
+        forms_seen.add(key)
+        admin = action.startswith("/admin/")
+        yield from _form_probes(url, action, base, form, admin=admin, before=before)
+
+
+def _query_probes(url: str, page: PageParser, before: tuple[Probe, ...]) -> Iterator[Probe]:
     path, _, query = url.partition("?")
     admin = path.startswith("/admin/")
     fields = parse_qsl(query, keep_blank_values=True)
@@ -189,31 +240,32 @@ def probes(url: str, page: PageParser, forms_seen: set) -> Iterator[Probe]:
     for name, current in names.items():
         for label, value in values_for(current, admin=admin):
             kept = [(k, v) for k, v in fields if k != name] + [(name, value)]
-            yield Probe("get", f"{path}?{urlencode(kept)}", f"{name}={_said(label, value)}", url)
+            said = f"{name}={_said(label, value)}"
+            yield Probe("get", f"{path}?{urlencode(kept)}", said, url, before=before)
     for headers in HEADER_SETS:
-        yield Probe("get", url, "the page", url, headers=headers)
-    for form in page.forms:
-        if form.method != "post" or (action := same_site(url, form.action or url)) is None:
-            continue
-        base = list(form.fields)
-        if form.submitter and form.submitter[0]:
-            base.append(form.submitter)
-        key = (action.split("?")[0], frozenset(n for n, _ in base), tuple(form.files))
-        if key in forms_seen:
-            continue
-        forms_seen.add(key)
-        yield from _form_probes(url, action, base, form.files, form.upload_submitter, admin)
+        yield Probe("get", url, "the page", url, headers=headers, before=before)
 
 
-def _form_probes(url, action, base, files, upload_submitter, admin) -> Iterator[Probe]:
+def _form_probes(
+    url: str, action: str, base: list, form: Form, *, admin: bool, before: tuple = ()
+) -> Iterator[Probe]:
     for i, (name, current) in enumerate(base):
         if name == "csrfmiddlewaretoken" or (admin and "-" in name):
             continue  # an admin inline row's field: Django's formsets, many of them
         for label, value in values_for(current, admin=admin):
             data = (*base[:i], (name, value), *base[i + 1 :])
-            yield Probe("post", action, f"{name}={_said(label, value)}", url, data=data)
+            said = f"{name}={_said(label, value)}"
+            yield Probe("post", action, said, url, data=data, before=before)
     for headers in HEADER_SETS:
-        yield Probe("post", action, "the form as it stands", url, data=tuple(base), headers=headers)
+        yield Probe(
+            "post",
+            action,
+            "the form as it stands",
+            url,
+            data=tuple(base),
+            headers=headers,
+            before=before,
+        )
     too_large = (*base, ("filler", "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE))
     yield Probe(
         "post",
@@ -222,12 +274,14 @@ def _form_probes(url, action, base, files, upload_submitter, admin) -> Iterator[
         url,
         data=too_large,
         headers=TOO_LARGE_TARGET,
+        before=before,
     )
-    if files:
+    if form.files:
+        upload_submitter = form.upload_submitter
         sent = [(n, v) for n, v in base if n != (upload_submitter or ("",))[0]]
         if upload_submitter and upload_submitter[0]:
             sent.append(upload_submitter)
-        for name in files:
+        for name in form.files:
             for label, filename, content_type, content in UPLOADS:
                 yield Probe(
                     "post",
@@ -236,7 +290,91 @@ def _form_probes(url, action, base, files, upload_submitter, admin) -> Iterator[
                     url,
                     data=tuple(sent),
                     upload=(name, label, filename, content_type, content),
+                    before=before,
                 )
+
+
+# --- pages only a POST shows ----------------------------------------------------------------
+# A preview, a confirmation, a form's next step: drawn in answer to a POST (or at the address
+# a POST sends the browser to), so no crawl reaches them. `valid_steps` sends each form once
+# as a person would, and tests/fuzz/test_crafted_pages.py fuzzes the new forms its answer
+# shows. Valid values come from the page (its fields as they stand, a select's first real
+# option, an admin list's first row) and, for the few forms whose valid values are data the
+# page does not show, from RECIPES: the action's route, then the fields to send.
+GIFT_QUESTION = (
+    "::Fuzz question:: Which statement of a policy wins? {=An explicit deny ~An allow"
+    "####An explicit deny wins over every allow.}"
+)
+RECIPES: dict[str, dict[str, str]] = {
+    # The sign-in of an account with an authenticator app (the world's instructor): its
+    # second step asks for a code.
+    "account_login": {"login": "turing", "password": PASSWORD},
+    # The import's preview (its signed token, the text and format it carries) and confirm.
+    "teach:import": {"text": GIFT_QUESTION, "format": "gift"},
+}
+MOST_STEPS = 6  # a form's buttons (and an admin list's actions) sent at most this many ways
+ACTION_ROWS = "_selected_action"  # an admin list's row checkboxes (django.contrib.admin)
+
+
+def valid_steps(
+    url: str, page: PageParser, before: tuple[Probe, ...] = ()
+) -> Iterator[tuple[tuple, Probe]]:
+    """Each form that posts on `page`, filled in validly, once for each way to send it (each
+    of its buttons: "Preview" and "Save"; each action an admin list offers), with a key that
+    is the same for the same form and button on another page."""
+    for form in page.forms:
+        if form.method != "post" or (action := same_site(url, form.action or url)) is None:
+            continue
+        route = route_of(action.partition("?")[0])
+        fields = _valid_fields(form, RECIPES.get(route, {}))
+        ways: list[tuple[str, list[tuple[str, str]]]] = []  # (target, fields sent)
+        pressed = form.buttons or [("", "", "")]
+        for name, value, formaction in pressed:
+            target = (same_site(url, formaction) if formaction else None) or action
+            sent = [*fields, (name, value)] if name else list(fields)
+            ways.append((target, sent))
+        if form.choices.get("action") and ACTION_ROWS in form.choices:
+            # An admin list: each action with its first row chosen, pressed with its button.
+            rows = [(ACTION_ROWS, form.choices[ACTION_ROWS][0])]
+            ways = [
+                (target, [*(f for f in sent if f[0] != "action"), ("action", choice), *rows])
+                for choice in form.choices["action"]
+                if choice
+                for target, sent in ways[:1]
+            ]
+        seen: set = set()
+        for target, sent in ways:
+            button = next((f"{n}={v!r}" for n, v, _ in pressed if (n, v) in sent and n), "")
+            chosen = dict(sent).get("action", "") if ACTION_ROWS in dict(sent) else ""
+            key = (
+                form_kind(action, form),
+                route_of(target.partition("?")[0]),
+                re.sub(r"\d+", "N", button),
+                chosen,
+            )
+            if key in seen:
+                continue
+            seen.add(key)
+            if len(seen) > MOST_STEPS:
+                break
+            how = f"pressing {button}" if button else "as it stands"
+            if chosen:
+                how = f"action {chosen!r} on its first row"
+            what = f"the form sent validly, {how}"
+            yield key, Probe("post", target, what, url, data=tuple(sent), before=before)
+
+
+def _valid_fields(form: Form, recipe: dict[str, str]) -> list[tuple[str, str]]:
+    """The form's fields as it stands, a select left at its empty choice given its first real
+    one, and the recipe's values over them."""
+    fields = []
+    for name, value in form.fields:
+        if name in recipe:
+            continue
+        if not value and (offered := [c for c in form.choices.get(name, ()) if c]):
+            value = offered[0]
+        fields.append((name, value))
+    return [*fields, *recipe.items()]
 
 
 def sample(every: list[Probe], limit: int | None, seed: int) -> list[Probe]:

@@ -3,16 +3,20 @@
 Each role crawls the site (tests/crawler.py, over the world of tests/test_site_crawl.py:
 one page of each kind, and for the superuser one of each admin kind too) and sends each
 page's query fields, its forms' fields (hidden ones too), its file inputs and its htmx
-headers the crafted values of tests/fuzz/crafted_inputs.py. No answer may be a 5xx, raise
+headers the crafted values of tests/fuzz/crafted_inputs.py; each form is also sent once
+validly, and a page that answer shows with a form of its own (a preview, a confirmation: no
+crawl reaches it) gets the same, after those steps. No answer may be a 5xx, raise
 (the test client raises the view's exception) or show a traceback, and in `make fuzz` each
 request stays within the CPU budget of tests/fuzz/conftest.py. A failure lists each request
 with its role, page, field and value. Thousands of requests a role (docs/testing.md,
 "Fuzzing", says how long), so `make test` skips it; FUZZ_PAGES_LIMIT=N sends N of each
-role's requests, chosen by FUZZ_PAGES_SEED (default 0), for a short run."""
+role's requests, chosen by FUZZ_PAGES_SEED (default 0), for a short run (the valid sends
+that find the pages only a POST shows are sent whatever the limit)."""
 
 from __future__ import annotations
 
 import os
+import random
 import re
 import traceback
 from http.cookies import SimpleCookie
@@ -24,8 +28,9 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from quizzes import attempts
 from quizzes.models import Quiz
-from tests.crawler import Budget, pages_reached
+from tests.crawler import Budget, PageParser, pages_reached, parse, same_site
 from tests.fuzz import crafted_inputs
 from tests.fuzz.conftest import FUZZ, check_budget, timed
 from tests.test_site_crawl import NO_THROTTLING, STARTS, world  # noqa: F401 - the fixture
@@ -42,6 +47,16 @@ TRACEBACK = b"Traceback (most recent call last)"
 # Pages whose forms held a 500 once (a hidden stamp): a crawl that stopped reaching them
 # would pass without trying them.
 MUST_REACH = {"instructor": (r"/teach/quizzes/\d+/edit/", r"/teach/questions/\d+/edit/")}
+# Pages only a POST shows, as (the route of the form's action, a field only that step's form
+# has): a crawl of the POSTs that stopped reaching them would pass without trying them.
+MUST_REACH_AFTER_POST = {
+    "anonymous": (("mfa_authenticate", "code"),),
+    "learner": (("account_email", "confirmed"),),
+    "instructor": (("teach:import", "token"),),
+    "staff": (("admin:auth_user_hand_over", "previewed"),),
+    "superuser": (("admin:auth_user_hand_over", "previewed"),),
+}
+STEPS_DEEP = 3  # a page a POST shows may show another when sent (sign-in, then its code)
 
 
 def _budget(role: str) -> Budget:
@@ -51,10 +66,15 @@ def _budget(role: str) -> Budget:
     return Budget(per_kind=1, per_admin_kind=int(admin), per_variant=1, total=600)
 
 
-def _own_quiz(role: str, world) -> list[str]:  # noqa: F811
+def _more_starts(role: str, world) -> list[str]:  # noqa: F811
     """The instructor's own quiz: the world's start for them (the final exam's page, which
     the crawl's sample opens as its one quiz page) links to no editor, and the quiz settings
-    page's hidden stamp was a 500 (docs/testing.md, "Fuzzing")."""
+    page's hidden stamp was a 500 (docs/testing.md, "Fuzzing"). For staff and the superuser,
+    the instructor's "Hand over teaching…" page: the one user page the crawl opens is the
+    first of the list's (a learner's, who owns nothing to hand over), and its confirmation
+    is a step only a POST shows."""
+    if role in ("staff", "superuser"):
+        return [reverse("admin:auth_user_hand_over", args=[world.users["instructor"].pk])]
     if role != "instructor":
         return []
     own = Quiz.objects.filter(owner=world.users[role], published=True).order_by("pk").first()
@@ -62,22 +82,40 @@ def _own_quiz(role: str, world) -> list[str]:  # noqa: F811
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_every_page_takes_crafted_values(role, world):  # noqa: F811
+def test_every_page_takes_crafted_values(role, world, monkeypatch):  # noqa: F811
+    # An attempt a valid "Start" begins draws its questions as the seed says, not as the
+    # system's random source does: the same seed sends the same requests.
+    monkeypatch.setattr(attempts, "_random", random.Random(SEED))
     session = world.sessions.get(role)
     client = Client(raise_request_exception=True)
     if session:
         client.cookies[settings.SESSION_COOKIE_NAME] = session
-    starts = (*STARTS[role], *world.starts.get(role, ()), *_own_quiz(role, world))
+    starts = (*STARTS[role], *world.starts.get(role, ()), *_more_starts(role, world))
     with override_settings(**NO_THROTTLING):
         pages = pages_reached(client, role, starts, _budget(role))
         seen: set = set()
         every = [p for url, page in pages for p in crafted_inputs.probes(url, page, seen)]
+        steps: list[str] = []  # the valid sends' failures
+        after_post, reached, steps_sent = _after_posts(client, session, role, pages, seen, steps)
+        every += after_post
         sent = crafted_inputs.sample(every, LIMIT, SEED)
-        failures = [f for probe in sent if (f := _send(client, session, role, probe))]
-    print(f"{role}: {len(pages)} pages, {len(sent)} of {len(every)} requests sent")
+        failures = steps + [f for probe in sent if (f := _send(client, session, role, probe))]
+    print(
+        f"{role}: {len(pages)} pages, {len(reached)} forms only a POST shows, {len(steps_sent)} "
+        f"valid sends, {len(sent)} of {len(every)} requests sent ({len(after_post)} of them "
+        "after a POST)"
+    )
+    for line in reached:
+        print(f"  after a POST: {line}")
     paths = {url.partition("?")[0] for url, _ in pages}
     missed = [p for p in MUST_REACH.get(role, ()) if not any(re.fullmatch(p, u) for u in paths)]
     assert not missed, f"{role}'s crawl never reached {missed}: their fields went untried"
+    after = [
+        (route, name)
+        for route, name in MUST_REACH_AFTER_POST.get(role, ())
+        if not any(f"{route} " in line and f" {name}," in line for line in reached)
+    ]
+    assert not after, f"{role} never reached the step after a POST with {after}"
     assert not failures, (
         f"{len(failures)} of {role}'s {len(sent)} requests failed (signed in as {role}; the "
         "other fields as the page gives them):\n" + "\n".join(failures)
@@ -85,22 +123,112 @@ def test_every_page_takes_crafted_values(role, world):  # noqa: F811
     check_budget(f"pages {role}")
 
 
-def _send(client: Client, session: str | None, role: str, probe) -> str | None:
-    """Send `probe` in a savepoint rolled back after it, from the role's own session (a
-    sign-out sent before it does not sign the next one out); what went wrong, or None."""
+def _after_posts(client, session, role, pages, forms_seen, failures):
+    """The requests for the pages only a POST shows, a line naming each such page's new
+    form, and the valid sends made to find them.
+
+    Each form of the crawled pages is sent once validly (`crafted_inputs.valid_steps`); where
+    the answer, or the page it redirects to, holds a form of a kind not seen yet (the
+    import's preview and its confirm form, a removal's "are you sure?", an admin action's
+    confirmation), that page's forms get the crafted requests too, each sent after the steps
+    that lead to it in the same savepoint. Such a page's own forms are sent validly in turn,
+    up to STEPS_DEEP steps. A valid step that fails is a failure like any other."""
+    found: list = []
+    reached: list[str] = []
+    stepped: set = set()
+    frontier: list[tuple[str, PageParser, tuple]] = [(url, page, ()) for url, page in pages]
+    for _ in range(STEPS_DEEP):
+        following = []
+        for url, page, before in frontier:
+            for key, step in crafted_inputs.valid_steps(url, page, before):
+                if key in stepped:
+                    continue
+                stepped.add(key)
+                shown = _step(client, session, role, step, failures)
+                if shown is None:
+                    continue
+                chain, where, next_page, redirected = shown
+                kinds = {
+                    kind
+                    for form in next_page.forms
+                    if form.method == "post"
+                    and (action := same_site(where, form.action or where))
+                    and (kind := crafted_inputs.form_kind(action, form)) not in forms_seen
+                }
+                if not kinds:
+                    continue
+                for route, names, _ in sorted(kinds, key=str):
+                    said = ", ".join(sorted(names)) + ","
+                    reached.append(f"{route} {said} on {where} [after {step.describe()}]")
+                found += crafted_inputs.probes(
+                    where, next_page, forms_seen, chain, gets=redirected and "?" in where
+                )
+                following.append((where, next_page, chain))
+        frontier = following
+    return found, reached, stepped
+
+
+def _step(client, session, role, step, failures):
+    """Send `step` (after what leads to it); when it answers with an HTML page, or redirects
+    to one on the site, (the requests to send again to see it, its address, the page, whether
+    it was a redirect's). A failure is added to `failures`."""
+    _signed_in_as(client, session)
+    chain = (*step.before, step)
+    try:
+        with transaction.atomic():
+            for earlier in step.before:
+                earlier.send(client)
+            response = timed(f"pages {role}", lambda: step.send(client), step.describe)
+            where, redirected = step.url, False
+            if response.status_code in (301, 302, 303) and (
+                followed := same_site(step.url, response["Location"])
+            ):
+                follow = crafted_inputs.Probe("get", followed, "where it redirects", step.url)
+                chain, where, redirected = (*chain, follow), followed, True
+                response = timed(f"pages {role}", lambda: follow.send(client), follow.describe)
+            transaction.set_rollback(True)
+    except Exception as error:
+        failures.append(f"{role}: {step.describe()}: raised {_raised(error)}")
+        return None
+    if problem := _problem(response):
+        failures.append(f"{role}: {step.describe()}: {problem}")
+        return None
+    if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        return None
+    page = parse(response.content.decode(response.charset or "utf-8", "replace"))
+    return chain, where, page, redirected
+
+
+def _signed_in_as(client: Client, session: str | None) -> None:
     client.cookies = SimpleCookie()
     if session:
         client.cookies[settings.SESSION_COOKIE_NAME] = session
+
+
+def _problem(response) -> str | None:
+    if response.status_code >= 500:
+        return f"answered {response.status_code}"
+    if not getattr(response, "streaming", False) and TRACEBACK in response.content:
+        return "a traceback in the page"
+    return None
+
+
+def _send(client: Client, session: str | None, role: str, probe) -> str | None:
+    """Send `probe` in a savepoint rolled back after it, from the role's own session (a
+    sign-out sent before it does not sign the next one out), after the requests that lead to
+    the page it is sent from when only a POST shows that page (untimed); what went wrong, or
+    None."""
+    _signed_in_as(client, session)
     try:
         with transaction.atomic():
+            for earlier in probe.before:
+                earlier.send(client)
             response = timed(f"pages {role}", lambda: probe.send(client), probe.describe)
             transaction.set_rollback(True)
     except Exception as error:
         return f"{role}: {probe.describe()}: raised {_raised(error)}"
-    if response.status_code >= 500:
-        return f"{role}: {probe.describe()}: answered {response.status_code}"
-    if not getattr(response, "streaming", False) and TRACEBACK in response.content:
-        return f"{role}: {probe.describe()}: a traceback in the page"
+    if problem := _problem(response):
+        return f"{role}: {probe.describe()}: {problem}"
     return None
 
 

@@ -452,7 +452,7 @@ def test_an_upgraded_database_reads_no_questions_prompt_as_a_name():
 
     before, after = [("search", "0004_words")], [("search", "0005_question_titles_unnamed")]
     with dbsetup.migrated_back(forward=lambda: call_command("migrate", verbosity=0)):
-        MigrationExecutor(connection).migrate(before)
+        dbsetup.migrate_back(before)
         old = MigrationExecutor(connection).loader.project_state(before).apps
         Old, OldWord = old.get_model("search", "Document"), old.get_model("search", "TitleWord")
         for kind in ("question", "lesson"):
@@ -480,7 +480,7 @@ def test_an_upgraded_database_folds_its_title_words_again():
         [("search", "0006_title_words_stemmed")],
     )
     with dbsetup.migrated_back(forward=lambda: call_command("migrate", verbosity=0)):
-        MigrationExecutor(connection).migrate(before)
+        dbsetup.migrate_back(before)
         old = MigrationExecutor(connection).loader.project_state(before).apps
         Old, OldWord = old.get_model("search", "Document"), old.get_model("search", "TitleWord")
         term = Old.objects.create(kind="glossary", key="1", title="Key rotation", target="t")

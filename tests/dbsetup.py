@@ -193,6 +193,7 @@ def snapshot() -> sqlite3.Connection | None:
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "sqlite":
         return None
+    _not_while_writing(connection)
     connection.ensure_connection()
     copy = sqlite3.connect(":memory:")
     connection.connection.backup(copy)
@@ -202,8 +203,20 @@ def snapshot() -> sqlite3.Connection | None:
 def restore(copy: sqlite3.Connection) -> None:
     """The database as `copy` holds it, every table at once (SQLite's backup API)."""
     connection = connections[DEFAULT_DB_ALIAS]
+    _not_while_writing(connection)
     connection.ensure_connection()
     copy.backup(connection.connection)
+
+
+def _not_while_writing(connection) -> None:
+    """SQLite's backup API retries for as long as the database has a write transaction open,
+    so copying in or out inside one waits forever: say so instead (a committing test run
+    inside a module's shared scenery, which holds a transaction for the whole module)."""
+    if connection.in_atomic_block:
+        raise RuntimeError(
+            "the test database cannot be copied while a transaction is open: is a test that "
+            "commits (transaction=True) running inside a module's shared scenery?"
+        )
 
 
 def keep_in_memory(copy: sqlite3.Connection | None) -> None:

@@ -193,6 +193,7 @@ def snapshot() -> sqlite3.Connection | None:
     connection = connections[DEFAULT_DB_ALIAS]
     if connection.vendor != "sqlite":
         return None
+    _not_while_writing(connection)
     connection.ensure_connection()
     copy = sqlite3.connect(":memory:")
     connection.connection.backup(copy)
@@ -202,8 +203,20 @@ def snapshot() -> sqlite3.Connection | None:
 def restore(copy: sqlite3.Connection) -> None:
     """The database as `copy` holds it, every table at once (SQLite's backup API)."""
     connection = connections[DEFAULT_DB_ALIAS]
+    _not_while_writing(connection)
     connection.ensure_connection()
     copy.backup(connection.connection)
+
+
+def _not_while_writing(connection) -> None:
+    """SQLite's backup API retries for as long as the database has a write transaction open,
+    so copying in or out inside one waits forever: say so instead (a committing test run
+    inside a module's shared scenery, which holds a transaction for the whole module)."""
+    if connection.in_atomic_block:
+        raise RuntimeError(
+            "the test database cannot be copied while a transaction is open: is a test that "
+            "commits (transaction=True) running inside a module's shared scenery?"
+        )
 
 
 def keep_in_memory(copy: sqlite3.Connection | None) -> None:
@@ -235,3 +248,42 @@ def migrated_back(forward: Callable[[], object] | None = None) -> Iterator[None]
 
             executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
             executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def migrate_back(targets: list[tuple[str, str]]) -> None:
+    """`MigrationExecutor(connection).migrate(targets)`, for a test that starts from the
+    migrated database (a `transaction=True` test, before it writes anything) and takes it back
+    to try a migration on old rows. Going back is not what such a test checks, and it is dear:
+    Django renders every app's models at each step from the earliest migration undone
+    (0.3-2 s of CPU, lessons 0011 the most). So on SQLite, where this process's database came
+    from the saved copy and no transaction is open, the database as going back leaves it is
+    saved the first time (`build/test-db/back-<key>-<targets>.sqlite3`, `<key>` the migrated
+    copy's: any change to a migration, or to what the key covers, goes back afresh, so a
+    migration whose reverse breaks still fails the first run after the change, and a clean
+    clone's) and copied in after that (SQLite's backup API, milliseconds). Elsewhere, or with
+    a transaction open, it migrates back as before. What the test does next (its old rows, the
+    migration under test, migrating forward) runs as before."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    if _template is None or connection.vendor != "sqlite" or connection.in_atomic_block:
+        MigrationExecutor(connection).migrate(targets)
+        return
+    key = _template.stem.removeprefix("migrated-")
+    named = hashlib.sha256(repr(sorted(targets)).encode()).hexdigest()[:12]
+    saved = CACHE_DIR / f"back-{key}-{named}.sqlite3"
+    connection.ensure_connection()
+    if saved.exists():
+        with contextlib.closing(sqlite3.connect(saved)) as source:
+            source.backup(connection.connection)
+        return
+    MigrationExecutor(connection).migrate(targets)
+    # Two processes may go back at once: each writes its own file and the last one's stays
+    # (the same content); copies made under another key are stale.
+    partial = saved.with_suffix(f".{os.getpid()}.partial")
+    with contextlib.closing(sqlite3.connect(partial)) as copy:
+        connection.connection.backup(copy)
+    partial.replace(saved)
+    for old in CACHE_DIR.glob("back-*.sqlite3"):
+        if not old.name.startswith(f"back-{key}-"):
+            old.unlink(missing_ok=True)

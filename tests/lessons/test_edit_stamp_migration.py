@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from lessons import models as current
+from tests import dbsetup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,8 +52,7 @@ def _rows_before(old) -> dict[str, int]:
 
 
 def test_rows_stored_before_take_the_migrations_time_and_a_save_moves_it():
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    dbsetup.migrate_back(BEFORE)
     try:
         old = MigrationExecutor(connection).loader.project_state(BEFORE).apps
         pks = _rows_before(old)

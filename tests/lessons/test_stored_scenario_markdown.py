@@ -28,6 +28,7 @@ from lessons.rendered import SCENARIO
 from quizzes.models import Attempt
 from search import index
 from srm_trainer.kept_fragments import Keeping
+from tests import dbsetup
 from tests.conftest import make_lesson, make_module, make_scenario, page_queries, sign_in
 from tests.content import READ_REPORTS_SCENARIO, TWO_SOURCES, write
 from tests.quizzes.builders import make_question, make_quiz
@@ -350,8 +351,7 @@ def test_the_migration_stores_every_existing_scenarios_rendering():
                     "resource": "arn:aws:s3:::r/k"},
         "identity_policies": [], "expect": "ImplicitDeny",
     }  # fmt: skip
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
+    dbsetup.migrate_back(before)
     try:
         old = MigrationExecutor(connection).loader.project_state(before).apps
         Old = old.get_model("lessons", "Scenario")

@@ -45,8 +45,7 @@ def _at_0009(django_db_setup, django_db_blocker):
 
 def _migrated_back():
     """The database at 0009 and the quiz models as they were then."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
+    dbsetup.migrate_back(BEFORE)
     executor = MigrationExecutor(connection)
     old = executor.loader.project_state(BEFORE).apps
     return old.get_model("quizzes", "Quiz"), old.get_model("quizzes", "QuizQuestion"), old

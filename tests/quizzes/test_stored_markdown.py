@@ -28,6 +28,7 @@ from lessons import markdown
 from lessons.models import Source
 from quizzes import rendered, review
 from quizzes.models import Attempt, Question
+from tests import dbsetup
 from tests.conftest import make_lesson, make_module, page_queries, sign_in
 from tests.content import TWO_SOURCES, write
 from tests.quizzes.builders import make_question, make_quiz
@@ -407,8 +408,7 @@ def test_the_migration_stores_every_existing_questions_rendering():
         [("quizzes", "0012_question_recently_edited_index")],
         [("quizzes", "0014_question_rendered_fill")],
     )
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
+    dbsetup.migrate_back(before)
     try:
         old = MigrationExecutor(connection).loader.project_state(before).apps
         Old = old.get_model("quizzes", "Question")

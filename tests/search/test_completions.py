@@ -13,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from search import index
 from search.models import Document, Word
 from search.query import COMPLETIONS, PREFIX_FROM, completions, search
+from tests import dbsetup
 
 # Words whose stem (Porter's on SQLite, Snowball's on PostgreSQL) is shorter than a prefix
 # of them a learner types on the way to the whole word.
@@ -87,8 +88,7 @@ def test_a_rebuild_forgets_words_no_document_holds():
 def test_an_upgraded_database_completes_words_without_a_reindex():
     """Migration search/0004 writes the words of the documents already indexed."""
     before, after = [("search", "0003_title_words")], [("search", "0004_words")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
+    dbsetup.migrate_back(before)
     try:
         old = MigrationExecutor(connection).loader.project_state(before).apps
         old.get_model("search", "Document").objects.create(
@@ -109,7 +109,7 @@ def test_an_upgraded_database_corrects_a_misspelt_first_letter_without_a_reindex
     """Migration search/0007 gives the words already indexed their `rest` (all but the first
     letter), which "Did you mean" looks a misspelt first letter up by."""
     before, after = [("search", "0006_title_words_stemmed")], [("search", "0007_word_rest")]
-    MigrationExecutor(connection).migrate(before)
+    dbsetup.migrate_back(before)
     try:
         old = MigrationExecutor(connection).loader.project_state(before).apps
         old.get_model("search", "Document").objects.create(

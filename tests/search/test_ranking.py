@@ -14,7 +14,6 @@ from search.models import Document
 from search.query import _BACKENDS, ranked_ids, search, terms
 from search.rank import UNWEIGHTED, closeness, fold, in_title, names, order_key
 from search.sources import abbreviated, is_abbreviation, named
-from tests import dbsetup
 from tests.depth import examples
 
 LESSON, GLOSSARY, SCENARIO, QUESTION = 0, 1, 2, 3
@@ -439,61 +438,6 @@ def test_a_questions_prompt_is_not_a_name_so_the_lesson_that_teaches_comes_first
     index.rebuild()
     assert [hit.kind for hit in search("quokkakey rotation").hits] == ["lesson", "question"]
     assert not TitleWord.objects.filter(document__kind="question").exists()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_an_upgraded_database_reads_no_questions_prompt_as_a_name():
-    """Migration search/0005 removes the title words a question's prompt was given."""
-    from django.core.management import call_command
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    from search.models import TitleWord
-
-    before, after = [("search", "0004_words")], [("search", "0005_question_titles_unnamed")]
-    with dbsetup.migrated_back(forward=lambda: call_command("migrate", verbosity=0)):
-        MigrationExecutor(connection).migrate(before)
-        old = MigrationExecutor(connection).loader.project_state(before).apps
-        Old, OldWord = old.get_model("search", "Document"), old.get_model("search", "TitleWord")
-        for kind in ("question", "lesson"):
-            document = Old.objects.create(kind=kind, key="1", title="KMS", target="t", body="")
-            OldWord.objects.create(
-                document=document, name=0, word="KMS", folded="kms", weighted=True, name_weight=1
-            )
-        MigrationExecutor(connection).migrate(after)
-        assert list(TitleWord.objects.values_list("document__kind", flat=True)) == ["lesson"]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_an_upgraded_database_folds_its_title_words_again():
-    """Migration search/0006 writes the title words afresh, folded as `fold` now folds them, so
-    "rotating keys" finds the key-rotation term by its title without a rebuild; a question's
-    prompt stays without title words."""
-    from django.core.management import call_command
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
-
-    from search.models import TitleWord
-
-    before, after = (
-        [("search", "0005_question_titles_unnamed")],
-        [("search", "0006_title_words_stemmed")],
-    )
-    with dbsetup.migrated_back(forward=lambda: call_command("migrate", verbosity=0)):
-        MigrationExecutor(connection).migrate(before)
-        old = MigrationExecutor(connection).loader.project_state(before).apps
-        Old, OldWord = old.get_model("search", "Document"), old.get_model("search", "TitleWord")
-        term = Old.objects.create(kind="glossary", key="1", title="Key rotation", target="t")
-        Old.objects.create(kind="question", key="1", title="Rotation?", target="t", body="")
-        for word in ("key", "rotation"):  # as 0003 folded them: plurals only
-            OldWord.objects.create(
-                document=term, name=0, word=word, folded=word, weighted=True, name_weight=2
-            )
-        MigrationExecutor(connection).migrate(after)
-        assert sorted(TitleWord.objects.values_list("document__kind", "folded")) == [
-            ("glossary", "key"),
-            ("glossary", "rotat"),
-        ]
 
 
 # --- several words no title holds: the text decides, the same on both databases -----------------

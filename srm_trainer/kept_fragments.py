@@ -27,7 +27,7 @@ which could carry them, is refused), so nothing of a visitor's reaches it but th
 It may read rows of versioned content, and then takes that content's build as an argument. It
 draws with `render_to_string` and no request, and shows no times (the visitor's time zone is
 active while it draws). Home's module cards, the anonymous course listing, a module page's
-rows, the glossary listing and a lesson's linked terms are drawn so.
+rows, the glossary listing, a lesson's linked terms and every list's pager are drawn so.
 
 `{% kept name=value ... %}...{% endkept %}` in a template (a builtin, settings.TEMPLATES), for
 a part of the page frame with `{% live %}` holes drawn on every render (the header: the Review

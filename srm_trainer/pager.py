@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from django import template
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
+from django.template.loader import render_to_string
+
+from srm_trainer.kept_fragments import kept_drawing
 
 register = template.Library()
 
@@ -55,25 +58,33 @@ def page_url(query: QueryDict, param: str, number: int, anchor: str = "") -> str
 def page_links(query: QueryDict, page: Page, param: str, anchor: str = "") -> PageLinks:
     """The links of `page`'s pager (`param` its query parameter, `anchor` the list's heading,
     so a link opens at the list rather than at the top of the page)."""
+    paginator = page.paginator
+    pages = paginator.num_pages  # counts: a paginator that counts only so far knows `more` then
+    return _links(query, page.number, pages, getattr(paginator, "more", False), param, anchor)
 
-    def url(number: int) -> str:
-        return page_url(query, param, number, anchor)
 
-    numbers = page.paginator.get_elided_page_range(
-        page.number, on_each_side=ON_EACH_SIDE, on_ends=ON_ENDS
+def _links(
+    query: QueryDict, number: int, pages: int, more: bool, param: str, anchor: str
+) -> PageLinks:
+    """`page_links` of page `number` of `pages`: what the numbers are depends on no more."""
+
+    def url(n: int) -> str:
+        return page_url(query, param, n, anchor)
+
+    numbers = Paginator(range(pages), 1).get_elided_page_range(
+        number, on_each_side=ON_EACH_SIDE, on_ends=ON_ENDS
     )
-    pages = [
-        PageLink(n, url(n), n == page.number) if isinstance(n, int) else PageLink(None)
-        for n in numbers
+    links = [
+        PageLink(n, url(n), n == number) if isinstance(n, int) else PageLink(None) for n in numbers
     ]
     # A paginator that counts only so far (the question bank's `CountedAhead`) knows its last
     # number is not the last page: a gap after it says there are more.
-    if getattr(page.paginator, "more", False):
-        pages.append(PageLink(None))
+    if more:
+        links.append(PageLink(None))
     return PageLinks(
-        previous=url(page.previous_page_number()) if page.has_previous() else "",
-        next=url(page.next_page_number()) if page.has_next() else "",
-        pages=pages,
+        previous=url(number - 1) if number > 1 else "",
+        next=url(number + 1) if number < pages else "",
+        pages=links,
     )
 
 
@@ -94,13 +105,64 @@ def without(query: QueryDict, *params: str) -> QueryDict:
     return kept
 
 
-@register.simple_tag(takes_context=True, name="page_links")
-def page_links_tag(
-    context, page: Page, param: str, anchor: str = "", query: QueryDict | None = None
-) -> PageLinks:
-    """`{% page_links page "banks" "banks-title" as links %}`: `page_links` over the request's
-    query, or over `query` when the page gives one (`without`)."""
-    if not isinstance(query, QueryDict):  # none given: a missing variable is ""
+# Pagers drawn and kept (`kept_drawing`), each under all it shows: a list's place (its page,
+# how many), its words and the page's query. A query longer than QUERY_KEPT is drawn every time,
+# not kept: a pager holds it about seven times, and a request line may be 8 KB long.
+PAGERS_KEPT = 256
+QUERY_KEPT = 512
+# The include's words, as the nav names them.
+WORDS = ("label", "noun", "order", "previous", "next", "target", "swap", "focus")
+
+
+def _draw(
+    query: str, place: tuple[int, int, int, int, int, bool], param: str, anchor: str, words: tuple
+) -> str:
+    """`templates/_pager.html`'s nav, from all it shows: its links keep `query`; `place` is
+    page `number` of `pages` of a list of `count` items, `first` to `last` on it (`more`: the
+    list was counted only so far); `words` are the include's, in `WORDS`' order."""
+    number, pages, count, first, last, more = place
+    return render_to_string(
+        "_pager.html#nav",
+        {
+            "links": _links(QueryDict(query), number, pages, more, param, anchor),
+            "number": number,
+            "pages": pages,
+            "count": count,
+            "first": first,
+            "last": last,
+            "more": more,
+            **dict(zip(WORDS, words, strict=True)),
+        },
+    )
+
+
+_kept = kept_drawing(limit=PAGERS_KEPT)(_draw)
+
+
+@register.simple_tag(takes_context=True, name="pager")
+def pager_tag(context) -> str:
+    """`{% pager %}`: `_pager.html`'s nav, from the names its include was given (page, param,
+    anchor, query and `WORDS`; one not given is "", as the template would print it), drawn once
+    for all it shows and kept (srm_trainer/kept_fragments.py). Drawn on every request, its
+    links and numbers had cost a module page at 100 times the course, which has pages, a
+    fifth more than the module of 24 lessons, which has none. Its links keep the request's
+    query, or `query` when the page gives one (`without`)."""
+    page: Page = context["page"]
+    query = context.get("query")
+    if not isinstance(query, QueryDict):  # none given
         request = context.get("request")
         query = request.GET if request is not None else QueryDict()
-    return page_links(query, page, param, anchor)
+    paginator = page.paginator
+    count, pages = paginator.count, paginator.num_pages  # `more` is known once counted
+    place = (
+        page.number,
+        pages,
+        count,
+        page.start_index(),
+        page.end_index(),
+        bool(getattr(paginator, "more", False)),
+    )
+    words = tuple([context.get(name, "") for name in WORDS])
+    encoded = query.urlencode()
+    draw = _kept if len(encoded) <= QUERY_KEPT else _draw
+    return draw(encoded, place, context["param"], context.get("anchor", ""), words)

@@ -136,8 +136,8 @@ TEMPLATES = [
                 "srm_trainer.live_status",
                 # {{ field|error_focused }}: a refused page opens on its first error.
                 "srm_trainer.error_focus",
-                # {% page_links %}: a list's pager keeping the page's other parameters
-                # (srm_trainer/pager.py, templates/_pager.html).
+                # {% pager %}: a list's pager keeping the page's other parameters, drawn once
+                # and kept (srm_trainer/pager.py, templates/_pager.html).
                 "srm_trainer.pager",
             ],
         },

@@ -11,8 +11,11 @@ import pytest
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import QueryDict
+from django.template import RequestContext, Template
 from django.templatetags.static import static
+from django.test import RequestFactory
 
+from srm_trainer import pager
 from srm_trainer.pager import numbered, page_links, without
 
 
@@ -85,6 +88,40 @@ def test_a_query_without_a_value_the_page_could_not_use_keeps_the_rest():
     assert kept.urlencode() == "page=2&q=s3"
     assert query.getlist("level") == ["x", "y"]  # the request's own, untouched
     assert page_links(kept, _page(2), "page").next == "?page=3&q=s3"
+
+
+# The nav is drawn once for all it shows and kept (`{% pager %}`): each asker still gets their own.
+PAGER = Template(
+    '{% include "_pager.html" with page=page param="p" label=label noun="Rows" '
+    'previous="Back" next="On" %}'
+)
+
+
+def _drawn(path: str, page, label: str = "Pages of rows") -> str:
+    return PAGER.render(RequestContext(RequestFactory().get(path), {"page": page, "label": label}))
+
+
+def test_a_kept_pager_is_drawn_for_its_own_query_page_and_words():
+    first = _drawn("/?q=a", _page(2))
+    assert 'href="?q=a&amp;p=3" rel="next">On</a>' in first
+    assert "Rows 11 to 20 of 90" in first
+    assert _drawn("/?q=a", _page(2)) == first
+    assert 'href="?q=b&amp;p=3"' in _drawn("/?q=b", _page(2))  # another query: its own links
+    fourth = _drawn("/?q=a", _page(4))
+    assert "Rows 31 to 40 of 90" in fourth and 'href="?q=a&amp;p=4" aria-current="page"' in fourth
+    assert 'aria-label="Pages of tags"' in _drawn("/?q=a", _page(2), label="Pages of tags")
+    counted = _CountedSoFar(range(90), 10).get_page(2)
+    assert "Rows 11 to 20 of more than 90" in _drawn("/?q=a", counted)
+
+
+def test_a_pager_with_a_long_query_is_drawn_every_time_not_kept():
+    """A pager holds its query about seven times, and a request line may be 8 KB: a query
+    past QUERY_KEPT is drawn, so a few hundred of them cannot fill a worker's memory."""
+    _drawn("/?q=short", _page(3))
+    kept = len(pager._kept.kept)
+    long = "q=" + "a" * pager.QUERY_KEPT
+    assert f'href="?{long}&amp;p=4" rel="next"' in _drawn(f"/?{long}", _page(3))
+    assert len(pager._kept.kept) == kept
 
 
 # A pager whose list htmx swaps in place (`target=`), and the script that moves focus after it.

@@ -141,12 +141,12 @@ _kept = kept_drawing(limit=PAGERS_KEPT)(_draw)
 
 @register.simple_tag(takes_context=True, name="pager")
 def pager_tag(context) -> str:
-    """`{% pager %}`: `_pager.html`'s nav, from the names its include was given (page, param,
-    anchor, query and `WORDS`; one not given is "", as the template would print it), drawn once
-    for all it shows and kept (srm_trainer/kept_fragments.py). Drawn on every request, its
-    links and numbers had cost a module page at 100 times the course, which has pages, a
-    fifth more than the module of 24 lessons, which has none. Its links keep the request's
-    query, or `query` when the page gives one (`without`)."""
+    """`{% pager %}`: `_pager.html`'s nav, from the names its include sets (page, param, anchor,
+    query and `WORDS`, read as the template read them: one it does not set is the page's own,
+    or ""), drawn once for all it shows and kept (srm_trainer/kept_fragments.py). Drawn on
+    every request, its links and numbers had cost a module page at 100 times the course, which
+    has pages, a fifth more than at the shipped size, where it has none. Its links keep the
+    request's query, or `query` when the page gives one (`without`)."""
     page: Page = context["page"]
     query = context.get("query")
     if not isinstance(query, QueryDict):  # none given

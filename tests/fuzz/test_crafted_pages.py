@@ -19,12 +19,14 @@ import os
 import random
 import re
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -175,9 +177,10 @@ def _step(client, session, role, step, failures):
     _signed_in_as(client, session)
     chain = (*step.before, step)
     try:
-        with transaction.atomic():
-            for earlier in step.before:
-                earlier.send(client)
+        with _rolled_back():
+            if problem := _replay(client, step.before):
+                failures.append(f"{role}: {step.describe()}: {problem}")
+                return None
             response = timed(f"pages {role}", lambda: step.send(client), step.describe)
             where, redirected = step.url, False
             if response.status_code in (301, 302, 303) and (
@@ -186,7 +189,6 @@ def _step(client, session, role, step, failures):
                 follow = crafted_inputs.Probe("get", followed, "where it redirects", step.url)
                 chain, where, redirected = (*chain, follow), followed, True
                 response = timed(f"pages {role}", lambda: follow.send(client), follow.describe)
-            transaction.set_rollback(True)
     except Exception as error:
         failures.append(f"{role}: {step.describe()}: raised {_raised(error)}")
         return None
@@ -220,16 +222,68 @@ def _send(client: Client, session: str | None, role: str, probe) -> str | None:
     None."""
     _signed_in_as(client, session)
     try:
-        with transaction.atomic():
-            for earlier in probe.before:
-                earlier.send(client)
+        with _rolled_back():
+            if problem := _replay(client, probe.before):
+                return f"{role}: {probe.describe()}: {problem}"
             response = timed(f"pages {role}", lambda: probe.send(client), probe.describe)
-            transaction.set_rollback(True)
     except Exception as error:
         return f"{role}: {probe.describe()}: raised {_raised(error)}"
     if problem := _problem(response):
         return f"{role}: {probe.describe()}: {problem}"
     return None
+
+
+def _replay(client: Client, before: tuple) -> str | None:
+    """Send again the steps that lead to a page only a POST shows; what went wrong when one
+    no longer answers as it did (each answered with a page or a redirect when first sent),
+    or None. Without this, a request sent after steps that lead elsewhere would be a 404
+    that passes."""
+    for earlier in before:
+        response = earlier.send(client)
+        if response.status_code >= 400:
+            said = f"{earlier.method.upper()} {earlier.url}"
+            return f"its step {said} answered {response.status_code} when sent again"
+    return None
+
+
+@contextmanager
+def _rolled_back() -> Iterator[None]:
+    """A savepoint rolled back after the block, and on PostgreSQL its sequences put back as
+    they were: a rollback leaves them advanced (SQLite's counters go back with the rows), so
+    the steps sent again before each request would make rows with new ids, a copied question
+    or a started attempt its page does not name, and the request would go to a 404."""
+    sequences = _sequences()
+    try:
+        with transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        if sequences:
+            _put_back(sequences)
+
+
+def _sequences() -> dict[str, tuple[int | None, int]]:
+    """Each PostgreSQL sequence's last value (None before its first) and start; none on
+    SQLite."""
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT format('%I.%I', schemaname, sequencename), last_value, start_value "
+            "FROM pg_sequences"
+        )
+        return {name: (last, start) for name, last, start in cursor.fetchall()}
+
+
+def _put_back(sequences: dict[str, tuple[int | None, int]]) -> None:
+    with connection.cursor() as cursor:
+        for name, now in _sequences().items():
+            if now == (then := sequences.get(name)) or then is None:
+                continue
+            last, start = then
+            # setval is not undone by a rollback either, which is what is wanted here.
+            args = (name, last, True) if last is not None else (name, start, False)
+            cursor.execute("SELECT setval(%s::regclass, %s, %s)", args)
 
 
 def _raised(error: Exception) -> str:

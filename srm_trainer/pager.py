@@ -58,9 +58,18 @@ def page_url(query: QueryDict, param: str, number: int, anchor: str = "") -> str
 def page_links(query: QueryDict, page: Page, param: str, anchor: str = "") -> PageLinks:
     """The links of `page`'s pager (`param` its query parameter, `anchor` the list's heading,
     so a link opens at the list rather than at the top of the page)."""
+    number, pages, _count, _first, _last, more = _place(page)
+    return _links(query, number, pages, more, param, anchor)
+
+
+def _place(page: Page) -> tuple[int, int, int, int, int, bool]:
+    """Where `page` stands, all a pager shows of it: its number, how many pages, how many
+    items, its first and last item's place, and whether the list was counted only so far
+    (the question bank's `CountedAhead`, which knows `more` once it has counted)."""
     paginator = page.paginator
-    pages = paginator.num_pages  # counts: a paginator that counts only so far knows `more` then
-    return _links(query, page.number, pages, getattr(paginator, "more", False), param, anchor)
+    count, pages = paginator.count, paginator.num_pages
+    more = bool(getattr(paginator, "more", False))
+    return page.number, pages, count, page.start_index(), page.end_index(), more
 
 
 def _links(
@@ -118,8 +127,7 @@ def _draw(
     query: str, place: tuple[int, int, int, int, int, bool], param: str, anchor: str, words: tuple
 ) -> str:
     """`templates/_pager.html`'s nav, from all it shows: its links keep `query`; `place` is
-    page `number` of `pages` of a list of `count` items, `first` to `last` on it (`more`: the
-    list was counted only so far); `words` are the include's, in `WORDS`' order."""
+    `_place`'s; `words` are the include's, in `WORDS`' order."""
     number, pages, count, first, last, more = place
     return render_to_string(
         "_pager.html#nav",
@@ -152,16 +160,7 @@ def pager_tag(context) -> str:
     if not isinstance(query, QueryDict):  # none given
         request = context.get("request")
         query = request.GET if request is not None else QueryDict()
-    paginator = page.paginator
-    count, pages = paginator.count, paginator.num_pages  # `more` is known once counted
-    place = (
-        page.number,
-        pages,
-        count,
-        page.start_index(),
-        page.end_index(),
-        bool(getattr(paginator, "more", False)),
-    )
+    place = _place(page)
     words = tuple([context.get(name, "") for name in WORDS])
     encoded = query.urlencode()
     draw = _kept if len(encoded) <= QUERY_KEPT else _draw

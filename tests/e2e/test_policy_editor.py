@@ -237,13 +237,19 @@ def test_typing_over_a_selection_of_several_lines_breaks_no_csp_rule(page):
     a character over the selection: Chromium's own editing typed it first and, joining the
     lines, wrote a `style` attribute, which the page's CSP (`style-src-attr`) refused with a
     console error. The same for any selection of several lines typed over. CodeMirror now
-    applies that input itself, its bracket wrapping included."""
+    applies that input itself, its bracket wrapping included.
+
+    The page runs on a CPU slowed ten times, as on CI's busy machine: there a selection the
+    browser has just made (Playwright's `fill` selects all, then types) reached CodeMirror only
+    after the text typed over it, so the old check, reading CodeMirror's selection, saw none
+    and let Chromium's editing write the style attribute (CI failed so on `b78d8050`)."""
     page.add_init_script(
         "window.cspViolations = [];"
         " document.addEventListener('securitypolicyviolation',"
         " e => window.cspViolations.push(`${e.violatedDirective}: ${e.sample}`));"
     )
     page.goto("/sandbox/")
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 10})
     editor = policy_editor(page, IDENTITY)
     textarea = page.locator("textarea[name='identity-0-text']")
     expect(textarea).to_have_value(re.compile(r'^\{\n  "Version": "2012-10-17",\n  "Statement"'))

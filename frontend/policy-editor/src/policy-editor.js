@@ -7,7 +7,7 @@
 // The page's CSP allows no inline style; CodeMirror mounts its stylesheet in a <style> element,
 // so it carries the per-response nonce the server put on this script (`data-style-nonce`).
 
-import { EditorState } from "@codemirror/state";
+import { EditorSelection, EditorState } from "@codemirror/state";
 import {
   EditorView,
   drawSelection,
@@ -259,19 +259,27 @@ function showFindings(textarea) {
 // --- the editor itself -------------------------------------------------------------------
 
 /**
- * Text typed over a selection that spans lines, applied by CodeMirror rather than the browser.
- * CodeMirror lets the browser type into the page and reads the change back; joining the lines,
- * Chromium's editing writes a `style` attribute to keep the moved text's look, which the page's
- * CSP refuses (a console error and a `securitypolicyviolation` event; CodeMirror then redraws).
- * So that input is taken over here: the editor's input handlers first (closeBrackets wrapping
- * the selection), as for any typed text, else a plain replace. A composition is left alone:
- * CodeMirror itself deletes such a selection when one starts over it.
+ * Text typed over a selection that spans lines, or text of several lines, applied by CodeMirror
+ * rather than the browser. CodeMirror lets the browser type into the page and reads the change
+ * back; joining or splitting lines, Chromium's editing writes a `style` attribute to keep the
+ * moved text's look, which the page's CSP refuses (a console error and a
+ * `securitypolicyviolation` event; CodeMirror then redraws). So that input is taken over here:
+ * the editor's input handlers first (closeBrackets wrapping the selection), as for any typed
+ * text, else a plain replace. A composition is left alone: CodeMirror itself deletes such a
+ * selection when one starts over it.
+ *
+ * The range replaced is the browser's selection, the one the page shows and the browser was
+ * about to replace: a selection made just before, by a script or on a busy machine, may not
+ * have reached the editor's state yet (CodeMirror reads it on `selectionchange`, which waits
+ * behind input). (Chromium gives no target range for typed text to read instead.)
  */
 function typeOverLines(event, view) {
   if (event.inputType !== "insertText" || !event.data || view.composing) return false;
+  const target = browserSelection(view);
+  if (target && !view.state.selection.main.eq(target)) view.dispatch({ selection: target });
   const { state } = view;
   const spansLines = (r) => state.doc.lineAt(r.from).number !== state.doc.lineAt(r.to).number;
-  if (!state.selection.ranges.some(spansLines)) return false;
+  if (!event.data.includes("\n") && !state.selection.ranges.some(spansLines)) return false;
   if (state.readOnly) return true; // no edit, as CodeMirror would have ended up
   const { from, to } = state.selection.main;
   const insert = () => state.update(state.replaceSelection(event.data), { userEvent: "input.type", scrollIntoView: true });
@@ -279,6 +287,17 @@ function typeOverLines(event, view) {
     view.dispatch(insert());
   }
   return true; // handled: CodeMirror prevents the browser's own edit
+}
+
+/** The browser's selection in the editor, as a selection range; null when it lies outside. */
+function browserSelection(view) {
+  const selection = view.root.getSelection ? view.root.getSelection() : document.getSelection();
+  const inside = (node) => node && view.contentDOM.contains(node);
+  if (!selection || !inside(selection.anchorNode) || !inside(selection.focusNode)) return null;
+  return EditorSelection.range(
+    view.posAtDOM(selection.anchorNode, selection.anchorOffset),
+    view.posAtDOM(selection.focusNode, selection.focusOffset),
+  );
 }
 
 let counter = 0;

@@ -140,11 +140,22 @@ def page(context, curriculum):
     assert errors.unexpected() == [], "console errors"
 
 
+# When the page last saw typing (`input`, `keyup`, `change`), for `accessibility._at_rest`: an
+# update typing starts goes only after its trigger's delay.
+LAST_INPUT = (
+    "for (const type of ['input', 'keyup', 'change'])"
+    " addEventListener(type, () => { window.e2eLastInput = performance.now(); }, true);"
+)
+
+
 def watch(page, errors: ConsoleErrors) -> None:
     page.on("console", lambda m: errors.seen.append(m.text) if m.type == "error" else None)
+    page.add_init_script(LAST_INPUT)
     page.on("pageerror", lambda exc: errors.seen.append(f"uncaught: {exc}"))
     if SLOW:
         slow_down(page, *(int(n) for n in SLOW.split(",")))
+    if CPU:
+        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": CPU})
 
 
 # `E2E_SLOW=LATENCY,SETTLE` (milliseconds, e.g. `E2E_SLOW=150,200 make e2e`): every request
@@ -154,6 +165,13 @@ def watch(page, errors: ConsoleErrors) -> None:
 # 2026 six journeys did (none under three busy loops), each since waiting for `settled` or, after
 # a link, for the page's load (`page.wait_for_url`).
 SLOW = os.environ.get("E2E_SLOW", "")
+
+# `E2E_CPU=RATE` (e.g. `E2E_CPU=4 make e2e`): every page's scripts run on a CPU that many times
+# slower (Chromium's CPU throttling), as on CI's busy machine, where the browser's own tasks
+# (its `selectionchange`, a timer) come later against the keys Playwright sends. A step that
+# races them fails often under it (the policy editor's CSP failure of 7 December 2026 failed
+# 4 of 4 at 10).
+CPU = float(os.environ.get("E2E_CPU") or 0)
 
 
 def slow_down(page, latency: int, settle: int) -> None:

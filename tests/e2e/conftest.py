@@ -150,8 +150,8 @@ LAST_INPUT = (
 
 def watch(page, errors: ConsoleErrors) -> None:
     page.on("console", lambda m: errors.seen.append(m.text) if m.type == "error" else None)
-    page.add_init_script(LAST_INPUT)
     page.on("pageerror", lambda exc: errors.seen.append(f"uncaught: {exc}"))
+    page.add_init_script(LAST_INPUT)
     if SLOW:
         slow_down(page, *(int(n) for n in SLOW.split(",")))
     if CPU:

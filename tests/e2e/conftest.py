@@ -155,7 +155,7 @@ def watch(page, errors: ConsoleErrors) -> None:
     if SLOW:
         slow_down(page, *(int(n) for n in SLOW.split(",")))
     if CPU:
-        page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": CPU})
+        slow_cpu(page, CPU)
 
 
 # `E2E_SLOW=LATENCY,SETTLE` (milliseconds, e.g. `E2E_SLOW=150,200 make e2e`): every request
@@ -172,6 +172,11 @@ SLOW = os.environ.get("E2E_SLOW", "")
 # races them fails often under it (the policy editor's CSP failure of 7 December 2026 failed
 # 4 of 4 at 10).
 CPU = float(os.environ.get("E2E_CPU") or 0)
+
+
+def slow_cpu(page, rate: float) -> None:
+    """The page's scripts run `rate` times slower from now on (Chromium's CPU throttling)."""
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": rate})
 
 
 def slow_down(page, latency: int, settle: int) -> None:

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from quizzes.models import Question
 from tests.e2e.accessibility import assert_accessible
+from tests.e2e.conftest import slow_cpu
 from tests.e2e.journeys import ATTEMPT, answered, policy_editor, settled, sign_up
 from tests.quizzes.builders import make_quiz
 
@@ -249,7 +250,7 @@ def test_typing_over_a_selection_of_several_lines_breaks_no_csp_rule(page):
         " e => window.cspViolations.push(`${e.violatedDirective}: ${e.sample}`));"
     )
     page.goto("/sandbox/")
-    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 10})
+    slow_cpu(page, 10)
     editor = policy_editor(page, IDENTITY)
     textarea = page.locator("textarea[name='identity-0-text']")
     expect(textarea).to_have_value(re.compile(r'^\{\n  "Version": "2012-10-17",\n  "Statement"'))

@@ -29,6 +29,7 @@ from .vpc import (
     Network,
     PortRange,
     SgRule,
+    not_public,
     parse_network,
 )
 
@@ -398,7 +399,7 @@ def _resolve_source(net: Network, text: str, path: str) -> _End:
     if address in net.cidr:
         raise NetlabError("unknown_address", f"{path}: no instance in this VPC has {address}",
                           path=path)  # fmt: skip
-    return _End(f"internet ({address})", address, None, True, ())
+    return _End(f"internet ({address})", _on_internet(address, path), None, True, ())
 
 
 def _address(text: str, path: str, net: Network) -> ipaddress.IPv4Address:
@@ -432,7 +433,22 @@ def _resolve_destination(net: Network, text: str, path: str, src: _End) -> _End:
     if address in net.cidr:
         raise NetlabError("unknown_address", f"{path}: no instance or load balancer in this VPC "
                           f"has {address}", path=path)  # fmt: skip
-    return _End(f"internet ({address})", address, None, True, ())
+    return _End(f"internet ({address})", _on_internet(address, path), None, True, ())
+
+
+def _on_internet(address: ipaddress.IPv4Address, path: str) -> ipaddress.IPv4Address:
+    """An address outside the VPC, which the lab reaches through the internet gateway: it must
+    be one the internet routes. A private one (an office's 192.168.1.5) was traced as if on the
+    internet, and allowed; AWS would need a VPN, peering or Direct Connect, not modelled."""
+    what = not_public(address)
+    if what is not None:
+        raise NetlabError(
+            "not_on_internet",
+            f"{path}: {address} is {what} outside this VPC, not an address on the internet; "
+            "this lab models no VPN, peering or Direct Connect that could reach it",
+            path=path,
+        )
+    return address
 
 
 def _as_seen(end: _End, through_internet: bool) -> _End:

@@ -379,14 +379,44 @@ def _address_in_subnet(raw: Any, path: str, subnet: Subnet) -> IPv4Address:
     return address
 
 
+# The blocks RFC 5737 sets aside for examples: AWS's guides write public addresses from them
+# (an instance's 203.0.113.25), as this lab does (the internet's client is 203.0.113.10), so here
+# they stand for public addresses. Python's `is_private` counts them private.
+DOCUMENTATION_BLOCKS = tuple(
+    IPv4Network(b) for b in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24")
+)
+PRIVATE_BLOCKS = tuple(IPv4Network(b) for b in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
+_SPECIAL_BLOCKS = (
+    (IPv4Network("127.0.0.0/8"), "a loopback address"),
+    (IPv4Network("169.254.0.0/16"), "a link-local address"),
+    (IPv4Network("100.64.0.0/10"), "in the shared address space carrier-grade NAT uses"),
+    (IPv4Network("224.0.0.0/4"), "a multicast address"),
+)
+
+
+def not_public(address: IPv4Address) -> str | None:
+    """What `address` is when it cannot be an address on the internet ("a private address"),
+    or None. The VPC User Guide's IP addressing page: private IPv4 addresses (RFC 1918) are
+    not reachable over the internet; a public IPv4 address is."""
+    if any(address in block for block in DOCUMENTATION_BLOCKS):
+        return None
+    if any(address in block for block in PRIVATE_BLOCKS):
+        return "a private address"
+    for block, words in _SPECIAL_BLOCKS:
+        if address in block:
+            return words
+    return None if address.is_global else "reserved for special use"
+
+
 def _public(raw: Any, path: str, vpc: IPv4Network) -> IPv4Address | None:
     if raw is None:
         return None
     address = f.ipv4(raw, path)
-    if address.is_private or address in vpc:
+    what = "a private address" if address in vpc else not_public(address)
+    if what is not None:
         raise NetlabError(
             "not_public",
-            f"{path}: {address} is a private address; a public IP is routable on the internet",
+            f"{path}: {address} is {what}; a public IP is routable on the internet",
             path=path,
         )
     return address

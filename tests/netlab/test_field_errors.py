@@ -279,6 +279,17 @@ SECONDS = "must be a number of seconds from 0 to"
             "req-0-captcha_token",
             "Request 1, CAPTCHA token: must be one of valid, missing, expired, invalid, not 'maybe'",
         ),
+        (  # a Challenge token and a Body have their own fields on the form since December 2026
+            request(challenge_token="solved"),
+            "req-0-challenge_token",
+            "Request 1, Challenge token: must be one of valid, missing, expired, invalid, "
+            "not 'solved'",
+        ),
+        (
+            request(body=7),
+            "req-0-body",
+            "Request 1, Body: must be a string",
+        ),
         (
             request(headers={"User-Agent": "x" * 9_000}),
             "req-0-user_agent",

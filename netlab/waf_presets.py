@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-OFFICE = "arn:aws:wafv2:us-east-1:111122223333:regional/ipset/office/1"
+OFFICE = "arn:aws:wafv2:us-east-1:111122223333:global/ipset/office/1"  # a CloudFront web ACL's
 
 
 def _rule(name, priority, action, statement, labels=()):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import ipaddress
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -204,9 +205,15 @@ class _Builder:
     The statements of an And or an Or are read each on its own: their problems go to `pb`."""
 
     def __init__(
-        self, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems, regexes: RegexBudget
+        self,
+        ip_sets: IpSets,
+        regex_sets: RegexSets,
+        pb: Problems,
+        regexes: RegexBudget,
+        scope: str | None = None,
     ) -> None:
         self.count = 0
+        self.scope = scope  # CLOUDFRONT or REGIONAL: the web ACL's, given or its resource's
         self.ip_sets = ip_sets
         self.regex_sets = regex_sets
         self.regexes = regexes
@@ -278,6 +285,7 @@ class _Builder:
             f.obj(spec, p, allowed=("ARN", "FieldToMatch", "TextTransformations"),
                   required=("ARN", "FieldToMatch"))  # fmt: skip
             arn = f.string(spec["ARN"], f"{p}.ARN", limit=512)
+            _same_scope(arn, self.scope, f"{p}.ARN")
             if arn not in self.regex_sets:
                 raise NetlabError("unknown_reference", f"{p}.ARN: no regex pattern set {arn!r} "
                                   "in regex_pattern_sets", path=f"{p}.ARN")  # fmt: skip
@@ -303,6 +311,7 @@ class _Builder:
             _no_forwarded_ip(spec, p, "IPSetForwardedIPConfig")
             f.obj(spec, p, allowed=("ARN",), required=("ARN",))
             arn = f.string(spec["ARN"], f"{p}.ARN", limit=512)
+            _same_scope(arn, self.scope, f"{p}.ARN")
             if arn not in self.ip_sets:
                 raise NetlabError("unknown_reference", f"{p}.ARN: no IP set {arn!r} in ip_sets",
                                   path=f"{p}.ARN")  # fmt: skip
@@ -345,6 +354,34 @@ class _Builder:
             raise NetlabError("invalid_value", f"{path} must be 1 to {MAX_REGEX} characters",
                               path=path)  # fmt: skip
         return self.regexes.compile(raw, path)
+
+
+# An IP set's or regex pattern set's ARN names its scope: `...:global/ipset/...` for one made
+# with the Global (CloudFront) scope, `...:regional/ipset/...` for one of a Region.
+# (Python's `re`: a fixed pattern, linear on an ARN of at most 512 characters.)
+_SET_ARN = re.compile(
+    r"arn:aws[a-z-]*:wafv2:[^:]*:[^:]*:(global|regional)/(ipset|regexpatternset)/.*"
+)
+
+
+def _same_scope(arn: str, scope: str | None, path: str) -> None:
+    """Refuse a set of the other scope than the web ACL's (the Developer Guide, creating an IP
+    set: regional sets serve only web ACLs of regional resources, and a web ACL for CloudFront
+    takes sets made with the Global (CloudFront) scope). A plain name says no scope."""
+    found = _SET_ARN.fullmatch(arn)
+    if found is None or scope is None:
+        return
+    kind = "IP set" if found.group(2) == "ipset" else "regex pattern set"
+    if found.group(1) == "regional" and scope == "CLOUDFRONT":
+        raise NetlabError("scope_mismatch", f"{path}: {arn!r} is a regional {kind}, and this web "
+                          "ACL is for CloudFront (scope CLOUDFRONT), which uses only sets made "
+                          f"with the Global (CloudFront) scope: their ARNs hold global/{found.group(2)}/",
+                          path=path)  # fmt: skip
+    if found.group(1) == "global" and scope == "REGIONAL":
+        raise NetlabError("scope_mismatch", f"{path}: {arn!r} is a global (CloudFront) {kind}, "
+                          "and this web ACL is regional (scope REGIONAL), which uses only sets of "
+                          f"its own Region: their ARNs hold regional/{found.group(2)}/",
+                          path=path)  # fmt: skip
 
 
 def _no_forwarded_ip(spec: Any, path: str, key: str) -> None:
@@ -636,19 +673,23 @@ def _pattern(item: Any, path: str, regexes: RegexBudget) -> re2._Regexp:
 def parse_web_acl(raw: Any, path: str = "web_acl", *, ip_sets: IpSets | None = None,
                   regex_sets: RegexSets | None = None,
                   problems: Problems | None = None,
-                  regexes: RegexBudget | None = None) -> WebAcl:  # fmt: skip
+                  regexes: RegexBudget | None = None,
+                  resource_scope: str | None = None) -> WebAcl:  # fmt: skip
     """A web ACL. Each rule is read on its own, so a NetlabError names every rule's problems
     (`errors.Problems`); with `problems`, they are recorded there instead. `regexes`: the
-    case's budget for compiling (its own when None)."""
+    case's budget for compiling (its own when None). `resource_scope`: the scope of the
+    resource it protects, which its sets' ARNs must have when it gives no `Scope`."""
     regexes = regexes or RegexBudget()
     if problems is None:
         with Problems() as pb:
-            return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, pb, regexes)
-    return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, problems, regexes)
+            return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, pb, regexes,
+                            resource_scope)  # fmt: skip
+    return _web_acl(raw, path, ip_sets or {}, regex_sets or {}, problems, regexes,
+                    resource_scope)  # fmt: skip
 
 
 def _web_acl(raw: Any, path: str, ip_sets: IpSets, regex_sets: RegexSets, pb: Problems,
-             regexes: RegexBudget) -> WebAcl:  # fmt: skip
+             regexes: RegexBudget, resource_scope: str | None = None) -> WebAcl:  # fmt: skip
     f.obj(raw, path, allowed=("Name", "DefaultAction", "Rules", "Scope", "VisibilityConfig",
                               "Description", "CaptchaConfig", "ChallengeConfig"),
           required=("DefaultAction",))  # fmt: skip
@@ -660,7 +701,7 @@ def _web_acl(raw: Any, path: str, ip_sets: IpSets, regex_sets: RegexSets, pb: Pr
         scope = pb.attempt(f.string, raw["Scope"], f"{path}.Scope",
                            choices=("CLOUDFRONT", "REGIONAL"))  # fmt: skip
     prefix = f"awswaf:{ACCOUNT}:webacl:{name}:"
-    b = _Builder(ip_sets, regex_sets, pb, regexes)
+    b = _Builder(ip_sets, regex_sets, pb, regexes, scope or resource_scope)
     rules = []
     names: set[str] = set()
     priorities: set[int] = set()
@@ -693,8 +734,10 @@ def parse_waf_rules(case: dict[str, Any], problems: Problems | None = None) -> W
     regexes = RegexBudget()  # one for the sets' patterns and the statements'
     regex_sets = parse_regex_sets(case.get("regex_pattern_sets"), problems=problems,
                                   regexes=regexes)  # fmt: skip
+    resource = case.get("resource", "ALB")
+    scope = RESOURCES[resource][0] if isinstance(resource, str) and resource in RESOURCES else None
     return parse_web_acl(case.get("web_acl"), ip_sets=ip_sets, regex_sets=regex_sets,
-                         problems=problems, regexes=regexes)  # fmt: skip
+                         problems=problems, regexes=regexes, resource_scope=scope)  # fmt: skip
 
 
 # --- requests -------------------------------------------------------------------------------

@@ -60,6 +60,7 @@ def shown_name(item: dict[str, Any], fallback: str) -> str:
 _NEEDS = {
     "DefaultAction": " (Allow or Block)",
     "Action": f" ({', '.join(ACTIONS[:-1])} or {ACTIONS[-1]})",
+    "TextTransformations": ' (at least one: [{"Priority": 0, "Type": "NONE"}] for none)',
 }
 # The engine's words that read as a statement after "Web ACL, DefaultAction:", said as a demand.
 _SAID = {"names exactly one action": 'must name exactly one action, such as {"Block": {}}'}

@@ -251,7 +251,8 @@ class _Builder:
         if kind == "ByteMatchStatement":
             f.obj(spec, p, allowed=("SearchString", "FieldToMatch", "TextTransformations",
                                     "PositionalConstraint"),
-                  required=("SearchString", "FieldToMatch", "PositionalConstraint"))  # fmt: skip
+                  required=("SearchString", "FieldToMatch", "PositionalConstraint",
+                            "TextTransformations"))  # fmt: skip
             search = spec["SearchString"]
             if not isinstance(search, str) or not search or len(search.encode()) > MAX_SEARCH:
                 raise NetlabError("invalid_value", f"{p}.SearchString must be 1 to {MAX_SEARCH} "
@@ -269,21 +270,21 @@ class _Builder:
                                   f"{p}.SearchString"),) if constraint == "CONTAINS_WORD" else ()  # fmt: skip
             return Statement(kind, uid, field=parse_field(spec["FieldToMatch"],
                                                           f"{p}.FieldToMatch"),
-                             transforms=parse_transforms(spec.get("TextTransformations"),
+                             transforms=parse_transforms(spec["TextTransformations"],
                                                          f"{p}.TextTransformations"),
                              text=search, constraint=constraint, patterns=word)  # fmt: skip
         if kind == "RegexMatchStatement":
             f.obj(spec, p, allowed=("RegexString", "FieldToMatch", "TextTransformations"),
-                  required=("RegexString", "FieldToMatch"))  # fmt: skip
+                  required=("RegexString", "FieldToMatch", "TextTransformations"))  # fmt: skip
             pattern = self._regex(spec["RegexString"], f"{p}.RegexString")
             return Statement(kind, uid, field=parse_field(spec["FieldToMatch"],
                                                           f"{p}.FieldToMatch"),
-                             transforms=parse_transforms(spec.get("TextTransformations"),
+                             transforms=parse_transforms(spec["TextTransformations"],
                                                          f"{p}.TextTransformations"),
                              text=spec["RegexString"], patterns=(pattern,))  # fmt: skip
         if kind == "RegexPatternSetReferenceStatement":
             f.obj(spec, p, allowed=("ARN", "FieldToMatch", "TextTransformations"),
-                  required=("ARN", "FieldToMatch"))  # fmt: skip
+                  required=("ARN", "FieldToMatch", "TextTransformations"))  # fmt: skip
             arn = f.string(spec["ARN"], f"{p}.ARN", limit=512)
             _same_scope(arn, self.scope, f"{p}.ARN")
             if arn not in self.regex_sets:
@@ -291,16 +292,17 @@ class _Builder:
                                   "in regex_pattern_sets", path=f"{p}.ARN")  # fmt: skip
             return Statement(kind, uid, field=parse_field(spec["FieldToMatch"],
                                                           f"{p}.FieldToMatch"),
-                             transforms=parse_transforms(spec.get("TextTransformations"),
+                             transforms=parse_transforms(spec["TextTransformations"],
                                                          f"{p}.TextTransformations"),
                              text=arn, patterns=self.regex_sets[arn])  # fmt: skip
         if kind == "SizeConstraintStatement":
             f.obj(spec, p, allowed=("FieldToMatch", "ComparisonOperator", "Size",
                                     "TextTransformations"),
-                  required=("FieldToMatch", "ComparisonOperator", "Size"))  # fmt: skip
+                  required=("FieldToMatch", "ComparisonOperator", "Size",
+                            "TextTransformations"))  # fmt: skip
             return Statement(kind, uid, field=parse_field(spec["FieldToMatch"],
                                                           f"{p}.FieldToMatch"),
-                             transforms=parse_transforms(spec.get("TextTransformations"),
+                             transforms=parse_transforms(spec["TextTransformations"],
                                                          f"{p}.TextTransformations"),
                              constraint=f.string(spec["ComparisonOperator"],
                                                  f"{p}.ComparisonOperator",

@@ -142,8 +142,18 @@ def transform_cost(kinds: tuple[str, ...]) -> int:
 
 
 def parse_transforms(raw: Any, path: str) -> tuple[str, ...]:
-    """Transformations in the order AWS applies them: lowest `Priority` first."""
+    """Transformations in the order AWS applies them: lowest `Priority` first. At least one,
+    as AWS WAF's API requires of every statement that inspects a request component (the
+    ByteMatch, RegexMatch, RegexPatternSetReference and SizeConstraint statements: "Minimum
+    number of 1 item"); `NONE` says none."""
     items = f.array(raw, path, limit=MAX_TRANSFORMS, what="text transformations")
+    if not items:
+        raise NetlabError(
+            "invalid_value",
+            f'{path} needs at least one text transformation: {{"Priority": 0, "Type": "NONE"}} '
+            "for none",
+            path=path,
+        )
     seen: set[int] = set()
     out = []
     for i, item in enumerate(items):

@@ -179,6 +179,7 @@ def test_every_bad_web_acl_rule_is_named_in_order():
                                     "SearchString": "x",
                                     "FieldToMatch": {"Cookie": {}},
                                     "PositionalConstraint": "CONTAINS",
+                                    "TextTransformations": [{"Priority": 0, "Type": "NONE"}],
                                 }
                             },
                             {"IPSetReferenceStatement": {"ARN": "missing"}},

@@ -343,6 +343,17 @@ def rule(change):
             "web_acl",
             'Web ACL, rule 1 ("login-rate"): needs a Priority',
         ),
+        (  # AWS's API requires one at least; the lab took none as NONE
+            rule(
+                lambda r: r["Statement"]["RateBasedStatement"]["ScopeDownStatement"][
+                    "ByteMatchStatement"
+                ].pop("TextTransformations")
+            ),
+            "web_acl",
+            'Web ACL, rule 1 ("login-rate"), Statement, RateBasedStatement, ScopeDownStatement, '
+            'ByteMatchStatement: needs TextTransformations (at least one: [{"Priority": 0, '
+            '"Type": "NONE"}] for none)',
+        ),
         (
             rule(lambda r: r.update(Actoin={"Block": {}})),
             "web_acl",

@@ -54,6 +54,13 @@ class FlowDecision(Kind):
         network = parse_network(question.data["case"]["network"], "network")
         keys = [nl.hop_key("network_acl", n) for n in network.nacls]
         keys += [nl.hop_key("security_group", g) for g in network.security_groups]
+        # An interface's groups add up, so a flow none allows is refused by them together, as
+        # the trace names them ("sg-web, sg-admin"): that set is a choice too.
+        keys += list(dict.fromkeys(
+            nl.hop_key("security_group", ", ".join(node.security_groups))
+            for node in (*network.instances.values(), *network.load_balancers.values())
+            if len(node.security_groups) > 1
+        ))  # fmt: skip
         keys += ["route", "public_ip"]
         if network.load_balancers:
             keys += ["listener", "load_balancer"]

@@ -130,6 +130,8 @@ def hop_label(key: str) -> str:
         return "Nothing blocks it"
     layer, _, resource = key.partition(":")
     words = LAYER_WORDS.get(layer, layer)
+    if layer == "security_group" and ", " in resource:  # an interface's groups, together
+        words = f"{words}s"
     return f"The {words} {resource}" if resource else f"The {words}"
 
 

@@ -52,6 +52,32 @@ def test_a_wrong_verdict_gets_the_engines_trace_in_words():
     assert reply_hops[-1]["verdict"] == "deny" and reply_hops[-1]["detail"]
 
 
+def test_a_flow_refused_by_an_instance_s_two_groups_can_be_answered_right():
+    """Security groups add up across every group on the interface (VPC User Guide: security
+    groups), so a flow none of them allows is refused by the set, which the engine names
+    "sg-web, sg-admin". The choices offered each group alone: no choice was the key, and a
+    learner who named where the flow stops got half marks at best."""
+    network = web_network()
+    network["security_groups"][0]["inbound"] = [{"protocol": "tcp", "ports": 80,
+                                                 "source": "0.0.0.0/0"}]  # fmt: skip
+    network["security_groups"].append(
+        {
+            "name": "sg-admin",
+            "inbound": [{"protocol": "tcp", "ports": 22, "source": "192.0.2.0/24"}],
+        }
+    )
+    network["instances"][0]["security_groups"] = ["sg-web", "sg-admin"]
+    flow = {"source": "internet", "destination": "web", "protocol": "tcp", "port": 22}
+    q = make_question("flow_decision", data={"case": {"network": network, "flow": flow},
+                                             "ask_hop": True})  # fmt: skip
+    choices = dict(q.kind.hop_choices(q))
+    key = "security_group:sg-web, sg-admin"
+    assert choices[key] == "The security groups sg-web, sg-admin"
+    result = grade(q, {"verdict": "request_blocked", "hop": key})
+    assert (result.score, result.correct) == (1.0, True)
+    assert result.feedback["hop_label"] == "The security groups sg-web, sg-admin"
+
+
 def test_the_right_verdict_at_the_wrong_layer_is_half_marks():
     q = make_question("flow_decision")
     result = grade(q, {"verdict": "reply_blocked", "hop": "security_group:sg-web"})

@@ -56,10 +56,10 @@ class FlowDecision(Kind):
         keys += [nl.hop_key("security_group", g) for g in network.security_groups]
         # An interface's groups add up, so a flow none allows is refused by them together, as
         # the trace names them ("sg-web, sg-admin"): that set is a choice too.
+        sets = [i.security_groups for i in network.instances.values()]
+        sets += [lb.security_groups for lb in network.load_balancers.values()]
         keys += list(dict.fromkeys(
-            nl.hop_key("security_group", ", ".join(node.security_groups))
-            for node in (*network.instances.values(), *network.load_balancers.values())
-            if len(node.security_groups) > 1
+            nl.hop_key("security_group", ", ".join(groups)) for groups in sets if len(groups) > 1
         ))  # fmt: skip
         keys += ["route", "public_ip"]
         if network.load_balancers:

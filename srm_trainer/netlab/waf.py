@@ -605,12 +605,43 @@ def _ip_sets(raw: Any, path: str, problems: Problems) -> IpSets:
 def _ip_set(
     value: Any, p: str, pb: Problems
 ) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    """An IP set's blocks, all of one IP version: AWS WAF's IP set has one `IPAddressVersion`
+    (IPV4 or IPV6; the API reference, CreateIPSet). Given as a plain list, or without the
+    version, its first block sets it."""
+    version, said = None, ""
     if isinstance(value, dict):
         f.obj(value, p, allowed=("Addresses", "IPAddressVersion"), required=("Addresses",))
+        if "IPAddressVersion" in value:
+            name = f.string(value["IPAddressVersion"], f"{p}.IPAddressVersion",
+                            choices=("IPV4", "IPV6"))  # fmt: skip
+            version, said = int(name[-1]), f"its IPAddressVersion is {name}"
         value = value["Addresses"]
     items = f.array(value, p, limit=MAX_ADDRESSES, what="addresses")
-    return tuple(n for n in (pb.attempt(_ip_network, item, f"{p}[{i}]")
-                             for i, item in enumerate(items)) if n is not None)  # fmt: skip
+    blocks = []
+    for i, item in enumerate(items):
+        block = pb.attempt(_ip_network, item, f"{p}[{i}]")
+        if block is None:
+            continue
+        if version is None:
+            version, said = block.version, f"its first block, {block}, is IPv{block.version}"
+        if pb.attempt(_of_version, block, version, said, f"{p}[{i}]") is not None:
+            blocks.append(block)
+    return tuple(blocks)
+
+
+def _of_version(
+    block: ipaddress.IPv4Network | ipaddress.IPv6Network, version: int, said: str, path: str
+) -> ipaddress.IPv4Network | ipaddress.IPv6Network:
+    if block.version != version:
+        raise NetlabError(
+            "mixed_ip_versions",
+            f"{path}: {block} is an IPv{block.version} block, and this IP set is IPv{version} "
+            f"({said}): an AWS WAF IP set holds addresses of one IP version. Put the "
+            f"IPv{block.version} blocks in a set of their own, and match either set with an "
+            "OrStatement",
+            path=path,
+        )
+    return block
 
 
 def _ip_network(item: Any, path: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network:

@@ -436,8 +436,12 @@ def _ip_set_case(statements: int, blocks: list[str], ips: list[str]) -> dict:
     ],
 )
 def test_an_address_is_looked_up_in_an_ip_set(ip, action):
-    blocks = ["10.0.1.0/24", "10.9.0.0/16", "10.0.0.0/24", "10.8.0.0/14", "2001:db8::/32"]
-    case = _ip_set_case(1, blocks, [ip])
+    """An IPv4 set and an IPv6 one (a set holds one IP version), either matching blocks."""
+    v4 = ["10.0.1.0/24", "10.9.0.0/16", "10.0.0.0/24", "10.8.0.0/14"]
+    either = {"OrStatement": {"Statements": [{"IPSetReferenceStatement": {"ARN": "v4"}},
+                                             {"IPSetReferenceStatement": {"ARN": "v6"}}]}}  # fmt: skip
+    rules = [{"Name": "r", "Priority": 0, "Action": {"Block": {}}, "Statement": either}]
+    case = _waf(rules, [{"ip": ip}], ip_sets={"v4": v4, "v6": ["2001:db8::/32"]})
     assert evaluate_waf_case(case).decisions[0].action == action
 
 

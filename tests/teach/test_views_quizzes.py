@@ -105,6 +105,11 @@ def test_a_reserved_title_does_not_take_a_page_slug(teacher):
             "This is in minutes, from 1 to 1440 (or empty for none), not -5.",
         ),
         ({"attempts_allowed": "-1"}, "attempts_allowed", "This cannot be below 0, not -1."),
+        # A setting whose range starts above 0, or is a percent, says its range below 0 too:
+        # "cannot be below 0" told a teacher typing -1 tries that 0 would do, and 0 is refused.
+        ({"tries": "-1"}, "tries", "This is from 1 to 10, not -1."),
+        ({"pass_mark": "-5"}, "pass_mark", "This is a percent (0-100), not -5."),
+        ({"try_penalty": "-1"}, "try_penalty", "This is a percent (0-100), not -1."),
     ],
 )
 def test_bad_settings_are_refused_with_the_models_words(teacher, owned, change, field, words):

@@ -303,7 +303,14 @@ def co_instructor_add(*, cohort: Cohort, username: str) -> AbstractBaseUser:
     username = (username or "").strip()
     if not username:
         raise CohortError("Type the username of an instructor.")
-    user = get_user_model().objects.filter(username=username).first()
+    users = get_user_model().objects
+    # Signing in ignores a username's case (allauth's `iexact`, which also keeps sign-up from
+    # making "Otto" beside "otto"): "OTTO" is otto here too, where it was "No account is
+    # called". The exact name first, so two accounts an administrator made apart stay apart.
+    user = users.filter(username=username).first()
+    if user is None:
+        alike = list(users.filter(username__iexact=username)[:2])
+        user = alike[0] if len(alike) == 1 else None
     if user is None:
         raise CohortError(f"No account is called “{username[:150]}”: check the spelling with them.")
     if not can_run_classes(user):
@@ -315,6 +322,9 @@ def co_instructor_add(*, cohort: Cohort, username: str) -> AbstractBaseUser:
         raise CohortError("The owner already teaches this cohort.")
     if Membership.objects.filter(cohort=cohort, user=user).exists():
         raise CohortError(f"{user.get_username()} is a learner in this cohort.")
+    if cohort.co_instructors.filter(pk=user.pk).exists():
+        # Said "otto now teaches this cohort with you." as if something had changed.
+        raise CohortError(f"{user.get_username()} teaches this cohort with you already.")
     cohort.co_instructors.add(user)
     return user
 

@@ -18,7 +18,7 @@ from django.utils.text import slugify
 from curriculum import validation
 from lessons.models import Lesson, Level, Module
 from lessons.reading_order import VERSION_KEY as CONTENT_VERSION
-from quizzes.models import DRAW_NEEDS_BOTH, MAX_TIME_LIMIT, Quiz
+from quizzes.models import DRAW_NEEDS_BOTH, MAX_TIME_LIMIT, MAX_TRIES, Quiz
 from srm_trainer.finder import PLAIN_KEY, typed_input, typed_text
 from srm_trainer.once import field as once_field
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
@@ -434,6 +434,15 @@ class QuizForm(LimitsOnServer, forms.ModelForm):
             f"This is in minutes, from 1 to {MAX_TIME_LIMIT} (or empty for none), "
             "not %(show_value)s."
         )
+        # A setting whose range is not "0 or more" says its range, as above it: "cannot be
+        # below 0" told a teacher who typed -1 tries that 0 would do, and 0 is refused.
+        self.fields["tries"].error_messages["min_value"] = (
+            f"This is from 1 to {MAX_TRIES}, not %(show_value)s."
+        )
+        for name in ("pass_mark", "try_penalty"):
+            self.fields[name].error_messages["min_value"] = (
+                "This is a percent (0-100), not %(show_value)s."
+            )
 
     def clean_tries(self) -> int:
         value = self.cleaned_data.get("tries")

@@ -228,6 +228,15 @@ def answerable(quiz: Quiz) -> bool:
     return bool(quiz_questions(quiz))
 
 
+# Said of a published quiz that gives a learner no question (its last one taken out or
+# archived, its category emptied): publishing it was refused for that, but a change after
+# left it "Published" while its learners were told it "cannot be started".
+PUBLISHED_UNSTARTABLE = (
+    "Learners cannot start this quiz, although it is published: it has no question a learner "
+    "can answer. Add one, or unpublish it."
+)
+
+
 def quiz_set_published(*, quiz: Quiz, published: bool) -> None:
     if published and not answerable(quiz):
         raise TeachError(nothing_to_answer(quiz))

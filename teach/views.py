@@ -248,6 +248,7 @@ def quiz_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if drawn is not None
             else len(services.quiz_questions(quiz, entries=entries)),
             "usable_more": drawn is not None and not drawn.complete,  # only counted so far
+            "unstartable": services.PUBLISHED_UNSTARTABLE,  # said when published, none usable
             "supply": supply,
             # At the most a quiz may list: the page says so where questions are added.
             "full": listing_refused(quiz.title, len(entries)),
@@ -476,12 +477,18 @@ def quiz_question_remove(request: HttpRequest, pk: int, question_pk: int) -> Htt
         # Learners have started the quiz: what becomes of their attempts is the question an
         # instructor asks next (docs/quizzes.md, "A quiz changed while learners take it").
         said += " Attempts already started keep it, with their answers; new ones leave it out."
+    # Its last usable question gone, a published quiz is still "Published" at the page's
+    # top, and its learners are told it cannot be started: the teacher is told so too.
+    warning = (
+        services.PUBLISHED_UNSTARTABLE if quiz.published and not services.answerable(quiz) else ""
+    )
     if wants_partial(request):
         # The list alone, the keyboard on the question now where it was (its "Take out"
         # button; "No questions yet." when none is left), and the removal said in the
-        # page's status region, as a move is.
+        # page's status region, as a move is (the warning drawn in the list, which is swapped).
         context = {"quiz": quiz, "editable": True, "entries": _entries_shown(request, quiz),
-                   "removed": {"focus": now_there, "said": said}, "copy_once": once.new_token()}  # fmt: skip
+                   "removed": {"focus": now_there, "said": said, "warning": warning},
+                   "copy_once": once.new_token()}  # fmt: skip
         return render(request, "teach/quiz_detail.html#entries_removed", context)
     messages.success(request, said)
     there = f"#entry-{now_there}" if now_there else "#questions-title"

@@ -418,3 +418,22 @@ def test_a_learner_removed_or_gone_who_joins_again_is_told_only_later_attempts_c
     assert "You were in it before" not in first
     joined = newcomer.post(link, follow=True)
     assert "You joined “Spring class”. Its assigned work" in unescape(joined.content.decode())
+
+
+def test_a_co_instructor_is_found_by_their_username_in_any_case(cohort, owner, other_instructor):
+    """Signing in ignores a username's case, so "OTTO" is otto: it was "No account is called
+    “OTTO”"."""
+    client = client_for(owner)
+    add = reverse("teach_cohorts:instructor-add", args=[cohort.pk])
+    response = client.post(add, {"username": "OTTO"}, follow=True)
+    assert "otto now teaches this cohort with you." in response.content.decode()
+    assert cohort.co_instructors.filter(pk=other_instructor.pk).exists()
+
+
+def test_adding_a_co_instructor_again_says_they_teach_it_already(cohort, owner, co_instructor):
+    """It said "colm now teaches this cohort with you." of one who already did."""
+    client = client_for(owner)
+    add = reverse("teach_cohorts:instructor-add", args=[cohort.pk])
+    page = client.post(add, {"username": "colm"}).content.decode()
+    assert "colm teaches this cohort with you already." in page
+    assert "now teaches" not in page

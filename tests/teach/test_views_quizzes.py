@@ -105,6 +105,11 @@ def test_a_reserved_title_does_not_take_a_page_slug(teacher):
             "This is in minutes, from 1 to 1440 (or empty for none), not -5.",
         ),
         ({"attempts_allowed": "-1"}, "attempts_allowed", "This cannot be below 0, not -1."),
+        # A setting whose range starts above 0, or is a percent, says its range below 0 too:
+        # "cannot be below 0" told a teacher typing -1 tries that 0 would do, and 0 is refused.
+        ({"tries": "-1"}, "tries", "This is from 1 to 10, not -1."),
+        ({"pass_mark": "-5"}, "pass_mark", "This is a percent (0-100), not -5."),
+        ({"try_penalty": "-1"}, "try_penalty", "This is a percent (0-100), not -1."),
     ],
 )
 def test_bad_settings_are_refused_with_the_models_words(teacher, owned, change, field, words):
@@ -942,3 +947,55 @@ def test_a_draw_stored_past_the_ceiling_draws_at_most_the_ceiling():
     )  # fmt: skip
     quiz = make_quiz(draw_category="big", draw_count=30_000)
     assert len(_drawn(quiz, random.Random(1))) == MAX_DRAWN == quiz.drawn_count
+
+
+UNSTARTABLE = "Learners cannot start this quiz, although it is published"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_taking_out_a_published_quizs_last_question_says_learners_cannot_start_it(
+    teacher, owned, htmx
+):
+    """Publishing a quiz with no question is refused, but taking its last one out left it
+    "Published" with nothing said, while its learners (an assignment's too) were told it
+    "cannot be started". The removal says so, and so does the quiz's page until it has one."""
+    quiz, question = owned
+    quiz.published = True
+    quiz.save()
+    url = reverse("teach:quiz-question-remove", args=[quiz.pk, question.pk])
+    if htmx:
+        page = teacher.post(url, headers={"HX-Request": "true"}).content.decode()
+        assert f'<p class="notice">{UNSTARTABLE}' in page  # drawn in the list it swaps
+    else:
+        page = teacher.post(url, follow=True).content.decode()
+    assert UNSTARTABLE in page
+    quiz_page = teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+    assert UNSTARTABLE in quiz_page
+    quiz.entries.create(question=question, order=1)
+    assert UNSTARTABLE not in teacher.get(reverse("teach:quiz", args=[quiz.pk])).content.decode()
+
+
+def test_a_draft_or_a_published_quiz_with_questions_left_is_not_said_unstartable(
+    teacher, owned, instructor
+):
+    quiz, question = owned
+    url = reverse("teach:quiz-question-remove", args=[quiz.pk, question.pk])
+    assert UNSTARTABLE not in teacher.post(url, follow=True).content.decode()  # a draft
+    quiz.published = True
+    quiz.save()
+    quiz.entries.create(question=question, order=1)
+    other = make_question("single", owner=instructor, source=Source.AUTHORED, lesson=None)
+    quiz.entries.create(question=other, order=2)
+    page = teacher.post(url, headers={"HX-Request": "true"}).content.decode()
+    assert "1 question left." in page
+    assert UNSTARTABLE not in page
+
+
+def test_archiving_a_published_quizs_only_question_is_said_on_the_quiz_page(teacher, owned):
+    quiz, question = owned
+    quiz.published = True
+    quiz.save()
+    url = reverse("teach:question-archive", args=[question.pk]) + f"?quiz={quiz.pk}"
+    page = teacher.post(url, {"archived": "true", "quiz": quiz.pk}, follow=True)
+    assert page.redirect_chain[-1][0].startswith(reverse("teach:quiz", args=[quiz.pk]))
+    assert UNSTARTABLE in page.content.decode()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from django.contrib.messages import SUCCESS, get_messages
+from django.contrib.messages import SUCCESS, WARNING, get_messages
 
 from lessons.models import RenderedBody
 from tests.conftest import make_lesson, make_module, make_scenario
@@ -94,6 +94,30 @@ def test_the_role_actions_say_what_they_did_as_a_success(admin_client, django_us
     else:
         words = ["3 users are now instructors.", "3 users are no longer instructors."]
     assert said == [(SUCCESS, words[0]), (SUCCESS, words[1])]
+
+
+def test_a_role_action_says_which_staff_accounts_it_left_alone(
+    client, everyday_admin, staff, django_user_model
+):
+    """An everyday admin changes no staff account: a staff account selected with a learner is
+    named as left as it was, and why. Alone, it was "0 users are now instructors." in green."""
+    learner = django_user_model.objects.create_user("lena", password="a-long-passphrase-3")
+    response = client.post(
+        "/admin/auth/user/",
+        {"action": "make_instructor", "_selected_action": [staff.pk, learner.pk]},
+        follow=True,
+    )
+    said = [(m.level, m.message) for m in get_messages(response.wsgi_request)]
+    left = (
+        "Left as it was: admin, a staff account. Only a superuser changes a staff account's roles."
+    )
+    assert said == [(SUCCESS, "1 user is now an instructor."), (WARNING, left)]
+    response = client.post(
+        "/admin/auth/user/",
+        {"action": "remove_instructor", "_selected_action": [staff.pk]},
+        follow=True,
+    )
+    assert [(m.level, m.message) for m in get_messages(response.wsgi_request)] == [(WARNING, left)]
 
 
 def test_the_typed_quiz_filters_heading_reads_as_djangos_other_filters(admin_client):

@@ -52,6 +52,8 @@ _ACCESS_FIELDS = ("email",)
 # What happened to the account, which no one rewrites: an everyday admin could set when a
 # learner joined or last signed in (the "Your data" export and the audit trail read them).
 _RECORD_FIELDS = ("last_login", "date_joined")
+# A role action's note of the staff accounts it left alone names this many, then counts the rest.
+NAMED_AT_MOST = 20
 ADDRESS_HELP = (
     "A new address becomes the account's primary one, unverified: a link to verify it is sent"
     " there, and the owner is told at the old one, which stays on the account. Left empty,"
@@ -376,19 +378,42 @@ class RoleAwareUserAdmin(NamedControls, UserAdmin):
             return readonly
         return (*readonly, *_POWER_FIELDS, *_ACCESS_FIELDS, *_RECORD_FIELDS)
 
+    def _say_role_action(
+        self, request: HttpRequest, selected: QuerySet, changed: QuerySet, *, now: bool
+    ) -> None:
+        """What a role action did, and which selected staff accounts it left alone (an
+        everyday admin changes none): alone, "0 users are now instructors." said it in green,
+        without why."""
+        count = changed.count()
+        if count:
+            self.message_user(request, _instructors(count, now=now), messages.SUCCESS)
+        skipped = selected.exclude(pk__in=changed.values("pk")).order_by("username")
+        left = list(skipped.values_list("username", flat=True)[:NAMED_AT_MOST])
+        if left:
+            more = skipped.count() - len(left) if len(left) == NAMED_AT_MOST else 0
+            names = ", ".join(left) + (f" and {more} more" if more else "")
+            kind = "a staff account" if len(left) == 1 else "staff accounts"
+            verb = "it was" if len(left) == 1 else "they were"
+            self.message_user(
+                request,
+                f"Left as {verb}: {names}, {kind}. Only a superuser changes a staff "
+                "account's roles.",
+                messages.WARNING,
+            )
+
     @admin.action(description=f"Add to {INSTRUCTORS}", permissions=["change"])
     def make_instructor(self, request: HttpRequest, queryset: QuerySet) -> None:
-        queryset = self._changeable(request, queryset)
+        selected, queryset = queryset, self._changeable(request, queryset)
         for user in queryset:
             set_instructor(user=user, instructor=True)
-        self.message_user(request, _instructors(queryset.count(), now=True), messages.SUCCESS)
+        self._say_role_action(request, selected, queryset, now=True)
 
     @admin.action(description=f"Remove from {INSTRUCTORS}", permissions=["change"])
     def remove_instructor(self, request: HttpRequest, queryset: QuerySet) -> None:
-        queryset = self._changeable(request, queryset)
+        selected, queryset = queryset, self._changeable(request, queryset)
         for user in queryset:
             set_instructor(user=user, instructor=False)
-        self.message_user(request, _instructors(queryset.count(), now=False), messages.SUCCESS)
+        self._say_role_action(request, selected, queryset, now=False)
         for user in queryset:
             left = still_owned(user)
             if left:

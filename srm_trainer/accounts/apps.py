@@ -12,10 +12,11 @@ class AccountsConfig(AppConfig):
         from auditlog.models import LogEntry
         from auditlog.signals import post_log
         from django.apps import apps
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.signals import user_logged_in, user_login_failed
-        from django.db.models.signals import post_migrate, pre_save
+        from django.db.models.signals import post_migrate, post_save, pre_save
 
-        from srm_trainer.accounts import audit, checks, recovery_codes  # noqa: F401 - checks
+        from srm_trainer.accounts import audit, checks, closing, recovery_codes  # noqa: F401 - checks
         from srm_trainer.accounts.adapter import lift_lock_after_reset
         from srm_trainer.accounts.middleware import fill_audit_entry
         from srm_trainer.accounts.roles import ensure_role_groups
@@ -39,6 +40,12 @@ class AccountsConfig(AppConfig):
         )
         # The actor and address of the request being answered (AuditContextMiddleware).
         pre_save.connect(fill_audit_entry, sender=LogEntry, dispatch_uid="audit-request-context")
+        # An account turned off signs out everywhere, for good (not until it is turned on).
+        post_save.connect(
+            closing.end_sessions_when_turned_off,
+            sender=get_user_model(),
+            dispatch_uid="turned-off-ends-sessions",
+        )
         # Django's own receiver, without an audit diff that cannot find a change (same uid).
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         user_logged_in.connect(audit.update_last_login, dispatch_uid="update_last_login")

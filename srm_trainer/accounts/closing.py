@@ -129,6 +129,21 @@ def _end_sessions(user) -> None:
     sessions.end_sessions_of(user.pk)
 
 
+def end_sessions_when_turned_off(
+    sender, instance, created=False, update_fields=None, **kwargs
+) -> None:
+    """post_save of the user: an account saved turned off (the admin's Active unticked) has
+    its sessions ended, on every device. Django only stops loading an inactive account's
+    user, so its sessions were kept and came back when it was turned on again, a stolen
+    cookie the admin had meant to stop included. One DELETE by `account_id`; a save that
+    leaves `is_active` out (`last_login` at sign-in) is not one."""
+    if created or instance.is_active:
+        return  # a new account has no session yet
+    if update_fields is not None and "is_active" not in update_fields:
+        return
+    sessions.end_sessions_of(instance.pk)
+
+
 def _forget_in_audit_log(user) -> None:
     from allauth.mfa.models import Authenticator
 

@@ -447,7 +447,9 @@ def _events_query(user):
 def _security_events(user) -> Iterator[dict]:
     """The newest entries first. What changed is given for changes to the account and its
     authenticators (its roles; an authenticator's type); a change to course content it made
-    says only what was changed, not the content."""
+    says only what was changed, not the content. An entry someone else made (an
+    administrator's change to the account, an instructor taking it out of a cohort) gives no
+    network address or browser: those are that person's."""
     own = {
         ContentType.objects.get_for_model(get_user_model()).pk,
         ContentType.objects.get_for_model(Authenticator).pk,
@@ -459,6 +461,9 @@ def _security_events(user) -> Iterator[dict]:
     )
     for entry in rows:
         extra = entry.additional_data if isinstance(entry.additional_data, dict) else {}
+        # Where an administrator or an instructor acted from is theirs, not this account's:
+        # only its own entries, and sign-ins at it (no actor: whoever typed), say it.
+        theirs = entry.actor_id is not None and entry.actor_id != user.pk
         yield {
             "at": entry.timestamp,
             "action": entry.get_action_display(),
@@ -466,8 +471,8 @@ def _security_events(user) -> Iterator[dict]:
             "about": f"{entry.content_type.app_label}.{entry.content_type.model}",
             "object": entry.object_repr,
             "changes": entry.changes if entry.content_type_id in own else None,
-            "address": entry.remote_addr,
-            "browser": extra.get("user_agent", ""),
+            "address": None if theirs else entry.remote_addr,
+            "browser": "" if theirs else extra.get("user_agent", ""),
         }
 
 

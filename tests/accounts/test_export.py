@@ -161,6 +161,36 @@ def test_the_file_holds_nothing_of_another_learner():
         assert trace not in text
 
 
+def test_the_file_holds_no_network_address_of_someone_else_who_acted_on_the_account():
+    """An administrator's change to the account, or an instructor taking the learner out of a
+    cohort, is in the learner's file, but not from where that person made it: their address
+    is theirs. A sign-in's, a failed one's or the learner's own address stays."""
+    from auditlog.models import LogEntry
+
+    from cohorts import departures
+    from cohorts.models import Cohort
+    from srm_trainer.accounts import audit
+
+    users = get_user_model().objects
+    ada = users.create_user("ada", password="a-long-passphrase-1")
+    turing = teacher()
+    give_history(ada, "ada", teacher=turing)
+    admin = users.create_user("root", password="a-long-passphrase-2", is_staff=True)
+    by_admin = audit.record_user_event(request=None, user=ada, event="turned off")
+    removal = departures.record(cohort=Cohort.objects.get(name="Class-ada"), learner=ada, by=turing)
+    LogEntry.objects.filter(pk=by_admin.pk).update(actor=admin, remote_addr="198.51.100.7")
+    LogEntry.objects.filter(pk=removal.pk).update(remote_addr="198.51.100.8")
+    failed = audit.record_sign_in_failure(request=None, username="ada")
+    LogEntry.objects.filter(pk=failed.pk).update(remote_addr="192.0.2.1")
+    document = json.loads("".join(export.export_chunks(ada)))
+    addresses = {e["event"]: e["address"] for e in document["security"]["events"]}
+    assert addresses["turned off"] is None
+    assert [e["address"] for e in document["security"]["events"] if e["address"]] == [
+        "192.0.2.1",
+        "203.0.113.9",
+    ]
+
+
 def test_the_file_holds_no_secret():
     ada = get_user_model().objects.create_user("ada", password="a-long-passphrase-1")
     history = give_history(ada, "ada", teacher=teacher())

@@ -63,6 +63,31 @@ def test_a_deactivated_account_is_signed_out_on_its_next_request(learner):
     assert not signed_in(client)
 
 
+def test_turning_an_account_off_ends_its_sessions_for_good(learner):
+    """The admin's Active unticked ends the account's sessions: turned on again, a browser that
+    was signed in then (a stolen cookie the admin meant to stop) is signed out, not let back."""
+    client = Client()
+    client.force_login(learner)
+    pending = Client()
+    pending.force_login(learner)
+    assert signed_in(client)
+    learner.is_active = False
+    learner.save()  # as the admin's user page saves it
+    assert not Session.objects.filter(account_id=learner.pk).exists()
+    learner.is_active = True
+    learner.save()
+    assert not signed_in(client)
+    assert not signed_in(pending)
+
+
+def test_other_saves_of_an_active_account_keep_its_sessions(learner):
+    client = Client()
+    client.force_login(learner)
+    learner.first_name = "Ada"
+    learner.save()
+    assert signed_in(client)
+
+
 def test_a_password_changed_elsewhere_signs_this_session_out(learner):
     client = Client()
     client.force_login(learner)

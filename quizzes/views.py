@@ -777,7 +777,7 @@ def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpRespon
         messages.info(request, status)
         return redirect(reverse("quizzes:take", args=[attempt.pk]) + f"?q={position}")
     context = _take_context(request, attempt, position, outline, status=status)
-    return render(request, "quizzes/take.html#attempt", context)
+    return render(request, "quizzes/take.html#attempt", {**context, "flag_pressed": True})
 
 
 @require_safe

@@ -229,6 +229,28 @@ def test_a_policy_typed_in_the_editor_is_saved_as_it_grows(page):
     )
 
 
+@pytest.mark.parametrize("leave", ["navigation", "link"])
+def test_a_policy_typed_just_before_leaving_the_question_is_kept(page, leave):
+    """The autosave waits 1.5 s after typing stops; a policy pasted and followed at once by
+    the next question's number (htmx) or "Review and submit" (a page load) was dropped with
+    the status line it waited on. It is saved first now (static/js/quiz-answer.js)."""
+    question = Question.objects.filter(type="least_privilege").order_by("pk").first()
+    other = Question.objects.filter(type="true_false").order_by("pk").first()
+    make_quiz(question, other, slug="left", title="Left", feedback="immediate")
+    _start(page, "left")
+    settled(page)
+    typed = '{"Version": "2012-10-17", "Statement": []}'
+    policy_editor(page, "Your policy (JSON)").fill(typed)
+    if leave == "navigation":
+        page.get_by_role("navigation", name="Questions").get_by_role("link", name="2").click()
+        expect(page.get_by_role("heading", name="Question 2 of 2")).to_be_focused()
+    else:
+        page.get_by_role("link", name="Review and submit").click()
+        expect(page.get_by_role("heading", name=re.compile("before you submit"))).to_be_visible()
+    page.goto(page.url.split("?")[0].replace("summary/", "") + "?q=1")
+    expect(page.locator("textarea[name=policy]")).to_have_value(typed)
+
+
 def test_a_running_countdown_is_the_only_time_left_shown(page):
     """The time-limit box said "in about 60 minutes" as the page loaded and kept saying it
     while htmx moved between questions, beside a clock counting down (58 beside 28:00 half an

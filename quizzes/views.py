@@ -772,12 +772,15 @@ def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpRespon
         return _closed_elsewhere(request, attempt)
     status = "Flagged: it is listed before you submit." if flagged else "Flag removed."
     if request.POST.get("back") == "summary":
-        return redirect("quizzes:summary", pk=attempt.pk)
+        # Back at its row, said: the page opened at its top, with nothing said, so a keyboard
+        # user who removed the flag of question 30 had to find their place again.
+        messages.info(request, f"Flag removed from question {position}.")
+        return redirect(reverse("quizzes:summary", args=[attempt.pk]) + f"#q-{position}")
     if not request.htmx:
         messages.info(request, status)
         return redirect(reverse("quizzes:take", args=[attempt.pk]) + f"?q={position}")
     context = _take_context(request, attempt, position, outline, status=status)
-    return render(request, "quizzes/take.html#attempt", context)
+    return render(request, "quizzes/take.html#attempt", {**context, "flag_pressed": True})
 
 
 @require_safe

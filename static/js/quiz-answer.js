@@ -23,3 +23,57 @@
     });
   });
 })();
+
+// A typed answer is saved 1.5 s after the typing stops (templates/quizzes/take.html). Leaving
+// the question before then, by the question navigation, "Flag to come back to", "Review and
+// submit" or any other link, dropped that last edit with the status line it waited on: a
+// policy pasted and followed by a click on the next question's number was not kept. An edit
+// still waiting is saved first: before another htmx request on the page is sent (which waits
+// for it), and, when the page itself is left, by a beacon that outlives the page.
+(function () {
+  "use strict";
+  var pending = null; // the answer form whose typed edit has not been sent yet
+
+  function statusOf(form) { return form && form.querySelector("#answer-status"); }
+
+  document.addEventListener("input", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLTextAreaElement)) return;
+    var form = box.closest("form");
+    if (statusOf(form)) pending = form;
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (pending && (elt === pending || elt === statusOf(pending))) pending = null; // it is sent
+  });
+
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = pending;
+    var elt = event.detail && event.detail.elt;
+    var status = statusOf(form);
+    if (!form || !status || !document.body.contains(form)) return;
+    if (elt === form || elt === status || form.contains(elt)) return;
+    event.preventDefault(); // the save goes first, then this request
+    var went = false;
+    function go() {
+      if (went) return;
+      went = true;
+      document.removeEventListener("htmx:afterRequest", saved);
+      event.detail.issueRequest(true);
+    }
+    function saved(done) { if (done.detail && done.detail.elt === status) go(); }
+    document.addEventListener("htmx:afterRequest", saved);
+    window.setTimeout(go, 5000); // a save that never answers does not hold the page
+    form.dispatchEvent(new Event("change", { bubbles: true })); // the autosave's own trigger
+  });
+
+  window.addEventListener("beforeunload", function () {
+    var form = pending;
+    if (!form || !document.body.contains(form) || !navigator.sendBeacon) return;
+    pending = null;
+    var data = new FormData(form);
+    data.set("action", "autosave");
+    navigator.sendBeacon(form.getAttribute("action"), data);
+  });
+})();

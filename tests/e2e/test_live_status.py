@@ -193,6 +193,12 @@ def test_a_quiz_says_each_tries_verdict_and_a_flag_in_the_same_region(page):
     settled(page)
     page.get_by_role("button", name="Flag to come back to").press("Enter")
     region.says("Flagged: it is listed before you submit.")
+    # The focus stays on the button pressed, not on the verdict below it: Enter again unflags.
+    expect(page.get_by_role("button", name="Remove flag")).to_be_focused()
+    settled(page)
+    page.keyboard.press("Enter")
+    region.says("Flag removed.")
+    expect(page.get_by_role("button", name="Flag to come back to")).to_be_focused()
 
 
 @pytest.mark.parametrize(

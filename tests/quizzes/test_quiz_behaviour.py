@@ -310,8 +310,12 @@ def test_removing_a_flag_on_the_summary_returns_there(learner_client, tries_quiz
     response = learner_client.post(
         reverse("quizzes:flag", args=[attempt.pk, 1]), {"flagged": "0", "back": "summary"}
     )
-    assert response["Location"] == reverse("quizzes:summary", args=[attempt.pk])
+    # Back at the question's row (where Tab goes on from), with what was done said.
+    assert response["Location"] == reverse("quizzes:summary", args=[attempt.pk]) + "#q-1"
     assert Attempt.objects.get(pk=attempt.pk).flagged == []
+    body = learner_client.get(response["Location"]).content.decode()
+    assert '<tr id="q-1"' in body
+    assert '<li class="message message-info">Flag removed from question 1.</li>' in body
 
 
 # --- the countdown ------------------------------------------------------------------------

@@ -1338,3 +1338,22 @@ def test_an_anonymous_result_says_an_account_keeps_it_and_brings_the_misses_back
     signed_in = client.get(result)
     assert signed_in.status_code == 200
     assert "This browser keeps this attempt" not in page_text(signed_in)
+
+
+@pytest.mark.parametrize("checked", [False, True])
+def test_flagging_keeps_the_focus_on_the_flag_button(learner_client, checked):
+    """With htmx the question comes back with the button pressed focused (now "Remove flag"),
+    and "Flag removed." likewise: it took the focus to the heading, or to a checked question's
+    feedback, so the verdict was read out again and Enter again did nothing."""
+    from bs4 import BeautifulSoup
+
+    attempt = start(learner_client, make_quiz(make_question("single"), feedback="immediate"))
+    if checked:
+        choice = right_choice(question_at(attempt, 1))
+        url = reverse("quizzes:answer", args=[attempt.pk, 1])
+        learner_client.post(url, {"action": "check", "choice": choice}, HTTP_HX_REQUEST="true")
+    flag_url = reverse("quizzes:flag", args=[attempt.pk, 1])
+    for flagged, name in (("1", "Remove flag"), ("0", "Flag to come back to")):
+        response = learner_client.post(flag_url, {"flagged": flagged}, HTTP_HX_REQUEST="true")
+        focused = BeautifulSoup(response.content, "html.parser").select("[autofocus]")
+        assert [e.get_text(strip=True) for e in focused] == [name]

@@ -231,12 +231,16 @@ def srm_explorer(request: HtmxHttpRequest) -> HttpResponse:
     )
     known = {service.slug for service in view.services}
     unknown_compare = compare_slug if compare_slug and compare_slug not in known else None
+    # The same service picked in both lists is shown once; said, as the form still reads
+    # "Compare with: Amazon RDS" beside a table of RDS alone.
+    with_itself = bool(view.selected and compare_slug == view.selected.slug and not unknown)
     template = page_or_partial(request, "lessons/srm.html", "live_explorer")
     diagram = None if request.htmx else srm_stack_html()
     context = {
         "view": view,
         "unknown": unknown,
         "unknown_compare": unknown_compare,
+        "with_itself": with_itself,
         "diagram": diagram,
     }
     return render(request, template, context)

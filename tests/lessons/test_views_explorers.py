@@ -85,6 +85,19 @@ def test_comparing_a_service_with_itself_shows_it_once(client):
     assert body.count("ec2 guest-os reason") == 1
 
 
+def test_comparing_a_service_with_itself_is_said(client):
+    """The form still reads "Compare with: Amazon EC2" beside EC2's table alone: the page
+    and the live update say why there is no second column, not only show one."""
+    make_srm()
+    body = client.get("/learn/srm/?service=ec2&compare=ec2").content.decode()
+    assert "Amazon EC2 compared with itself is Amazon EC2 alone" in body
+    live = client.get("/learn/srm/?service=ec2&compare=ec2", headers={"HX-Request": "true"})
+    said = live.content.decode()
+    assert "compared with itself" in said and "Showing who secures" not in said
+    other = client.get("/learn/srm/?service=ec2&compare=rds").content.decode()
+    assert "compared with itself" not in other
+
+
 def test_the_explorer_query_count_does_not_grow_with_services(client):
     make_srm()
 

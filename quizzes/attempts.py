@@ -551,6 +551,53 @@ def answer_save(
         return instance(Answer, rows[0])
 
 
+class NothingToStartFrom(AttemptError):
+    """The question's box starts empty: there is no given text to start again from."""
+
+
+def answer_start_again(
+    *, attempt: Attempt, question: Question, now: datetime | None = None
+) -> Answer | None:
+    """Put the answer to `question` back to the text its box starts with (the rules or the
+    policy the question gives to edit, `Kind.start_response`): the saved answer (a draft, or a
+    try checked and not right) is replaced by it, keeping its tries and certainty, so a reload
+    shows the starting text too. With nothing saved yet there is nothing to replace and none is
+    made (the box already starts there; the question stays unanswered): returns None.
+
+    Refused as `answer_save` refuses: AttemptClosed after submit, TimeUp past the deadline,
+    AnswerLocked for a checked answer, AttemptRefused when a gate says no; and
+    NothingToStartFrom for a question whose box starts empty. Nothing else of the attempt (its
+    other answers, its flags) is touched.
+    """
+    now = now or timezone.now()
+    if question.pk not in attempt.question_ids:
+        raise ValueError(f"question {question.pk} is not part of attempt {attempt.pk}")
+    kind = question.kind
+    start = kind.start_response(question) if kind is not None else None
+    if start is None:
+        raise NothingToStartFrom(
+            "This question starts from an empty box: there is no given text to start again from."
+        )
+    if attempt_expire(attempt=attempt, now=now):
+        raise TimeUp(TIME_UP_MESSAGE)
+    _check_gates("answer", attempt.quiz, attempt.user_id, now)
+    with transaction.atomic():
+        rows = _OPEN_WITH_ANSWER.rows(attempt.pk, question.pk)  # the attempt's row locked
+        if not rows:
+            raise AttemptClosed("This attempt has been submitted; answers can no longer change.")
+        if rows[0][1] is None:
+            return None
+        stored = instance(Answer, rows[0][1:])
+        if stored.is_graded:
+            raise AnswerLocked(ANSWER_LOCKED_MESSAGE)
+        values = {"response": start, "saved_at": now, "certainty": stored.certainty}
+        if not _SAVE.update([values[name] for name in _SAVE_FIELDS], attempt.pk, question.pk):
+            raise AnswerLocked(ANSWER_LOCKED_MESSAGE)  # never: graded only under this lock
+        for name, value in values.items():
+            setattr(stored, name, value)
+        return stored
+
+
 # Every save of an answer (an autosave every few seconds while a learner types) locks its open
 # attempt, reading the answer in the same query, and updates the answer while it is not graded
 # (or inserts the first): all with SQL compiled once (srm_trainer/prepared.py; the lock's FOR

@@ -13,6 +13,11 @@ urlpatterns = [
     path("attempts/<id:pk>/", views.attempt_take, name="take"),
     path("attempts/<id:pk>/answer/<id:position>/", views.answer_save, name="answer"),
     path("attempts/<id:pk>/flag/<id:position>/", views.attempt_flag, name="flag"),
+    path(
+        "attempts/<id:pk>/start-again/<id:position>/",
+        views.answer_start_again,
+        name="start-again",
+    ),
     path("attempts/<id:pk>/summary/", views.attempt_summary, name="summary"),
     path("attempts/<id:pk>/submit/", views.attempt_submit, name="submit"),
     path("attempts/<id:pk>/result/", views.attempt_result, name="result"),

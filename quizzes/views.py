@@ -513,8 +513,20 @@ def _take_context(
         # The key and the explanation reach the page only once this answer is graded.
         "show_feedback": locked and attempt.quiz.immediate,
         "choices_gone": [] if locked else choices_gone(question, answer),
+        # "Start again from the given rules", while the answer can change and only for a box
+        # that starts filled with given text.
+        "start_words": "" if locked else _start_words(question),
         "status": status,
     }
+
+
+def _start_words(question: Question) -> str:
+    """What the question's box starts filled with ("the given rules"), or "" when it starts
+    empty: no "Start again" then."""
+    kind = question.kind
+    if kind is None or not kind.start_words or kind.start_response(question) is None:
+        return ""
+    return kind.start_words
 
 
 # An open attempt's pages are never kept by the browser: Back after submitting would show
@@ -552,6 +564,8 @@ def attempt_take(request: HttpRequest, pk: int) -> HttpResponse:
     # Sent here by a check made without htmx (no JavaScript, or the page not ready yet): the
     # verdict takes the focus, as after the swap; a keyboard user was left at the page's top.
     context["just_checked"] = request.GET.get("checked") == "1"
+    # Sent here by "Start again" without htmx: the box takes the focus, as after the swap.
+    context["started_again"] = request.GET.get("again") == "1" and bool(context["start_words"])
     return render(
         request, "quizzes/take.html", {**context, "notes": _notes(request, attempt.quiz, attempt)}
     )
@@ -781,6 +795,56 @@ def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpRespon
         return redirect(reverse("quizzes:take", args=[attempt.pk]) + f"?q={position}")
     context = _take_context(request, attempt, position, outline, status=status)
     return render(request, "quizzes/take.html#attempt", {**context, "flag_pressed": True})
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@_session_may_end
+def answer_start_again(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
+    """ "Start again from the given rules": the question at `position` back to the text its box
+    starts with, saved in place of the learner's answer (`attempts.answer_start_again`). With
+    htmx the question comes back with the box focused; without, the page loads again (as a
+    flag does) and focuses it (`again=1`)."""
+    attempt = _attempt_for(request, pk)
+    if _expired(request, attempt):
+        return _after_submit(request, attempt)
+    if attempt.is_submitted:
+        return _closed_elsewhere(request, attempt)
+    guess = _position(request, attempt, position)
+    outline = attempts.attempt_outline(attempt, guess)
+    if not outline.ids:
+        raise Http404("This attempt has no questions left.")
+    shown = _shown_position(request, outline, position)
+    if isinstance(shown, str):
+        return _not_acted_on(request, attempt, outline, guess, f"{shown}, so nothing was changed")
+    position = shown
+    question = outline.question(position)
+    try:
+        saved = attempts.answer_start_again(attempt=attempt, question=question)
+    except attempts.TimeUp as exc:
+        messages.warning(request, str(exc))
+        return _after_submit(request, attempt)
+    except attempts.AttemptClosed:
+        return _closed_elsewhere(request, attempt)
+    except attempts.AnswerLocked:
+        # Checked meanwhile (in another tab): the first answer stands, as a save is told.
+        context = _take_context(request, attempt, position, outline)
+        template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
+        return render(request, template, {**context, "already_checked": True})
+    except attempts.AttemptError as exc:  # a gate's refusal; a box that starts empty
+        status, started = f"{exc} Nothing was changed.", False
+    else:
+        words = question.kind.start_words if question.kind else ""
+        status = f"Started again from {words}" + (
+            ": your saved answer is replaced." if saved is not None else "."
+        )
+        started = True
+    url = reverse("quizzes:take", args=[attempt.pk]) + f"?q={position}"
+    if not request.htmx:
+        (messages.info if started else messages.warning)(request, status)
+        return redirect(url + ("&again=1" if started else ""))
+    context = _take_context(request, attempt, position, outline, status=status)
+    return render(request, "quizzes/take.html#attempt", {**context, "started_again": started})
 
 
 @require_safe

@@ -397,6 +397,9 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     # quizbehave: flag a question (back to it), the summary before submitting
     "quizzes:flag": Case("/quizzes/attempts/{attempt}/flag/1/", get=405,
                          post=(LOGIN, Redirect("/quizzes/attempts/{attempt}/"), *[404] * 4)),
+    # "Start again from the given rules": the owner's alone, as a flag is.
+    "quizzes:start-again": Case("/quizzes/attempts/{attempt}/start-again/1/", get=405,
+                                post=(LOGIN, Redirect("/quizzes/attempts/{attempt}/"), *[404] * 4)),
     "quizzes:summary": Case("/quizzes/attempts/{attempt}/summary/", get=OWNER_ONLY, post=405),
     "quizzes:submit": Case("/quizzes/attempts/{attempt}/submit/", get=405,
                            post=(LOGIN, Redirect("/quizzes/attempts/{attempt}/result/"), *[404] * 4)),

@@ -7,7 +7,8 @@ A kind is one object (a `Kind` subclass instance) that owns, for its type of que
 - **validation** (`problems`), which `Question.clean()` turns into form errors, so the loader,
   the admin and any editor refuse the same things with the same words;
 - the **learner form** (`add_fields`, `clean_form`, `response`, `draft`, `saved_value`) used by
-  `quizzes.forms.AnswerForm`, and the template that draws its controls;
+  `quizzes.forms.AnswerForm`, and the template that draws its controls; for a box that starts
+  filled with given text, that text (`start_response`, which "Start again" puts back);
 - **grading** (`grade`) and the **feedback** partial that shows the result.
 
 An instructor's authoring form will be one more method here (`authoring_form`), next to the
@@ -156,6 +157,16 @@ class Kind(ABC):
     def saved_value(self, saved: dict, name: str) -> Any:
         """The value of control `name` in a saved response (to show it selected again)."""
         return saved.get(name)
+
+    # What a box that starts filled holds, in the words of "Start again from the given rules"
+    # (the quiz page's control that puts it back: `start_response`).
+    start_words: str = ""
+
+    def start_response(self, question) -> dict | None:
+        """The answer the question's box starts with, as a saved response (the rules or the
+        policy it gives the learner to edit); None when it starts empty, so there is nothing to
+        start again from (`quizzes.attempts.answer_start_again`)."""
+        return None
 
     # --- grading and feedback -------------------------------------------------------------
 

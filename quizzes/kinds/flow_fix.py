@@ -247,10 +247,16 @@ class FlowFix(Kind):
             return {"rules": text}
         return None
 
+    start_words = "the given rules"
+
+    def start_response(self, question) -> dict:
+        """The rules as the network gives them (never empty: both lists, even when bare)."""
+        return {"rules": rules_of(question.data["challenge"]["network"])}
+
     def rules_text(self, form) -> str:
         current = form.current("rules")
         if current is None:
-            return rules_of(form.question.data["challenge"]["network"])
+            return self.start_response(form.question)["rules"]
         return current
 
     def key(self, question) -> dict:

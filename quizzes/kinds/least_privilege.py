@@ -283,6 +283,13 @@ class LeastPrivilege(Kind):
             return {"policy": text}
         return None
 
+    start_words = "the given policy"
+
+    def start_response(self, question) -> dict | None:
+        """The challenge's start policy; None for a challenge that starts from an empty box."""
+        start = question.challenge().get("start_policy") or ""
+        return {"policy": start} if start.strip() else None
+
     def policy_text(self, form) -> str:
         current = form.current("policy")
         if current is None:

@@ -47,7 +47,7 @@ def box(response, name: str):
 
 def start_again_button(response):
     soup = BeautifulSoup(response.content, "html.parser")
-    return soup.find("button", string=lambda s: bool(s) and s.startswith("Start again"))
+    return soup.find("button", string=lambda s: bool(s) and s.startswith("Replace my answer"))
 
 
 def test_the_network_fix_goes_back_to_its_given_rules_and_keeps_them(learner_client):
@@ -61,7 +61,11 @@ def test_the_network_fix_goes_back_to_its_given_rules_and_keeps_them(learner_cli
     page = learner_client.get(attempt.get_absolute_url())
     assert box(page, "rules").get_text() == MY_RULES
     button = start_again_button(page)
-    assert button.get_text() == "Start again from the given rules"
+    assert button.get_text() == "Replace my answer with the given rules"
+    # A second step: the button is inside a fold whose summary names what it does.
+    fold = button.find_parent("details")
+    assert fold is not None and "open" not in fold.attrs
+    assert fold.summary.get_text() == "Start again from the given rules"
     assert button["form"] == "start-again-form"
 
     response = learner_client.post(

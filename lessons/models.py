@@ -36,6 +36,7 @@ from lessons import hooks, shown_names
 from lessons.hands_on import hands_on_problem
 from lessons.markdown import body_problems, body_tokens, learn_links
 from lessons.rendered import SCENARIO, RenderedQuerySet, ScenarioShown
+from srm_trainer.accounts.roles import sees_drafts
 from srm_trainer.typed_text import hidden_in_title
 
 log = logging.getLogger(__name__)
@@ -107,8 +108,9 @@ class PublishedQuerySet(models.QuerySet):
         return self.filter(published=True)
 
     def visible_to(self, user):
-        """Staff preview drafts; everyone else sees published rows only."""
-        return self if getattr(user, "is_staff", False) else self.published()
+        """Staff who passed the admin's two-factor rule preview drafts (`sees_drafts`);
+        everyone else sees published rows only."""
+        return self if sees_drafts(user) else self.published()
 
 
 class Module(EditStamped, models.Model):

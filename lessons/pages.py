@@ -48,7 +48,8 @@ def _kept(order, name: str, key, read):
 
 
 def lesson_for(request: HttpRequest, module_slug: str, lesson_slug: str, order=None) -> Lesson:
-    """The one access check for lessons: drafts exist only for staff, others get a 404.
+    """The one access check for lessons: drafts exist only for staff past the admin's
+    two-factor rule (`sees_drafts`), others get a 404.
     `order`: the reader's reading order when the caller has it (`reading_order.visible_to`),
     which keeps the row; each caller gets its own copy."""
     order = order or reading_order.visible_to(request.user)

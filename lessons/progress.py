@@ -12,6 +12,7 @@ from django.db.models import Count, F, Subquery
 from django.utils import timezone
 
 from lessons.models import Lesson, LessonProgress, ModuleCompletions
+from srm_trainer.accounts.roles import sees_drafts
 from srm_trainer.prepared import MAX_INTS, PreparedPerCount, PreparedQuery
 
 
@@ -56,7 +57,7 @@ def done_by_module(user, session, order) -> dict[int, int]:
                 module_id = order.entries[index].module_id
                 out[module_id] = out.get(module_id, 0) + 1
         return out
-    if getattr(user, "is_staff", False):  # the same rule as `Lesson.objects.visible_to`
+    if sees_drafts(user):  # the same rule as `Lesson.objects.visible_to`
         return {module_id: n for module_id, n in _kept_counts(user).items() if n}
     return done_published(user, order)
 

@@ -23,6 +23,7 @@ from django.db.models.functions import Length, Replace
 from lessons import hooks
 from lessons.markdown import check_slugs
 from lessons.models import Lesson
+from srm_trainer.accounts.roles import sees_drafts
 from srm_trainer.kept_urls import kept_reverse
 from srm_trainer.prepared import PreparedQuery
 from srm_trainer.versioned_cache import Kept, VersionedCache
@@ -201,9 +202,10 @@ class Orders:
     published: Order
 
     def visible_to(self, user) -> Order:
-        """What this person may read: staff preview drafts, everyone else sees published
-        lessons of published modules (the same rule as `Lesson.objects.visible_to`)."""
-        return self.everything if getattr(user, "is_staff", False) else self.published
+        """What this person may read: staff who passed the admin's two-factor rule preview
+        drafts (`sees_drafts`), everyone else sees published lessons of published modules (the
+        same rule as `Lesson.objects.visible_to`)."""
+        return self.everything if sees_drafts(user) else self.published
 
 
 def changed() -> None:

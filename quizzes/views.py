@@ -34,6 +34,7 @@ from quizzes.grading import answer_key, grade
 from quizzes.kinds.choices import gone_choices
 from quizzes.models import Answer, Attempt, EarlierQuizSlug, Question, Quiz, QuizQuestion
 from quizzes.session_carry import LEARNER_KEY
+from srm_trainer.accounts.roles import sees_drafts
 from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
 from srm_trainer.ratelimit import rate_limited
 
@@ -213,7 +214,7 @@ def _answer_form(
 
 
 def _quiz_for(request: HttpRequest, slug: str) -> Quiz:
-    """Drafts exist only for staff."""
+    """Drafts exist only for staff past the admin's two-factor rule (`sees_drafts`)."""
     return get_object_or_404(
         Quiz.objects.visible_to(request.user).select_related("module"), slug=slug
     )
@@ -338,7 +339,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "quizzes/quiz_detail.html",
         {
             "quiz": quiz,
-            "broken": _broken_questions(quiz) if request.user.is_staff else [],
+            "broken": _broken_questions(quiz) if sees_drafts(request.user) else [],
             "past": past,
             "past_total": totals["count"],
             "unfinished": unfinished,
@@ -375,7 +376,8 @@ def _notes(
 
 
 def _broken_questions(quiz: Quiz) -> list[dict]:
-    """For staff: the quiz's questions that fail validation (learners never see them)."""
+    """For staff past the admin's two-factor rule (`sees_drafts`): the quiz's questions that
+    fail validation (learners never see them)."""
     if quiz.draws:
         questions = Question.objects.filter(category=quiz.draw_category)
     else:

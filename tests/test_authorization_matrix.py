@@ -204,7 +204,16 @@ COHORT_OWNER_ONLY = {**dict(zip(ROLES, (LOGIN, 200, 404, 404, 404, 404), strict=
 # A signed-out visitor is asked to sign in (their session may just have ended, issue 11), and
 # after signing in gets the same 404 as anyone else who is not the owner.
 OWNER_ONLY = (LOGIN, 200, 404, 404, 404, 404)
-STAFF_ONLY = (404, 404, 404, 404, 404, 200)  # drafts: staff preview them, no one else sees them
+
+
+def staff_only(staff) -> dict[str, object]:
+    """Drafts: staff who have two-factor sign-in preview them (they get `staff`); no one else
+    sees them, staff without it included: a staff password alone reads no draft (404, as for
+    a learner: accounts.roles.sees_drafts)."""
+    return {**dict.fromkeys(ROLES, 404), "staff": staff, STAFF_WITHOUT_MFA: 404}
+
+
+STAFF_ONLY = staff_only(200)
 API_CASE = (
     '{"request": {"principal": "arn:aws:iam::111122223333:user/alice", "action": "s3:GetObject",'
     ' "resource": "arn:aws:s3:::reports/q1.csv"}, "identity_policies": [{"Version": "2012-10-17",'
@@ -252,7 +261,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
         Case("/learn/{module}/{lesson}/complete/", get=405,
              post=Redirect("/learn/{module}/{lesson}/")),
         Case("/learn/{module}/{draft_lesson}/complete/", get=405, label="draft",
-             post=(404, 404, 404, 404, 404, Redirect("/learn/{module}/{draft_lesson}/"))),
+             post=staff_only(Redirect("/learn/{module}/{draft_lesson}/"))),
     ),
     # Knowledge checks in lessons (issue 13): anyone who may read the lesson may answer; only
     # signed-in learners' answers are kept. A draft lesson's checks do not exist for learners.
@@ -263,7 +272,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
              get=Redirect("/learn/{module}/{lesson}/#predict-"), post=200,
              data={"decision": "Allow"}),
         Case("/learn/{module}/{draft_lesson}/predict/{scenario}/",
-             get=(404, 404, 404, 404, 404, Redirect("/learn/{module}/{draft_lesson}/#predict-")), post=404,
+             get=staff_only(Redirect("/learn/{module}/{draft_lesson}/#predict-")), post=404,
              label="draft"),
     ),
     "lesson-check": (
@@ -273,7 +282,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
              get=Redirect("/learn/{module}/{lesson}/#check-"), post=404,
              label="not in the lesson"),
         Case("/learn/{module}/{draft_lesson}/check/{check_question}/",
-             get=(404, 404, 404, 404, 404, Redirect("/learn/{module}/{draft_lesson}/#check-")), post=404,
+             get=staff_only(Redirect("/learn/{module}/{draft_lesson}/#check-")), post=404,
              label="draft"),
     ),
     "security": Case("/security/", get=200, post=405),
@@ -382,7 +391,7 @@ ROUTES: dict[str, Case | tuple[Case, ...]] = {
     "quizzes:start": (
         Case("/quizzes/{quiz}/start/", get=405, post=Redirect("/quizzes/attempts/")),
         Case("/quizzes/{draft_quiz}/start/", get=405, label="draft",
-             post=(404, 404, 404, 404, 404, Redirect("/quizzes/attempts/"))),
+             post=staff_only(Redirect("/quizzes/attempts/"))),
     ),
     "quizzes:take": (
         Case("/quizzes/attempts/{attempt}/", get=OWNER_ONLY, post=405),

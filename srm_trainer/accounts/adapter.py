@@ -84,8 +84,12 @@ class AccountAdapter(DefaultAccountAdapter):
         put the site's domain first, which without the sites framework is the Host header as
         the client sent it, so each spelling of an allowed name (its case, any port, a
         trailing dot) and each app server reached by its own name counted wrong passwords
-        apart: guesses never locked an account. Its lift after a reset uses this key too."""
-        return credentials.get("email", credentials.get("username", "")).lower()
+        apart: guesses never locked an account. Its lift after a reset uses this key too.
+        "Confirm it's you" (allauth's `reauthenticate`) names the account by its username and
+        its primary e-mail address, and the address came first here: its wrong passwords were
+        counted apart from sign-in's, under a key that changing the address started afresh.
+        The username is taken whenever it is given; an address only when it is all there is."""
+        return (credentials.get("username") or credentials.get("email") or "").lower()
 
     def is_safe_url(self, url: str | None) -> bool:
         """allauth's check of a `next` address, except that one Python cannot split is not

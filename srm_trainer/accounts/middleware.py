@@ -14,7 +14,7 @@ from django.http.request import HttpHeaders
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
-from srm_trainer.accounts.roles import has_mfa, needs_mfa
+from srm_trainer.accounts.roles import has_mfa, passes_mfa_rule
 from srm_trainer.clientip import client_ip
 
 MFA_GUARDED_PREFIXES = ("/admin/", "/teach/")
@@ -31,8 +31,7 @@ SETUP_NEXT = "mfa_setup_next"
 
 def mfa_setup_redirect(request: HttpRequest) -> HttpResponse | None:
     """A redirect to the MFA set-up page when this person must have MFA and has none, else None."""
-    user = request.user
-    if not needs_mfa(user) or has_mfa(user):
+    if passes_mfa_rule(request.user):
         return None
     messages.warning(request, MFA_REQUIRED_MESSAGE, fail_silently=True)
     going = request.get_full_path()

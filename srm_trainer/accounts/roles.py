@@ -6,7 +6,8 @@ content editor: staff in the `Content editors` group; edits course content in th
 nothing else there (no accounts, certificates or audit log).
 admin: staff in the `Administrators` group; manages content in the Django admin, but cannot grant
 staff, superuser or permissions (only a superuser can, and the superuser is for set-up only).
-Staff and instructors must set up two-factor authentication before /admin/ and /teach/ open.
+Staff and instructors must set up two-factor authentication before /admin/ and /teach/ open,
+and staff preview drafts on the learner pages only once they have (`sees_drafts`).
 """
 
 from __future__ import annotations
@@ -72,6 +73,23 @@ def has_mfa(user: User | AnonymousUser) -> bool:
     if flag is not None:
         return bool(flag)
     return bool(_ANY_AUTHENTICATOR.rows(user.pk))
+
+
+def passes_mfa_rule(user: User | AnonymousUser) -> bool:
+    """The rule before /admin/ and /teach/ (`RequireMFAMiddleware`): true of anyone who needs
+    no two-factor authentication (`needs_mfa`) or has it (`has_mfa`). Free for the signed-in
+    user (their backend loaded the role and the authenticator with them)."""
+    return not needs_mfa(user) or has_mfa(user)
+
+
+def sees_drafts(user: User | AnonymousUser | None) -> bool:
+    """Whether the learner pages show this person unpublished content (lessons, modules,
+    quizzes, a quiz's broken questions): staff who pass the rule the admin's door asks
+    (`passes_mfa_rule`). Staff without two-factor see what a learner sees, so a staff
+    password alone, stolen, reads no draft. Free for the signed-in user, as that rule is."""
+    if user is None or not user.is_authenticated or not user.is_staff:
+        return False
+    return passes_mfa_rule(user)
 
 
 def only_content_editors():

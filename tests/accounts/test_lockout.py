@@ -232,3 +232,45 @@ def test_a_reset_lifts_no_lock_from_the_guessing_address(
     )
     assert _sign_in(client, new, addr="198.51.100.1").status_code == 429
     assert _sign_in(client, new, addr="192.0.2.5").status_code == 302
+
+
+def _confirm(client, password, addr="192.0.2.50"):
+    """A password typed at "Confirm it's you" (allauth's reauthentication page)."""
+    return client.post("/accounts/reauthenticate/", {"password": password}, REMOTE_ADDR=addr)
+
+
+def test_wrong_passwords_at_confirm_its_you_count_in_the_usernames_lock(
+    client, learner, small_limits
+):
+    """docs/accounts.md: five wrong passwords for one username lock it. A wrong password
+    typed at "Confirm it's you" is one, whether or not the account has an e-mail address:
+    allauth named the account there by its primary address, which this site's lock took as
+    its key, so someone holding a signed-in session had a second count of guesses there."""
+    EmailAddress.objects.create(user=learner, email="ada@example.org", primary=True, verified=True)
+    client.force_login(learner)
+    _, per_username = _rates(small_limits, "login_failed")
+    for n in range(per_username.amount):
+        assert _confirm(client, f"guess-{n}", addr=f"198.51.100.{n}").status_code == 200
+    elsewhere = type(client)()
+    assert _sign_in(elsewhere, RIGHT, addr="192.0.2.99").status_code == 429
+    assert not _signed_in(elsewhere)
+
+
+def test_changing_the_e_mail_address_starts_no_new_count_at_confirm_its_you(
+    client, learner, small_limits
+):
+    """The count of wrong passwords at "Confirm it's you" is the account's: giving the account
+    another primary address between guesses leaves it where it was, and the right password
+    is refused once it is reached, as at sign-in."""
+    address = EmailAddress.objects.create(
+        user=learner, email="ada@example.org", primary=True, verified=True
+    )
+    client.force_login(learner)
+    _, per_username = _rates(small_limits, "login_failed")
+    for n in range(per_username.amount):
+        address.email = f"ada-{n}@example.org"  # a new primary address before each guess
+        address.save()
+        _confirm(client, f"guess-{n}", addr=f"198.51.100.{n}")
+    refused = _confirm(client, RIGHT, addr="192.0.2.99")
+    assert refused.status_code == 200  # the form again, not on to the page asked for
+    assert "Too many wrong tries" in refused.content.decode()

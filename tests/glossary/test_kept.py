@@ -39,7 +39,7 @@ def test_a_term_deleted_is_no_longer_linked():
 def test_the_glossary_page_is_kept_and_follows_its_terms_and_lessons(client, staff):
     """The A to Z listing is drawn once per glossary version and reading order: a term or a
     lesson edited shows at once, and a draft lesson stays staff only."""
-    from tests.conftest import make_lesson, make_module
+    from tests.conftest import give_mfa, make_lesson, make_module
 
     lesson = make_lesson(make_module(), title="Before")
     draft = make_lesson(make_module(), title="Draft lesson", published=False)
@@ -59,5 +59,6 @@ def test_the_glossary_page_is_kept_and_follows_its_terms_and_lessons(client, sta
     lesson.title = "After"
     lesson.save()
     assert ">After</a>" in client.get("/learn/glossary/").content.decode()
+    give_mfa(staff)  # staff preview drafts once they have two-factor sign-in
     client.force_login(staff)
     assert "Draft lesson" in client.get("/learn/glossary/").content.decode()

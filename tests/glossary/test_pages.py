@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from glossary import terms
 from glossary.documentation import documentation_label
 from glossary.models import GlossaryTerm
-from tests.conftest import make_lesson, make_module
+from tests.conftest import give_mfa, make_lesson, make_module
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +72,8 @@ def test_a_draft_lesson_is_not_offered_to_learners_but_is_to_staff(client, cours
     entry = 'Taught in <a href="/learn/organizations/draft/">'
     assert entry not in client.get("/learn/glossary/").content.decode()
     client.force_login(staff)
+    assert entry not in client.get("/learn/glossary/").content.decode()  # not without two-factor
+    give_mfa(staff)
     assert entry in client.get("/learn/glossary/").content.decode()
 
 

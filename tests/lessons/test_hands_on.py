@@ -13,7 +13,7 @@ from django.utils.html import escape
 from lessons import hands_on
 from lessons.hands_on import BY_SLUG, PIECES, hands_on_problem
 from lessons.models import Module
-from tests.conftest import make_lesson, make_module, page_queries, sign_in
+from tests.conftest import give_mfa, make_lesson, make_module, page_queries, sign_in
 from tests.quizzes.builders import make_quiz
 
 pytestmark = pytest.mark.django_db
@@ -211,6 +211,7 @@ def test_a_draft_modules_pieces_are_under_more_for_learners_and_the_module_for_s
     page = client.get("/labs/").content.decode()
     assert "Draft module" not in page
     assert "/lab/waf/" in _labs_section(page, "labs-more")
+    give_mfa(staff)  # staff preview drafts once they have two-factor sign-in
     sign_in(client, staff)
     page = client.get("/labs/").content.decode()
     assert "/lab/waf/" in _labs_section(page, "labs-draft")

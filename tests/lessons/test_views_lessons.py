@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons.models import LessonProgress
-from tests.conftest import make_lesson, make_module, make_scenario
+from tests.conftest import give_mfa, make_lesson, make_module, make_scenario
 
 pytestmark = pytest.mark.django_db
 
@@ -92,6 +92,8 @@ def test_unpublished_lessons_are_hidden_from_learners_and_shown_to_staff(
     client.force_login(learner)
     assert client.get(url).status_code == 404
     client.force_login(staff)
+    assert client.get(url).status_code == 404  # staff preview drafts once they have two-factor
+    give_mfa(staff)
     response = client.get(url)
     assert response.status_code == 200
     assert "Draft: visible to staff only" in response.content.decode()

@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import include, path, set_script_prefix
 
-from tests.conftest import make_lesson, make_module
+from tests.conftest import give_mfa, make_lesson, make_module
 
 # The site again under /elsewhere/: the URLconf a middleware chooses for some requests.
 urlpatterns = [path("elsewhere/", include("srm_trainer.urls"))]
@@ -114,7 +114,9 @@ def test_reading_order_addresses_follow_each_requests_script_prefix_and_urlconf(
     users = get_user_model().objects
     visitor, learner, staff, started = Client(), Client(), Client(), Client()
     learner.force_login(users.create_user("ada", password="a-long-passphrase-1"))
-    staff.force_login(users.create_user("admin", password="a-long-passphrase-3", is_staff=True))
+    admin = users.create_user("admin", password="a-long-passphrase-3", is_staff=True)
+    give_mfa(admin)  # staff preview drafts once they have two-factor sign-in
+    staff.force_login(admin)
     # Someone who finished the first lesson without an account: home offers the next one.
     assert started.post("/learn/linked/first/complete/").status_code == 302
     learner.post("/learn/linked/first/complete/")

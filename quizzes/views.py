@@ -637,13 +637,8 @@ def _answer_save(
         except attempts.AttemptClosed:
             return _closed_elsewhere(request, attempt)
         except attempts.AnswerLocked:
-            # Checked already, in another tab perhaps: the page says the first answer stands
-            # and shows its feedback, rather than that feedback alone as if just earned.
-            context = _take_context(request, attempt, position, outline)
-            template = (
-                "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
-            )
-            response = render(request, template, {**context, "already_checked": True})
+            # Checked already, in another tab perhaps (`_already_checked`).
+            response = _already_checked(request, attempt, position, outline)
             if action == "autosave" and wants_partial(request):
                 # An autosave's reply goes into its status line: the whole question, drawn
                 # again locked, was nested inside it (a second #attempt-body in the first).
@@ -763,11 +758,24 @@ def _closed_elsewhere(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
 
 
-@require_POST
-@vary_on_headers("HX-Request")
-@_session_may_end
-def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
-    """Flag the question at `position` to come back to (`flagged=1`), or clear the flag."""
+def _already_checked(
+    request: HttpRequest, attempt: Attempt, position: int, outline: attempts.Outline
+) -> HttpResponse:
+    """The question again when its answer was checked already (in another tab perhaps): the
+    page says the first answer stands and shows its feedback, not that feedback alone as if
+    just earned."""
+    context = _take_context(request, attempt, position, outline)
+    template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
+    return render(request, template, {**context, "already_checked": True})
+
+
+def _one_question(
+    request: HtmxHttpRequest, pk: int, position: int, nothing_done: str
+) -> HttpResponse | tuple[Attempt, attempts.Outline, int]:
+    """For an action on one question of an open attempt (a flag, "Start again"): the attempt,
+    its outline and the question's position as shown now; or the answer that says why nothing
+    is done (time up or submitted: the result; the question moved or taken out meanwhile:
+    `_not_acted_on`, "…, so `nothing_done`")."""
     attempt = _attempt_for(request, pk)
     if _expired(request, attempt):
         return _after_submit(request, attempt)
@@ -779,8 +787,19 @@ def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpRespon
         raise Http404("This attempt has no questions left.")
     shown = _shown_position(request, outline, position)
     if isinstance(shown, str):
-        return _not_acted_on(request, attempt, outline, guess, f"{shown}, so nothing was flagged")
-    position = shown
+        return _not_acted_on(request, attempt, outline, guess, f"{shown}, so {nothing_done}")
+    return attempt, outline, shown
+
+
+@require_POST
+@vary_on_headers("HX-Request")
+@_session_may_end
+def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
+    """Flag the question at `position` to come back to (`flagged=1`), or clear the flag."""
+    found = _one_question(request, pk, position, "nothing was flagged")
+    if isinstance(found, HttpResponse):
+        return found
+    attempt, outline, position = found
     flagged = request.POST.get("flagged") == "1"
     try:
         attempts.attempt_flag(attempt=attempt, question=outline.question(position), flagged=flagged)
@@ -807,19 +826,10 @@ def answer_start_again(request: HtmxHttpRequest, pk: int, position: int) -> Http
     starts with, saved in place of the learner's answer (`attempts.answer_start_again`). With
     htmx the question comes back with the box focused; without, the page loads again (as a
     flag does) and focuses it (`again=1`)."""
-    attempt = _attempt_for(request, pk)
-    if _expired(request, attempt):
-        return _after_submit(request, attempt)
-    if attempt.is_submitted:
-        return _closed_elsewhere(request, attempt)
-    guess = _position(request, attempt, position)
-    outline = attempts.attempt_outline(attempt, guess)
-    if not outline.ids:
-        raise Http404("This attempt has no questions left.")
-    shown = _shown_position(request, outline, position)
-    if isinstance(shown, str):
-        return _not_acted_on(request, attempt, outline, guess, f"{shown}, so nothing was changed")
-    position = shown
+    found = _one_question(request, pk, position, "nothing was changed")
+    if isinstance(found, HttpResponse):
+        return found
+    attempt, outline, position = found
     question = outline.question(position)
     try:
         saved = attempts.answer_start_again(attempt=attempt, question=question)
@@ -830,9 +840,7 @@ def answer_start_again(request: HtmxHttpRequest, pk: int, position: int) -> Http
         return _closed_elsewhere(request, attempt)
     except attempts.AnswerLocked:
         # Checked meanwhile (in another tab): the first answer stands, as a save is told.
-        context = _take_context(request, attempt, position, outline)
-        template = "quizzes/take.html#attempt" if wants_partial(request) else "quizzes/take.html"
-        return render(request, template, {**context, "already_checked": True})
+        return _already_checked(request, attempt, position, outline)
     except attempts.AttemptError as exc:  # a gate's refusal; a box that starts empty
         status, started = f"{exc} Nothing was changed.", False
     else:

@@ -1,7 +1,8 @@
 """Accounts are allauth's pages under /accounts/ (sign-in, sign-up, password reset, 2fa).
 
-Sign-in and its two-factor step are allauth's views with a 429 status while locked out, "Confirm
-it's you" with a key allauth's staying on its page when refused, sign-up allauth's view behind
+Sign-in, its two-factor step and "Confirm it's you" (password or code) are allauth's views with
+a 429 status while locked out, "Confirm it's you" with a key allauth's staying on its page when
+refused, sign-up allauth's view behind
 our rate limit, the e-mail page allauth's saying when it sent no new link, and the security keys'
 list drawing at most the keys the ceremonies ask for (all listed first, so they win).
 The older URL names `login`, `logout` and `signup` stay as aliases at the same paths, so
@@ -17,6 +18,8 @@ urlpatterns = [
     path("login/", views.login, name="account_login"),
     path("signup/", views.signup, name="account_signup"),
     path("2fa/authenticate/", views.mfa_authenticate, name="mfa_authenticate"),
+    path("reauthenticate/", views.reauthenticate, name="account_reauthenticate"),
+    path("2fa/reauthenticate/", views.mfa_reauthenticate, name="mfa_reauthenticate"),
     path(
         "2fa/webauthn/reauthenticate/",
         views.confirm_with_key,

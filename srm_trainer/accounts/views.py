@@ -7,8 +7,9 @@ from __future__ import annotations
 from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.account.decorators import reauthentication_required
 from allauth.account.models import EmailAddress
-from allauth.account.views import EmailView, LoginView, SignupView
+from allauth.account.views import EmailView, LoginView, ReauthenticateView, SignupView
 from allauth.mfa.base.views import AuthenticateView
+from allauth.mfa.base.views import ReauthenticateView as MfaReauthenticateView
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.views import ViewRecoveryCodesView
 from allauth.mfa.webauthn.views import ReauthenticateWebAuthnView
@@ -77,6 +78,29 @@ class ThrottledMfaAuthenticateView(AuthenticateView):
 
 
 mfa_authenticate = ThrottledMfaAuthenticateView.as_view()
+
+
+class ThrottledReauthenticateView(ReauthenticateView):
+    """ "Confirm it's you" with the password: its wrong passwords count in the account's sign-in
+    lock (`AccountAdapter._get_login_attempts_cache_key`), and once it is reached the page said
+    so with a 200: the same 429 and Retry-After as sign-in."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        return _as_lockout(form, super().form_invalid(form))
+
+
+reauthenticate = ThrottledReauthenticateView.as_view()
+
+
+class ThrottledMfaReauthenticateView(MfaReauthenticateView):
+    """ "Confirm it's you" with an authenticator code, counted as the two-factor step counts
+    wrong codes: locked, the same 429 as that step."""
+
+    def form_invalid(self, form) -> HttpResponse:
+        return _as_lockout(form, super().form_invalid(form))
+
+
+mfa_reauthenticate = ThrottledMfaReauthenticateView.as_view()
 
 
 class ConfirmWithKeyView(ReauthenticateWebAuthnView):

@@ -272,5 +272,8 @@ def test_changing_the_e_mail_address_starts_no_new_count_at_confirm_its_you(
         address.save()
         _confirm(client, f"guess-{n}", addr=f"198.51.100.{n}")
     refused = _confirm(client, RIGHT, addr="192.0.2.99")
-    assert refused.status_code == 200  # the form again, not on to the page asked for
+    # The form again, not on to the page asked for; as sign-in's lockout, a 429 that
+    # scripts, proxies and monitoring can see.
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == str(LOCKED_OUT_RETRY_AFTER)
     assert "Too many wrong tries" in refused.content.decode()

@@ -255,6 +255,22 @@ def test_guessing_the_code_locks_the_second_step_too(client, staff, small_limits
     assert client.get("/admin/").status_code == 302
 
 
+def test_guessing_the_code_at_confirm_its_you_is_refused_with_a_429(client, staff, small_limits):
+    """ "Confirm it's you" with a code counts wrong codes as the two-factor step does, and
+    once they reach the limit answers as that step does: 429 and Retry-After, the right code
+    refused too."""
+    _, per_user = parse_rates(small_limits["login_failed"])
+    secret = give_mfa(staff)
+    client.force_login(staff)
+    for n in range(per_user.amount):
+        wrong = client.post("/accounts/2fa/reauthenticate/", {"code": f"{n:06d}"})
+        assert wrong.status_code == 200
+    refused = client.post("/accounts/2fa/reauthenticate/", {"code": _code(secret)})
+    assert refused.status_code == 429
+    assert refused["Retry-After"] == "300"
+    assert "Too many" in refused.content.decode()
+
+
 def test_a_wrong_code_before_any_lockout_is_a_plain_200(client, staff):
     give_mfa(staff)
     client.post("/accounts/login/", {"login": "admin", "password": "a-long-passphrase-3"})

@@ -69,6 +69,20 @@ def mistake(text: str) -> str:
         # Cut short after a { or a name, the decoder wanted a name or a colon, not the end.
         ("{", "The text ends before every { and [ in it is closed."),
         ('{"Effect"', "The text ends before every { and [ in it is closed."),
+        # A } met while a [ is still open (or a ] while a { is) was "A comma is probably
+        # missing at the end of line 2" or "Expected a comma": a comma there would not help.
+        (
+            '{"source": ["aws.guardduty"],\n "detail": {"severity": [{"numeric": [">=", 7]}\n}',
+            "A ] is probably missing before this }: the last [ opened is still open.",
+        ),
+        (
+            '{"Action": ["s3:GetObject"}',
+            "A ] is probably missing before this }: the last [ opened is still open.",
+        ),
+        (
+            '[{"Effect": "Allow"]',
+            "A } is probably missing before this ]: the last { opened is still open.",
+        ),
         (
             '{"Effect": "Allow"}}',
             "There is more after the end of the JSON: a } too many, or a second value.",

@@ -317,7 +317,8 @@ class _Reader:
 
     def string(self, arg: Any, path: str, op: str) -> str:
         if isinstance(arg, list):
-            raise PatternError("bad_operand", f"the lab takes one string for `{op}`, not a list",
+            raise PatternError("bad_operand", f"`{op}` takes one string, not a list: to match "
+                               "any of several, write one entry for each in the field's list",
                                path=path)  # fmt: skip
         if not isinstance(arg, str):
             raise PatternError("bad_operand", f"`{op}` takes a string, not {show(arg)}", path=path)

@@ -7,7 +7,8 @@ mistake is: a comma missing at the end of line 15 is reported as "Expecting ',' 
 the first key of line 16, a line with nothing wrong on it; a comma after the last item is
 "Expecting property name enclosed in double quotes" (or "Expecting value"), two commas in a row
 "Expecting value" at the second, and text that ends
-before its last } as "Expecting ',' delimiter" on an empty line. `likely_mistake` names the
+before its last } as "Expecting ',' delimiter" on an empty line, as is a } that closes an
+object while a [ is still open (`{"a": [1}`; a comma there would not help). `likely_mistake` names the
 mistake and its line; `syntax_words` says it, or else what the decoder expected there in plain
 words (never Python's "Expecting ',' delimiter"); `located` puts the place first, the same way
 in every box: "Web ACL, line 16, column 11: A comma is probably missing at the end of line 15."
@@ -50,6 +51,14 @@ def likely_mistake(exc: json.JSONDecodeError) -> str:
     bare = _BARE_NAME.match(text, pos)
     if bare and msg.startswith("Expecting property name"):
         return f'JSON names take double quotes: "{bare.group(0)}", not {bare.group(0)}.'
+    if msg.startswith("Expecting ',' delimiter") and at in ("}", "]"):
+        # The decoder wants "," only where this bracket does not close what is open: a } met
+        # inside a list, a ] inside an object. A comma there would not help; a closing is missing.
+        needed, opened = ("]", "[") if at == "}" else ("}", "{")
+        return (
+            f"A {needed} is probably missing before this {at}: the last {opened} opened is "
+            f"still open."
+        )
     if msg.startswith("Expecting ',' delimiter") and _line(text, before) < exc.lineno:
         return f"A comma is probably missing at the end of line {_line(text, before)}."
     if msg.startswith("Extra data"):

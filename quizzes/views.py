@@ -631,11 +631,8 @@ def _answer_save(
             status = "Answer saved."
             if check and not saved.is_graded:
                 status = "Not right yet: change your answer and check again."
-        except attempts.TimeUp as exc:
-            messages.warning(request, str(exc))
-            return _after_submit(request, attempt)
-        except attempts.AttemptClosed:
-            return _closed_elsewhere(request, attempt)
+        except attempts.AttemptClosed as exc:  # TimeUp among them
+            return _answer_closed(request, attempt, exc)
         except attempts.AnswerLocked:
             # Checked already, in another tab perhaps (`_already_checked`).
             response = _already_checked(request, attempt, position, outline)
@@ -758,6 +755,17 @@ def _closed_elsewhere(request: HttpRequest, attempt: Attempt) -> HttpResponse:
     return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
 
 
+def _answer_closed(
+    request: HtmxHttpRequest, attempt: Attempt, exc: attempts.AttemptClosed
+) -> HttpResponse:
+    """An answer's change refused as the attempt closed: its time ran out (said, then the
+    result), or it was submitted meanwhile (`_closed_elsewhere`)."""
+    if isinstance(exc, attempts.TimeUp):
+        messages.warning(request, str(exc))
+        return _after_submit(request, attempt)
+    return _closed_elsewhere(request, attempt)
+
+
 def _already_checked(
     request: HttpRequest, attempt: Attempt, position: int, outline: attempts.Outline
 ) -> HttpResponse:
@@ -833,11 +841,8 @@ def answer_start_again(request: HtmxHttpRequest, pk: int, position: int) -> Http
     question = outline.question(position)
     try:
         saved = attempts.answer_start_again(attempt=attempt, question=question)
-    except attempts.TimeUp as exc:
-        messages.warning(request, str(exc))
-        return _after_submit(request, attempt)
-    except attempts.AttemptClosed:
-        return _closed_elsewhere(request, attempt)
+    except attempts.AttemptClosed as exc:  # TimeUp among them
+        return _answer_closed(request, attempt, exc)
     except attempts.AnswerLocked:
         # Checked meanwhile (in another tab): the first answer stands, as a save is told.
         return _already_checked(request, attempt, position, outline)

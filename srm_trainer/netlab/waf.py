@@ -895,7 +895,7 @@ def _request(
     pb.attempt(f.obj, raw, p, allowed=_REQUEST_FIELDS, required=("ip",))
     ip = pb.attempt(_ip, raw["ip"], f"{p}.ip") if "ip" in raw else None
     country = pb.attempt(_country, raw.get("country"), f"{p}.country")
-    method = pb.attempt(f.string, raw.get("method", "GET"), f"{p}.method", limit=16)
+    method = pb.attempt(_method, raw.get("method", "GET"), f"{p}.method")
     uri = pb.attempt(_text, raw.get("uri"), f"{p}.uri", "/", MAX_TEXT)
     query = pb.attempt(_text, raw.get("query"), f"{p}.query", "", MAX_TEXT)
     headers = pb.attempt(_headers, raw.get("headers"), f"{p}.headers")
@@ -916,7 +916,7 @@ def _request(
         return None, time, repeat, every
     if "?" in uri and "query" not in raw:
         uri, _, query = uri.partition("?")
-    parts = (ip, country, method.upper(), uri, query, headers, body, captcha_token,
+    parts = (ip, country, method, uri, query, headers, body, captcha_token,
              challenge_token)  # fmt: skip
     return parts, time, repeat, every
 
@@ -928,6 +928,21 @@ def _ip(raw: Any, path: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
     except ValueError:
         raise NetlabError("invalid_address", f"{path}: {ip_text!r} is not an IP address",
                           path=path) from None  # fmt: skip
+
+
+# RFC 9110's token: the characters an HTTP method may hold.
+_METHOD = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+def _method(raw: Any, path: str) -> str:
+    """The method as the client sent it. HTTP methods are case-sensitive (RFC 9110, 9.1) and
+    AWS WAF inspects the one sent, so `post` is kept as typed: a rule for `POST` does not match
+    it unless a LOWERCASE transformation (and a lower-case search string) says so."""
+    method = f.string(raw, path, limit=16)
+    if not _METHOD.fullmatch(method):
+        raise NetlabError("invalid_value", f"{path} must be an HTTP method, one word such as GET or "
+                          f"POST, not {method!r}", path=path)  # fmt: skip
+    return method
 
 
 def _country(raw: Any, path: str) -> str | None:

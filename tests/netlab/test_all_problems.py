@@ -309,4 +309,11 @@ def test_requests_without_a_problem_are_read_as_before():
         (0, 0, "192.0.2.1"), (1, 1, "192.0.2.2"), (0, 2, "192.0.2.1"), (0, 4, "192.0.2.1")
     ]  # fmt: skip
     assert (requests[0].uri, requests[0].query) == ("/a", "x=1")
-    assert (requests[1].country, requests[1].method) == ("US", "POST")
+    assert (requests[1].country, requests[1].method) == ("US", "post")  # methods are case-sensitive
+
+
+@pytest.mark.parametrize("method", ["GET /", "PO ST", "GET\n", "DELETE;"])
+def test_a_method_that_is_not_an_http_token_is_refused_by_its_field(method):
+    exc = _problems(parse_requests, [{"ip": "192.0.2.1", "method": method}])
+    assert _paths(exc) == ["requests[0].method"]
+    assert "HTTP method" in exc.problems[0].message

@@ -29,6 +29,7 @@ from quizzes.kinds.flow_fix import check as flow_fix_check
 from quizzes.models import Question
 from srm_trainer.iam import PolicyError
 from srm_trainer.iam.json_mistakes import located
+from srm_trainer.netlab.written_order import in_written_order
 from srm_trainer.typed_text import Textarea
 from teach.editors import NAMES_ITSELF, Editor, Linked, Parts, _Form
 from teach.network_starters import STARTERS
@@ -58,7 +59,11 @@ class JsonBox(forms.CharField):
 
 
 def _case_text(case: Any) -> str:
-    return json.dumps(case, indent=2, ensure_ascii=False) if case is not None else ""
+    """The saved case as the author's box shows it, its keys in the format's order (PostgreSQL
+    keeps them in its own)."""
+    if case is None:
+        return ""
+    return json.dumps(in_written_order(case), indent=2, ensure_ascii=False)
 
 
 def read_box(form: forms.Form, name: str, what: str) -> dict:

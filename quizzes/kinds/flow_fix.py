@@ -26,6 +26,7 @@ from quizzes.kinds.base import Grade, Kind, Problem
 from quizzes.least_privilege import let_through_score
 from srm_trainer.netlab import NetlabError, parse_network
 from srm_trainer.netlab.spoken import said
+from srm_trainer.netlab.written_order import in_written_order
 from srm_trainer.typed_text import Textarea
 
 EDITABLE = ("network_acls", "security_groups")
@@ -33,8 +34,9 @@ MAX_FLOWS = 12  # per list: grading traces each one
 
 
 def rules_of(network: dict) -> str:
-    """The editable part of a network, as the JSON text the learner starts from."""
-    return json.dumps({k: network.get(k, []) for k in EDITABLE}, indent=2)
+    """The editable part of a network, as the JSON text the learner starts from (its keys in
+    the format's order, whichever order the database kept them in)."""
+    return json.dumps(in_written_order({k: network.get(k, []) for k in EDITABLE}), indent=2)
 
 
 def apply_rules(network: dict, text: str) -> dict:

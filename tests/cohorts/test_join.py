@@ -437,3 +437,33 @@ def test_adding_a_co_instructor_again_says_they_teach_it_already(cohort, owner, 
     page = client.post(add, {"username": "colm"}).content.decode()
     assert "colm teaches this cohort with you already." in page
     assert "now teaches" not in page
+
+
+def _said(page: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_joining_and_leaving_name_every_instructor_who_sees_the_results(
+    cohort, owner, other_instructor, learner, other_learner
+):
+    """A learner agrees to be seen by the people the question names: the co-instructors read
+    the gradebook too, and the pages named the owner alone ("Your instructor (ines)")."""
+    link = cohort.join_path()
+    said = _said(client_for(other_learner).get(link).content.decode())
+    assert "Its instructors (ines and colm) will see your results" in said
+    leave = reverse("cohorts:leave", args=[cohort.pk])
+    assert "ines and colm stop seeing your work in this cohort" in _said(
+        client_for(learner).get(leave).content.decode()
+    )
+    cohort.co_instructors.add(other_instructor)
+    assert "Its instructors (ines, colm and otto) will see" in _said(
+        client_for(other_learner).get(link).content.decode()
+    )
+    cohort.co_instructors.clear()
+    assert "Your instructor (ines) will see your results" in _said(
+        client_for(other_learner).get(link).content.decode()
+    )
+    services.cohort_archive(cohort=cohort)
+    assert "If you leave, ines stops seeing your work in its gradebook" in _said(
+        client_for(learner).get(leave).content.decode()
+    )

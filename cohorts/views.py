@@ -515,8 +515,11 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
 @classes_required
 def instructor_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk, owner_only=True)
-    services.co_instructor_remove(cohort=cohort, user_id=user_pk)
-    messages.success(request, "Removed from the cohort's instructors.")
+    removed = services.co_instructor_remove(cohort=cohort, user_id=user_pk)
+    if removed is not None:
+        messages.success(request, f"{removed.get_username()} no longer teaches this cohort.")
+    else:  # a double click, or a tab drawn before: nobody was taken off
+        messages.info(request, "That instructor does not teach this cohort (removed already?).")
     return redirect("teach_cohorts:people", pk=cohort.pk)
 
 

@@ -925,12 +925,15 @@ _OVERDUE = attempts.OverdueIn(gradebook.counted_attempts)
 
 def _csv(rows, filename: str) -> StreamingHttpResponse:
     """`rows` as a CSV file, its times in this request's zone (as the pages show them): the
-    body is written after the middleware has put the zone away, so it is taken now."""
+    body is written after the middleware has put the zone away, so it is taken now. Kept by
+    no cache (`no-store`), as a learner's own "Your data" file is: it holds a class's names
+    and answers, and a shared computer's browser or a proxy kept a copy."""
     response = StreamingHttpResponse(
         exports.csv_lines(rows, timezone.get_current_timezone()),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -454,6 +454,17 @@ def test_the_csv_files_are_named_by_the_cohort_and_the_day(cohort, owner, klass)
     )
 
 
+def test_the_csv_files_are_kept_by_no_cache(cohort, owner, klass):
+    """A class's names and answers, as a learner's own "Your data" file: `no-store`, so a
+    shared computer's browser or a proxy between keeps no copy of them (they were sent with
+    no cache header at all)."""
+    client = client_for(owner)
+    for what in ("gradebook", "answers"):
+        response = client.get(reverse(f"teach_cohorts:{what}-csv", args=[cohort.pk]))
+        assert response["Content-Type"].startswith("text/csv")
+        assert response["Cache-Control"] == "no-store"
+
+
 def test_the_gradebook_csv_says_what_the_page_says_in_the_instructors_zone(cohort, owner, klass):
     """An instructor in Tokyo reads "due 5 Mar, 18:00 (Asia/Tokyo)" and eve "Overdue" on the
     page: the file said 09:00 UTC (written after the request's zone was put away) and

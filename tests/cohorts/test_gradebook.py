@@ -384,7 +384,8 @@ def test_a_chosen_name_is_beside_the_username_where_an_instructor_acts_on_one_le
     cohort, owner, klass
 ):
     """Giving an extension and removing a learner name one learner too: the instructor who
-    knows them by their chosen name finds it there as on the gradebook."""
+    knows them by their chosen name finds it there as on the gradebook, the extension form's
+    suggestions included."""
     ada, bob = klass["people"]["ada"], klass["people"]["bob"]
     Profile.objects.create(user=ada, shown_name="Augusta Ada King")
     Profile.objects.create(user=bob, shown_name="Robert Tables")
@@ -392,9 +393,11 @@ def test_a_chosen_name_is_beside_the_username_where_an_instructor_acts_on_one_le
     page = client.get(
         reverse("teach_cohorts:assignment", args=[cohort.pk, klass["assignment"].pk])
     ).content.decode()
-    extensions = page[page.index('id="extensions-title"') :]
+    section = page[page.index('id="extensions-title"') :]
+    extensions = section[: section.index("</ul>")]  # the list; the form's suggestions after it
     assert "bob" in extensions and "Robert Tables" in extensions  # bob holds an extension
     assert "Augusta Ada King" not in extensions  # ada holds none
+    assert '<option value="ada">ada (Augusta Ada King)</option>' in section  # to give her one
     remove = client.get(
         reverse("teach_cohorts:member-remove", args=[cohort.pk, ada.pk])
     ).content.decode()

@@ -10,12 +10,14 @@ statistics page all ask here).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.db.models import OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils.text import get_text_list
 
 from cohorts.models import Assignment, Cohort, Membership
 from srm_trainer.counts import counted
@@ -57,6 +59,29 @@ def cohort_lists(user) -> tuple[QuerySet[Cohort], QuerySet[Cohort]]:
 
 def teaches(user, cohort: Cohort) -> bool:
     return cohorts_for_instructor(user).filter(pk=cohort.pk).exists()
+
+
+@dataclass(frozen=True)
+class Teachers:
+    """Who teaches a cohort, as its learners are told on joining and leaving it: every one of
+    them sees their results (the pages named the owner alone, co-instructors unsaid)."""
+
+    names: list[str]  # the owner first, then the co-instructors by username
+
+    @property
+    def said(self) -> str:
+        """In words: "ines", "ines and colm", "ines, colm and otto"."""
+        return str(get_text_list(self.names, "and"))
+
+    @property
+    def several(self) -> bool:
+        return len(self.names) > 1
+
+
+def teachers(cohort: Cohort) -> Teachers:
+    """`Teachers` of `cohort` (its owner read with it, or one query more; one for the rest)."""
+    co = cohort.co_instructors.order_by("username").values_list("username", flat=True)
+    return Teachers([cohort.owner.get_username(), *co])
 
 
 def learners(cohort: Cohort) -> QuerySet:

@@ -400,7 +400,8 @@ class ExtensionForm(PlainLabels, TypedInItsZone):
     # of every learner of the cohort (300 options for a class of 300).
     learner = learner_finder.LearnerField(
         label="Learner",
-        help_text="Type letters of their username to find them.",
+        help_text="Type letters of their username, or of the name they chose to show you, to "
+        "find them.",
         error_messages={"required": "Type the username of the learner to give more time."},
         widget=typed_input(learner_finder.OPTIONS_ID, autocapitalize="none"),
     )

@@ -21,11 +21,14 @@ __all__ = ["MATCHES", "MAX_QUERY", "LearnerField", "find", "named"]
 
 OPTIONS_ID = "learner-options"  # the <datalist> of the learner field's suggestions
 MAX_USERNAME = 150  # Django's username length
+# The name a learner chose to show their instructors, read from a user (`lessons.shown_names`).
+_SHOWN = "profile__shown_name"
 WORDING = shared.Wording(
     one="learner",
     many="learners",
     empty="This cohort has no learners yet.",
-    first="The first {n} learners by username; type letters of a username to find others.",
+    first="The first {n} learners by username; type letters of a username or a chosen name "
+    "to find others.",
     every="All {count} of this cohort.",
     no_match="No learner of this cohort matches “{typed}”.",
 )
@@ -36,14 +39,17 @@ NOT_A_LEARNER = (
 
 
 def find(learners: QuerySet, query: str) -> shared.Found:
-    """At most `MATCHES` of `learners` whose username holds every typed word (case aside), by
-    username, as (username, username) suggestions."""
+    """At most `MATCHES` of `learners` holding every typed word (case aside) in their username
+    or the name they chose to show their instructors (`lessons.shown_names`), by username, as
+    (username, label) suggestions: the label adds the chosen name, "ada (Augusta Ada King)".
+    The assignment's list of extensions, the gradebook and its "Find a learner" name learners
+    so, and an instructor who typed the name of their own register here found nobody."""
     query = str(query)[:MAX_QUERY]
     rows = shared.matching(
-        learners.only("pk", "username").order_by("username"), query, ("username",)
+        learners.order_by("username").values_list("username", _SHOWN), query, ("username", _SHOWN)
     )
     found, more = shared.first(rows, MATCHES)
-    return shared.Found(query, [(u.username, u.username) for u in found], more, WORDING)
+    return shared.Found(query, [(u, f"{u} ({n})" if n else u) for u, n in found], more, WORDING)
 
 
 def named(learners: QuerySet, text: object):

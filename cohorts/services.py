@@ -390,11 +390,14 @@ def cohort_hand_to(*, cohort: Cohort, user_id: int) -> AbstractBaseUser:
     return user
 
 
-def co_instructor_remove(*, cohort: Cohort, user_id: int) -> None:
+def co_instructor_remove(*, cohort: Cohort, user_id: int) -> AbstractBaseUser | None:
     """Only one who co-teaches it: Django tells the audit log of a removal it was asked for
-    whether or not there was one (a double click would log it twice)."""
-    if cohort.co_instructors.filter(pk=user_id).exists():
+    whether or not there was one (a double click would log it twice). The one removed, or
+    None when they did not co-teach it (removed already: a double click, another tab)."""
+    user = cohort.co_instructors.filter(pk=user_id).first()
+    if user is not None:
         cohort.co_instructors.remove(user_id)
+    return user
 
 
 def assignment_create(

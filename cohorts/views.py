@@ -515,8 +515,11 @@ def instructor_add(request: HttpRequest, pk: int) -> HttpResponse:
 @classes_required
 def instructor_remove(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk, owner_only=True)
-    services.co_instructor_remove(cohort=cohort, user_id=user_pk)
-    messages.success(request, "Removed from the cohort's instructors.")
+    removed = services.co_instructor_remove(cohort=cohort, user_id=user_pk)
+    if removed is not None:
+        messages.success(request, f"{removed.get_username()} no longer teaches this cohort.")
+    else:  # a double click, or a tab drawn before: nobody was taken off
+        messages.info(request, "That instructor does not teach this cohort (removed already?).")
     return redirect("teach_cohorts:people", pk=cohort.pk)
 
 
@@ -922,12 +925,15 @@ _OVERDUE = attempts.OverdueIn(gradebook.counted_attempts)
 
 def _csv(rows, filename: str) -> StreamingHttpResponse:
     """`rows` as a CSV file, its times in this request's zone (as the pages show them): the
-    body is written after the middleware has put the zone away, so it is taken now."""
+    body is written after the middleware has put the zone away, so it is taken now. Kept by
+    no cache (`no-store`), as a learner's own "Your data" file is: it holds a class's names
+    and answers, and a shared computer's browser or a proxy kept a copy."""
     response = StreamingHttpResponse(
         exports.csv_lines(rows, timezone.get_current_timezone()),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cohorts import codes, departures, invitations, services
-from cohorts.access import teaches
+from cohorts.access import teachers, teaches
 from cohorts.forms import JoinForm
 from cohorts.models import Cohort, Extension, Membership
 from srm_trainer.ratelimit import rate_limited
@@ -127,7 +127,13 @@ def join_link(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "cohorts/join_link.html",
-        {"cohort": cohort, "member": member, "teaching": teaching, "again": again},
+        {
+            "cohort": cohort,
+            "member": member,
+            "teaching": teaching,
+            "again": again,
+            "teachers": teachers(cohort),
+        },
     )
 
 
@@ -157,7 +163,12 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "cohorts/leave.html",
-            {"membership": membership, "cohort": membership.cohort, "extension_count": extensions},
+            {
+                "membership": membership,
+                "cohort": membership.cohort,
+                "extension_count": extensions,
+                "teachers": teachers(membership.cohort),
+            },
         )
     services.learner_leave(cohort=membership.cohort, user_id=request.user.pk)
     messages.success(request, f"You left “{membership.cohort.name}”.")

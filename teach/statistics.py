@@ -147,6 +147,9 @@ class QuestionStats:
     overgranting: int = 0  # least privilege: answers with at least one over-grant
     unparsed: int = 0  # least privilege, route findings: answers whose JSON did not parse
     checked: int = 0  # least privilege, route findings: answers parsed and checked
+    # Held by the attempts but no longer listed by the quiz (taken out since): numbered after
+    # those it lists, where the quiz's page has no such question.
+    taken_out: bool = False
 
     @property
     def flag(self) -> str:
@@ -764,15 +767,15 @@ def _tag_learners(counted: QuerySet[Attempt], tagged: dict[str, list[int]]) -> d
 # --- the whole quiz ------------------------------------------------------------------------
 
 
-def _ordered_questions(quiz: Quiz, ids: set[int]) -> list[Question]:
+def _ordered_questions(quiz: Quiz, ids: set[int]) -> tuple[list[Question], set[int]]:
     """The questions the attempts held: the quiz's order first, then any others (a drawn quiz,
-    or a question since taken out of the quiz) by id. Read as an attempt's pages read them
-    (`quizzes.attempts.questions_among`), and the quiz's order with SQL compiled once: asked
-    on every view of the page."""
+    or a question since taken out of the quiz) by id; and the ids the quiz lists. Read as an
+    attempt's pages read them (`quizzes.attempts.questions_among`), and the quiz's order with
+    SQL compiled once: asked on every view of the page."""
     found = questions_among(ids)
     order = [question_id for (question_id,) in _ENTRIES.rows(quiz.pk)]
     rank = {qid: n for n, qid in enumerate(order)}
-    return sorted(found, key=lambda q: (rank.get(q.pk, len(rank)), q.pk))
+    return sorted(found, key=lambda q: (rank.get(q.pk, len(rank)), q.pk)), set(order)
 
 
 _ENTRIES = PreparedQuery(
@@ -801,7 +804,9 @@ def quiz_statistics(
     if not summary["attempts"]:
         return QuizStatistics(quiz, first_only, 0, 0, None, [0] * SCORE_BANDS, [], [])
     held = _blocks(counted)
-    questions = _ordered_questions(quiz, set(held)) if held else []
+    questions, listed = _ordered_questions(quiz, set(held)) if held else ([], set())
+    # A quiz that draws its questions lists none of them: nothing was taken out of it.
+    lists_its_questions = not quiz.drawn_count
     tallies = _tallies(counted, questions) if questions else {}
 
     results = []
@@ -810,7 +815,11 @@ def quiz_statistics(
     tag_lessons: dict[str, dict[int, Lesson]] = defaultdict(dict)
     for position, question in enumerate(questions, start=1):
         h = held[question.pk]
-        stats = QuestionStats(question=question, position=position)
+        stats = QuestionStats(
+            question=question,
+            position=position,
+            taken_out=lists_its_questions and question.pk not in listed,
+        )
         stats.attempts, stats.answered = h.attempts, h.answered
         if h.attempts:
             stats.facility = h.score_sum / h.attempts

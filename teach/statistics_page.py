@@ -24,6 +24,18 @@ def question_label(q: QuestionStats) -> str:
     return f"Q{q.position}. {markdown_text(q.question.prompt, 60)}"
 
 
+def question_note(q: QuestionStats) -> str:
+    """What became of a question since learners answered it, said beside its label: the page
+    numbered a question taken out of the quiz after the quiz's own (a "Q5" of a quiz of four)
+    and an archived one as any other, where the quiz's page marks it."""
+    notes = []
+    if q.taken_out:
+        notes.append("taken out of the quiz since")
+    if q.question.archived:
+        notes.append("archived: not in new attempts")
+    return "; ".join(notes)
+
+
 def score_bands(bands: list[int]) -> list[tuple[str, int]]:
     """(band, attempts) for 0–9%, 10–19%, …, 90–100% (a total of 100% joins the top band),
     from the attempts the database counted in each (`teach.statistics.band_of`)."""
@@ -130,7 +142,12 @@ def page_context(stats: QuizStatistics) -> dict:
     if not stats.attempts:
         return {"stats": stats, "questions": []}
     questions = [
-        {"stats": q, "chart": question_chart(q), "label": question_label(q)}
+        {
+            "stats": q,
+            "chart": question_chart(q),
+            "label": question_label(q),
+            "note": question_note(q),
+        }
         for q in stats.questions
     ]
     return {

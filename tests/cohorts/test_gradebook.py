@@ -384,7 +384,8 @@ def test_a_chosen_name_is_beside_the_username_where_an_instructor_acts_on_one_le
     cohort, owner, klass
 ):
     """Giving an extension and removing a learner name one learner too: the instructor who
-    knows them by their chosen name finds it there as on the gradebook."""
+    knows them by their chosen name finds it there as on the gradebook, the extension form's
+    suggestions included."""
     ada, bob = klass["people"]["ada"], klass["people"]["bob"]
     Profile.objects.create(user=ada, shown_name="Augusta Ada King")
     Profile.objects.create(user=bob, shown_name="Robert Tables")
@@ -392,9 +393,11 @@ def test_a_chosen_name_is_beside_the_username_where_an_instructor_acts_on_one_le
     page = client.get(
         reverse("teach_cohorts:assignment", args=[cohort.pk, klass["assignment"].pk])
     ).content.decode()
-    extensions = page[page.index('id="extensions-title"') :]
+    section = page[page.index('id="extensions-title"') :]
+    extensions = section[: section.index("</ul>")]  # the list; the form's suggestions after it
     assert "bob" in extensions and "Robert Tables" in extensions  # bob holds an extension
     assert "Augusta Ada King" not in extensions  # ada holds none
+    assert '<option value="ada">ada (Augusta Ada King)</option>' in section  # to give her one
     remove = client.get(
         reverse("teach_cohorts:member-remove", args=[cohort.pk, ada.pk])
     ).content.decode()
@@ -452,6 +455,17 @@ def test_the_csv_files_are_named_by_the_cohort_and_the_day(cohort, owner, klass)
     assert exports.file_name(Cohort(pk=7, name="春のクラス"), "answers", at().date()) == (
         "cohort-7-answers-2026-03-02.csv"
     )
+
+
+def test_the_csv_files_are_kept_by_no_cache(cohort, owner, klass):
+    """A class's names and answers, as a learner's own "Your data" file: `no-store`, so a
+    shared computer's browser or a proxy between keeps no copy of them (they were sent with
+    no cache header at all)."""
+    client = client_for(owner)
+    for what in ("gradebook", "answers"):
+        response = client.get(reverse(f"teach_cohorts:{what}-csv", args=[cohort.pk]))
+        assert response["Content-Type"].startswith("text/csv")
+        assert response["Cache-Control"] == "no-store"
 
 
 def test_the_gradebook_csv_says_what_the_page_says_in_the_instructors_zone(cohort, owner, klass):

@@ -82,6 +82,7 @@ def test_a_gradebook_with_more_rows_than_a_file_holds_comes_in_parts_in_name_ord
     assert len(links) == 3 and not any("sort" in link for link in links)
     files = [teacher.get(_url(big_class) + link) for link in links]
     assert "gradebook-part-2-" in files[1]["Content-Disposition"]
+    assert all(f["Cache-Control"] == "no-store" for f in files)  # as the whole file
     parts = [_csv(f) for f in files]
     assert all(len(rows) - 1 <= 5 for rows in parts)
     with pytest.MonkeyPatch.context() as patch:

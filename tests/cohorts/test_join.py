@@ -171,8 +171,12 @@ def test_the_owner_adds_and_removes_co_instructors(cohort, owner, other_instruct
     assert set(cohort.co_instructors.values_list("username", flat=True)) == {"colm", "otto"}
     assert client_for(other_instructor).get(cohort.get_absolute_url()).status_code == 200
     url = reverse("teach_cohorts:instructor-remove", args=[cohort.pk, other_instructor.pk])
-    client.post(url)
+    assert "otto no longer teaches this cohort." in _said(client.post(url, follow=True).content)
     assert client_for(other_instructor).get(cohort.get_absolute_url()).status_code == 404
+    # Sent again (a double click, a tab drawn before): nobody was taken off, and it says so.
+    again = _said(client.post(url, follow=True).content)
+    assert "That instructor does not teach this cohort (removed already?)." in again
+    assert "no longer teaches" not in again
 
 
 def test_only_instructors_can_co_teach(cohort, learner, other_learner):
@@ -437,3 +441,34 @@ def test_adding_a_co_instructor_again_says_they_teach_it_already(cohort, owner, 
     page = client.post(add, {"username": "colm"}).content.decode()
     assert "colm teaches this cohort with you already." in page
     assert "now teaches" not in page
+
+
+def _said(page: str | bytes) -> str:
+    text = page.decode() if isinstance(page, bytes) else page
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def test_joining_and_leaving_name_every_instructor_who_sees_the_results(
+    cohort, owner, other_instructor, learner, other_learner
+):
+    """A learner agrees to be seen by the people the question names: the co-instructors read
+    the gradebook too, and the pages named the owner alone ("Your instructor (ines)")."""
+    link = cohort.join_path()
+    said = _said(client_for(other_learner).get(link).content.decode())
+    assert "Its instructors (ines and colm) will see your results" in said
+    leave = reverse("cohorts:leave", args=[cohort.pk])
+    assert "ines and colm stop seeing your work in this cohort" in _said(
+        client_for(learner).get(leave).content.decode()
+    )
+    cohort.co_instructors.add(other_instructor)
+    assert "Its instructors (ines, colm and otto) will see" in _said(
+        client_for(other_learner).get(link).content.decode()
+    )
+    cohort.co_instructors.clear()
+    assert "Your instructor (ines) will see your results" in _said(
+        client_for(other_learner).get(link).content.decode()
+    )
+    services.cohort_archive(cohort=cohort)
+    assert "If you leave, ines stops seeing your work in its gradebook" in _said(
+        client_for(learner).get(leave).content.decode()
+    )

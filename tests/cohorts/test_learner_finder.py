@@ -141,3 +141,24 @@ def test_the_page_draws_at_most_matches_learners_however_large_the_class(
     found = client.get(_find(cohort), {"learner": "learner-01"}).content.decode()
     assert len(_suggested(found)) == learner_finder.MATCHES
     assert "The first 30 learners matching “learner-01”; type more to narrow." in found
+
+
+def test_a_learner_is_found_by_the_name_they_chose_to_show_and_suggested_with_it(
+    cohort, assignment, owner, learner
+):
+    """The assignment's extensions, the gradebook and its "Find a learner" name ada as "ada
+    (Augusta Ada King)"; typing "Augusta" or "king" here suggested nobody. The suggestion's
+    value stays the username, which the field takes."""
+    from lessons.models import Profile
+
+    Profile.objects.create(user=learner, shown_name="Augusta Ada King")
+    services.cohort_join(cohort=cohort, user=make_learner("bob"), now=at(hours=1))
+    client = client_for(owner)
+    found = client.get(_find(cohort), {"learner": "augusta KING"}, **HTMX).content.decode()
+    assert _suggested(found) == ["ada"]
+    assert '<option value="ada">ada (Augusta Ada King)</option>' in found
+    assert "1 learner matches “augusta KING”." in found
+    page = client.get(_page(cohort, assignment)).content.decode()
+    assert '<option value="ada">ada (Augusta Ada King)</option>' in page
+    assert '<option value="bob">bob</option>' in page
+    assert "or of the name they chose to show you" in page

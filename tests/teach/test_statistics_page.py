@@ -3,6 +3,7 @@ cost that does not grow with the number of attempts."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -114,6 +115,35 @@ def test_a_quiz_without_attempts(teacher, owned):
     page = teacher.get(_url(quiz)).content.decode()
     assert "No submitted attempts yet" in page
     assert "<svg" not in page
+
+
+def test_a_question_taken_out_or_archived_since_says_so_beside_its_number(teacher, instructor):
+    """Answers to a question taken out of the quiz are still counted, numbered after the
+    questions the quiz lists: "Q3" of a quiz of two said nothing of why the quiz's page has
+    no third question; an archived one (still listed, "Archived: not in new attempts" on the
+    quiz's page) read as any other."""
+    from teach import services as teach
+
+    questions = [make_question("single", owner=instructor, prompt=f"Question {n}?") for n in "ABC"]
+    quiz = make_quiz(*questions, owner=instructor, source=Source.AUTHORED)
+    submitted_attempt(quiz, questions, answers={q: {"choice": 0} for q in questions})
+    teach.quiz_remove_question(quiz=quiz, question=questions[0])
+    teach.question_delete_or_archive(question=questions[2])  # answered: archived, not deleted
+    drawn = re.sub(r"<[^>]+>", " ", teacher.get(_url(quiz)).content.decode())
+    page = " ".join(html.unescape(drawn).split())
+    assert "Q1. Question B? Single choice" in page
+    assert "Q2. Question C? (archived: not in new attempts) Single choice" in page
+    assert "Q3. Question A? (taken out of the quiz since) Single choice" in page
+    assert "Q3. Question A? (taken out of the quiz since) Single choice · answered in 1 " in page
+
+
+def test_a_drawn_quiz_lists_no_question_and_so_took_none_out(teacher, instructor):
+    """A quiz that draws its questions lists none of them: none is said taken out."""
+    questions = [make_question("single", owner=instructor, category="drawn") for _ in range(2)]
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED, draw_category="drawn", draw_count=2)
+    submitted_attempt(quiz, questions, answers={q: {"choice": 0} for q in questions})
+    page = teacher.get(_url(quiz)).content.decode()
+    assert "Q2." in page and "taken out" not in page
 
 
 def test_first_attempts_only(teacher, instructor):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -303,6 +304,21 @@ def test_the_public_page_shows_name_course_and_date_only(client, finished):
     assert '<meta name="robots" content="noindex, nofollow">' in body
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert client.get("/certificates/not-a-real-code/").status_code == 404
+
+
+def test_the_certificate_bears_one_date_whatever_the_readers_time_zone(client, finished):
+    # Issued at 23:30 UTC on 7 December: 8 December in Tokyo, where the public page said so
+    # while the learner's page and PDF said 7 December.
+    issued = datetime(2026, 12, 7, 23, 30, tzinfo=UTC)
+    certificate = issuing.issue(user=finished, name="Ada Lovelace", now=issued)
+    client.force_login(finished)
+    for zone in ("Europe/London", "Asia/Tokyo", "America/Los_Angeles"):
+        client.cookies["tz"] = zone
+        for address in (certificate.get_absolute_url(), "/progress/certificate/"):
+            body = client.get(address).content.decode()
+            assert '<time datetime="2026-12-07">7 December 2026</time>' in body, (zone, address)
+        assert "issued on 7 December 2026" in client.get("/progress/").content.decode(), zone
+        assert "on 7 December 2026" in pdf_text(client.get("/progress/certificate/pdf/").content)
 
 
 def test_the_pdf_is_a_pdf_with_the_name_course_date_and_link(client, finished):

@@ -23,7 +23,7 @@ from lessons import knowledge_checks
 from lessons import progress as lesson_progress
 from lessons.models import Module
 from quizzes import review
-from quizzes.models import ReviewCard
+from quizzes.models import QuizQuestion, ReviewCard
 from tests.certificates.conftest import complete, course_from, read_all, take
 from tests.conftest import make_lesson, make_module, make_scenario
 from tests.quizzes.builders import make_question, make_quiz
@@ -267,3 +267,27 @@ def test_the_course_reads_100_percent_only_once_it_is_complete():
     assert _one_module_course((200, 200), exam_passed=False).percent == 99
     assert _one_module_course((200, 200), exam_passed=True).percent == 100
     assert _one_module_course((1, 200), exam_passed=False).percent == 0  # 0.5%: not begun
+
+
+def test_a_quiz_with_no_question_to_ask_is_no_part_of_its_module(course, learner):
+    # It cannot be started ("This quiz has no questions to ask at the moment"), so a module
+    # whose only quiz it was could never be completed, nor the certificate earned.
+    one, two = course["modules"]
+    empty = make_quiz(module=two, title="Nothing listed yet")
+    drawn = make_quiz(module=two, title="From a bank", draw_category="empty-bank", draw_count=3)
+    complete(learner, course)
+    progress = course_progress(learner)
+    assert progress.for_module(two.pk).quiz is None and progress.ready
+    assert [q["title"] for q in progress.for_module(two.pk).quizzes] == []
+    # A question listed, or put in the bank, makes each a quiz to pass again.
+    lesson = course["lessons"][two.pk][0]
+    make_question(lesson=lesson, module=two, category="empty-bank")
+    listed = make_question(lesson=lesson, module=two)
+    QuizQuestion.objects.create(quiz=empty, question=listed, order=1)
+    progress = course_progress(learner)
+    titles = {q["title"] for q in progress.for_module(two.pk).quizzes}
+    assert titles == {drawn.title, empty.title} and len(progress.modules) == 2
+    assert not progress.ready
+    # Its questions archived, the module's own quiz leaves it too.
+    course["quiz"].questions.update(archived=True)
+    assert course_progress(learner).for_module(one.pk).quiz is None

@@ -71,12 +71,18 @@ class ModuleProgress:
 
     @property
     def named_quizzes(self) -> list[dict]:
-        """The quizzes its card names: the passed ones first, then in course order."""
-        return sorted(self.quizzes, key=lambda q: not q["passed"])[:QUIZZES_NAMED]
+        """The quizzes its card names: once one is passed, the passed ones ("Quiz passed: A");
+        before, the first in course order, any of which to pass. It named the passed ones
+        first, then the others: "Quiz passed: A: B: C" said B and C were passed too."""
+        passed = [q for q in self.quizzes if q["passed"]]
+        return (passed or self.quizzes)[:QUIZZES_NAMED]
 
     @property
     def more_quizzes(self) -> int:
-        """How many of its quizzes the card does not name."""
+        """How many quizzes there are to choose from that the card does not name (none once
+        one is passed: the part is done)."""
+        if any(q["passed"] for q in self.quizzes):
+            return 0
         return max(0, len(self.quizzes) - QUIZZES_NAMED)
 
     def part(self, key: str) -> Part | None:

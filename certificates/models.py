@@ -5,10 +5,12 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 COURSE_SLUG = "srm-trainer"
 COURSE_TITLE = "Cloud security on the AWS Shared Responsibility Model"
@@ -42,3 +44,12 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("certificates:verify", args=[self.code])
+
+    @property
+    def issued_on(self) -> date:
+        """The date the certificate bears: the day it was issued in the site's time zone
+        (`TIME_ZONE`), the same for everyone who reads it. Its pages, its PDF and the check
+        before issuing all show this one; read on each reader's clock, a certificate issued at
+        23:30 UTC was dated 7 December for its learner and 8 December on the public page an
+        employer in Tokyo opened."""
+        return timezone.localtime(self.issued_at, timezone.get_default_timezone()).date()

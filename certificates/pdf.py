@@ -20,8 +20,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from django.utils import timezone
-
 from certificates.models import Certificate
 
 if TYPE_CHECKING:
@@ -278,12 +276,12 @@ class Printed(NamedTuple):
     name: str
     course_title: str
     issued_at: datetime  # the PDF's creation date, in UTC
-    date: str  # the date as printed, in the site's time zone
+    date: str  # the date as printed (`Certificate.issued_on`, the site's time zone)
     verify_url: str
 
 
 def printed(certificate: Certificate, *, verify_url: str) -> Printed:
-    issued = timezone.localtime(certificate.issued_at)  # the date the pages show
+    issued = certificate.issued_on  # the date the pages show, whoever reads them
     return Printed(
         name=certificate.name,
         course_title=certificate.course_title,

@@ -32,7 +32,7 @@ from certificates.models import COURSE_SLUG, Certificate
 from lessons import knowledge_checks, reading_order
 from lessons import progress as lesson_progress
 from lessons.models import Module
-from quizzes.models import FINAL_EXAM_SLUG, Attempt, Quiz, ReviewCard
+from quizzes.models import FINAL_EXAM_SLUG, Attempt, Question, Quiz, QuizQuestion, ReviewCard
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
 # A review item is mastered once the scheduler, after a right answer, puts it at least this far
@@ -71,12 +71,18 @@ class ModuleProgress:
 
     @property
     def named_quizzes(self) -> list[dict]:
-        """The quizzes its card names: the passed ones first, then in course order."""
-        return sorted(self.quizzes, key=lambda q: not q["passed"])[:QUIZZES_NAMED]
+        """The quizzes its card names: once one is passed, the passed ones ("Quiz passed: A");
+        before, the first in course order, any of which to pass. It named the passed ones
+        first, then the others: "Quiz passed: A: B: C" said B and C were passed too."""
+        passed = [q for q in self.quizzes if q["passed"]]
+        return (passed or self.quizzes)[:QUIZZES_NAMED]
 
     @property
     def more_quizzes(self) -> int:
-        """How many of its quizzes the card does not name."""
+        """How many quizzes there are to choose from that the card does not name (none once
+        one is passed: the part is done)."""
+        if any(q["passed"] for q in self.quizzes):
+            return 0
         return max(0, len(self.quizzes) - QUIZZES_NAMED)
 
     def part(self, key: str) -> Part | None:
@@ -135,8 +141,11 @@ class CourseProgress:
 
     @property
     def percent(self) -> int:
+        """The overall bar's whole percent, rounded down as every score is shown
+        (`quizzes.models.whole_percent`): 100% only once every step is done. Rounded to the
+        nearest, 199 steps of 200 read "100% of the course" with the exam still to pass."""
         done, total = self.steps
-        return round(100 * done / total) if total else 0
+        return 100 * done // total if total else 0
 
     @property
     def ready(self) -> bool:
@@ -187,11 +196,25 @@ def _owned(user, learner_key: str) -> Q | None:
 _QUIZ_FIELDS = ("slug", "title", "module_id", "passed")
 
 
+def _askable() -> Q:
+    """A quiz that can be started: one drawn by rules (the final exam), else one with a
+    question left to ask, listed or in the bank it draws from (unarchived; as
+    `quizzes.attempts._drawn` reads them). A module's quiz with none ("This quiz has no
+    questions to ask at the moment, so it cannot be started") was still its part to pass, so
+    the module, and the certificate, could not be completed by anyone."""
+    listed = Exists(QuizQuestion.objects.filter(quiz=OuterRef("pk"), question__archived=False))
+    banked = Exists(Question.objects.filter(category=OuterRef("draw_category"), archived=False))
+    draws = ~Q(draw_category="") & Q(draw_count__gt=0)
+    return ~Q(draw_rules=[]) | (draws & banked) | (~draws & listed)
+
+
 def _course_quizzes(passed: Exists) -> QuerySet:
-    """The modules' quizzes and the final exam, in order, each with `passed`."""
+    """The modules' quizzes and the final exam that can be started (`_askable`), in order,
+    each with `passed`."""
     return (
         Quiz.objects.published()
         .filter(Q(module__isnull=False) | Q(slug=FINAL_EXAM_SLUG))
+        .filter(_askable())
         .order_by("order", "slug")
         .values("slug", "title", "module_id")
         .annotate(passed=passed)

@@ -280,6 +280,13 @@ class Lesson(EditStamped, UniqueErrorAtField, models.Model):
     def get_absolute_url(self) -> str:
         return reverse("lesson", args=[self.module.slug, self.slug])
 
+    def readable_by(self, user) -> bool:
+        """Whether `user` can open this lesson's page (`lessons.pages.lesson_for`'s rule): a
+        published lesson of a published module, or any for staff who see drafts. A question
+        whose lesson was unpublished (retired from the files, being rewritten) linked to it
+        from its feedback ("Learn more"), and the learner met a 404."""
+        return (self.published and self.module.published) or sees_drafts(user)
+
     @property
     def path(self) -> str:
         """`module/lesson`: how content files and scenarios refer to a lesson."""

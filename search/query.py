@@ -23,6 +23,7 @@ import logging
 import math
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -90,8 +91,11 @@ class Results:
 def terms(text: str) -> tuple[str, ...]:
     """The words to look for: letters and digits, at most MAX_TERMS of them, none too long, in
     the course's own words where a learner's differ (`search.synonyms`); of more, the
-    function words (`FUNCTION_WORDS`) are left out first."""
-    words = [singular(w).lower() for w in WORD.findall(text[:MAX_QUERY]) if len(w) <= MAX_TERM]
+    function words (`FUNCTION_WORDS`) are left out first. Letters typed in a compatibility
+    form are looked for as their plain one (NFKC): full-width "ＩＡＭ", as a Japanese or Chinese
+    keyboard types it, and the ligature in "ﬁle" found nothing, where "IAM" finds the module."""
+    text = unicodedata.normalize("NFKC", text[:MAX_QUERY])
+    words = [singular(w).lower() for w in WORD.findall(text) if len(w) <= MAX_TERM]
     words = list(dict.fromkeys(rewrite(words)))
     if len(words) > MAX_TERMS:
         # A question pasted whole: its first eight words are mostly "which", "to", "as",

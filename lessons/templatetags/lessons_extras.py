@@ -23,6 +23,19 @@ DECISION_WORDS = DECISIONS
 
 
 @register.filter
+def readable_by(lesson, user):
+    """`lesson` if `user` can open its page (`Lesson.readable_by`), else None: a question's
+    "Learn more" links only to a lesson its reader can open."""
+    return lesson if lesson is not None and lesson.readable_by(user) else None
+
+
+@register.filter
+def readable_lessons(lessons, user) -> list:
+    """Those of `lessons` that `user` can open (`Lesson.readable_by`)."""
+    return [lesson for lesson in lessons or () if lesson.readable_by(user)]
+
+
+@register.filter
 def markdown(text: str) -> str:
     # render_markdown sanitizes its output with an allow-list, so it is safe to mark safe.
     return mark_safe(render_markdown(text or "").html)  # noqa: S308

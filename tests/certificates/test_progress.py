@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from certificates.progress import (
+    CourseProgress,
+    ModuleProgress,
     Part,
     certificate_ready,
     course_progress,
@@ -19,8 +21,9 @@ from certificates.progress import (
 )
 from lessons import knowledge_checks
 from lessons import progress as lesson_progress
+from lessons.models import Module
 from quizzes import review
-from quizzes.models import ReviewCard
+from quizzes.models import QuizQuestion, ReviewCard
 from tests.certificates.conftest import complete, course_from, read_all, take
 from tests.conftest import make_lesson, make_module, make_scenario
 from tests.quizzes.builders import make_question, make_quiz
@@ -245,3 +248,46 @@ def test_progress_costs_a_fixed_number_of_queries_whatever_the_amount_of_work(co
     # the learner's kept completions per module and, as this course has a draft, which drafts
     # they completed (taken off), quizzes, knowledge checks answered, review cards, certificate.
     assert count() == before == 8
+
+
+def _one_module_course(lessons: tuple[int, int], *, exam_passed: bool) -> CourseProgress:
+    module = ModuleProgress(
+        module=Module(pk=1, slug="one", title="One"),
+        parts=module_parts(lessons=lessons, quizzes=[], review=(0, 0)),
+    )
+    exam = {"slug": "final-exam", "title": "Final exam", "passed": exam_passed}
+    return CourseProgress(modules=[module], exam=exam, certificate=None)
+
+
+def test_the_course_reads_100_percent_only_once_it_is_complete():
+    # 200 of 201 steps is 99.5%: it read "100% of the course" with a lesson still to read.
+    almost = _one_module_course((199, 200), exam_passed=True)
+    assert almost.steps == (200, 201) and not almost.ready
+    assert almost.percent == 99
+    assert _one_module_course((200, 200), exam_passed=False).percent == 99
+    assert _one_module_course((200, 200), exam_passed=True).percent == 100
+    assert _one_module_course((1, 200), exam_passed=False).percent == 0  # 0.5%: not begun
+
+
+def test_a_quiz_with_no_question_to_ask_is_no_part_of_its_module(course, learner):
+    # It cannot be started ("This quiz has no questions to ask at the moment"), so a module
+    # whose only quiz it was could never be completed, nor the certificate earned.
+    one, two = course["modules"]
+    empty = make_quiz(module=two, title="Nothing listed yet")
+    drawn = make_quiz(module=two, title="From a bank", draw_category="empty-bank", draw_count=3)
+    complete(learner, course)
+    progress = course_progress(learner)
+    assert progress.for_module(two.pk).quiz is None and progress.ready
+    assert [q["title"] for q in progress.for_module(two.pk).quizzes] == []
+    # A question listed, or put in the bank, makes each a quiz to pass again.
+    lesson = course["lessons"][two.pk][0]
+    make_question(lesson=lesson, module=two, category="empty-bank")
+    listed = make_question(lesson=lesson, module=two)
+    QuizQuestion.objects.create(quiz=empty, question=listed, order=1)
+    progress = course_progress(learner)
+    titles = {q["title"] for q in progress.for_module(two.pk).quizzes}
+    assert titles == {drawn.title, empty.title} and len(progress.modules) == 2
+    assert not progress.ready
+    # Its questions archived, the module's own quiz leaves it too.
+    course["quiz"].questions.update(archived=True)
+    assert course_progress(learner).for_module(one.pk).quiz is None

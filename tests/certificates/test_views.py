@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import UTC, datetime
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -305,6 +306,21 @@ def test_the_public_page_shows_name_course_and_date_only(client, finished):
     assert client.get("/certificates/not-a-real-code/").status_code == 404
 
 
+def test_the_certificate_bears_one_date_whatever_the_readers_time_zone(client, finished):
+    # Issued at 23:30 UTC on 7 December: 8 December in Tokyo, where the public page said so
+    # while the learner's page and PDF said 7 December.
+    issued = datetime(2026, 12, 7, 23, 30, tzinfo=UTC)
+    certificate = issuing.issue(user=finished, name="Ada Lovelace", now=issued)
+    client.force_login(finished)
+    for zone in ("Europe/London", "Asia/Tokyo", "America/Los_Angeles"):
+        client.cookies["tz"] = zone
+        for address in (certificate.get_absolute_url(), "/progress/certificate/"):
+            body = client.get(address).content.decode()
+            assert '<time datetime="2026-12-07">7 December 2026</time>' in body, (zone, address)
+        assert "issued on 7 December 2026" in client.get("/progress/").content.decode(), zone
+        assert "on 7 December 2026" in pdf_text(client.get("/progress/certificate/pdf/").content)
+
+
 def test_the_pdf_is_a_pdf_with_the_name_course_date_and_link(client, finished):
     certificate = issuing.issue(user=finished, name="Zoë Ångström")
     client.force_login(finished)
@@ -370,7 +386,8 @@ def test_a_module_of_many_quizzes_names_a_few_on_its_card_the_passed_one_first(
     client, learner, course
 ):
     """Passing any one completes the module; with a hundred quizzes in it, the home page and
-    "My progress" named every one on its card (100 links each, 10 times today's page)."""
+    "My progress" named every one on its card (100 links each, 10 times today's page). Once
+    one is passed, only the passed one is named."""
     from certificates.progress import QUIZZES_NAMED
     from quizzes.models import Quiz, QuizQuestion
 
@@ -389,16 +406,24 @@ def test_a_module_of_many_quizzes_names_a_few_on_its_card_the_passed_one_first(
     QuizQuestion.objects.bulk_create(
         QuizQuestion(quiz=other, question_id=entry.question_id, order=1) for other in more
     )
-    take(more[50], learner)
     read_all(learner, course)
     client.force_login(learner)
+
+    def named(body: str) -> int:
+        return body.count('href="/quizzes/more-') + body.count(f'"/quizzes/{quiz.slug}/"')
+
     for url in ("/", "/progress/"):
         body = " ".join(client.get(url).content.decode().split())
-        assert body.count('href="/quizzes/more-') + body.count(f'"/quizzes/{quiz.slug}/"') == (
-            QUIZZES_NAMED
-        )
-        assert 'Quiz passed: <a href="/quizzes/more-50/">Another quiz 50</a>' in body
+        assert named(body) == QUIZZES_NAMED
+        assert f'Quiz not passed yet: pass one of <a href="/quizzes/{quiz.slug}/">' in body
         assert f'(and <a href="/quizzes/">{100 - QUIZZES_NAMED} more quizzes</a>)' in body
+    take(more[50], learner)
+    for url in ("/", "/progress/"):
+        # The one passed, alone: "Quiz passed: A: B: C" said the two not passed were too.
+        body = " ".join(client.get(url).content.decode().split())
+        assert named(body) == 1
+        assert 'Quiz passed: <a href="/quizzes/more-50/">Another quiz 50</a> </li>' in body
+        assert "more quizzes" not in body
 
 
 def test_a_name_pasted_past_the_box_is_refused_whole_not_cut(client, finished):

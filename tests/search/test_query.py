@@ -28,6 +28,9 @@ from search.sources import MARK_END, MARK_START
         ("title:root^2 {col}", ("title", "root", "2", "col")),
         ("snake_case", ("snake", "case")),
         ("Übergang café 東京", ("übergang", "café", "東京")),
+        # compatibility forms as their plain letters (NFKC): full-width, a ligature
+        ("ＩＡＭ ｒｏｌｅ", ("iam", "role")),
+        ("ﬁle", ("file",)),
         ("KMS kms Kms", ("kms",)),
         ("* \" ( ) : ^ - + ' \\ & | !", ()),
         ("", ()),

@@ -64,6 +64,13 @@ def test_words_match_their_other_forms_and_the_last_word_as_a_prefix(corpus):
     assert corpus["titled"].get_absolute_url() in urls(search("permissions bou"))
 
 
+def test_full_width_letters_find_what_their_plain_letters_find(corpus):
+    # As a Japanese or Chinese keyboard types Latin letters: they found nothing.
+    plain = search(PHRASE)
+    wide = search("ｐｅｒｍｉｓｓｉｏｎｓ ＢＯＵＮＤＡＲＹ")
+    assert plain.total and urls(wide) == urls(plain)
+
+
 def test_every_word_must_appear(corpus):
     assert search("permissions boundary kangaroo").total == 0
 

@@ -209,10 +209,14 @@ def _askable() -> Q:
 
 
 def _course_quizzes(passed: Exists) -> QuerySet:
-    """The modules' quizzes and the final exam that can be started (`_askable`), in order,
-    each with `passed`."""
+    """The course's own modules' quizzes and final exam (from its files or the admin: no
+    owner) that can be started (`_askable`), in order, each with `passed`. An instructor's
+    quiz filed under a module is their class's, not the course's: it counted as the module's
+    quiz for every learner, so one published with a pass mark of 0 completed the module for
+    anyone who took it, on the way to the certificate."""
     return (
         Quiz.objects.published()
+        .filter(owner__isnull=True)
         .filter(Q(module__isnull=False) | Q(slug=FINAL_EXAM_SLUG))
         .filter(_askable())
         .order_by("order", "slug")

@@ -18,7 +18,7 @@ from dataclasses import replace
 from functools import partial
 from types import MappingProxyType
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.functional import SimpleLazyObject
 
 from lessons import knowledge_checks
@@ -270,7 +270,7 @@ def module_quizzes(*, user, module_ids, standing: bool = False) -> dict[int, Qui
         quizzes = list(
             Quiz.objects.visible_to(user)
             .filter(module_id__in=module_ids)
-            .order_by("order", "slug")
+            .order_by(*_COURSE_FIRST)
             .only(*_QUIZ_LINK)
         )
     out: dict[int, QuizLink] = {}
@@ -291,6 +291,10 @@ def module_quizzes(*, user, module_ids, standing: bool = False) -> dict[int, Qui
 
 
 _QUIZ_LINK = ("id", "slug", "title", "module_id")  # in Quiz's field order (`instance`)
+# A module's quiz is the course's own (no owner) before any instructor's filed under it, as
+# progress counts only the course's (`certificates.progress`): the box named an instructor's
+# quiz of a lower `order` "Module quiz", and "You have passed it" beside a module not complete.
+_COURSE_FIRST = (ExpressionWrapper(Q(owner__isnull=False), BooleanField()), "order", "slug")
 _MODULE_QUIZZES: dict[tuple[bool, int], PreparedQuery] = {}
 
 
@@ -305,7 +309,7 @@ def _module_quizzes_query(staff: bool, count: int) -> PreparedQuery:
             # of a module that has a hundred.
             lambda *ids: (
                 quizzes.filter(module_id__in=ids)
-                .order_by("order", "slug")
+                .order_by(*_COURSE_FIRST)
                 .values_list(*_QUIZ_LINK)[: 1 if len(ids) == 1 else None]
             ),
         )

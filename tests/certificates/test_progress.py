@@ -291,3 +291,27 @@ def test_a_quiz_with_no_question_to_ask_is_no_part_of_its_module(course, learner
     # Its questions archived, the module's own quiz leaves it too.
     course["quiz"].questions.update(archived=True)
     assert course_progress(learner).for_module(one.pk).quiz is None
+
+
+def test_an_instructors_quiz_filed_under_a_module_is_not_the_course_quiz(
+    course, learner, client, django_user_model
+):
+    # Published with a pass mark of 0, it completed the module for anyone who took it.
+    instructor = django_user_model.objects.create_user("ines")
+    one, _two = course["modules"]
+    lesson = course["lessons"][one.pk][0]
+    theirs = make_quiz(
+        make_question(lesson=lesson, module=one), module=one, owner=instructor, pass_mark=0,
+        order=0, title="Week 1 warm-up",
+    )  # fmt: skip
+    course["quiz"].order = 5
+    course["quiz"].save(update_fields=["order"])
+    read_all(learner, course)
+    take(theirs, learner, right=False)
+    progress = course_progress(learner)
+    assert not progress.for_module(one.pk).complete
+    assert [q["title"] for q in progress.for_module(one.pk).quizzes] == [course["quiz"].title]
+    # The module's page names the course's quiz as its "Module quiz", not theirs.
+    page = client.get(one.get_absolute_url()).content.decode()
+    box = page[page.index("Module quiz") :][:600]
+    assert course["quiz"].title in box and theirs.title not in box

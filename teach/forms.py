@@ -398,7 +398,8 @@ class QuizForm(LimitsOnServer, forms.ModelForm):
         }
         help_texts = {
             "attempts_allowed": "0 means unlimited.",
-            "module": "Leave empty for a mixed review.",
+            "module": "Where learners find it; leave empty for a mixed review. Only the "
+            "course's own quizzes count toward a module's progress and the certificate.",
             "draw_category": "Leave empty to use the questions listed on the quiz's page.",
             "draw_count": "0 unless a category is given.",
             "description": "Shown on the quiz's page.",

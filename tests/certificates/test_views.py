@@ -461,3 +461,13 @@ def test_a_code_no_certificate_has_says_so_to_whoever_checks(client, db):
     assert "No certificate has this address" in main
     assert "the code is its last part" in main
     assert "lesson may have moved" not in main
+
+
+def test_a_certificate_gone_with_its_account_is_not_said_never_issued(client, finished):
+    certificate = issuing.issue(user=finished, name="Ada Lovelace")
+    finished.delete()  # the certificate goes with the account (CASCADE)
+    response = client.get(f"/certificates/{certificate.code}/")
+    assert response.status_code == 404
+    text = response.content.decode()
+    assert "issued no certificate" not in text
+    assert "deletes their account" in text

@@ -268,6 +268,25 @@ def _too_many_starts(request: HttpRequest, retry_after: int) -> HttpResponse:
     return render(request, "429.html", {"retry_after": retry_after, "what": "quiz starts"})
 
 
+def _too_many_changes(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the answer limit on a flag or "Start again" (they count with the answers: each
+    writes the attempt). Without htmx, the page that says when to try again. With htmx, the
+    refusal in the page's alert region and said in its status region, the question left as it
+    is on screen: drawn again from what is saved, it would drop an edit still being typed,
+    whose own autosave the same limit may have refused a moment before."""
+    flag = request.resolver_match is not None and request.resolver_match.url_name == "flag"
+    said = "answers and flags" if flag else "answers"
+    if not wants_partial(request):
+        return render(request, "429.html", {"retry_after": retry_after, "what": said})
+    done = "the flag was not changed" if flag else "your answer was not replaced"
+    refused = (
+        f"Too many {said} in a short time: {done}. "
+        f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}."
+    )
+    response = render(request, "quizzes/take.html#refused_note", {"refused": refused})
+    return reswap(retarget(response, "#page-alert"), "innerHTML")
+
+
 # --- quizzes ------------------------------------------------------------------------------
 
 
@@ -801,6 +820,7 @@ def _one_question(
 
 @require_POST
 @vary_on_headers("HX-Request")
+@rate_limited("answer", _too_many_changes)
 @_session_may_end
 def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Flag the question at `position` to come back to (`flagged=1`), or clear the flag."""
@@ -828,6 +848,7 @@ def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpRespon
 
 @require_POST
 @vary_on_headers("HX-Request")
+@rate_limited("answer", _too_many_changes)
 @_session_may_end
 def answer_start_again(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """ "Start again from the given rules": the question at `position` back to the text its box

@@ -224,6 +224,42 @@ def test_review_answers_are_limited(learner_client, learner, settings):
     assert "nothing was saved" in status.get_text()
 
 
+@pytest.mark.parametrize("what", ["flag", "start-again"])
+def test_a_flag_and_start_again_count_with_the_answers(learner_client, learner, settings, what):
+    """They write the attempt as an answer does, so they share its limit: over it nothing is
+    changed, a 429 with Retry-After. With htmx the refusal goes to the page's alert region and
+    is said in the status region, the question on screen left as it is (what is typed in it
+    too); without, the page that says when to try again."""
+    from tests.test_live_status import said_within
+
+    limit(settings, "answer", "2/60")
+    question = make_question("flow_fix")
+    attempt = make_attempt(make_quiz(question), user=learner)
+    url = reverse(f"quizzes:{what}", args=[attempt.pk, 1])
+    htmx = {"HX-Request": "true"}
+    flag = {"question": str(question.pk), "flagged": "1"}
+    assert learner_client.post(url, flag, headers=htmx).status_code == 200
+    rules = '{"network_acls": [], "security_groups": []}'
+    answer = reverse("quizzes:answer", args=[attempt.pk, 1])
+    learner_client.post(answer, {"action": "autosave", "rules": rules}, headers=htmx)
+    unflag = {"question": str(question.pk), "flagged": "0"}
+    refused = learner_client.post(url, unflag, headers=htmx)
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
+    assert refused["HX-Retarget"] == "#page-alert" and refused["HX-Reswap"] == "innerHTML"
+    done = "the flag was not changed" if what == "flag" else "your answer was not replaced"
+    note = BeautifulSoup(refused.content, "html.parser").select_one("p.note")
+    assert done in note.get_text() and "Try again in" in note.get_text()
+    assert said_within(refused) == note.get_text()
+    assert "attempt-body" not in refused.content.decode()  # the question is not drawn again
+    page = learner_client.post(url, unflag)
+    assert page.status_code == 429 and "Slow down" in page.content.decode()
+    assert int(page["Retry-After"]) >= 1
+    attempt.refresh_from_db()
+    # Neither refusal changed anything: the flag stays, the answer typed over the rules stays.
+    assert attempt.flagged == ([question.pk] if what == "flag" else [])
+    assert attempt.answers.get().response["rules"] == rules
+
+
 def test_sign_up_posts_are_limited_but_the_form_is_not(client, settings):
     limit(settings, "signup", "2/600")
     for n in range(2):

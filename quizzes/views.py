@@ -279,6 +279,12 @@ def _too_many_starts(request: HttpRequest, retry_after: int) -> HttpResponse:
     return render(request, "429.html", {"retry_after": retry_after, "what": "quiz starts"})
 
 
+def _too_many_submits(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the answer limit on Submit (a plain form on the summary page): the page that says
+    when to try again. Nothing is lost: an attempt past its time is closed as it stands."""
+    return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
+
+
 def _too_many_changes(request: HttpRequest, retry_after: int) -> HttpResponse:
     """Over the answer limit on a flag or "Start again" (they count with the answers: each
     writes the attempt). Without htmx, the page that says when to try again. With htmx, the
@@ -923,6 +929,7 @@ def attempt_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("answer", _too_many_submits)
 @_session_may_end
 def attempt_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)

@@ -34,6 +34,7 @@ from srm_trainer.prepared import (
     concrete_attnames,
     instance,
 )
+from srm_trainer.typed_text import without_nul
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
 _random = secrets.SystemRandom()
@@ -474,17 +475,11 @@ def cards_replay(
 # not by their number of cards.
 
 
-def _storable(text: str) -> str:
-    """`text` as a JSON document in PostgreSQL takes it: a NUL as U+FFFD (jsonb refuses NUL's
-    escape, a DataError, where SQLite's text keeps it)."""
-    return text.replace("\x00", "\ufffd")
-
-
 def draft_keep(*, user, question_id: int, fields: dict[str, list[str]]) -> bool:
     """Keep `fields` (a review form's, bounded by the caller) on `user`'s card for
     `question_id`, and let go of any draft on their other cards: True, or False when they have
     no card for it. Two UPDATEs in one transaction."""
-    draft = {_storable(name): [_storable(v) for v in values] for name, values in fields.items()}
+    draft = {without_nul(name): [without_nul(v) for v in values] for name, values in fields.items()}
     with transaction.atomic():
         mine = ReviewCard.objects.filter(user_id=user.pk, question_id=question_id)
         if not mine.update(draft=draft):

@@ -760,8 +760,9 @@ class ReviewCardAdmin(ListColumnsAdmin):
     list_display = ("user", "question", "due", "reviews", "lapses", "last_reviewed_at")
     # By due date, the model's order: one learner's page of 100 is read from the index
     # `reviewcard_user_due` in that order (the whole list from the index on `due`), not
-    # sorted from all their cards. The card's FSRS state and the question's text are not shown.
-    list_deferred = ("card", *(f"question__{name}" for name in QUESTION_TEXT))
+    # sorted from all their cards. The card's FSRS state, its draft (an answer typed on the
+    # review page, not checked yet) and the question's text are not shown.
+    list_deferred = ("card", "draft", *(f"question__{name}" for name in QUESTION_TEXT))
     list_filter = ("question__category",)
     search_fields = ("user__username", "question__slug")
     list_select_related = ("user", "question")

@@ -14,7 +14,7 @@ from django.forms.utils import ErrorDict
 from django.http import QueryDict
 
 from quizzes.grading import CERTAINTY_LEVELS
-from srm_trainer.typed_text import LimitsOnServer
+from srm_trainer.typed_text import LimitsOnServer, without_nul
 
 CERTAINTY_CHOICES = [(str(c.value), c.label) for c in CERTAINTY_LEVELS]
 # Django's own words quote what was sent ("Select a valid choice. %(value)s is not one of the
@@ -112,8 +112,15 @@ class AnswerForm(LimitsOnServer, forms.Form):
         ]
 
     def draft(self) -> dict[str, Any] | None:
-        """What to keep when the input does not validate."""
-        return self.kind.draft(self)
+        """What to keep when the input does not validate: its text as the database keeps it (a
+        crafted post's NUL in a policy draft was a 500 on PostgreSQL, `without_nul`)."""
+        draft = self.kind.draft(self)
+        if draft is None:
+            return None
+        return {
+            name: without_nul(value) if isinstance(value, str) else value
+            for name, value in draft.items()
+        }
 
     def texts(self) -> dict[str, str]:
         return {e["id"]: e["text"] for e in self.entries}

@@ -854,6 +854,14 @@ class ReviewCard(models.Model):
     reviews = models.PositiveIntegerField(default=0)
     lapses = models.PositiveIntegerField(default=0)
     last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    # What the learner typed or chose on the review page and has not checked yet, kept so a
+    # reload (or coming back later) fills it in again: the form's fields as sent, bounded
+    # (`quizzes.review.draft_keep`). One card of a learner's holds one at most.
+    draft = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The review form's fields as last sent, not checked yet (empty: none).",
+    )
 
     class Meta:
         ordering = ["due", "pk"]

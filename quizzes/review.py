@@ -34,6 +34,7 @@ from srm_trainer.prepared import (
     concrete_attnames,
     instance,
 )
+from srm_trainer.typed_text import without_nul
 
 SCHEDULER = Scheduler(enable_fuzzing=False)
 _random = secrets.SystemRandom()
@@ -464,6 +465,49 @@ def cards_replay(
     new = [card for pk, card in cards.items() if pk not in stored]
     if new:
         ReviewCard.objects.bulk_create(new, ignore_conflicts=True)
+
+
+# --- drafts ------------------------------------------------------------------------------
+# An answer typed or chosen on the review page and not checked yet is kept on the learner's
+# card (`ReviewCard.draft`), as the quiz page keeps a draft on its attempt: a reload, or coming
+# back later, fills it in again. A learner has one at most (the page shows one question at a
+# time): keeping one lets go of any other, so what they keep is bounded by one form's fields,
+# not by their number of cards.
+
+
+def draft_keep(*, user, question_id: int, fields: dict[str, list[str]]) -> bool:
+    """Keep `fields` (a review form's, bounded by the caller) on `user`'s card for
+    `question_id`, and let go of any draft on their other cards: True, or False when they have
+    no card for it. Two UPDATEs in one transaction."""
+    draft = {without_nul(name): [without_nul(v) for v in values] for name, values in fields.items()}
+    with transaction.atomic():
+        mine = ReviewCard.objects.filter(user_id=user.pk, question_id=question_id)
+        if not mine.update(draft=draft):
+            return False
+        others = ReviewCard.objects.filter(user_id=user.pk, draft__isnull=False)
+        others.exclude(question_id=question_id).update(draft=None)
+        return True
+
+
+def draft_fields(card: ReviewCard) -> dict[str, list[str]] | None:
+    """The fields kept on `card` as a form's data takes them (None: no draft, or one of a shape
+    no review form sends, as an edit in the admin could leave)."""
+    draft = card.draft
+    if not draft or not isinstance(draft, dict):
+        return None
+    fields = {}
+    for name, values in draft.items():
+        if not isinstance(values, list):
+            return None
+        fields[name] = [str(value) for value in values]
+    return fields
+
+
+def draft_drop(card: ReviewCard) -> None:
+    """The answer was checked: its draft is let go (no query when the card holds none)."""
+    if card.draft is not None:
+        ReviewCard.objects.filter(pk=card.pk).update(draft=None)
+        card.draft = None
 
 
 # --- bounded sessions ----------------------------------------------------------------------

@@ -32,7 +32,15 @@ from quizzes import attempts, exam, hooks, result_rows, review
 from quizzes.forms import AnswerForm
 from quizzes.grading import answer_key, grade
 from quizzes.kinds.choices import gone_choices
-from quizzes.models import Answer, Attempt, EarlierQuizSlug, Question, Quiz, QuizQuestion
+from quizzes.models import (
+    Answer,
+    Attempt,
+    EarlierQuizSlug,
+    Question,
+    Quiz,
+    QuizQuestion,
+    ReviewCard,
+)
 from quizzes.session_carry import LEARNER_KEY
 from srm_trainer.accounts.roles import sees_drafts
 from srm_trainer.htmx import HtmxHttpRequest, status_line, wants_partial
@@ -253,8 +261,11 @@ def _too_many_reviews(request: HttpRequest, retry_after: int) -> HttpResponse:
     """Over the answer limit in the review queue: as on the quiz page (`_too_many`)."""
     if not wants_partial(request):
         return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
+    message = _too_many_words(retry_after)
+    if request.POST.get("action") == "autosave":
+        return status_line(message, "#answer-status")
     kwargs = request.resolver_match.kwargs if request.resolver_match else {}
-    return _review_answer(request, **kwargs, refused=_too_many_words(retry_after))
+    return _review_answer(request, **kwargs, refused=message)
 
 
 def _too_many_words(retry_after: int) -> str:
@@ -266,6 +277,31 @@ def _too_many_words(retry_after: int) -> str:
 
 def _too_many_starts(request: HttpRequest, retry_after: int) -> HttpResponse:
     return render(request, "429.html", {"retry_after": retry_after, "what": "quiz starts"})
+
+
+def _too_many_submits(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the answer limit on Submit (a plain form on the summary page): the page that says
+    when to try again. Nothing is lost: an attempt past its time is closed as it stands."""
+    return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
+
+
+def _too_many_changes(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the answer limit on a flag or "Start again" (they count with the answers: each
+    writes the attempt). Without htmx, the page that says when to try again. With htmx, the
+    refusal in the page's alert region and said in its status region, the question left as it
+    is on screen: drawn again from what is saved, it would drop an edit still being typed,
+    whose own autosave the same limit may have refused a moment before."""
+    flag = request.resolver_match is not None and request.resolver_match.url_name == "flag"
+    said = "answers and flags" if flag else "answers"
+    if not wants_partial(request):
+        return render(request, "429.html", {"retry_after": retry_after, "what": said})
+    done = "the flag was not changed" if flag else "your answer was not replaced"
+    refused = (
+        f"Too many {said} in a short time: {done}. "
+        f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}."
+    )
+    response = render(request, "quizzes/take.html#refused_note", {"refused": refused})
+    return reswap(retarget(response, "#page-alert"), "innerHTML")
 
 
 # --- quizzes ------------------------------------------------------------------------------
@@ -801,6 +837,7 @@ def _one_question(
 
 @require_POST
 @vary_on_headers("HX-Request")
+@rate_limited("answer", _too_many_changes)
 @_session_may_end
 def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """Flag the question at `position` to come back to (`flagged=1`), or clear the flag."""
@@ -828,6 +865,7 @@ def attempt_flag(request: HtmxHttpRequest, pk: int, position: int) -> HttpRespon
 
 @require_POST
 @vary_on_headers("HX-Request")
+@rate_limited("answer", _too_many_changes)
 @_session_may_end
 def answer_start_again(request: HtmxHttpRequest, pk: int, position: int) -> HttpResponse:
     """ "Start again from the given rules": the question at `position` back to the text its box
@@ -891,6 +929,7 @@ def attempt_summary(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@rate_limited("answer", _too_many_submits)
 @_session_may_end
 def attempt_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     attempt = _attempt_for(request, pk)
@@ -1035,9 +1074,18 @@ def _review_context(
         card = next((c for c in review.ready_cards(**filters) if c.question.is_usable()), None)
         if card is None and not level:
             due_now = 0  # only questions being repaired are due: nothing to offer now
+    status = ""
     if card is not None and form is None and result is None:
-        form = AnswerForm(card.question, review.presentation_order(card.question))
+        kept = review.draft_fields(card)
+        if kept is not None:  # typed or chosen here before, not checked: filled in again
+            data = _kept_data({"data": kept})
+            shown = data.getlist("shown")[:50] or review.presentation_order(card.question)
+            form = AnswerForm(card.question, shown, data, checked=False)
+            status = DRAFT_BACK
+        else:
+            form = AnswerForm(card.question, review.presentation_order(card.question))
     return {
+        "status": status,
         "card": card,
         "question": card.question if card else None,
         "form": form,
@@ -1095,6 +1143,8 @@ def review_more(request: HttpRequest) -> HttpResponse:
 
 
 PENDING_REVIEW = "quizzes_pending_review"
+DRAFT_KEPT = "Answer kept, not checked yet."
+DRAFT_BACK = "Your answer from before is filled in again; it is not checked yet."
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -1126,6 +1176,9 @@ def _review_sign_in_again(request: HtmxHttpRequest, question_pk: int) -> HttpRes
             "owner": review.answer_owner(request.POST.get("owner")),
             "data": _kept_answer(request),
         }
+        if request.POST.get("action") == "autosave":  # the learner is typing: stay on the page
+            sign_in = reverse("login") + "?" + urlencode({"next": back})
+            return render(request, "quizzes/review.html#session_ended", {"sign_in": sign_in})
         messages.warning(
             request,
             "Your session ended, so your answer was not checked yet. Sign in again to go back "
@@ -1167,7 +1220,7 @@ def _review_card(request: HtmxHttpRequest, question_pk: int) -> HttpResponse:
         status = "Your answer from before is filled in again; it is not checked yet."
     context = _review_context(request, card=card, form=form, module_slug=module_slug, level=level)
     template = "quizzes/review.html#review" if wants_partial(request) else "quizzes/review.html"
-    return render(request, template, {**context, "status": status})
+    return render(request, template, {**context, "status": status or context["status"]})
 
 
 def _review_not_offered(request: HttpRequest, question_pk: int, now) -> HttpResponse:
@@ -1181,6 +1234,29 @@ def _review_not_offered(request: HttpRequest, question_pk: int, now) -> HttpResp
     return HttpResponseClientRedirect(url) if wants_partial(request) else redirect(url)
 
 
+def _review_autosave(
+    request: HttpRequest, question_pk: int, card: ReviewCard | None, now
+) -> HttpResponse:
+    """An answer being typed or chosen on the review page, kept on the learner's card until
+    they check it (`review.draft_keep`): a reload, or coming back later, fills it in again
+    (`_review_context`). Nothing is checked or counted. Its reply is the status line's words;
+    valid as it stands, the messages an earlier check drew beside the controls are taken off
+    (static/js/quiz-answer.js, `answer-valid`), as on the quiz page. A question the queue no
+    longer offers (answered in another tab since, archived, being repaired) keeps nothing, and
+    the status line says why, the page left as it is."""
+    if card is None or card.due > now or not card.question.is_usable():
+        _, why = review.card_offered(user=request.user, question_id=question_pk, now=now)
+        status = f"{why or 'That question is not offered now.'} What you type here is not kept."
+        return render(request, "quizzes/review.html#autosave", {"status": status})
+    fields = _kept_answer(request)
+    review.draft_keep(user=request.user, question_id=card.question_id, fields=fields)
+    response = render(request, "quizzes/review.html#autosave", {"status": DRAFT_KEPT})
+    shown = request.POST.getlist("shown")[:50] or review.presentation_order(card.question)
+    if AnswerForm(card.question, shown, request.POST).is_valid():
+        return trigger_client_event(response, "answer-valid")
+    return response
+
+
 def _review_answer(request: HttpRequest, question_pk: int, refused: str = "") -> HttpResponse:
     """`review_answer`; with `refused` (over the rate limit, with htmx), the question drawn
     again with the answer as sent, neither judged nor counted, and why."""
@@ -1188,6 +1264,8 @@ def _review_answer(request: HttpRequest, question_pk: int, refused: str = "") ->
     # Whenever it is due: answered in another tab since this form was drawn, a right answer put
     # it days out, and this one is checked but not counted (below).
     card = review.answered_card(user=request.user, question_id=question_pk)
+    if request.POST.get("action") == "autosave":
+        return _review_autosave(request, question_pk, card, now)
     if card is None or not card.question.is_usable():
         return _review_not_offered(request, question_pk, now)
     question = card.question
@@ -1198,12 +1276,16 @@ def _review_answer(request: HttpRequest, question_pk: int, refused: str = "") ->
     module_slug = request.POST.get("module", "")[:100]
     level = _review_level(request.POST.get("level"))
     if not form.is_valid():
+        if not refused:  # kept as sent, as an autosave keeps it (the only keeping without JS)
+            fields = _kept_answer(request)
+            review.draft_keep(user=request.user, question_id=question.pk, fields=fields)
         context = _review_context(
             request, card=card, form=form, module_slug=module_slug, level=level
         )
         return render(request, template, {**context, "refused": refused})
     response = form.response()
     result = grade(question, response)
+    review.draft_drop(card)  # checked: nothing is left to fill in again
     # Answered since this form was drawn (in another tab, or sent again): checked, not counted.
     # A second right answer a moment later would have pushed the card days out with no gap
     # recalled across, and counted twice in the sitting.

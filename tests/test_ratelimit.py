@@ -224,12 +224,150 @@ def test_review_answers_are_limited(learner_client, learner, settings):
     assert "nothing was saved" in status.get_text()
 
 
+@pytest.mark.parametrize("what", ["flag", "start-again"])
+def test_a_flag_and_start_again_count_with_the_answers(learner_client, learner, settings, what):
+    """They write the attempt as an answer does, so they share its limit: over it nothing is
+    changed, a 429 with Retry-After. With htmx the refusal goes to the page's alert region and
+    is said in the status region, the question on screen left as it is (what is typed in it
+    too); without, the page that says when to try again."""
+    from tests.test_live_status import said_within
+
+    limit(settings, "answer", "2/60")
+    question = make_question("flow_fix")
+    attempt = make_attempt(make_quiz(question), user=learner)
+    url = reverse(f"quizzes:{what}", args=[attempt.pk, 1])
+    htmx = {"HX-Request": "true"}
+    flag = {"question": str(question.pk), "flagged": "1"}
+    assert learner_client.post(url, flag, headers=htmx).status_code == 200
+    rules = '{"network_acls": [], "security_groups": []}'
+    answer = reverse("quizzes:answer", args=[attempt.pk, 1])
+    learner_client.post(answer, {"action": "autosave", "rules": rules}, headers=htmx)
+    unflag = {"question": str(question.pk), "flagged": "0"}
+    refused = learner_client.post(url, unflag, headers=htmx)
+    assert refused.status_code == 429 and 1 <= int(refused["Retry-After"]) <= 60
+    assert refused["HX-Retarget"] == "#page-alert" and refused["HX-Reswap"] == "innerHTML"
+    done = "the flag was not changed" if what == "flag" else "your answer was not replaced"
+    note = BeautifulSoup(refused.content, "html.parser").select_one("p.note")
+    assert done in note.get_text() and "Try again in" in note.get_text()
+    assert said_within(refused) == note.get_text()
+    assert "attempt-body" not in refused.content.decode()  # the question is not drawn again
+    page = learner_client.post(url, unflag)
+    assert page.status_code == 429 and "Slow down" in page.content.decode()
+    assert int(page["Retry-After"]) >= 1
+    attempt.refresh_from_db()
+    # Neither refusal changed anything: the flag stays, the answer typed over the rules stays.
+    assert attempt.flagged == ([question.pk] if what == "flag" else [])
+    assert attempt.answers.get().response["rules"] == rules
+
+
 def test_sign_up_posts_are_limited_but_the_form_is_not(client, settings):
     limit(settings, "signup", "2/600")
     for n in range(2):
         client.post(reverse("signup"), {"username": f"user{n}"})  # invalid: no password
     assert client.post(reverse("signup"), {"username": "user9"}).status_code == 429
     assert client.get(reverse("signup")).status_code == 200
+
+
+# --- every learner post, as docs/limits.md lists it ------------------------------------------
+
+# Views whose limit counts inside them, not on the view the URLconf names.
+COUNTED_WITHIN = {"quizzes:review-answer": "quizzes.views._review_answer_counted"}
+
+
+def _views_by_name() -> dict[str, object]:
+    """Each URL name → the view a request to it reaches (the first route of that name)."""
+    from django.urls import URLResolver, get_resolver
+
+    found: dict[str, object] = {}
+
+    def walk(patterns, namespace=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                walk(entry.url_patterns, inner)
+            elif entry.name:
+                found.setdefault(f"{namespace}:{entry.name}" if namespace else entry.name, entry)
+
+    walk(get_resolver().url_patterns)
+    return {name: entry.callback for name, entry in found.items()}
+
+
+def _allauths(view) -> bool:
+    """A page of django-allauth's (its view, or ours made from its class) that we do not count
+    ourselves: allauth's ACCOUNT_RATE_LIMITS count those, as the docs say in a sentence."""
+    view_class = getattr(view, "view_class", None)
+    ours = getattr(view, "rate_limit_group", None)
+    if view.__module__.startswith("allauth"):
+        return ours is None
+    bases = view_class.__mro__ if view_class is not None else ()
+    return ours is None and any(base.__module__.startswith("allauth") for base in bases)
+
+
+def _learner_posts() -> set[str]:
+    """The routes a learner, or a signed-out visitor, may post to (the authorization matrix's
+    answers, not 405), outside /teach/ and the admin, allauth's own pages left out."""
+    from tests.test_authorization_matrix import ROUTES
+
+    views = _views_by_name()
+    posts = set()
+    for name, entry in ROUTES.items():
+        if name.startswith(("teach", "admin")) or name not in views:
+            continue
+        cases = entry if isinstance(entry, tuple) else (entry,)
+        answers = {c.expected("POST").get(role) for c in cases for role in ("anonymous", "learner")}
+        if answers - {None, 405} and not _allauths(views[name]):
+            posts.add(name)
+    return posts
+
+
+def _documented_limits() -> dict[str, str]:
+    """docs/limits.md's "Every learner post and its limit": route → its group, or "none"."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "limits.md").read_text()
+    section = text.split("### Every learner post and its limit", 1)[1].split("\n#", 1)[0]
+    out = {}
+    for routes, limit in re.findall(
+        r"^\| ((?:`[\w:-]+`(?:, )?)+) \| [^|]+ \| ([^|]+) \|$", section, re.M
+    ):
+        group = re.match(r"`(\w+)`", limit)
+        for route in re.findall(r"`([\w:-]+)`", routes):
+            out[route] = group.group(1) if group else limit.split(":")[0].strip()
+    return out
+
+
+def test_every_learner_post_is_listed_in_the_docs_with_the_limit_that_counts_it():
+    """A learner's post missing from docs/limits.md's list, or listed with a limit its view
+    does not count (or "none" for one it does), fails: no post is added without deciding."""
+    from django.utils.module_loading import import_string
+
+    documented = _documented_limits()
+    views = _views_by_name()
+    posts = _learner_posts()
+    assert {"quizzes:flag", "quizzes:start-again", "quizzes:submit", "account_signup"} <= posts
+    assert posts - documented.keys() == set(), "learner posts docs/limits.md does not list"
+    assert documented.keys() - posts == set(), "listed, but not a learner's post"
+    for name in posts:
+        view = import_string(COUNTED_WITHIN[name]) if name in COUNTED_WITHIN else views[name]
+        counted = getattr(view, "rate_limit_group", None) or "none"
+        assert counted == documented[name], f"{name}: docs say {documented[name]}"
+
+
+def test_a_submit_counts_with_the_answers(learner_client, learner, settings):
+    """A submit grades the attempt: over the answer limit it is refused, a 429 with
+    Retry-After and the page that says when to try again, and the attempt stays open."""
+    limit(settings, "answer", "1/60")
+    attempt = make_attempt(make_quiz(make_question("true_false")), user=learner)
+    answer = reverse("quizzes:answer", args=[attempt.pk, 1])
+    learner_client.post(answer, {"action": "save", "answer": "true"})
+    refused = learner_client.post(reverse("quizzes:submit", args=[attempt.pk]))
+    assert refused.status_code == 429 and int(refused["Retry-After"]) >= 1
+    assert "Slow down" in refused.content.decode()
+    attempt.refresh_from_db()
+    assert attempt.submitted_at is None
 
 
 # --- the counters -------------------------------------------------------------------------

@@ -287,10 +287,12 @@ def _attempts(user) -> Iterator[dict]:
 
 
 def _review_cards(user) -> Iterator[dict]:
-    keys = ("question", "due", "reviews", "lapses", "last_reviewed_at", "card")
+    # `draft`: an answer typed or chosen on the review page and not checked yet (or None).
+    keys = ("question", "due", "reviews", "lapses", "last_reviewed_at", "card", "draft")
     rows = _plain_rows(
         ReviewCard.objects.filter(user=user).order_by("due", "pk"),
-        ("question__slug", *keys[1:]), times={"due", "last_reviewed_at"}, documents={"card"},
+        ("question__slug", *keys[1:]), times={"due", "last_reviewed_at"},
+        documents={"card", "draft"},
     )  # fmt: skip
     for chunk in rows:
         for row in chunk:

@@ -132,6 +132,9 @@ def rate_limited(group: str, respond, *, methods: tuple[str, ...] | None = None,
                 )
             return response
 
+        # Which limit, read through the view's other decorators (`functools.wraps` copies it):
+        # tests/test_ratelimit.py holds docs/limits.md's list of learner posts to it.
+        wrapper.rate_limit_group = group
         return wrapper
 
     return decorator

@@ -24,7 +24,8 @@
   });
 })();
 
-// A typed answer is saved 1.5 s after the typing stops (templates/quizzes/take.html). Leaving
+// A typed answer is saved 1.5 s after the typing stops (templates/quizzes/take.html; the review
+// page keeps it the same way, unchecked: templates/quizzes/review.html). Leaving
 // the question before then, by the question navigation, "Flag to come back to", "Review and
 // submit" or any other link, dropped that last edit with the status line it waited on: a
 // policy pasted and followed by a click on the next question's number was not kept. An edit

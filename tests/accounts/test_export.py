@@ -307,7 +307,9 @@ def _rich_history(user):
     ReviewCard.objects.bulk_create(
         ReviewCard(user=user, question=question, due=at[k], reviews=k, lapses=k % 2,
                    last_reviewed_at=None if k == 1 else at[k - 1],
-                   card={"card_id": question.pk, "stability": 3.2 / (k + 1), "due": "é"})
+                   card={"card_id": question.pk, "stability": 3.2 / (k + 1), "due": "é"},
+                   draft={"policy": ['{"Version": "2012-10-17" — 🔑'], "shown": []} if k == 1
+                   else None)
         for k, question in enumerate(questions)
     )  # fmt: skip
 
@@ -336,7 +338,8 @@ def _expected_rows(user) -> dict[str, list[dict]]:
         })  # fmt: skip
     cards = [
         {"question": card.question.slug, "due": card.due, "reviews": card.reviews,
-         "lapses": card.lapses, "last_reviewed_at": card.last_reviewed_at, "card": card.card}
+         "lapses": card.lapses, "last_reviewed_at": card.last_reviewed_at, "card": card.card,
+         "draft": card.draft}
         for card in ReviewCard.objects.filter(user=user).order_by("due", "pk")
     ]  # fmt: skip
     return {"quiz_attempts": attempts, "review_cards": cards}

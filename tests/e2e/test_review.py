@@ -170,3 +170,50 @@ def test_keep_going_brings_the_next_question_with_the_focus_on_it(midday, page, 
     heading = page.get_by_role("heading", name="Review question")
     expect(heading).to_be_focused()
     expect(page.locator("#due-count")).to_contain_text("1 question due now")
+
+
+@pytest.mark.parametrize("leave", ["pause", "at-once"])
+def test_a_policy_typed_in_review_and_not_checked_comes_back_after_a_reload(midday, page, leave):
+    """The review page kept nothing typed: a policy written in its editor was gone on a
+    reload. It is kept as on the quiz page: at each pause in typing ("Answer kept, not checked
+    yet."), and, reloaded before the pause ends, as the page is left (quiz-answer.js); the
+    page drawn again fills it in, not checked, and checking it lets it go."""
+    from tests.e2e.journeys import policy_editor
+
+    learner = make_user("rin")
+    question = Question.objects.filter(type="least_privilege").order_by("pk").first()
+    review.card_record(
+        user=learner, question=question, correct=False, now=timezone.now() - timedelta(hours=1)
+    )
+    page.goto("/")
+    sign_in(page, "rin")
+    page.goto("/quizzes/review/")
+    settled(page)
+    typed = '{"Version": "2012-10-17", "Statement": ['
+    editor = policy_editor(page, "Your policy (JSON)")
+    editor.fill(typed)
+    if leave == "pause":
+        expect(page.locator("#answer-status")).to_have_text("Answer kept, not checked yet.")
+        page.reload()
+    else:
+        # Left at once: the edit still waiting for its pause goes by a beacon; the queue is
+        # opened again once the beacon has arrived (it may land after the next page's load).
+        page.goto("/")
+        _wait_for_a_draft(learner)
+        page.goto("/quizzes/review/")
+    expect(page.locator("textarea[name=policy]")).to_have_value(typed)
+    expect(page.locator("#answer-status")).to_have_text(
+        "Your answer from before is filled in again; it is not checked yet."
+    )
+    expect(page.locator("#review-body .field-error")).to_have_count(0)
+
+
+def _wait_for_a_draft(learner, seconds: float = 10) -> None:
+    import time
+
+    from quizzes.models import ReviewCard
+
+    deadline = time.monotonic() + seconds
+    while not ReviewCard.objects.filter(user=learner, draft__isnull=False).exists():
+        assert time.monotonic() < deadline, "the beacon never kept the policy"
+        time.sleep(0.1)

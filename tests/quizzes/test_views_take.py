@@ -389,6 +389,23 @@ def test_a_least_privilege_draft_with_invalid_json_is_kept_with_line_and_column(
     assert answer.response == {"policy": draft} and answer.graded_at is None
 
 
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [("least_privilege", "policy"), ("flow_fix", "rules"), ("route_findings", "pattern")],
+)
+def test_a_draft_holding_nul_is_kept_as_the_database_takes_it(learner_client, kind, field):
+    """A crafted autosave's NUL (no one types it) was a DataError on PostgreSQL, whose jsonb
+    refuses it, a 500: the draft keeps it as U+FFFD, as the review page's drafts do."""
+    attempt = start(learner_client, make_quiz(make_question(kind)))
+    response = learner_client.post(
+        reverse("quizzes:answer", args=[attempt.pk, 1]),
+        {"action": "autosave", field: '{"Version": \x00'},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 200 and "Draft saved" in response.content.decode()
+    assert Answer.objects.get().response == {field: '{"Version": \ufffd'}
+
+
 def test_a_least_privilege_answer_gets_a_counterexample(learner_client):
     quiz = make_quiz(make_question("least_privilege"))
     attempt = start(learner_client, quiz)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from django.contrib.auth import get_user_model
@@ -131,12 +131,14 @@ class ShiftRefused(CohortError):
 @dataclass
 class NextTerm:
     """What `cohort_next_term` made: the cohort, how many assignments it copied, and the
-    titles of the quizzes it left out (another instructor's, which its new owner may not
-    assign)."""
+    titles of the quizzes it left out: another instructor's, which its new owner may not
+    assign (`left_out`), and those not published now, which the assignment form would refuse
+    too, as their learners could not open them (`unpublished`)."""
 
     cohort: Cohort
     copied: int
     left_out: list[str]
+    unpublished: list[str] = field(default_factory=list)
 
 
 def cohort_next_term(
@@ -155,8 +157,9 @@ def cohort_next_term(
     with
     `with_instructors`, the same people teaching it. No learner, extension or result comes
     along: those are last term's, and stay in `source`, which this leaves as it is (archived
-    or not). `owner` owns the new cohort; a quiz `owner` may not assign (another instructor's)
-    is left out and named. Refused, creating nothing, when a moved date would already be over
+    or not). `owner` owns the new cohort; a quiz `owner` may not assign, by the assignment
+    form's rule (another instructor's, or one not published now), is left out and named.
+    Refused, creating nothing, when a moved date would already be over
     (every submission late) or the name is taken."""
     now = now or timezone.now()
     name = _checked_name(owner=owner, name=name)
@@ -170,10 +173,14 @@ def cohort_next_term(
         return timezone.localtime(when, zone) + shift
 
     old = list(source.assignments.select_related("quiz").prefetch_related("lessons"))
-    usable = set(
-        quizzes_visible(owner).filter(pk__in=[a.quiz_id for a in old]).values_list("pk", flat=True)
+    # The assignment form's rule (`views._assignable_quizzes`): theirs or the curriculum's,
+    # and published.
+    visible = dict(
+        quizzes_visible(owner)
+        .filter(pk__in=[a.quiz_id for a in old])
+        .values_list("pk", "published")
     )
-    kept = [a for a in old if a.quiz_id in usable]
+    kept = [a for a in old if visible.get(a.quiz_id)]
     if len(kept) > MAX_ASSIGNMENTS:  # assigned before the ceiling
         raise CohortError(
             f"“{source.name}” has {len(kept)} assignments, more than the {MAX_ASSIGNMENTS} a "
@@ -210,8 +217,9 @@ def cohort_next_term(
                 created_by=owner,
             )
             assignment.lessons.set([lesson for lesson in each.lessons.all() if lesson.published])
-    left_out = sorted(a.quiz.title for a in old if a.quiz_id not in usable)
-    return NextTerm(cohort=cohort, copied=len(kept), left_out=left_out)
+    left_out = sorted(a.quiz.title for a in old if a.quiz_id not in visible)
+    unpublished = sorted(a.quiz.title for a in old if visible.get(a.quiz_id) is False)
+    return NextTerm(cohort=cohort, copied=len(kept), left_out=left_out, unpublished=unpublished)
 
 
 def cohort_rename(*, cohort: Cohort, name: str) -> Cohort:

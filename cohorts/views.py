@@ -193,6 +193,14 @@ def cohort_next_term(request: HttpRequest, pk: int) -> HttpResponse:
                     "Not copied, as they are another instructor's quizzes, which only they can "
                     "assign: " + ", ".join(f"“{title}”" for title in made_next.left_out) + ".",
                 )
+            if made_next.unpublished:
+                messages.warning(
+                    request,
+                    "Not copied, as they are not published, so their learners could not open "
+                    "them: "
+                    + ", ".join(f"“{title}”" for title in made_next.unpublished)
+                    + ". Publish each from its page, then assign it to the new cohort.",
+                )
             return redirect("teach_cohorts:gradebook", pk=made_next.cohort.pk)
     return render(
         request,

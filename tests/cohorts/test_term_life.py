@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cohorts import gradebook, handover, services
 from cohorts.models import Assignment, Cohort
-from tests.cohorts.conftest import at, client_for, take_right
+from tests.cohorts.conftest import at, client_for, make_owned_quiz, take_right
 from tests.conftest import make_lesson
 from tests.teach.formdata import form_fields
 
@@ -286,6 +286,32 @@ def test_a_co_instructor_starting_the_next_term_owns_it_and_leaves_out_quizzes_n
         made.content.decode()
     )
     assert "“Root user basics”" in html.unescape(made.content.decode())
+
+
+def test_the_next_term_leaves_out_a_quiz_unpublished_since_and_names_it(cohort, published, owner):
+    """Ines unpublished a quiz she had assigned (to correct it, say). The assignment form
+    would refuse it, so the next term does not copy it either: it is named, with why and
+    what to do, and the published one is copied."""
+    services.assignment_create(cohort=cohort, quiz=published, by=owner)
+    draft = make_owned_quiz(owner)
+    draft.title = "IAM drafts"
+    draft.save()
+    services.assignment_create(cohort=cohort, quiz=draft, by=owner)
+    draft.published = False
+    draft.save()
+    url = reverse("teach_cohorts:next-term", args=[cohort.pk])
+    client = client_for(owner)
+    fields = form_fields(client.get(url).content.decode(), "teach-form")
+    made = client.post(url, {**fields, "name": "Autumn class"}, follow=True)
+    new = Cohort.objects.get(name="Autumn class")
+    assert [a.quiz for a in new.assignments.all()] == [published]
+    page = html.unescape(made.content.decode())
+    assert "1 assignment copied without dates" in page
+    assert (
+        "Not copied, as they are not published, so their learners could not open them: "
+        "“IAM drafts”. Publish each from its page, then assign it to the new cohort."
+    ) in page
+    assert "another instructor's" not in page
 
 
 def test_the_next_term_form_sent_twice_makes_one_cohort(cohort, published, owner):

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, tzinfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from cohorts import codes, departures
 from cohorts.gradebook import counted_attempts, learners_due
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons.timezones import zoned
+from quizzes.models import Attempt
 from srm_trainer.typed_text import hidden_character
 from teach.access import can_run_classes, quizzes_visible
 
@@ -417,7 +418,11 @@ def assignment_create(
     due_at: datetime | None = None,
     by=None,
     now: datetime | None = None,
+    count_ok: bool = False,
 ) -> Assignment:
+    """Assign `quiz` to `cohort`. An opening time in the past would count at once the attempts
+    its learners started since then, before the quiz was assigned: raises `WouldStartCounting`
+    when there are any, unless `count_ok` (the page asked already)."""
     check_not_archived(cohort, "no work can be assigned to it")
     _check_dates(opens_at, due_at)
     taken = CohortError(f"“{quiz.title}” is already assigned to this cohort: change that one.")
@@ -429,6 +434,19 @@ def assignment_create(
             "one it no longer needs (its learners' attempts are kept), or start a cohort for "
             "the next part of the course."
         )
+    now = now or timezone.now()
+    if opens_at is not None and not count_ok:
+        attempts, learners = attempts_newly_counted(
+            cohort_id=cohort.pk, quiz_id=quiz.pk, since=opens_at, until=now
+        )
+        if attempts:
+            raise WouldStartCounting(
+                f"{_learners_started(learners, attempts)} this quiz after that time, before "
+                f"it was assigned, so {_they(attempts)} would count in the gradebook at once: "
+                "attempts count from the opening time (each learner's once they joined), even "
+                "those made before the quiz was assigned. Leave the time empty to count only "
+                "attempts from now on; to count theirs too, save again as it is."
+            )
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(
@@ -436,7 +454,7 @@ def assignment_create(
                 quiz=quiz,
                 opens_at=opens_at,
                 due_at=due_at,
-                created_at=now or timezone.now(),
+                created_at=now,
                 created_by=by,
             )
             assignment.lessons.set(lessons)
@@ -489,6 +507,39 @@ class WouldStopCounting(CohortError):
     once; sent again unchanged, the time is kept (`uncount_ok`)."""
 
 
+class WouldStartCounting(CohortError):
+    """An opening time earlier than the one in force (a new assignment's: now) before attempts
+    the gradebook does not count now: they would join it, work done before the quiz was
+    assigned among them. Said once; sent again unchanged, the time is kept (`count_ok`)."""
+
+
+def attempts_newly_counted(
+    *, cohort_id: int, quiz_id: int, since: datetime, until: datetime
+) -> tuple[int, int]:
+    """(attempts, learners) at the quiz by the cohort's learners, started from `since` up to
+    `until` and after they joined: those an assignment opening at `since` counts where one
+    counting from `until` does not (`gradebook.counted_attempts`'s rule; the cohort, not
+    archived, is not asked)."""
+    if since >= until:
+        return 0, 0
+    joined = Membership.objects.filter(
+        cohort_id=cohort_id, user_id=OuterRef("user_id"), joined_at__lte=OuterRef("started_at")
+    )
+    started = Attempt.objects.filter(quiz_id=quiz_id, started_at__gte=since, started_at__lt=until)
+    return _attempts_and_learners(started.filter(Exists(joined)))
+
+
+def _learners_started(learners: int, attempts: int) -> str:
+    """The questions' first words: "2 learners (3 attempts) started"."""
+    return (
+        f"{learners} learner{pluralize(learners)} ({attempts} attempt{pluralize(attempts)}) started"
+    )
+
+
+def _they(n: int) -> str:
+    return "it" if n == 1 else "they"
+
+
 def attempts_uncounted(assignment: Assignment, opens_at: datetime | None) -> tuple[int, int]:
     """(attempts, learners) of this assignment counted now that would stop counting were it
     to open at `opens_at` (None: when it was assigned): those started before then. An
@@ -508,13 +559,16 @@ def assignment_update(
     due_at: datetime | None = None,
     seen: str = "",
     uncount_ok: bool = False,
+    count_ok: bool = False,
 ) -> Assignment:
     """Save the assignment's lessons and times. `seen`: the `assignment_stamp` of the page
     they were typed on; if the assignment has changed since (another tab, a co-instructor),
     raise `AssignmentEditedElsewhere` and write nothing, since writing the page's copy would
     undo that save unseen (lessons dropped, a due date moved back). A post without one (a
     script) is not asked. An opening time after attempts counted now raises
-    `WouldStopCounting` unless `uncount_ok` (the page asked already). The opening time is
+    `WouldStopCounting` unless `uncount_ok` (the page asked already); one earlier than the
+    time attempts count from now, before attempts not counted now, raises
+    `WouldStartCounting` unless `count_ok`. The opening time is
     written only when it changes: the page sends it with every edit, and a save naming it
     renews the quiz's kept statistics (`cohorts.signals`), which a due date or the lessons
     alone cannot change."""
@@ -536,6 +590,26 @@ def assignment_update(
                     "gradebook: only attempts started after the opening time count. Their "
                     "attempts stay theirs, and count again if the time is moved back. Choose "
                     "an earlier time, or leave it empty; to keep it anyway, save again as it is."
+                )
+        if not count_ok:
+            attempts, learners = attempts_newly_counted(
+                cohort_id=assignment.cohort_id,
+                quiz_id=assignment.quiz_id,
+                since=opens_at or assignment.created_at,
+                until=assignment.starts_at,
+            )
+            if attempts:
+                was = (
+                    f"its opening time now, {zoned(assignment.opens_at)}"
+                    if assignment.opens_at
+                    else "when it was assigned"
+                )
+                raise WouldStartCounting(
+                    f"{_learners_started(learners, attempts)} this quiz between that time and "
+                    f"{was}, so {_they(attempts)} would start counting in the gradebook: "
+                    "attempts count from the opening time (each learner's once they joined), "
+                    "even those made before the quiz was assigned. Choose a later time; to "
+                    "count them, save again as it is."
                 )
         # Against the row, not the instance in hand: it may be older than the row.
         opens_moved = now is None or now.opens_at != opens_at

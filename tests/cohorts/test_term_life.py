@@ -116,6 +116,79 @@ def test_attempts_uncounted_counts_only_the_attempts_the_gradebook_counts_now(
     assert Assignment.objects.get().opens_at is None
 
 
+# --- an opening time set earlier than work already done ----------------------------------------
+
+
+def test_a_new_assignment_opening_in_the_past_asks_before_counting_earlier_attempts(
+    cohort, published, owner, learner
+):
+    """Ada (in the class since day 0) practised the quiz on day 1; on day 3 Ines assigns it,
+    opening on day 0. Her practice would count at once, though it was made before the quiz
+    was assigned: the page says so beside the time, assigning nothing; sent again unchanged
+    the time is kept, and the practice counts, as said."""
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    client = client_for(owner)
+    with time_machine.travel(at(days=3), tick=False):
+        asked = client.post(url, {"quiz": published.pk, "opens_at": "2026-03-02T12:00"})
+        assert asked.status_code == 200
+        page = html.unescape(asked.content.decode())
+        assert (
+            "1 learner (1 attempt) started this quiz after that time, before it was assigned, "
+            "so it would count in the gradebook at once"
+        ) in page
+        assert not Assignment.objects.exists()
+        fields = form_fields(asked.content.decode(), "teach-form")
+        assert fields["count_ok"] == "2026-03-02T12:00"
+        kept = client.post(url, fields)
+    assert kept.status_code == 302
+    assert Assignment.objects.get().opens_at == at(hours=3)
+    assert _counted(cohort) == 1
+
+
+def test_an_opening_time_moved_earlier_asks_before_counting_earlier_attempts(
+    cohort, published, owner, learner
+):
+    """Assigned on day 3 with no opening time, Ada's practice on day 1 does not count; moving
+    the opening time to day 0 would count it: asked once, then kept."""
+    assignment = services.assignment_create(cohort=cohort, quiz=published, by=owner, now=at(days=3))
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    assert _counted(cohort) == 0
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    client = client_for(owner)
+    with time_machine.travel(at(days=4), tick=False):
+        fields = _assignment_fields(client.get(url).content.decode())
+        asked = client.post(url, {**fields, "opens_at": "2026-03-02T12:00"})
+        assert asked.status_code == 200
+        page = html.unescape(asked.content.decode())
+        assert (
+            "1 learner (1 attempt) started this quiz between that time and when it was "
+            "assigned, so it would start counting in the gradebook"
+        ) in page
+        assignment.refresh_from_db()
+        assert assignment.opens_at is None and _counted(cohort) == 0
+        kept = client.post(url, _assignment_fields(asked.content.decode()))
+    assert kept.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.opens_at == at(hours=3)
+    assert _counted(cohort) == 1
+
+
+def test_attempts_newly_counted_counts_only_what_the_gradebook_would_count(
+    cohort, published, owner, learner, other_learner
+):
+    """Bob is in no cohort, and Ada's attempt before she joined (hour 1) stays private
+    practice: an opening time before them asks nothing. Her attempt after joining is one."""
+    take_right(published, other_learner, start=at(days=1), submit=at(days=1, minutes=5))
+    take_right(published, learner, start=at(minutes=30), submit=at(minutes=40))
+    newly = {"cohort_id": cohort.pk, "quiz_id": published.pk, "until": at(days=3)}
+    assert services.attempts_newly_counted(since=at(), **newly) == (0, 0)
+    services.assignment_create(cohort=cohort, quiz=published, opens_at=at(), now=at(days=3))
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    assert services.attempts_newly_counted(since=at(), **newly) == (1, 1)
+    assert services.attempts_newly_counted(since=at(days=2), **newly) == (0, 0)
+
+
 # --- removing an assignment --------------------------------------------------------------------
 
 

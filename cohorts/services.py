@@ -20,7 +20,7 @@ from datetime import datetime, timedelta, tzinfo
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -338,9 +338,31 @@ def co_instructor_add(*, cohort: Cohort, username: str) -> AbstractBaseUser:
     return user
 
 
-def cohort_results(cohort: Cohort) -> tuple[int, int]:
-    """(attempts, learners): the work its gradebook counts, which deleting it takes away."""
-    return _attempts_and_learners(counted_attempts(cohort))
+@dataclass(frozen=True)
+class Work:
+    """A cohort's counted attempts as its delete page tells them: handed in (results) and
+    still in progress (no result yet), each with its distinct learners."""
+
+    handed_in: int
+    handed_in_by: int
+    in_progress: int
+    in_progress_by: int
+
+    def __bool__(self) -> bool:
+        return bool(self.handed_in or self.in_progress)
+
+
+def cohort_results(cohort: Cohort) -> Work:
+    """The work its gradebook counts, which deleting it takes away, in one query: an attempt
+    still in progress has no result yet, so it is counted apart (the page called it one)."""
+    done, open_ = Q(submitted_at__isnull=False), Q(submitted_at__isnull=True)
+    counts = counted_attempts(cohort).aggregate(
+        handed_in=Count("pk", filter=done),
+        handed_in_by=Count("user_id", filter=done, distinct=True),
+        in_progress=Count("pk", filter=open_),
+        in_progress_by=Count("user_id", filter=open_, distinct=True),
+    )
+    return Work(**counts)
 
 
 def _attempts_and_learners(attempts) -> tuple[int, int]:

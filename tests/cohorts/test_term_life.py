@@ -572,6 +572,29 @@ def test_deleting_a_cohort_with_results_offers_archiving_instead(cohort, publish
     assert reverse("teach_cohorts:archive", args=[cohort.pk]) in text
 
 
+def test_deleting_a_cohort_counts_attempts_in_progress_apart_from_results(
+    cohort, published, owner, learner, other_learner
+):
+    """Grace has started the quiz and not handed it in: no result of hers yet, where the page
+    counted her attempt among "the results of 2 learners (2 attempts)"."""
+    services.assignment_create(cohort=cohort, quiz=published, by=owner, now=at(hours=2))
+    services.cohort_join(cohort=cohort, user=other_learner, now=at(hours=3))
+    take_right(published, other_learner, start=at(days=1, hours=1))
+    url = reverse("teach_cohorts:delete", args=[cohort.pk])
+    client = client_for(owner)
+
+    def said() -> str:
+        return " ".join(html.unescape(client.get(url).content.decode()).split())
+
+    assert "Its gradebook holds no results yet, but 1 attempt is in progress (1 learner)." in said()
+    assert "archive it instead" in said()
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    assert (
+        "Its gradebook holds the results of 1 learner (1 attempt), and 1 attempt still in "
+        "progress (1 learner)."
+    ) in said()
+
+
 def test_deleting_a_cohort_without_results_does_not_offer_archiving(cohort, owner):
     url = reverse("teach_cohorts:delete", args=[cohort.pk])
     text = html.unescape(client_for(owner).get(url).content.decode())

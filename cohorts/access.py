@@ -84,6 +84,22 @@ def teachers(cohort: Cohort) -> Teachers:
     return Teachers([cohort.owner.get_username(), *co])
 
 
+def teachers_of(cohorts: list[Cohort]) -> dict[int, Teachers]:
+    """`teachers` of each of `cohorts` (their owners read with them), by cohort id, in one
+    query for them all: a learner's Cohorts page names every instructor of each."""
+    co: dict[int, list[str]] = {cohort.pk: [] for cohort in cohorts}
+    rows = (
+        Cohort.co_instructors.through.objects.filter(cohort_id__in=list(co))
+        .order_by("user__username")
+        .values_list("cohort_id", "user__username")
+    )
+    for cohort_id, username in rows:
+        co[cohort_id].append(username)
+    return {
+        cohort.pk: Teachers([cohort.owner.get_username(), *co[cohort.pk]]) for cohort in cohorts
+    }
+
+
 def learners(cohort: Cohort) -> QuerySet:
     """The cohort's learners (user rows), by username."""
     return get_user_model().objects.filter(cohort_memberships__cohort=cohort).order_by("username")

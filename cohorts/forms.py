@@ -285,7 +285,11 @@ class AssignmentForm(PlainLabels, TypedInItsZone):
             "the form again.",
         },
     )
-    opens_at = _when_field("Opens", "Optional. Before then the quiz cannot be started.")
+    opens_at = _when_field(
+        "Opens",
+        "Optional. Before then the quiz cannot be started. The gradebook counts attempts "
+        "started from then (empty: from when it is assigned), each learner's once they joined.",
+    )
     due_at = _when_field("Due", "Optional. Later submissions are accepted and marked late.")
     # The past due time the page was last warned about, as typed: sent again unchanged, it is
     # kept on purpose (`clean`).
@@ -294,6 +298,10 @@ class AssignmentForm(PlainLabels, TypedInItsZone):
     # gradebook, as typed: sent again unchanged, it is kept on purpose
     # (`services.WouldStopCounting`).
     uncount_ok = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The opening time the page last warned would count attempts not counted now (started
+    # before the quiz was assigned, say), as typed: sent again unchanged, it is kept on purpose
+    # (`services.WouldStartCounting`).
+    count_ok = forms.CharField(widget=forms.HiddenInput, required=False)
     # Editing: what the page drew (`services.assignment_stamp`), so that a save over a change
     # made since (another tab, a co-instructor) is refused, not written over it.
     seen = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -353,16 +361,32 @@ class AssignmentForm(PlainLabels, TypedInItsZone):
         return data
 
     def uncount_asked(self) -> bool:
-        """Whether the opening time sent was the one the page warned about last time."""
-        typed = self.data.get(self.add_prefix("opens_at"), "")
-        return self.cleaned_data.get("uncount_ok") == typed
+        """Whether the opening time sent was the one the page warned about last time, as
+        taking counted attempts out (`ask_uncount`)."""
+        return self._asked("uncount_ok")
+
+    def count_asked(self) -> bool:
+        """Whether the opening time sent was the one the page warned about last time, as
+        counting attempts not counted now (`ask_count`)."""
+        return self._asked("count_ok")
 
     def ask_uncount(self, message: str) -> None:
         """Say `message` beside the opening time, and remember it as asked about."""
+        self._ask(message, "uncount_ok")
+
+    def ask_count(self, message: str) -> None:
+        """Say `message` beside the opening time, and remember it as asked about."""
+        self._ask(message, "count_ok")
+
+    def _asked(self, name: str) -> bool:
+        typed = self.data.get(self.add_prefix("opens_at"), "")
+        return self.cleaned_data.get(name) == typed
+
+    def _ask(self, message: str, name: str) -> None:
         self.add_error("opens_at", message)
         kept = QueryDict(mutable=True)
         kept.update(self.data)  # a QueryDict: the lessons ticked are a list
-        kept[self.add_prefix("uncount_ok")] = self.data.get(self.add_prefix("opens_at"), "")
+        kept[self.add_prefix(name)] = self.data.get(self.add_prefix("opens_at"), "")
         self.data = kept
 
     def _say_which_is_assigned(self) -> None:

@@ -850,8 +850,12 @@ class Standing:
         return IN_PROGRESS if self.started else NOT_STARTED
 
     def overdue(self, now: datetime) -> bool:
-        """Due and not handed in (`Cell.overdue`)."""
-        return bool(self.due and now > self.due and not self.handed_in)
+        """Due and not handed in (`Cell.overdue`), while it may still be: a closed assignment
+        takes no more work, so its learner is told "Closed", not asked for it as "Overdue"
+        (the instructor's gradebook still counts it overdue: it was not handed in)."""
+        return bool(
+            self.due and now > self.due and not self.handed_in and not self.assignment.closed_at
+        )
 
 
 @dataclass

@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from cohorts import codes, departures
 from cohorts.gradebook import counted_attempts, learners_due
 from cohorts.models import Assignment, Cohort, Extension, Membership
 from lessons.timezones import zoned
+from quizzes.models import Attempt
 from srm_trainer.typed_text import hidden_character
 from teach.access import can_run_classes, quizzes_visible
 
@@ -131,12 +132,14 @@ class ShiftRefused(CohortError):
 @dataclass
 class NextTerm:
     """What `cohort_next_term` made: the cohort, how many assignments it copied, and the
-    titles of the quizzes it left out (another instructor's, which its new owner may not
-    assign)."""
+    titles of the quizzes it left out: another instructor's, which its new owner may not
+    assign (`left_out`), and those not published now, which the assignment form would refuse
+    too, as their learners could not open them (`unpublished`)."""
 
     cohort: Cohort
     copied: int
     left_out: list[str]
+    unpublished: list[str] = field(default_factory=list)
 
 
 def cohort_next_term(
@@ -155,8 +158,9 @@ def cohort_next_term(
     with
     `with_instructors`, the same people teaching it. No learner, extension or result comes
     along: those are last term's, and stay in `source`, which this leaves as it is (archived
-    or not). `owner` owns the new cohort; a quiz `owner` may not assign (another instructor's)
-    is left out and named. Refused, creating nothing, when a moved date would already be over
+    or not). `owner` owns the new cohort; a quiz `owner` may not assign, by the assignment
+    form's rule (another instructor's, or one not published now), is left out and named.
+    Refused, creating nothing, when a moved date would already be over
     (every submission late) or the name is taken."""
     now = now or timezone.now()
     name = _checked_name(owner=owner, name=name)
@@ -170,10 +174,14 @@ def cohort_next_term(
         return timezone.localtime(when, zone) + shift
 
     old = list(source.assignments.select_related("quiz").prefetch_related("lessons"))
-    usable = set(
-        quizzes_visible(owner).filter(pk__in=[a.quiz_id for a in old]).values_list("pk", flat=True)
+    # The assignment form's rule (`views._assignable_quizzes`): theirs or the curriculum's,
+    # and published.
+    visible = dict(
+        quizzes_visible(owner)
+        .filter(pk__in=[a.quiz_id for a in old])
+        .values_list("pk", "published")
     )
-    kept = [a for a in old if a.quiz_id in usable]
+    kept = [a for a in old if visible.get(a.quiz_id)]
     if len(kept) > MAX_ASSIGNMENTS:  # assigned before the ceiling
         raise CohortError(
             f"“{source.name}” has {len(kept)} assignments, more than the {MAX_ASSIGNMENTS} a "
@@ -210,8 +218,9 @@ def cohort_next_term(
                 created_by=owner,
             )
             assignment.lessons.set([lesson for lesson in each.lessons.all() if lesson.published])
-    left_out = sorted(a.quiz.title for a in old if a.quiz_id not in usable)
-    return NextTerm(cohort=cohort, copied=len(kept), left_out=left_out)
+    left_out = sorted(a.quiz.title for a in old if a.quiz_id not in visible)
+    unpublished = sorted(a.quiz.title for a in old if visible.get(a.quiz_id) is False)
+    return NextTerm(cohort=cohort, copied=len(kept), left_out=left_out, unpublished=unpublished)
 
 
 def cohort_rename(*, cohort: Cohort, name: str) -> Cohort:
@@ -329,9 +338,31 @@ def co_instructor_add(*, cohort: Cohort, username: str) -> AbstractBaseUser:
     return user
 
 
-def cohort_results(cohort: Cohort) -> tuple[int, int]:
-    """(attempts, learners): the work its gradebook counts, which deleting it takes away."""
-    return _attempts_and_learners(counted_attempts(cohort))
+@dataclass(frozen=True)
+class Work:
+    """A cohort's counted attempts as its delete page tells them: handed in (results) and
+    still in progress (no result yet), each with its distinct learners."""
+
+    handed_in: int
+    handed_in_by: int
+    in_progress: int
+    in_progress_by: int
+
+    def __bool__(self) -> bool:
+        return bool(self.handed_in or self.in_progress)
+
+
+def cohort_results(cohort: Cohort) -> Work:
+    """The work its gradebook counts, which deleting it takes away, in one query: an attempt
+    still in progress has no result yet, so it is counted apart (the page called it one)."""
+    done, open_ = Q(submitted_at__isnull=False), Q(submitted_at__isnull=True)
+    counts = counted_attempts(cohort).aggregate(
+        handed_in=Count("pk", filter=done),
+        handed_in_by=Count("user_id", filter=done, distinct=True),
+        in_progress=Count("pk", filter=open_),
+        in_progress_by=Count("user_id", filter=open_, distinct=True),
+    )
+    return Work(**counts)
 
 
 def _attempts_and_learners(attempts) -> tuple[int, int]:
@@ -409,7 +440,11 @@ def assignment_create(
     due_at: datetime | None = None,
     by=None,
     now: datetime | None = None,
+    count_ok: bool = False,
 ) -> Assignment:
+    """Assign `quiz` to `cohort`. An opening time in the past would count at once the attempts
+    its learners started since then, before the quiz was assigned: raises `WouldStartCounting`
+    when there are any, unless `count_ok` (the page asked already)."""
     check_not_archived(cohort, "no work can be assigned to it")
     _check_dates(opens_at, due_at)
     taken = CohortError(f"“{quiz.title}” is already assigned to this cohort: change that one.")
@@ -421,6 +456,19 @@ def assignment_create(
             "one it no longer needs (its learners' attempts are kept), or start a cohort for "
             "the next part of the course."
         )
+    now = now or timezone.now()
+    if opens_at is not None and not count_ok:
+        attempts, learners = attempts_newly_counted(
+            cohort_id=cohort.pk, quiz_id=quiz.pk, since=opens_at, until=now
+        )
+        if attempts:
+            raise WouldStartCounting(
+                f"{_learners_started(learners, attempts)} this quiz after that time, before "
+                f"it was assigned, so {_they(attempts)} would count in the gradebook at once: "
+                "attempts count from the opening time (each learner's once they joined), even "
+                "those made before the quiz was assigned. Leave the time empty to count only "
+                "attempts from now on; to count theirs too, save again as it is."
+            )
     try:
         with transaction.atomic():
             assignment = Assignment.objects.create(
@@ -428,7 +476,7 @@ def assignment_create(
                 quiz=quiz,
                 opens_at=opens_at,
                 due_at=due_at,
-                created_at=now or timezone.now(),
+                created_at=now,
                 created_by=by,
             )
             assignment.lessons.set(lessons)
@@ -481,6 +529,39 @@ class WouldStopCounting(CohortError):
     once; sent again unchanged, the time is kept (`uncount_ok`)."""
 
 
+class WouldStartCounting(CohortError):
+    """An opening time earlier than the one in force (a new assignment's: now) before attempts
+    the gradebook does not count now: they would join it, work done before the quiz was
+    assigned among them. Said once; sent again unchanged, the time is kept (`count_ok`)."""
+
+
+def attempts_newly_counted(
+    *, cohort_id: int, quiz_id: int, since: datetime, until: datetime
+) -> tuple[int, int]:
+    """(attempts, learners) at the quiz by the cohort's learners, started from `since` up to
+    `until` and after they joined: those an assignment opening at `since` counts where one
+    counting from `until` does not (`gradebook.counted_attempts`'s rule; the cohort, not
+    archived, is not asked)."""
+    if since >= until:
+        return 0, 0
+    joined = Membership.objects.filter(
+        cohort_id=cohort_id, user_id=OuterRef("user_id"), joined_at__lte=OuterRef("started_at")
+    )
+    started = Attempt.objects.filter(quiz_id=quiz_id, started_at__gte=since, started_at__lt=until)
+    return _attempts_and_learners(started.filter(Exists(joined)))
+
+
+def _learners_started(learners: int, attempts: int) -> str:
+    """The questions' first words: "2 learners (3 attempts) started"."""
+    return (
+        f"{learners} learner{pluralize(learners)} ({attempts} attempt{pluralize(attempts)}) started"
+    )
+
+
+def _they(n: int) -> str:
+    return "it" if n == 1 else "they"
+
+
 def attempts_uncounted(assignment: Assignment, opens_at: datetime | None) -> tuple[int, int]:
     """(attempts, learners) of this assignment counted now that would stop counting were it
     to open at `opens_at` (None: when it was assigned): those started before then. An
@@ -500,13 +581,16 @@ def assignment_update(
     due_at: datetime | None = None,
     seen: str = "",
     uncount_ok: bool = False,
+    count_ok: bool = False,
 ) -> Assignment:
     """Save the assignment's lessons and times. `seen`: the `assignment_stamp` of the page
     they were typed on; if the assignment has changed since (another tab, a co-instructor),
     raise `AssignmentEditedElsewhere` and write nothing, since writing the page's copy would
     undo that save unseen (lessons dropped, a due date moved back). A post without one (a
     script) is not asked. An opening time after attempts counted now raises
-    `WouldStopCounting` unless `uncount_ok` (the page asked already). The opening time is
+    `WouldStopCounting` unless `uncount_ok` (the page asked already); one earlier than the
+    time attempts count from now, before attempts not counted now, raises
+    `WouldStartCounting` unless `count_ok`. The opening time is
     written only when it changes: the page sends it with every edit, and a save naming it
     renews the quiz's kept statistics (`cohorts.signals`), which a due date or the lessons
     alone cannot change."""
@@ -528,6 +612,26 @@ def assignment_update(
                     "gradebook: only attempts started after the opening time count. Their "
                     "attempts stay theirs, and count again if the time is moved back. Choose "
                     "an earlier time, or leave it empty; to keep it anyway, save again as it is."
+                )
+        if not count_ok:
+            attempts, learners = attempts_newly_counted(
+                cohort_id=assignment.cohort_id,
+                quiz_id=assignment.quiz_id,
+                since=opens_at or assignment.created_at,
+                until=assignment.starts_at,
+            )
+            if attempts:
+                was = (
+                    f"its opening time now, {zoned(assignment.opens_at)}"
+                    if assignment.opens_at
+                    else "when it was assigned"
+                )
+                raise WouldStartCounting(
+                    f"{_learners_started(learners, attempts)} this quiz between that time and "
+                    f"{was}, so {_they(attempts)} would start counting in the gradebook: "
+                    "attempts count from the opening time (each learner's once they joined), "
+                    "even those made before the quiz was assigned. Choose a later time; to "
+                    "count them, save again as it is."
                 )
         # Against the row, not the instance in hand: it may be older than the row.
         opens_moved = now is None or now.opens_at != opens_at

@@ -193,6 +193,14 @@ def cohort_next_term(request: HttpRequest, pk: int) -> HttpResponse:
                     "Not copied, as they are another instructor's quizzes, which only they can "
                     "assign: " + ", ".join(f"“{title}”" for title in made_next.left_out) + ".",
                 )
+            if made_next.unpublished:
+                messages.warning(
+                    request,
+                    "Not copied, as they are not published, so their learners could not open "
+                    "them: "
+                    + ", ".join(f"“{title}”" for title in made_next.unpublished)
+                    + ". Publish each from its page, then assign it to the new cohort.",
+                )
             return redirect("teach_cohorts:gradebook", pk=made_next.cohort.pk)
     return render(
         request,
@@ -583,7 +591,10 @@ def assignment_create(request: HttpRequest, pk: int) -> HttpResponse:
                 opens_at=data["opens_at"],
                 due_at=data["due_at"],
                 by=request.user,
+                count_ok=form.count_asked(),
             )
+        except services.WouldStartCounting as exc:
+            form.ask_count(str(exc))
         except services.CohortError as exc:
             form.add_error(None, str(exc))
         else:
@@ -650,9 +661,12 @@ def assignment_detail(request: HttpRequest, pk: int, assignment_pk: int) -> Http
                 due_at=data["due_at"],
                 seen=data["seen"],
                 uncount_ok=form.uncount_asked(),
+                count_ok=form.count_asked(),
             )
         except services.WouldStopCounting as exc:
             form.ask_uncount(str(exc))
+        except services.WouldStartCounting as exc:
+            form.ask_count(str(exc))
         except services.AssignmentEditedElsewhere as clash:
             form.add_error(None, str(clash))
             kept = request.POST.copy()  # remembers the newer save: sent again, it is meant

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cohorts import codes, departures, invitations, services
-from cohorts.access import teachers, teaches
+from cohorts.access import teachers, teachers_of, teaches
 from cohorts.forms import JoinForm
 from cohorts.models import Cohort, Extension, Membership
 from srm_trainer.ratelimit import rate_limited
@@ -66,6 +66,11 @@ def _mine(request: HttpRequest, form: JoinForm, status: int = 200) -> HttpRespon
         .select_related("cohort__owner")
         .order_by("cohort__name", "pk")
     )
+    # Every instructor who sees their results, as joining and leaving name them (the page
+    # named the owner alone).
+    taught_by = teachers_of([m.cohort for m in memberships])
+    for m in memberships:
+        m.teachers = taught_by[m.cohort_id]  # type: ignore[attr-defined]
     return render(
         request,
         "cohorts/mine.html",

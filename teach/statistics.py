@@ -7,7 +7,10 @@ Which attempts count
     Every submitted attempt in the set (Moodle's default: all graded attempts), or with
     `first_only` each learner's first submitted attempt (by start time), which measures what a
     class knew before practising on the quiz itself. A learner is a user, or an anonymous
-    learner's key. Previews (/teach/) store nothing, so they never appear here.
+    learner's key. Previews (/teach/) store nothing, so they never appear here. Over every
+    learner (`learner_attempts`), the quiz's author's own attempts are left out: an author
+    trying their quiz on the learner pages is not one of its learners, and their tries would
+    skew each figure. A cohort's page needs no such rule: its teachers are never its members.
 
 Per question
     - **facility**: the mean score (0..1) over the attempts that included the question; a
@@ -202,6 +205,15 @@ def submitted_attempts(*, quiz: Quiz, users: QuerySet | None = None) -> QuerySet
     attempts = Attempt.objects.filter(quiz=quiz, submitted_at__isnull=False, score__isnull=False)
     if users is not None:
         attempts = attempts.filter(user__in=users)
+    return attempts
+
+
+def learner_attempts(*, quiz: Quiz) -> QuerySet[Attempt]:
+    """Every learner's submitted attempts at `quiz` (`submitted_attempts`): those of its author,
+    trying it as a learner would, are left out. Anonymous learners' attempts stay."""
+    attempts = submitted_attempts(quiz=quiz)
+    if quiz.owner_id is not None:
+        attempts = attempts.exclude(user_id=quiz.owner_id)
     return attempts
 
 

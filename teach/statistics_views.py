@@ -24,6 +24,7 @@ from teach.statistics import (
     MIN_ATTEMPTS,
     WEAK_DISCRIMINATION,
     kept_statistics,
+    learner_attempts,
     submitted_attempts,
 )
 from teach.statistics import quiz_statistics as compute
@@ -114,6 +115,8 @@ def render_statistics(
         )
         + _scopes(request.user, quiz),
         "restricted": not narrowed and not everyone,
+        # Over every learner, the author's own attempts are left out (`learner_attempts`).
+        "author_left_out": not narrowed and quiz.owner_id is not None,
     }
     if not context["restricted"]:
         if attempts is None:
@@ -122,7 +125,9 @@ def render_statistics(
             close_overdue()
         else:
             expire_overdue(attempts.filter(quiz=quiz))
-        if attempts is None:
+        if attempts is None and users is None:
+            attempts = learner_attempts(quiz=quiz)  # the author's own tries left out
+        elif attempts is None:
             attempts = submitted_attempts(quiz=quiz, users=users)
         else:
             attempts = attempts.filter(quiz=quiz, submitted_at__isnull=False, score__isnull=False)

@@ -262,6 +262,27 @@ def test_the_home_page_lists_what_is_left_to_do_soonest_due_first(cohort, owner,
     assert positions == sorted(positions), order
 
 
+def test_the_home_page_calls_closed_work_closed_not_overdue(cohort, owner, learner, client):
+    """Work past its due date and not handed in is "Overdue": late work is still accepted.
+    Once its instructor closes it nothing more is, so it read "Overdue" beside "Closed", a
+    call to hand in what could not be: it says "Closed" alone."""
+    quizzes = {t: make_quiz(make_question(), title=t, published=True) for t in ("Open", "Shut")}
+    made = {
+        t: services.assignment_create(
+            cohort=cohort, quiz=quiz, due_at=at(days=2), by=owner, now=at(hours=2)
+        )
+        for t, quiz in quizzes.items()
+    }
+    services.assignment_close(assignment=made["Shut"], closed=True)
+    client.force_login(learner)
+    with time_machine.travel(at(days=5), tick=False):
+        page = client.get("/").content.decode()
+    still_open = page.split(">Open<", 1)[1].split("</li>", 1)[0]
+    closed = page.split(">Shut<", 1)[1].split("</li>", 1)[0]
+    assert ">Overdue<" in still_open
+    assert ">Closed<" in closed and ">Overdue<" not in closed
+
+
 def test_the_home_page_shows_no_work_to_others(cohort, quiz, owner, other_learner, client):
     services.assignment_create(cohort=cohort, quiz=quiz, by=owner)
     assert "Your assigned work" not in client.get("/").content.decode()

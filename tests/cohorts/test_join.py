@@ -15,6 +15,7 @@ from cohorts import codes, services
 from cohorts.models import Cohort, Membership
 from lessons.models import Profile
 from tests.cohorts.conftest import client_for, make_learner
+from tests.conftest import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -446,6 +447,29 @@ def test_adding_a_co_instructor_again_says_they_teach_it_already(cohort, owner, 
 def _said(page: str | bytes) -> str:
     text = page.decode() if isinstance(page, bytes) else page
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def test_the_cohorts_page_names_every_instructor_of_each_cohort_in_one_query(
+    cohort, owner, co_instructor, other_instructor, learner
+):
+    """The learner's Cohorts page said "with ines" of a class colm co-teaches, when joining
+    and leaving name both. Each cohort names its own, current and past, asked for all of
+    them at once: a cohort more costs no query more."""
+    other = services.cohort_create(owner=other_instructor, name="Autumn class")
+    services.cohort_join(cohort=other, user=learner)
+    services.cohort_archive(cohort=other)
+    client = client_for(learner)
+    mine = reverse("cohorts:mine")
+    queries, page = page_queries(client, mine, warm=True)
+    said = _said(page)
+    assert "Spring class with ines and colm ·" in said
+    assert "Autumn class Archived with otto ·" in said
+    third = services.cohort_create(owner=owner, name="Summer class")
+    third.co_instructors.add(co_instructor, other_instructor)
+    services.cohort_join(cohort=third, user=learner)
+    more, page = page_queries(client, mine)
+    assert "Summer class with ines, colm and otto ·" in _said(page)
+    assert more == queries
 
 
 def test_joining_and_leaving_name_every_instructor_who_sees_the_results(

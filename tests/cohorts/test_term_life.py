@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cohorts import gradebook, handover, services
 from cohorts.models import Assignment, Cohort
-from tests.cohorts.conftest import at, client_for, take_right
+from tests.cohorts.conftest import at, client_for, make_owned_quiz, take_right
 from tests.conftest import make_lesson
 from tests.teach.formdata import form_fields
 
@@ -114,6 +114,79 @@ def test_attempts_uncounted_counts_only_the_attempts_the_gradebook_counts_now(
     with pytest.raises(services.WouldStopCounting):
         services.assignment_update(assignment=assignment, opens_at=at(days=2))
     assert Assignment.objects.get().opens_at is None
+
+
+# --- an opening time set earlier than work already done ----------------------------------------
+
+
+def test_a_new_assignment_opening_in_the_past_asks_before_counting_earlier_attempts(
+    cohort, published, owner, learner
+):
+    """Ada (in the class since day 0) practised the quiz on day 1; on day 3 Ines assigns it,
+    opening on day 0. Her practice would count at once, though it was made before the quiz
+    was assigned: the page says so beside the time, assigning nothing; sent again unchanged
+    the time is kept, and the practice counts, as said."""
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    url = reverse("teach_cohorts:assignment-create", args=[cohort.pk])
+    client = client_for(owner)
+    with time_machine.travel(at(days=3), tick=False):
+        asked = client.post(url, {"quiz": published.pk, "opens_at": "2026-03-02T12:00"})
+        assert asked.status_code == 200
+        page = html.unescape(asked.content.decode())
+        assert (
+            "1 learner (1 attempt) started this quiz after that time, before it was assigned, "
+            "so it would count in the gradebook at once"
+        ) in page
+        assert not Assignment.objects.exists()
+        fields = form_fields(asked.content.decode(), "teach-form")
+        assert fields["count_ok"] == "2026-03-02T12:00"
+        kept = client.post(url, fields)
+    assert kept.status_code == 302
+    assert Assignment.objects.get().opens_at == at(hours=3)
+    assert _counted(cohort) == 1
+
+
+def test_an_opening_time_moved_earlier_asks_before_counting_earlier_attempts(
+    cohort, published, owner, learner
+):
+    """Assigned on day 3 with no opening time, Ada's practice on day 1 does not count; moving
+    the opening time to day 0 would count it: asked once, then kept."""
+    assignment = services.assignment_create(cohort=cohort, quiz=published, by=owner, now=at(days=3))
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    assert _counted(cohort) == 0
+    url = reverse("teach_cohorts:assignment", args=[cohort.pk, assignment.pk])
+    client = client_for(owner)
+    with time_machine.travel(at(days=4), tick=False):
+        fields = _assignment_fields(client.get(url).content.decode())
+        asked = client.post(url, {**fields, "opens_at": "2026-03-02T12:00"})
+        assert asked.status_code == 200
+        page = html.unescape(asked.content.decode())
+        assert (
+            "1 learner (1 attempt) started this quiz between that time and when it was "
+            "assigned, so it would start counting in the gradebook"
+        ) in page
+        assignment.refresh_from_db()
+        assert assignment.opens_at is None and _counted(cohort) == 0
+        kept = client.post(url, _assignment_fields(asked.content.decode()))
+    assert kept.status_code == 302
+    assignment.refresh_from_db()
+    assert assignment.opens_at == at(hours=3)
+    assert _counted(cohort) == 1
+
+
+def test_attempts_newly_counted_counts_only_what_the_gradebook_would_count(
+    cohort, published, owner, learner, other_learner
+):
+    """Bob is in no cohort, and Ada's attempt before she joined (hour 1) stays private
+    practice: an opening time before them asks nothing. Her attempt after joining is one."""
+    take_right(published, other_learner, start=at(days=1), submit=at(days=1, minutes=5))
+    take_right(published, learner, start=at(minutes=30), submit=at(minutes=40))
+    newly = {"cohort_id": cohort.pk, "quiz_id": published.pk, "until": at(days=3)}
+    assert services.attempts_newly_counted(since=at(), **newly) == (0, 0)
+    services.assignment_create(cohort=cohort, quiz=published, opens_at=at(), now=at(days=3))
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    assert services.attempts_newly_counted(since=at(), **newly) == (1, 1)
+    assert services.attempts_newly_counted(since=at(days=2), **newly) == (0, 0)
 
 
 # --- removing an assignment --------------------------------------------------------------------
@@ -286,6 +359,32 @@ def test_a_co_instructor_starting_the_next_term_owns_it_and_leaves_out_quizzes_n
         made.content.decode()
     )
     assert "“Root user basics”" in html.unescape(made.content.decode())
+
+
+def test_the_next_term_leaves_out_a_quiz_unpublished_since_and_names_it(cohort, published, owner):
+    """Ines unpublished a quiz she had assigned (to correct it, say). The assignment form
+    would refuse it, so the next term does not copy it either: it is named, with why and
+    what to do, and the published one is copied."""
+    services.assignment_create(cohort=cohort, quiz=published, by=owner)
+    draft = make_owned_quiz(owner)
+    draft.title = "IAM drafts"
+    draft.save()
+    services.assignment_create(cohort=cohort, quiz=draft, by=owner)
+    draft.published = False
+    draft.save()
+    url = reverse("teach_cohorts:next-term", args=[cohort.pk])
+    client = client_for(owner)
+    fields = form_fields(client.get(url).content.decode(), "teach-form")
+    made = client.post(url, {**fields, "name": "Autumn class"}, follow=True)
+    new = Cohort.objects.get(name="Autumn class")
+    assert [a.quiz for a in new.assignments.all()] == [published]
+    page = html.unescape(made.content.decode())
+    assert "1 assignment copied without dates" in page
+    assert (
+        "Not copied, as they are not published, so their learners could not open them: "
+        "“IAM drafts”. Publish each from its page, then assign it to the new cohort."
+    ) in page
+    assert "another instructor's" not in page
 
 
 def test_the_next_term_form_sent_twice_makes_one_cohort(cohort, published, owner):
@@ -471,6 +570,29 @@ def test_deleting_a_cohort_with_results_offers_archiving_instead(cohort, publish
     assert "Its gradebook holds the results of 1 learner (1 attempt)." in text
     assert "archive it instead" in text
     assert reverse("teach_cohorts:archive", args=[cohort.pk]) in text
+
+
+def test_deleting_a_cohort_counts_attempts_in_progress_apart_from_results(
+    cohort, published, owner, learner, other_learner
+):
+    """Grace has started the quiz and not handed it in: no result of hers yet, where the page
+    counted her attempt among "the results of 2 learners (2 attempts)"."""
+    services.assignment_create(cohort=cohort, quiz=published, by=owner, now=at(hours=2))
+    services.cohort_join(cohort=cohort, user=other_learner, now=at(hours=3))
+    take_right(published, other_learner, start=at(days=1, hours=1))
+    url = reverse("teach_cohorts:delete", args=[cohort.pk])
+    client = client_for(owner)
+
+    def said() -> str:
+        return " ".join(html.unescape(client.get(url).content.decode()).split())
+
+    assert "Its gradebook holds no results yet, but 1 attempt is in progress (1 learner)." in said()
+    assert "archive it instead" in said()
+    take_right(published, learner, start=at(days=1), submit=at(days=1, minutes=5))
+    assert (
+        "Its gradebook holds the results of 1 learner (1 attempt), and 1 attempt still in "
+        "progress (1 learner)."
+    ) in said()
 
 
 def test_deleting_a_cohort_without_results_does_not_offer_archiving(cohort, owner):

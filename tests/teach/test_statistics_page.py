@@ -17,6 +17,7 @@ from lessons.models import Source
 from quizzes.models import Attempt, Quiz
 from teach.charts import BAR, bar_chart
 from teach.statistics import quiz_statistics, submitted_attempts
+from tests.conftest import give_mfa
 from tests.quizzes.builders import choices, make_question, make_quiz
 from tests.teach.conftest import _instructor, client_for
 from tests.teach.statsdata import bulk_class, mixed_quiz, submitted_attempt
@@ -317,3 +318,36 @@ def test_the_mean_score_is_a_whole_percent_rounded_down_as_every_score_shown(tea
     Attempt.objects.filter(pk=attempt.pk).update(score=0.028)
     page = teacher.get(_url(quiz)).content.decode()
     assert "<dt>Mean score</dt><dd>2%" in page
+
+
+def test_the_authors_own_attempts_are_left_out_of_every_learners_figures(
+    teacher, instructor, learner, staff
+):
+    """Ines tries her own quiz twice on the learner pages (a wrong answer each time); Ada and
+    an anonymous learner take it once each. Over every learner the figures are theirs alone,
+    on the page and in its htmx part, whichever attempts are counted, and the page says so."""
+    question = make_question("single", owner=instructor, source=Source.AUTHORED)
+    quiz = make_quiz(question, owner=instructor, source=Source.AUTHORED)
+    right = next(c["id"] for c in question.choices() if c["correct"])
+    wrong = next(c["id"] for c in question.choices() if not c["correct"])
+    for minutes in (0, 10):
+        submitted_attempt(
+            quiz,
+            [question],
+            user=instructor,
+            minutes=minutes,
+            answers={question: {"choice": wrong}},
+        )
+    submitted_attempt(quiz, [question], user=learner, answers={question: {"choice": right}})
+    submitted_attempt(quiz, [question], key="anon-1", answers={question: {"choice": right}})
+    page = html.unescape(teacher.get(_url(quiz)).content.decode())
+    assert "<dt>Attempts counted</dt><dd>2</dd>" in page
+    assert "<dt>Learners</dt><dd>2</dd>" in page
+    assert "<dt>Mean score</dt><dd>100%" in page
+    assert "Your own attempts at it, taken on the learners' pages, are left out" in page
+    first = teacher.get(_url(quiz), {"attempts": "first"}, HTTP_HX_REQUEST="true")
+    assert "Showing 2 attempts, each learner's first." in html.unescape(first.content.decode())
+    give_mfa(staff)
+    as_staff = html.unescape(client_for(staff).get(_url(quiz)).content.decode())
+    assert "Its author's own attempts, taken on the learners' pages, are left out" in as_staff
+    assert "<dt>Attempts counted</dt><dd>2</dd>" in as_staff

@@ -47,7 +47,7 @@ from typing import Any
 
 from .aws_rules import AwsRule, matching_rule, rcp_governs
 from .case import Case, Request, parse_case
-from .conditions import evaluate_conditions
+from .conditions import evaluate_conditions, value_type
 from .decision import (
     Decision,
     DecisionValue,
@@ -257,7 +257,42 @@ def _failure_data(failure: Any) -> dict[str, Any]:
     actual = getattr(failure, "actual", None)
     data["expected"] = list(expected) if isinstance(expected, tuple | list) else expected
     data["actual"] = list(actual) if isinstance(actual, tuple | list) else actual
+    shape = getattr(failure, "shape", "")
+    if shape:
+        data.update(_shape_data(shape, failure))
     return data
+
+
+def _shape_data(shape: str, failure: Any) -> dict[str, Any]:
+    """The values that say why a condition's values did not match, under the names the
+    explanation's sentences use (`words.REASONS["condition_value_mismatch"]`): a negated
+    operator excludes what it lists, a set operator fails on some values, a Null on a present
+    key (conditions.SHAPES)."""
+    culprits = list(failure.culprits)
+    expected = list(failure.expected)
+    if shape == "negated":
+        return {"excluded": expected}
+    if shape == "all_values":
+        return {"not_holding": culprits}
+    if shape == "any_value":
+        return {"none_holding": culprits}
+    if shape == "all_values_negated":
+        return {"excluded": expected, "matching_excluded": culprits}
+    if shape == "any_value_negated":
+        return {"excluded": expected, "all_excluded": culprits}
+    if shape == "multivalued":
+        return {"list_values": list(failure.actual or ())}
+    if shape == "null_data_set":
+        return {"empty_strings": len(failure.actual or ())}
+    if shape == "null_present":
+        return {"present_values": list(failure.actual or ())}
+    if shape == "variable_no_value":
+        return {"unresolved": expected}
+    if shape == "request_unreadable":
+        return {"unreadable": culprits, "value_type": value_type(failure.operator)}
+    if shape == "policy_unreadable":
+        return {"policy_unreadable": culprits, "value_type": value_type(failure.operator)}
+    return {}
 
 
 def _is_service_linked(caller: Caller) -> bool:

@@ -144,6 +144,20 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "condition_value_mismatch": (
         (
+            # The first whose values the reason carries (conditions.SHAPES): the plain "wants
+            # X but the request has Y" would read "wants a, the request has a" for a negated
+            # operator, a Null true on a present key, or a plain operator on a list.
+            "the condition {operator} on {key} compares one value, but the request sends {key} as a list ({list_values}); a key sent as a list needs ForAnyValue: or ForAllValues:, so the condition does not hold",
+            "the condition {operator} on {key} holds only when the request lacks the key, and the request has it ({present_values})",
+            "the request sends only empty strings for {key} ({empty_strings} in all), which {operator} reads as no value at all, so none can match",
+            "the condition {operator} on {key} uses a policy variable ({unresolved}) that has no value in this request, so nothing matches it",
+            "the condition {operator} on {key} cannot read the policy's value {policy_unreadable} as a {value_type} value, so it never holds",
+            "the condition {operator} on {key} cannot read the request's value {unreadable} as a {value_type} value, so it does not hold",
+            "the condition {operator} on {key} needs every value in the request to match none of {excluded}, and {matching_excluded} matches one",
+            "the condition {operator} on {key} needs a value in the request that matches none of {excluded}, and every one ({all_excluded}) matches one",
+            "the condition {operator} on {key} excludes {excluded}, and the request has {actual}",
+            "the condition {operator} on {key} must hold for every value in the request (against {expected}), and it does not for {not_holding}",
+            "the condition {operator} on {key} must hold for at least one value in the request (against {expected}), and it holds for none of {none_holding}",
             "the condition {operator} on {key} wants {expected} but the request has {actual}",
             "a condition is not met",
         ),

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from srm_trainer.iam import Decision, evaluate
 from srm_trainer.iam.words import decision_why, reason_words
 
@@ -463,3 +465,118 @@ def test_a_grant_to_the_user_who_federated_is_explained_step_by_step():
     assert [r.code for r in denied.deciding_step().reasons] == [
         "federated_user_without_session_policy"
     ]
+
+
+# Why a condition's values did not match, in words that do not contradict themselves: the plain
+# "wants X but the request has Y" read "wants us-east-1 ... has us-east-1" for a negated
+# operator, "wants true ... has a" for Null true on a present key, and "wants a ... has a" for a
+# plain operator on a key sent as a list (IAM guide, condition operators and "Single-valued vs.
+# multivalued context keys").
+CONDITION_WORDS = [
+    pytest.param(
+        {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}},
+        {"aws:RequestedRegion": "us-east-1"},
+        "the condition StringNotEquals on aws:RequestedRegion excludes us-east-1, eu-west-1, "
+        "and the request has us-east-1",
+        id="negated",
+    ),
+    pytest.param(
+        {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+        {"aws:SourceIp": "203.0.113.7"},
+        "the condition NotIpAddress on aws:SourceIp excludes 203.0.113.0/24, "
+        "and the request has 203.0.113.7",
+        id="negated-ip",
+    ),
+    pytest.param(
+        {"Null": {"aws:TokenIssueTime": "true"}},
+        {"aws:TokenIssueTime": "2026-12-01T00:00:00Z"},
+        "the condition Null on aws:TokenIssueTime holds only when the request lacks the key, "
+        "and the request has it (2026-12-01T00:00:00Z)",
+        id="null-true-present",
+    ),
+    pytest.param(
+        {"StringEquals": {"aws:TagKeys": "team"}},
+        {"aws:TagKeys": ["team"]},
+        "the condition StringEquals on aws:TagKeys compares one value, but the request sends "
+        "aws:TagKeys as a list (team); a key sent as a list needs ForAnyValue: or "
+        "ForAllValues:, so the condition does not hold",
+        id="plain-operator-on-a-list",
+    ),
+    pytest.param(
+        {"ForAllValues:StringEquals": {"aws:TagKeys": ["team", "project"]}},
+        {"aws:TagKeys": ["team", "owner", "cost"]},
+        "the condition ForAllValues:StringEquals on aws:TagKeys must hold for every value in "
+        "the request (against team, project), and it does not for owner, cost",
+        id="for-all-values",
+    ),
+    pytest.param(
+        {"ForAnyValue:StringEquals": {"aws:TagKeys": "team"}},
+        {"aws:TagKeys": ["owner", "cost"]},
+        "the condition ForAnyValue:StringEquals on aws:TagKeys must hold for at least one value "
+        "in the request (against team), and it holds for none of owner, cost",
+        id="for-any-value",
+    ),
+    pytest.param(
+        {"ForAllValues:StringNotLike": {"aws:TagKeys": "temp-*"}},
+        {"aws:TagKeys": ["team", "temp-a"]},
+        "the condition ForAllValues:StringNotLike on aws:TagKeys needs every value in the "
+        "request to match none of temp-*, and temp-a matches one",
+        id="for-all-values-negated",
+    ),
+    pytest.param(
+        {"ForAnyValue:StringNotEquals": {"aws:TagKeys": ["team", "owner"]}},
+        {"aws:TagKeys": ["team", "owner"]},
+        "the condition ForAnyValue:StringNotEquals on aws:TagKeys needs a value in the request "
+        "that matches none of team, owner, and every one (team, owner) matches one",
+        id="for-any-value-negated",
+    ),
+    pytest.param(
+        {"ForAnyValue:StringEquals": {"aws:TagKeys": ""}},
+        {"aws:TagKeys": [""]},
+        "the request sends only empty strings for aws:TagKeys (1 in all), which "
+        "ForAnyValue:StringEquals reads as no value at all, so none can match",
+        id="null-data-set",
+    ),
+    pytest.param(
+        {"NumericLessThan": {"s3:max-keys": "10"}},
+        {"s3:max-keys": "ten"},
+        "the condition NumericLessThan on s3:max-keys cannot read the request's value ten as a "
+        "Numeric value, so it does not hold",
+        id="request-value-unreadable",
+    ),
+    pytest.param(
+        {"NumericNotEquals": {"s3:max-keys": "ten"}},
+        {"s3:max-keys": "5"},
+        "the condition NumericNotEquals on s3:max-keys cannot read the policy's value ten as a "
+        "Numeric value, so it never holds",
+        id="policy-value-unreadable",
+    ),
+    pytest.param(
+        {"StringEquals": {"s3:prefix": "home/${aws:username}/"}},
+        {"s3:prefix": "home/alice/"},
+        "the condition StringEquals on s3:prefix uses a policy variable (home/${aws:username}/) "
+        "that has no value in this request, so nothing matches it",
+        id="variable-without-value",
+    ),
+    pytest.param(
+        {"StringEquals": {"s3:prefix": "home/"}},
+        {"s3:prefix": "public/"},
+        "the condition StringEquals on s3:prefix wants home/ but the request has public/",
+        id="plain",
+    ),
+]
+
+
+@pytest.mark.parametrize(("condition", "context", "sentence"), CONDITION_WORDS)
+def test_a_failed_condition_says_why_its_values_did_not_match(condition, context, sentence):
+    case = _case(_allow(Condition=condition))
+    case["request"]["context"] = context
+    decision = evaluate(case)
+    assert decision.decision == "ImplicitDeny"
+    (statement,) = decision.explanations[0].statements
+    (reason,) = statement.reasons
+    assert reason.code == "condition_value_mismatch"
+    assert reason_words(reason.code, reason.data) == sentence
+    # the reason keeps the values it always carried for the API and other readers
+    assert {"operator", "key", "expected", "actual"} <= set(reason.data)
+    json.dumps(decision.to_dict())

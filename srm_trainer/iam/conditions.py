@@ -52,7 +52,7 @@ from .arn import ArnMatcher, compile_arn_tokens
 from .context import RequestContext, normalise_scalar
 from .errors import PolicyError
 from .fastinit import fast_init
-from .variables import Template, parse_template
+from .variables import Template, listed_variable_keys, parse_template
 from .wildcard import Pattern, compile_pattern, fold_case, text_cache, text_tokens
 
 __all__ = [
@@ -84,7 +84,8 @@ SHAPES = (
     "null_present",  # Null true (the key must be absent), and the request has the key
     "request_unreadable",  # `culprits`: request values the operator cannot read (not a number)
     "policy_unreadable",  # `culprits`: policy values the operator cannot read
-    "variable_no_value",  # every policy value holds a variable with no value in this request
+    "variable_no_value",  # every policy value holds a variable with no value in this request;
+    # `culprits`: the variables' keys that the request sends as lists
 )
 
 
@@ -585,6 +586,8 @@ class ConditionClause:
         elif any(self._satisfied_by(v, policy) for v in actual):
             return None
         shape, culprits = self._mismatch_shape(actual, policy)
+        if shape == "variable_no_value":
+            culprits = tuple(listed_variable_keys(self.values, context))
         return ConditionFailure(
             self.operator,
             self.key,

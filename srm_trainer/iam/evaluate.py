@@ -60,6 +60,7 @@ from .decision import (
 )
 from .model import Policy, Statement
 from .principals import MATCH_RANK, Caller, best_match, not_principal_excludes
+from .variables import listed_variable_keys
 
 # How a resource-policy grant to the caller combines with the caller's other policies.
 _DIRECT = frozenset({"user", "session", "federated_user", "service", "other", "everyone"})
@@ -160,7 +161,11 @@ def _reasons(code: str, failures: Any, st: Statement, request: Request) -> tuple
         assert st.resource is not None
         data: dict[str, Any] = {"resource": request.resource, "patterns": list(st.resource.texts)}
         if code == "policy_variable_no_value":
-            data["variables"] = [p.text for p in st.resource.patterns if p.has_variable]
+            texts = [p.text for p in st.resource.patterns if p.has_variable]
+            data["variables"] = texts
+            listed = listed_variable_keys(texts, request.context)
+            if listed:  # the key is there, as a list: "no value" alone would mislead
+                data["listed"] = listed
         return (Reason(code, data),)
     if code in ("principal_not_matched", "notprincipal_matched"):
         assert st.principal is not None
@@ -287,6 +292,8 @@ def _shape_data(shape: str, failure: Any) -> dict[str, Any]:
     if shape == "null_present":
         return {"present_values": list(failure.actual or ())}
     if shape == "variable_no_value":
+        if culprits:  # keys the request sends as lists, which no variable can stand for
+            return {"unresolved": expected, "listed": culprits}
         return {"unresolved": expected}
     if shape == "request_unreadable":
         return {"unreadable": culprits, "value_type": value_type(failure.operator)}

@@ -116,6 +116,7 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "policy_variable_no_value": (
         (
+            "the Resource uses {variables}, and the request sends {listed} as a list, which cannot stand in for a policy variable, so it matches nothing",
             "the Resource uses {variables} and the request has no value for it, so it matches nothing",
             "a policy variable in Resource ({patterns}) has no value in this request, so it matches nothing",
         ),
@@ -150,6 +151,7 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
             "the condition {operator} on {key} compares one value, but the request sends {key} as a list ({list_values}); a key sent as a list needs ForAnyValue: or ForAllValues:, so the condition does not hold",
             "the condition {operator} on {key} holds only when the request lacks the key, and the request has it ({present_values})",
             "the request sends only empty strings for {key} ({empty_strings} in all), which {operator} reads as no value at all, so none can match",
+            "the condition {operator} on {key} uses a policy variable ({unresolved}), and the request sends {listed} as a list, which cannot stand in for a variable, so nothing matches it",
             "the condition {operator} on {key} uses a policy variable ({unresolved}) that has no value in this request, so nothing matches it",
             "the condition {operator} on {key} cannot read the policy's value {policy_unreadable} as a {value_type} value, so it never holds",
             "the condition {operator} on {key} cannot read the request's value {unreadable} as a {value_type} value, so it does not hold",

@@ -559,6 +559,14 @@ CONDITION_WORDS = [
         id="variable-without-value",
     ),
     pytest.param(
+        {"StringEquals": {"s3:prefix": "${aws:PrincipalTag/team}/"}},
+        {"s3:prefix": "blue/", "aws:PrincipalTag/team": ["blue"]},
+        "the condition StringEquals on s3:prefix uses a policy variable "
+        "(${aws:PrincipalTag/team}/), and the request sends aws:PrincipalTag/team as a list, "
+        "which cannot stand in for a variable, so nothing matches it",
+        id="variable-of-a-key-sent-as-a-list",
+    ),
+    pytest.param(
         {"StringEquals": {"s3:prefix": "home/"}},
         {"s3:prefix": "public/"},
         "the condition StringEquals on s3:prefix wants home/ but the request has public/",
@@ -580,3 +588,26 @@ def test_a_failed_condition_says_why_its_values_did_not_match(condition, context
     # the reason keeps the values it always carried for the API and other readers
     assert {"operator", "key", "expected", "actual"} <= set(reason.data)
     json.dumps(decision.to_dict())
+
+
+def test_a_resource_variable_whose_key_is_sent_as_a_list_says_so():
+    """A multivalued key cannot be a policy variable (IAM guide, "Single-valued vs. multivalued
+    context keys"): the request has the key, so "the request has no value for it" would mislead."""
+    case = _case(_allow(Resource="arn:aws:s3:::reports/${aws:PrincipalTag/team}/*"))
+    case["request"]["resource"] = "arn:aws:s3:::reports/blue/q1.csv"
+    case["request"]["context"] = {"aws:PrincipalTag/team": ["blue"]}
+    decision = evaluate(case)
+    assert decision.decision == "ImplicitDeny"
+    (reason,) = decision.explanations[0].statements[0].reasons
+    assert reason.code == "policy_variable_no_value"
+    assert reason_words(reason.code, reason.data) == (
+        "the Resource uses arn:aws:s3:::reports/${aws:PrincipalTag/team}/*, and the request "
+        "sends aws:PrincipalTag/team as a list, which cannot stand in for a policy variable, "
+        "so it matches nothing"
+    )
+    del case["request"]["context"]
+    (reason,) = evaluate(case).explanations[0].statements[0].reasons
+    assert reason_words(reason.code, reason.data) == (
+        "the Resource uses arn:aws:s3:::reports/${aws:PrincipalTag/team}/* and the request has "
+        "no value for it, so it matches nothing"
+    )

@@ -45,7 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .aws_rules import AwsRule, matching_rule, rcp_governs
+from .aws_rules import RCP_INEFFECTIVE_ACTIONS, AwsRule, matching_rule, rcp_governs
 from .case import Case, Request, parse_case
 from .conditions import evaluate_conditions, value_type
 from .decision import (
@@ -394,7 +394,7 @@ def _skip_reason(kind: str, request: Request, slr: bool) -> Reason | None:
         if slr or _assumes_service_linked_role(request):
             return Reason("service_linked_role_exempt")
         if not rcp_governs(request):
-            return Reason("rcp_service_not_governed", {"action": request.action})
+            return _rcp_not_governed(request)
         return None
     if kind == "scp":
         # SCPs: IAM principals (and the root user) of member accounts, not service-linked roles.
@@ -683,8 +683,17 @@ def _rcp_box(f: _Facts) -> Step:
         return _RCP_NO_LEVELS
     if f.rcp_exempt:
         return _RCP_SLR_EXEMPT
-    reason = Reason("rcp_service_not_governed", {"action": f.case.request.action})
-    return Step("rcp", "not_applicable", (reason,))
+    return Step("rcp", "not_applicable", (_rcp_not_governed(f.case.request),))
+
+
+def _rcp_not_governed(request: Request) -> Reason:
+    """Why no RCP takes part: the action's service is not on AWS's list, or the action is one
+    RCPs never govern in a service that is (kms:RetireGrant), which "only some services" would
+    contradict."""
+    data = {"action": request.action}
+    if request.action_folded in RCP_INEFFECTIVE_ACTIONS:
+        data["exempt_action"] = request.action
+    return Reason("rcp_service_not_governed", data)
 
 
 def _scp_box(f: _Facts) -> Step:

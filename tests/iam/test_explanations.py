@@ -611,3 +611,37 @@ def test_a_resource_variable_whose_key_is_sent_as_a_list_says_so():
         "the Resource uses arn:aws:s3:::reports/${aws:PrincipalTag/team}/* and the request has "
         "no value for it, so it matches nothing"
     )
+
+
+def _rcp_step_words(action: str, resource: str) -> list[str]:
+    case = _case({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    case["request"].update(action=action, resource=resource)
+    deny_all = {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}
+    case["rcp_levels"] = [[{"Version": "2012-10-17", "Statement": [deny_all]}]]
+    decision = evaluate(case)
+    step = decision.step("rcp")
+    assert step.outcome == "not_applicable"
+    (rcp,) = (p for p in decision.explanations if p.kind == "rcp")
+    # the RCP's own line in the statement list says the same as its step
+    assert [r.code for r in step.reasons] == [rcp.reason.code]
+    return [reason_words(r.code, r.data) for r in step.reasons]
+
+
+def test_an_rcp_on_kms_retire_grant_says_the_action_is_exempt_not_its_service():
+    """KMS supports RCPs, but no RCP governs kms:RetireGrant, even with Action "*" (KMS guide,
+    "Resource control policies in AWS KMS"): the words used to list KMS among the governed
+    services and then say "and not kms:RetireGrant"."""
+    assert _rcp_step_words("kms:RetireGrant", f"arn:aws:kms:us-east-1:{ACCT}:key/1234abcd") == [
+        'no resource control policy governs kms:RetireGrant, even with Action "*": AWS leaves '
+        "it out of what RCPs control, though its service supports them"
+    ]
+
+
+def test_an_rcp_on_a_service_off_the_list_says_the_service_does_not_support_them():
+    """Organizations guide, "Resource control policies": RCPs apply to the actions of the
+    services on AWS's list (62 of them: "a few more" beyond five undersold it)."""
+    assert _rcp_step_words("ec2:RunInstances", "*") == [
+        "resource control policies govern only the actions of the services that support them "
+        "(S3, STS, KMS, SQS, Secrets Manager and the others on AWS's list), and not "
+        "ec2:RunInstances"
+    ]

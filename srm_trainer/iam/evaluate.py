@@ -732,7 +732,10 @@ def _resource_policy_box(f: _Facts) -> Step:
         reason = Reason("trust_policy_names_caller_boundary_applies", {"grant": grant})
         return Step(name, "continue", (reason,))
     if grant in _DIRECT:
-        return Step(name, "allow", (Reason("resource_policy_grants_caller", {"grant": grant}),))
+        data: dict[str, Any] = {"grant": grant}
+        if grant == "everyone":  # "*" (or an Allow's NotPrincipal): the caller is not named
+            data["principal"] = f.caller.text
+        return Step(name, "allow", (Reason("resource_policy_grants_caller", data),))
     if f.ignored_resource_denies:
         reason = Reason("bucket_owner_root_keeps_policy_access", {"action": f.case.request.action})
         return Step(name, "continue", (reason,))

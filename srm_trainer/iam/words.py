@@ -128,7 +128,7 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "notprincipal_matched": (
         (
-            "the caller {principal} is named in NotPrincipal ({principals}), so the statement skips it",
+            "NotPrincipal ({principals}) names the caller {principal}, its role or its account, so the statement leaves the caller out",
         ),
         POLICIES,
     ),
@@ -289,6 +289,7 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "resource_policy_grants_caller": (
         (
+            'the resource-based policy grants everyone ("*", or all but those a NotPrincipal lists), which reaches {principal} as a grant naming it would; that is enough within one account',
             "the resource-based policy names the caller directly, which is enough within one account",
         ),
         POLICY_EVALUATION,

@@ -645,3 +645,50 @@ def test_an_rcp_on_a_service_off_the_list_says_the_service_does_not_support_them
         "(S3, STS, KMS, SQS, Secrets Manager and the others on AWS's list), and not "
         "ec2:RunInstances"
     ]
+
+
+def _bucket_policy(**principal) -> dict:
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}
+    return {"Version": "2012-10-17", "Statement": [{**statement, **principal}]}
+
+
+def test_a_grant_to_everyone_does_not_claim_to_name_the_caller():
+    """A same-account grant to "*" reaches the caller like a grant naming it (policy-eval-denyallow,
+    our reading for "*"), but the policy does not name the caller: the words used to say it did."""
+    case = _case()
+    case["identity_policies"] = []
+    for principal in (
+        {"Principal": "*"},
+        {"NotPrincipal": {"AWS": f"arn:aws:iam::{ACCT}:user/bob"}},
+    ):
+        case["resource_policy"] = _bucket_policy(**principal)
+        decision = evaluate(case)
+        assert decision.decision == "Allow"
+        (reason,) = decision.step("resource_policy").reasons
+        assert reason_words(reason.code, reason.data) == (
+            'the resource-based policy grants everyone ("*", or all but those a NotPrincipal '
+            f"lists), which reaches {ALICE} as a grant naming it would; that is enough within "
+            "one account"
+        )
+    case["resource_policy"] = _bucket_policy(Principal={"AWS": ALICE})
+    (reason,) = evaluate(case).step("resource_policy").reasons
+    assert reason_words(reason.code, reason.data) == (
+        "the resource-based policy names the caller directly, which is enough within one account"
+    )
+
+
+def test_notprincipal_that_names_the_callers_account_says_so():
+    """An Allow with NotPrincipal leaves out every caller it names through its user, role,
+    session or account (reference_policies_elements_notprincipal): here only the account is
+    listed, so "the caller ... is named" alone was not what the policy says."""
+    case = _case()
+    case["identity_policies"] = []
+    case["resource_policy"] = _bucket_policy(NotPrincipal={"AWS": ACCT})
+    decision = evaluate(case)
+    assert decision.decision == "ImplicitDeny"
+    (statement,) = next(p for p in decision.explanations if p.kind == "resource").statements
+    (reason,) = statement.reasons
+    assert reason_words(reason.code, reason.data) == (
+        f"NotPrincipal ({ACCT}) names the caller {ALICE}, its role or its account, so the "
+        "statement leaves the caller out"
+    )

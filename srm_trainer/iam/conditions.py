@@ -624,7 +624,9 @@ class ConditionClause:
             return ("all_values_negated" if self.negated else "all_values"), failing
         if unreadable and len(unreadable) == len(actual):
             return "request_unreadable", unreadable
-        return ("any_value_negated" if self.negated else "any_value"), actual
+        if self.negated:  # the values it could read all matched an excluded value
+            return "any_value_negated", tuple(v for v in actual if v not in unreadable)
+        return "any_value", actual
 
     def _evaluate_null(self, actual: tuple[str, ...] | None) -> ConditionFailure | None:
         is_null = not actual  # missing, or an empty list

@@ -97,6 +97,7 @@ class _Analysis:
         "allow_grants",
         "denies",
         "best_grant",
+        "boundary_beat_notprincipal",
     )
 
     def __init__(self, policy: Policy, kind: str, index: int, level: int | None) -> None:
@@ -109,6 +110,8 @@ class _Analysis:
         self.allow_grants: list[str | None] = []  # how each Allow's Principal named the caller
         self.denies: list[StatementRef] = []
         self.best_grant: str | None = None  # resource policies: strongest grant to the caller
+        # A Deny whose NotPrincipal lists the caller applied only because it has a boundary.
+        self.boundary_beat_notprincipal = False
 
     def ref(self, st: Statement) -> StatementRef:
         return StatementRef(
@@ -215,6 +218,7 @@ def _analyse(
                 records.append((st, code, None, None))
                 continue
         grant: str | None = None
+        listed = False
         pblock = st.principal
         if pblock is not None:
             if pblock.negated:
@@ -227,6 +231,7 @@ def _analyse(
                     # access_policies_boundaries: Deny + NotPrincipal always denies a principal
                     # that has a permissions boundary, whatever NotPrincipal lists.
                     grant = "notprincipal_with_boundary"
+                    listed = not_principal_excludes(pblock, caller, effect=st.effect)
                 elif not_principal_excludes(pblock, caller, effect=st.effect):
                     records.append((st, "notprincipal_matched", None, None))
                     continue
@@ -245,6 +250,8 @@ def _analyse(
         records.append((st, None, None, grant))
         if st.effect == "Deny":
             out.denies.append(out.ref(st))
+            if grant == "notprincipal_with_boundary" and listed:
+                out.boundary_beat_notprincipal = True
         else:
             out.allows.append(out.ref(st))
             out.allow_grants.append(grant)
@@ -514,6 +521,7 @@ class _Facts:
             and request.action_folded in _BUCKET_POLICY_ACTIONS
         )
         self.ignored_resource_denies: list[StatementRef] = []
+        self.boundary_beat_notprincipal = False
 
     def add(self, a: _Analysis) -> None:
         kind = a.kind
@@ -521,6 +529,7 @@ class _Facts:
             self.ignored_resource_denies.extend(a.denies)
         else:
             self.denies.extend(a.denies)
+            self.boundary_beat_notprincipal |= a.boundary_beat_notprincipal
         if kind == "scp":
             self.scp_allows.extend(a.allows)
             if a.allows and a.level is not None:
@@ -671,7 +680,12 @@ def _unreached(step: Step) -> Step:
 def _explicit_deny_box(f: _Facts) -> Step:
     # evaluation-logic: an explicit deny in any applicable policy overrides any allow.
     if f.denies:
-        return Step("explicit_deny", "deny", (Reason("explicit_deny", {"count": len(f.denies)}),))
+        reasons: tuple[Reason, ...] = (Reason("explicit_deny", {"count": len(f.denies)}),)
+        if f.boundary_beat_notprincipal:
+            # The Deny's NotPrincipal lists the caller: without this the step would not say why
+            # it applied anyway (reference_policies_elements_notprincipal, key points).
+            reasons += (Reason("notprincipal_with_boundary"),)
+        return Step("explicit_deny", "deny", reasons)
     return _EXPLICIT_DENY_CONTINUE
 
 

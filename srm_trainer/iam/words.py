@@ -133,7 +133,9 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         POLICIES,
     ),
     "notprincipal_with_boundary": (
-        ("a Deny with NotPrincipal applies to every principal that has a permissions boundary",),
+        (
+            "a Deny with NotPrincipal applies to every principal that has a permissions boundary, even one its NotPrincipal lists, as this caller is",
+        ),
         POLICY_EVALUATION,
     ),
     "condition_key_missing": (

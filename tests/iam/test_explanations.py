@@ -692,3 +692,40 @@ def test_notprincipal_that_names_the_callers_account_says_so():
         f"NotPrincipal ({ACCT}) names the caller {ALICE}, its role or its account, so the "
         "statement leaves the caller out"
     )
+
+
+def test_a_notprincipal_deny_beaten_by_the_boundary_says_why_it_applied():
+    """A Deny with NotPrincipal applies to a principal with a permissions boundary whatever
+    NotPrincipal lists (reference_policies_elements_notprincipal, key points). The step said only
+    "a Deny statement matched", beside a Deny whose NotPrincipal lists the caller."""
+    listed = {"AWS": [ALICE, f"arn:aws:iam::{ACCT}:root"]}
+    case = _case()
+    case["resource_policy"] = _bucket_policy(Principal={"AWS": ALICE})
+    case["resource_policy"]["Statement"].append(
+        {"Effect": "Deny", "NotPrincipal": listed, "Action": "s3:*", "Resource": "*"}
+    )
+    case["permissions_boundary"] = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+    decision = evaluate(case)
+    assert decision.decision == "ExplicitDeny"
+    words = [reason_words(r.code, r.data) for r in decision.step("explicit_deny").reasons]
+    assert words[1:] == [
+        "a Deny with NotPrincipal applies to every principal that has a permissions boundary, "
+        "even one its NotPrincipal lists, as this caller is"
+    ]
+    # without the boundary the caller is exempt; a NotPrincipal that does not list the caller
+    # denies it with or without a boundary, and the step needs no second reason then
+    del case["permissions_boundary"]
+    assert evaluate(case).decision == "Allow"
+    case["resource_policy"]["Statement"][1]["NotPrincipal"] = {
+        "AWS": f"arn:aws:iam::{ACCT}:user/bob"
+    }
+    case["permissions_boundary"] = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+    decision = evaluate(case)
+    assert decision.decision == "ExplicitDeny"
+    assert [r.code for r in decision.step("explicit_deny").reasons] == ["explicit_deny"]

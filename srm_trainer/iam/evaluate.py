@@ -69,6 +69,9 @@ _DIRECT = frozenset({"user", "session", "federated_user", "service", "other", "e
 _THROUGH_CREATOR = frozenset({"role", "federating_user"})
 _TRUST_ACTIONS = ("sts:assumerole", "sts:tagsession", "sts:setsourceidentity")
 _IAM_IDENTITY = frozenset({"user", "role_session", "federated_user"})
+# access_policies#policies_session: a session policy is passed when a role session or a federated
+# user session is created; an IAM user signing with its own keys has no session to limit.
+_SESSION_CALLERS = frozenset({"role_session", "federated_user"})
 _ORG_MEMBER_CALLERS = frozenset({"user", "role_session", "federated_user", "root"})
 # API_PutBucketPolicy (and Get/DeleteBucketPolicy): so that an owner cannot lock itself out, the
 # root user of the bucket's account can always use these three actions, even when the bucket
@@ -410,6 +413,8 @@ def _skip_reason(kind: str, request: Request, slr: bool) -> Reason | None:
         if caller.kind not in _ORG_MEMBER_CALLERS:
             return Reason("scp_not_applicable_to_caller", {"caller_kind": caller.kind})
         return None
+    if kind == "session" and caller.kind not in _SESSION_CALLERS:
+        return Reason("session_policy_not_applicable", {"caller_kind": caller.kind})
     if kind == "resource" or caller.kind in _IAM_IDENTITY:
         return None
     code = {
@@ -499,7 +504,7 @@ class _Facts:
         self.rcp_applies = bool(case.rcp_levels) and not self.rcp_exempt and rcp_governs(request)
         self.scp_applies = bool(case.scp_levels) and caller.kind in _ORG_MEMBER_CALLERS and not slr
         self.has_boundary = has_boundary
-        self.has_session = case.session_policy is not None and self.iam_identity
+        self.has_session = case.session_policy is not None and caller.kind in _SESSION_CALLERS
         self.denies: list[StatementRef] = []
         self.scp_allows: list[StatementRef] = []
         self.scp_allowing_levels: set[int] = set()
@@ -804,6 +809,9 @@ def _federating_reason(f: _Facts) -> Reason:
 
 def _boundary_box(f: _Facts) -> Step:
     if not f.has_boundary:
+        if f.case.permissions_boundary is not None:  # given, but this caller cannot have one
+            reason = Reason("boundary_not_applicable", {"caller_kind": f.kind})
+            return Step("boundary", "not_applicable", (reason,))
         return _BOUNDARY_NONE
     if f.boundary_ok:
         return _BOUNDARY_CONTINUE
@@ -814,6 +822,9 @@ def _session_box(f: _Facts) -> Step:
     if f.federated_without_session:
         return _SESSION_FEDERATED
     if not f.has_session:
+        if f.case.session_policy is not None:  # given, but this caller is not a session
+            reason = Reason("session_policy_not_applicable", {"caller_kind": f.kind})
+            return Step("session_policy", "not_applicable", (reason,))
         return _SESSION_NONE
     if f.session_ok:
         return _SESSION_CONTINUE

@@ -345,7 +345,7 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         POLICY_EVALUATION,
     ),
     "boundary_not_applicable": (
-        ("permissions boundaries do not apply to {caller}",),
+        ("permissions boundaries do not apply to {caller}: they are set on IAM users and roles",),
         POLICY_EVALUATION,
     ),
     "no_permissions_boundary": (
@@ -359,7 +359,9 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         POLICY_EVALUATION,
     ),
     "session_policy_not_applicable": (
-        ("session policies do not apply to {caller}",),
+        (
+            "session policies do not apply to {caller}: they limit only role sessions and federated user sessions",
+        ),
         POLICY_EVALUATION,
     ),
     "no_session_policy": (

@@ -729,3 +729,41 @@ def test_a_notprincipal_deny_beaten_by_the_boundary_says_why_it_applied():
     decision = evaluate(case)
     assert decision.decision == "ExplicitDeny"
     assert [r.code for r in decision.step("explicit_deny").reasons] == ["explicit_deny"]
+
+
+def test_a_boundary_or_session_policy_the_caller_cannot_have_is_called_not_applicable():
+    """The root user has no permissions boundary and no session; an IAM user signing with its
+    own keys has no session (access_policies#policies_session). Given in a case, the steps said
+    "the caller has no permissions boundary" beside the boundary the learner wrote."""
+    any_s3 = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+    }
+    case = _case(_allow())
+    case["permissions_boundary"] = any_s3
+    case["session_policy"] = any_s3
+    case["request"]["principal"] = f"arn:aws:iam::{ACCT}:root"
+    case["identity_policies"] = []
+    decision = evaluate(case)
+    assert decision.decision == "Allow"
+    said = {
+        name: [reason_words(r.code, r.data) for r in decision.step(name).reasons]
+        for name in ("boundary", "session_policy")
+    }
+    assert said == {
+        "boundary": [
+            "permissions boundaries do not apply to the root user: they are set on IAM users "
+            "and roles"
+        ],
+        "session_policy": [
+            "session policies do not apply to the root user: they limit only role sessions and "
+            "federated user sessions"
+        ],
+    }
+    case["request"]["principal"] = ALICE
+    case["identity_policies"] = [{"Version": "2012-10-17", "Statement": [_allow()]}]
+    step = evaluate(case).step("session_policy")
+    assert [reason_words(r.code, r.data) for r in step.reasons] == [
+        "session policies do not apply to an IAM user: they limit only role sessions and "
+        "federated user sessions"
+    ]

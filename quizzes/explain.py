@@ -14,10 +14,16 @@ from lessons.engine_topics import reason_lesson_url
 from srm_trainer.iam import parse_case, words
 from srm_trainer.iam.decision import Decision, StatementRef
 
-NO_STATEMENT = "none"  # the statement choice for "no statement decided it" (an implicit deny)
-# Its words, in the implicit deny's own terms (srm_trainer/iam/words.py): the missing Allow may
-# be a boundary's or an SCP's, so "nothing allows it" would be wrong there.
-NO_STATEMENT_LABEL = "No statement: an Allow it needs is missing"
+NO_STATEMENT = "none"  # the statement choice for "no statement decided it"
+# Its words. Mostly an implicit deny, in its own terms (srm_trainer/iam/words.py: the missing
+# Allow may be a boundary's or an SCP's, so "nothing allows it" would be wrong there); but no
+# statement decides an AWS built-in rule either (GetCallerIdentity allowed through a Deny, a
+# service-linked role that cannot be deleted) nor the root user's own access, where "an Allow
+# it needs is missing" would be the wrong reason for the right choice.
+NO_STATEMENT_LABEL = (
+    "No statement: an Allow it needs is missing, or an AWS rule or the root user's own access "
+    "decided"
+)
 
 
 def statement_key(

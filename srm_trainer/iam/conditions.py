@@ -52,7 +52,7 @@ from .arn import ArnMatcher, compile_arn_tokens
 from .context import RequestContext, normalise_scalar
 from .errors import PolicyError
 from .fastinit import fast_init
-from .variables import Template, parse_template
+from .variables import Template, listed_variable_keys, parse_template
 from .wildcard import Pattern, compile_pattern, fold_case, text_cache, text_tokens
 
 __all__ = [
@@ -69,6 +69,24 @@ __all__ = [
 
 KEY_MISSING = "condition_key_missing"
 VALUE_MISMATCH = "condition_value_mismatch"
+
+# Why a clause's values did not match (`ConditionFailure.shape`), where "the condition wants X
+# and the request has Y" would mislead: a negated operator fails when the value IS one of those
+# listed, a set operator on some values only, a plain operator on a list whatever it holds.
+SHAPES = (
+    "negated",  # a negated operator: the request's value matches one of those it excludes
+    "all_values",  # ForAllValues: `culprits` are the request values that do not match
+    "all_values_negated",  # ForAllValues with a negated operator: `culprits` match an excluded one
+    "any_value",  # ForAnyValue: none of the request values (`culprits`) matches
+    "any_value_negated",  # ForAnyValue, negated: every request value matches an excluded one
+    "multivalued",  # a plain operator on a key the request sends as a list
+    "null_data_set",  # ForAnyValue on request values that are all empty strings
+    "null_present",  # Null true (the key must be absent), and the request has the key
+    "request_unreadable",  # `culprits`: request values the operator cannot read (not a number)
+    "policy_unreadable",  # `culprits`: policy values the operator cannot read
+    "variable_no_value",  # every policy value holds a variable with no value in this request;
+    # `culprits`: the variables' keys that the request sends as lists
+)
 
 
 class _Malformed:
@@ -290,6 +308,15 @@ CONTEXT_READERS: dict[str, Callable[[str], object]] = {
 }
 
 
+def value_type(operator: str) -> str:
+    """The kind of value an operator compares ("Numeric", "Date", "IpAddress", ...), as the
+    explanations name it; "" for Null or an operator AWS does not have."""
+    op = parse_operator(operator)
+    if op is None or op.base == "Null":
+        return ""
+    return _OPERATORS[op.base][0].name
+
+
 def is_malformed(value: object) -> bool:
     """Whether a reader's answer means it could not read the text."""
     return value is _MALFORMED
@@ -391,6 +418,10 @@ class ConditionFailure:
     expected: tuple[str, ...]
     actual: tuple[str, ...] | None
     detail: str = ""
+    # Why the values did not match, for the explanation's words (`SHAPES`): "" when the plain
+    # reading ("wants X, the request has Y") says it; `culprits` are the values to name.
+    shape: str = ""
+    culprits: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -520,8 +551,14 @@ class ConditionClause:
                 return None
             if self.set_operator == "ForAnyValue":
                 if actual:  # present, but only empty strings
-                    return self._fail(
-                        VALUE_MISMATCH, actual, "empty strings are a null data set for ForAnyValue"
+                    return ConditionFailure(
+                        self.operator,
+                        self.key,
+                        VALUE_MISMATCH,
+                        self.values,
+                        actual,
+                        "empty strings are a null data set for ForAnyValue",
+                        "null_data_set",
                     )
                 return self._fail(
                     KEY_MISSING, actual, "ForAnyValue needs at least one value in the request"
@@ -532,10 +569,14 @@ class ConditionClause:
         policy = self._policy_values(context, variables)
         if self.set_operator is None:
             if context.is_multivalued(self.key):
-                return self._fail(
+                return ConditionFailure(
+                    self.operator,
+                    self.key,
                     VALUE_MISMATCH,
+                    self.values,
                     actual,
                     "the key is multivalued in the request; use ForAnyValue: or ForAllValues:",
+                    "multivalued",
                 )
             if self._satisfied_by(actual[0], policy):
                 return None
@@ -544,7 +585,48 @@ class ConditionClause:
                 return None
         elif any(self._satisfied_by(v, policy) for v in actual):
             return None
-        return self._fail(VALUE_MISMATCH, actual, self._mismatch_detail(actual, policy))
+        shape, culprits = self._mismatch_shape(actual, policy)
+        if shape == "variable_no_value":
+            culprits = tuple(listed_variable_keys(self.values, context))
+        return ConditionFailure(
+            self.operator,
+            self.key,
+            VALUE_MISMATCH,
+            self.values,
+            actual,
+            self._mismatch_detail(actual, policy),
+            shape,
+            culprits,
+        )
+
+    def _mismatch_shape(
+        self, actual: tuple[str, ...], policy: tuple[object, ...]
+    ) -> tuple[str, tuple[str, ...]]:
+        """Why the request's values failed, read from the values themselves (see `SHAPES`)."""
+        family = self._family
+        assert family is not None  # called for a failed comparison, never for Null
+        if all(pv is None for pv in policy):
+            return "variable_no_value", ()
+        if not self.negated and all(pv is None or pv is _MALFORMED for pv in policy):
+            return "policy_unreadable", self.malformed_values
+        if self.negated and any(pv is _MALFORMED for pv in policy):
+            return "policy_unreadable", self.malformed_values
+        read = family.read_context
+        unreadable = tuple(v for v in actual if read(v) is _MALFORMED)
+        if self.set_operator is None:
+            if unreadable:
+                return "request_unreadable", unreadable
+            return ("negated" if self.negated else ""), ()
+        if self.set_operator == "ForAllValues":
+            failing = tuple(v for v in actual if not self._satisfied_by(v, policy))
+            if unreadable and set(unreadable) == set(failing):
+                return "request_unreadable", unreadable
+            return ("all_values_negated" if self.negated else "all_values"), failing
+        if unreadable and len(unreadable) == len(actual):
+            return "request_unreadable", unreadable
+        if self.negated:  # the values it could read all matched an excluded value
+            return "any_value_negated", tuple(v for v in actual if v not in unreadable)
+        return "any_value", actual
 
     def _evaluate_null(self, actual: tuple[str, ...] | None) -> ConditionFailure | None:
         is_null = not actual  # missing, or an empty list
@@ -553,7 +635,16 @@ class ConditionClause:
             if v.lower() == wanted:
                 return None
         if not is_null:
-            return self._fail(VALUE_MISMATCH, actual, "the key is present")
+            wants_absent = any(v.lower() == "true" for v in self.values)
+            return ConditionFailure(
+                self.operator,
+                self.key,
+                VALUE_MISMATCH,
+                self.values,
+                actual,
+                "the key is present",
+                "null_present" if wants_absent else "",
+            )
         return self._fail(KEY_MISSING, actual, "the key is absent")
 
     def _mismatch_detail(self, actual: tuple[str, ...], policy: tuple[object, ...]) -> str:

@@ -45,9 +45,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .aws_rules import AwsRule, matching_rule, rcp_governs
+from .aws_rules import RCP_INEFFECTIVE_ACTIONS, AwsRule, matching_rule, rcp_governs
 from .case import Case, Request, parse_case
-from .conditions import evaluate_conditions
+from .conditions import evaluate_conditions, value_type
 from .decision import (
     Decision,
     DecisionValue,
@@ -60,6 +60,7 @@ from .decision import (
 )
 from .model import Policy, Statement
 from .principals import MATCH_RANK, Caller, best_match, not_principal_excludes
+from .variables import listed_variable_keys
 
 # How a resource-policy grant to the caller combines with the caller's other policies.
 _DIRECT = frozenset({"user", "session", "federated_user", "service", "other", "everyone"})
@@ -68,6 +69,9 @@ _DIRECT = frozenset({"user", "session", "federated_user", "service", "other", "e
 _THROUGH_CREATOR = frozenset({"role", "federating_user"})
 _TRUST_ACTIONS = ("sts:assumerole", "sts:tagsession", "sts:setsourceidentity")
 _IAM_IDENTITY = frozenset({"user", "role_session", "federated_user"})
+# access_policies#policies_session: a session policy is passed when a role session or a federated
+# user session is created; an IAM user signing with its own keys has no session to limit.
+_SESSION_CALLERS = frozenset({"role_session", "federated_user"})
 _ORG_MEMBER_CALLERS = frozenset({"user", "role_session", "federated_user", "root"})
 # API_PutBucketPolicy (and Get/DeleteBucketPolicy): so that an owner cannot lock itself out, the
 # root user of the bucket's account can always use these three actions, even when the bucket
@@ -96,6 +100,7 @@ class _Analysis:
         "allow_grants",
         "denies",
         "best_grant",
+        "boundary_beat_notprincipal",
     )
 
     def __init__(self, policy: Policy, kind: str, index: int, level: int | None) -> None:
@@ -108,6 +113,8 @@ class _Analysis:
         self.allow_grants: list[str | None] = []  # how each Allow's Principal named the caller
         self.denies: list[StatementRef] = []
         self.best_grant: str | None = None  # resource policies: strongest grant to the caller
+        # A Deny whose NotPrincipal lists the caller applied only because it has a boundary.
+        self.boundary_beat_notprincipal = False
 
     def ref(self, st: Statement) -> StatementRef:
         return StatementRef(
@@ -160,7 +167,11 @@ def _reasons(code: str, failures: Any, st: Statement, request: Request) -> tuple
         assert st.resource is not None
         data: dict[str, Any] = {"resource": request.resource, "patterns": list(st.resource.texts)}
         if code == "policy_variable_no_value":
-            data["variables"] = [p.text for p in st.resource.patterns if p.has_variable]
+            texts = [p.text for p in st.resource.patterns if p.has_variable]
+            data["variables"] = texts
+            listed = listed_variable_keys(texts, request.context)
+            if listed:  # the key is there, as a list: "no value" alone would mislead
+                data["listed"] = listed
         return (Reason(code, data),)
     if code in ("principal_not_matched", "notprincipal_matched"):
         assert st.principal is not None
@@ -210,6 +221,7 @@ def _analyse(
                 records.append((st, code, None, None))
                 continue
         grant: str | None = None
+        listed = False
         pblock = st.principal
         if pblock is not None:
             if pblock.negated:
@@ -222,6 +234,7 @@ def _analyse(
                     # access_policies_boundaries: Deny + NotPrincipal always denies a principal
                     # that has a permissions boundary, whatever NotPrincipal lists.
                     grant = "notprincipal_with_boundary"
+                    listed = not_principal_excludes(pblock, caller, effect=st.effect)
                 elif not_principal_excludes(pblock, caller, effect=st.effect):
                     records.append((st, "notprincipal_matched", None, None))
                     continue
@@ -240,6 +253,8 @@ def _analyse(
         records.append((st, None, None, grant))
         if st.effect == "Deny":
             out.denies.append(out.ref(st))
+            if grant == "notprincipal_with_boundary" and listed:
+                out.boundary_beat_notprincipal = True
         else:
             out.allows.append(out.ref(st))
             out.allow_grants.append(grant)
@@ -257,7 +272,44 @@ def _failure_data(failure: Any) -> dict[str, Any]:
     actual = getattr(failure, "actual", None)
     data["expected"] = list(expected) if isinstance(expected, tuple | list) else expected
     data["actual"] = list(actual) if isinstance(actual, tuple | list) else actual
+    shape = getattr(failure, "shape", "")
+    if shape:
+        data.update(_shape_data(shape, failure))
     return data
+
+
+def _shape_data(shape: str, failure: Any) -> dict[str, Any]:
+    """The values that say why a condition's values did not match, under the names the
+    explanation's sentences use (`words.REASONS["condition_value_mismatch"]`): a negated
+    operator excludes what it lists, a set operator fails on some values, a Null on a present
+    key (conditions.SHAPES)."""
+    culprits = list(failure.culprits)
+    expected = list(failure.expected)
+    if shape == "negated":
+        return {"excluded": expected}
+    if shape == "all_values":
+        return {"not_holding": culprits}
+    if shape == "any_value":
+        return {"none_holding": culprits}
+    if shape == "all_values_negated":
+        return {"excluded": expected, "matching_excluded": culprits}
+    if shape == "any_value_negated":
+        return {"excluded": expected, "all_excluded": culprits}
+    if shape == "multivalued":
+        return {"list_values": list(failure.actual or ())}
+    if shape == "null_data_set":
+        return {"empty_strings": len(failure.actual or ())}
+    if shape == "null_present":
+        return {"present_values": list(failure.actual or ())}
+    if shape == "variable_no_value":
+        if culprits:  # keys the request sends as lists, which no variable can stand for
+            return {"unresolved": expected, "listed": culprits}
+        return {"unresolved": expected}
+    if shape == "request_unreadable":
+        return {"unreadable": culprits, "value_type": value_type(failure.operator)}
+    if shape == "policy_unreadable":
+        return {"policy_unreadable": culprits, "value_type": value_type(failure.operator)}
+    return {}
 
 
 def _is_service_linked(caller: Caller) -> bool:
@@ -352,7 +404,7 @@ def _skip_reason(kind: str, request: Request, slr: bool) -> Reason | None:
         if slr or _assumes_service_linked_role(request):
             return Reason("service_linked_role_exempt")
         if not rcp_governs(request):
-            return Reason("rcp_service_not_governed", {"action": request.action})
+            return _rcp_not_governed(request)
         return None
     if kind == "scp":
         # SCPs: IAM principals (and the root user) of member accounts, not service-linked roles.
@@ -361,6 +413,8 @@ def _skip_reason(kind: str, request: Request, slr: bool) -> Reason | None:
         if caller.kind not in _ORG_MEMBER_CALLERS:
             return Reason("scp_not_applicable_to_caller", {"caller_kind": caller.kind})
         return None
+    if kind == "session" and caller.kind not in _SESSION_CALLERS:
+        return Reason("session_policy_not_applicable", {"caller_kind": caller.kind})
     if kind == "resource" or caller.kind in _IAM_IDENTITY:
         return None
     code = {
@@ -450,7 +504,7 @@ class _Facts:
         self.rcp_applies = bool(case.rcp_levels) and not self.rcp_exempt and rcp_governs(request)
         self.scp_applies = bool(case.scp_levels) and caller.kind in _ORG_MEMBER_CALLERS and not slr
         self.has_boundary = has_boundary
-        self.has_session = case.session_policy is not None and self.iam_identity
+        self.has_session = case.session_policy is not None and caller.kind in _SESSION_CALLERS
         self.denies: list[StatementRef] = []
         self.scp_allows: list[StatementRef] = []
         self.scp_allowing_levels: set[int] = set()
@@ -472,6 +526,7 @@ class _Facts:
             and request.action_folded in _BUCKET_POLICY_ACTIONS
         )
         self.ignored_resource_denies: list[StatementRef] = []
+        self.boundary_beat_notprincipal = False
 
     def add(self, a: _Analysis) -> None:
         kind = a.kind
@@ -479,6 +534,7 @@ class _Facts:
             self.ignored_resource_denies.extend(a.denies)
         else:
             self.denies.extend(a.denies)
+            self.boundary_beat_notprincipal |= a.boundary_beat_notprincipal
         if kind == "scp":
             self.scp_allows.extend(a.allows)
             if a.allows and a.level is not None:
@@ -629,7 +685,12 @@ def _unreached(step: Step) -> Step:
 def _explicit_deny_box(f: _Facts) -> Step:
     # evaluation-logic: an explicit deny in any applicable policy overrides any allow.
     if f.denies:
-        return Step("explicit_deny", "deny", (Reason("explicit_deny", {"count": len(f.denies)}),))
+        reasons: tuple[Reason, ...] = (Reason("explicit_deny", {"count": len(f.denies)}),)
+        if f.boundary_beat_notprincipal:
+            # The Deny's NotPrincipal lists the caller: without this the step would not say why
+            # it applied anyway (reference_policies_elements_notprincipal, key points).
+            reasons += (Reason("notprincipal_with_boundary"),)
+        return Step("explicit_deny", "deny", reasons)
     return _EXPLICIT_DENY_CONTINUE
 
 
@@ -641,8 +702,17 @@ def _rcp_box(f: _Facts) -> Step:
         return _RCP_NO_LEVELS
     if f.rcp_exempt:
         return _RCP_SLR_EXEMPT
-    reason = Reason("rcp_service_not_governed", {"action": f.case.request.action})
-    return Step("rcp", "not_applicable", (reason,))
+    return Step("rcp", "not_applicable", (_rcp_not_governed(f.case.request),))
+
+
+def _rcp_not_governed(request: Request) -> Reason:
+    """Why no RCP takes part: the action's service is not on AWS's list, or the action is one
+    RCPs never govern in a service that is (kms:RetireGrant), which "only some services" would
+    contradict."""
+    data = {"action": request.action}
+    if request.action_folded in RCP_INEFFECTIVE_ACTIONS:
+        data["exempt_action"] = request.action
+    return Reason("rcp_service_not_governed", data)
 
 
 def _scp_box(f: _Facts) -> Step:
@@ -681,7 +751,10 @@ def _resource_policy_box(f: _Facts) -> Step:
         reason = Reason("trust_policy_names_caller_boundary_applies", {"grant": grant})
         return Step(name, "continue", (reason,))
     if grant in _DIRECT:
-        return Step(name, "allow", (Reason("resource_policy_grants_caller", {"grant": grant}),))
+        data: dict[str, Any] = {"grant": grant}
+        if grant == "everyone":  # "*" (or an Allow's NotPrincipal): the caller is not named
+            data["principal"] = f.caller.text
+        return Step(name, "allow", (Reason("resource_policy_grants_caller", data),))
     if f.ignored_resource_denies:
         reason = Reason("bucket_owner_root_keeps_policy_access", {"action": f.case.request.action})
         return Step(name, "continue", (reason,))
@@ -736,6 +809,9 @@ def _federating_reason(f: _Facts) -> Reason:
 
 def _boundary_box(f: _Facts) -> Step:
     if not f.has_boundary:
+        if f.case.permissions_boundary is not None:  # given, but this caller cannot have one
+            reason = Reason("boundary_not_applicable", {"caller_kind": f.kind})
+            return Step("boundary", "not_applicable", (reason,))
         return _BOUNDARY_NONE
     if f.boundary_ok:
         return _BOUNDARY_CONTINUE
@@ -746,6 +822,9 @@ def _session_box(f: _Facts) -> Step:
     if f.federated_without_session:
         return _SESSION_FEDERATED
     if not f.has_session:
+        if f.case.session_policy is not None:  # given, but this caller is not a session
+            reason = Reason("session_policy_not_applicable", {"caller_kind": f.kind})
+            return Step("session_policy", "not_applicable", (reason,))
         return _SESSION_NONE
     if f.session_ok:
         return _SESSION_CONTINUE

@@ -31,6 +31,7 @@ __all__ = [
     "Template",
     "Variable",
     "has_variables",
+    "listed_variable_keys",
     "parse_template",
     "resolve_pattern",
     "resolve_text",
@@ -163,6 +164,17 @@ class Template:
 @text_cache(4096)
 def _pattern_for(source: str, values: tuple[str, ...], ignore_case: bool) -> Pattern:
     return compile_tokens(parse_template(source).tokens_with(values), ignore_case=ignore_case)
+
+
+def listed_variable_keys(texts: list[str] | tuple[str, ...], context: RequestContext) -> list[str]:
+    """The keys of the variables in `texts` that the request sends as a list (each once, as
+    the policy writes it): a multivalued key has no value as a variable."""
+    out: dict[str, None] = {}
+    for text in texts:
+        for variable in parse_template(text).variables:
+            if variable.default is None and context.is_multivalued(variable.key):
+                out[variable.key] = None
+    return list(out)
 
 
 def has_variables(text: str) -> bool:

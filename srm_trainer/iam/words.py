@@ -116,6 +116,7 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "policy_variable_no_value": (
         (
+            "the Resource uses {variables}, and the request sends {listed} as a list, which cannot stand in for a policy variable, so it matches nothing",
             "the Resource uses {variables} and the request has no value for it, so it matches nothing",
             "a policy variable in Resource ({patterns}) has no value in this request, so it matches nothing",
         ),
@@ -127,12 +128,14 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "notprincipal_matched": (
         (
-            "the caller {principal} is named in NotPrincipal ({principals}), so the statement skips it",
+            "NotPrincipal ({principals}) names the caller {principal}, its role or its account, so the statement leaves the caller out",
         ),
         POLICIES,
     ),
     "notprincipal_with_boundary": (
-        ("a Deny with NotPrincipal applies to every principal that has a permissions boundary",),
+        (
+            "a Deny with NotPrincipal applies to every principal that has a permissions boundary, even one its NotPrincipal lists, as this caller is",
+        ),
         POLICY_EVALUATION,
     ),
     "condition_key_missing": (
@@ -144,6 +147,21 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "condition_value_mismatch": (
         (
+            # The first whose values the reason carries (conditions.SHAPES): the plain "wants
+            # X but the request has Y" would read "wants a, the request has a" for a negated
+            # operator, a Null true on a present key, or a plain operator on a list.
+            "the condition {operator} on {key} compares one value, but the request sends {key} as a list ({list_values}); a key sent as a list needs ForAnyValue: or ForAllValues:, so the condition does not hold",
+            "the condition {operator} on {key} holds only when the request lacks the key, and the request has it ({present_values})",
+            "the request sends only empty strings for {key} ({empty_strings} in all), which {operator} reads as no value at all, so none can match",
+            "the condition {operator} on {key} uses a policy variable ({unresolved}), and the request sends {listed} as a list, which cannot stand in for a variable, so nothing matches it",
+            "the condition {operator} on {key} uses a policy variable ({unresolved}) that has no value in this request, so nothing matches it",
+            "the condition {operator} on {key} cannot read the policy's value {policy_unreadable} as a {value_type} value, so it never holds",
+            "the condition {operator} on {key} cannot read the request's value {unreadable} as a {value_type} value, so it does not hold",
+            "the condition {operator} on {key} needs every value in the request to match none of {excluded}, and {matching_excluded} matches one",
+            "the condition {operator} on {key} needs a value in the request that matches none of {excluded}, and every one ({all_excluded}) matches one",
+            "the condition {operator} on {key} excludes {excluded}, and the request has {actual}",
+            "the condition {operator} on {key} must hold for every value in the request (against {expected}), and it does not for {not_holding}",
+            "the condition {operator} on {key} must hold for at least one value in the request (against {expected}), and it holds for none of {none_holding}",
             "the condition {operator} on {key} wants {expected} but the request has {actual}",
             "a condition is not met",
         ),
@@ -224,7 +242,8 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "rcp_service_not_governed": (
         (
-            "resource control policies govern only some services' actions (S3, STS, KMS, SQS, Secrets Manager and a few more), and not {action}",
+            'no resource control policy governs {exempt_action}, even with Action "*": AWS leaves it out of what RCPs control, though its service supports them',
+            "resource control policies govern only the actions of the services that support them (S3, STS, KMS, SQS, Secrets Manager and the others on AWS's list), and not {action}",
         ),
         SCPS,
     ),
@@ -272,6 +291,7 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "resource_policy_grants_caller": (
         (
+            'the resource-based policy grants everyone ("*", or all but those a NotPrincipal lists), which reaches {principal} as a grant naming it would; that is enough within one account',
             "the resource-based policy names the caller directly, which is enough within one account",
         ),
         POLICY_EVALUATION,
@@ -325,7 +345,7 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         POLICY_EVALUATION,
     ),
     "boundary_not_applicable": (
-        ("permissions boundaries do not apply to {caller}",),
+        ("permissions boundaries do not apply to {caller}: they are set on IAM users and roles",),
         POLICY_EVALUATION,
     ),
     "no_permissions_boundary": (
@@ -339,7 +359,9 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         POLICY_EVALUATION,
     ),
     "session_policy_not_applicable": (
-        ("session policies do not apply to {caller}",),
+        (
+            "session policies do not apply to {caller}: they limit only role sessions and federated user sessions",
+        ),
         POLICY_EVALUATION,
     ),
     "no_session_policy": (

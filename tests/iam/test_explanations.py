@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from srm_trainer.iam import Decision, evaluate
 from srm_trainer.iam.words import decision_why, reason_words
 
@@ -462,4 +464,306 @@ def test_a_grant_to_the_user_who_federated_is_explained_step_by_step():
     assert denied.deciding_step().name == "session_policy"
     assert [r.code for r in denied.deciding_step().reasons] == [
         "federated_user_without_session_policy"
+    ]
+
+
+# Why a condition's values did not match, in words that do not contradict themselves: the plain
+# "wants X but the request has Y" read "wants us-east-1 ... has us-east-1" for a negated
+# operator, "wants true ... has a" for Null true on a present key, and "wants a ... has a" for a
+# plain operator on a key sent as a list (IAM guide, condition operators and "Single-valued vs.
+# multivalued context keys").
+CONDITION_WORDS = [
+    pytest.param(
+        {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "eu-west-1"]}},
+        {"aws:RequestedRegion": "us-east-1"},
+        "the condition StringNotEquals on aws:RequestedRegion excludes us-east-1, eu-west-1, "
+        "and the request has us-east-1",
+        id="negated",
+    ),
+    pytest.param(
+        {"NotIpAddress": {"aws:SourceIp": "203.0.113.0/24"}},
+        {"aws:SourceIp": "203.0.113.7"},
+        "the condition NotIpAddress on aws:SourceIp excludes 203.0.113.0/24, "
+        "and the request has 203.0.113.7",
+        id="negated-ip",
+    ),
+    pytest.param(
+        {"Null": {"aws:TokenIssueTime": "true"}},
+        {"aws:TokenIssueTime": "2026-12-01T00:00:00Z"},
+        "the condition Null on aws:TokenIssueTime holds only when the request lacks the key, "
+        "and the request has it (2026-12-01T00:00:00Z)",
+        id="null-true-present",
+    ),
+    pytest.param(
+        {"StringEquals": {"aws:TagKeys": "team"}},
+        {"aws:TagKeys": ["team"]},
+        "the condition StringEquals on aws:TagKeys compares one value, but the request sends "
+        "aws:TagKeys as a list (team); a key sent as a list needs ForAnyValue: or "
+        "ForAllValues:, so the condition does not hold",
+        id="plain-operator-on-a-list",
+    ),
+    pytest.param(
+        {"ForAllValues:StringEquals": {"aws:TagKeys": ["team", "project"]}},
+        {"aws:TagKeys": ["team", "owner", "cost"]},
+        "the condition ForAllValues:StringEquals on aws:TagKeys must hold for every value in "
+        "the request (against team, project), and it does not for owner, cost",
+        id="for-all-values",
+    ),
+    pytest.param(
+        {"ForAnyValue:StringEquals": {"aws:TagKeys": "team"}},
+        {"aws:TagKeys": ["owner", "cost"]},
+        "the condition ForAnyValue:StringEquals on aws:TagKeys must hold for at least one value "
+        "in the request (against team), and it holds for none of owner, cost",
+        id="for-any-value",
+    ),
+    pytest.param(
+        {"ForAllValues:StringNotLike": {"aws:TagKeys": "temp-*"}},
+        {"aws:TagKeys": ["team", "temp-a"]},
+        "the condition ForAllValues:StringNotLike on aws:TagKeys needs every value in the "
+        "request to match none of temp-*, and temp-a matches one",
+        id="for-all-values-negated",
+    ),
+    pytest.param(
+        {"ForAnyValue:StringNotEquals": {"aws:TagKeys": ["team", "owner"]}},
+        {"aws:TagKeys": ["team", "owner"]},
+        "the condition ForAnyValue:StringNotEquals on aws:TagKeys needs a value in the request "
+        "that matches none of team, owner, and every one (team, owner) matches one",
+        id="for-any-value-negated",
+    ),
+    pytest.param(
+        {"ForAnyValue:StringEquals": {"aws:TagKeys": ""}},
+        {"aws:TagKeys": [""]},
+        "the request sends only empty strings for aws:TagKeys (1 in all), which "
+        "ForAnyValue:StringEquals reads as no value at all, so none can match",
+        id="null-data-set",
+    ),
+    pytest.param(
+        {"NumericLessThan": {"s3:max-keys": "10"}},
+        {"s3:max-keys": "ten"},
+        "the condition NumericLessThan on s3:max-keys cannot read the request's value ten as a "
+        "Numeric value, so it does not hold",
+        id="request-value-unreadable",
+    ),
+    pytest.param(
+        {"NumericNotEquals": {"s3:max-keys": "ten"}},
+        {"s3:max-keys": "5"},
+        "the condition NumericNotEquals on s3:max-keys cannot read the policy's value ten as a "
+        "Numeric value, so it never holds",
+        id="policy-value-unreadable",
+    ),
+    pytest.param(
+        {"StringEquals": {"s3:prefix": "home/${aws:username}/"}},
+        {"s3:prefix": "home/alice/"},
+        "the condition StringEquals on s3:prefix uses a policy variable (home/${aws:username}/) "
+        "that has no value in this request, so nothing matches it",
+        id="variable-without-value",
+    ),
+    pytest.param(
+        {"StringEquals": {"s3:prefix": "${aws:PrincipalTag/team}/"}},
+        {"s3:prefix": "blue/", "aws:PrincipalTag/team": ["blue"]},
+        "the condition StringEquals on s3:prefix uses a policy variable "
+        "(${aws:PrincipalTag/team}/), and the request sends aws:PrincipalTag/team as a list, "
+        "which cannot stand in for a variable, so nothing matches it",
+        id="variable-of-a-key-sent-as-a-list",
+    ),
+    pytest.param(
+        {"StringEquals": {"s3:prefix": "home/"}},
+        {"s3:prefix": "public/"},
+        "the condition StringEquals on s3:prefix wants home/ but the request has public/",
+        id="plain",
+    ),
+]
+
+
+@pytest.mark.parametrize(("condition", "context", "sentence"), CONDITION_WORDS)
+def test_a_failed_condition_says_why_its_values_did_not_match(condition, context, sentence):
+    case = _case(_allow(Condition=condition))
+    case["request"]["context"] = context
+    decision = evaluate(case)
+    assert decision.decision == "ImplicitDeny"
+    (statement,) = decision.explanations[0].statements
+    (reason,) = statement.reasons
+    assert reason.code == "condition_value_mismatch"
+    assert reason_words(reason.code, reason.data) == sentence
+    # the reason keeps the values it always carried for the API and other readers
+    assert {"operator", "key", "expected", "actual"} <= set(reason.data)
+    json.dumps(decision.to_dict())
+
+
+def test_a_resource_variable_whose_key_is_sent_as_a_list_says_so():
+    """A multivalued key cannot be a policy variable (IAM guide, "Single-valued vs. multivalued
+    context keys"): the request has the key, so "the request has no value for it" would mislead."""
+    case = _case(_allow(Resource="arn:aws:s3:::reports/${aws:PrincipalTag/team}/*"))
+    case["request"]["resource"] = "arn:aws:s3:::reports/blue/q1.csv"
+    case["request"]["context"] = {"aws:PrincipalTag/team": ["blue"]}
+    decision = evaluate(case)
+    assert decision.decision == "ImplicitDeny"
+    (reason,) = decision.explanations[0].statements[0].reasons
+    assert reason.code == "policy_variable_no_value"
+    assert reason_words(reason.code, reason.data) == (
+        "the Resource uses arn:aws:s3:::reports/${aws:PrincipalTag/team}/*, and the request "
+        "sends aws:PrincipalTag/team as a list, which cannot stand in for a policy variable, "
+        "so it matches nothing"
+    )
+    del case["request"]["context"]
+    (reason,) = evaluate(case).explanations[0].statements[0].reasons
+    assert reason_words(reason.code, reason.data) == (
+        "the Resource uses arn:aws:s3:::reports/${aws:PrincipalTag/team}/* and the request has "
+        "no value for it, so it matches nothing"
+    )
+
+
+def _rcp_step_words(action: str, resource: str) -> list[str]:
+    case = _case({"Effect": "Allow", "Action": "*", "Resource": "*"})
+    case["request"].update(action=action, resource=resource)
+    deny_all = {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}
+    case["rcp_levels"] = [[{"Version": "2012-10-17", "Statement": [deny_all]}]]
+    decision = evaluate(case)
+    step = decision.step("rcp")
+    assert step.outcome == "not_applicable"
+    (rcp,) = (p for p in decision.explanations if p.kind == "rcp")
+    # the RCP's own line in the statement list says the same as its step
+    assert [r.code for r in step.reasons] == [rcp.reason.code]
+    return [reason_words(r.code, r.data) for r in step.reasons]
+
+
+def test_an_rcp_on_kms_retire_grant_says_the_action_is_exempt_not_its_service():
+    """KMS supports RCPs, but no RCP governs kms:RetireGrant, even with Action "*" (KMS guide,
+    "Resource control policies in AWS KMS"): the words used to list KMS among the governed
+    services and then say "and not kms:RetireGrant"."""
+    assert _rcp_step_words("kms:RetireGrant", f"arn:aws:kms:us-east-1:{ACCT}:key/1234abcd") == [
+        'no resource control policy governs kms:RetireGrant, even with Action "*": AWS leaves '
+        "it out of what RCPs control, though its service supports them"
+    ]
+
+
+def test_an_rcp_on_a_service_off_the_list_says_the_service_does_not_support_them():
+    """Organizations guide, "Resource control policies": RCPs apply to the actions of the
+    services on AWS's list (62 of them: "a few more" beyond five undersold it)."""
+    assert _rcp_step_words("ec2:RunInstances", "*") == [
+        "resource control policies govern only the actions of the services that support them "
+        "(S3, STS, KMS, SQS, Secrets Manager and the others on AWS's list), and not "
+        "ec2:RunInstances"
+    ]
+
+
+def _bucket_policy(**principal) -> dict:
+    statement = {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}
+    return {"Version": "2012-10-17", "Statement": [{**statement, **principal}]}
+
+
+def test_a_grant_to_everyone_does_not_claim_to_name_the_caller():
+    """A same-account grant to "*" reaches the caller like a grant naming it (policy-eval-denyallow,
+    our reading for "*"), but the policy does not name the caller: the words used to say it did."""
+    case = _case()
+    case["identity_policies"] = []
+    for principal in (
+        {"Principal": "*"},
+        {"NotPrincipal": {"AWS": f"arn:aws:iam::{ACCT}:user/bob"}},
+    ):
+        case["resource_policy"] = _bucket_policy(**principal)
+        decision = evaluate(case)
+        assert decision.decision == "Allow"
+        (reason,) = decision.step("resource_policy").reasons
+        assert reason_words(reason.code, reason.data) == (
+            'the resource-based policy grants everyone ("*", or all but those a NotPrincipal '
+            f"lists), which reaches {ALICE} as a grant naming it would; that is enough within "
+            "one account"
+        )
+    case["resource_policy"] = _bucket_policy(Principal={"AWS": ALICE})
+    (reason,) = evaluate(case).step("resource_policy").reasons
+    assert reason_words(reason.code, reason.data) == (
+        "the resource-based policy names the caller directly, which is enough within one account"
+    )
+
+
+def test_notprincipal_that_names_the_callers_account_says_so():
+    """An Allow with NotPrincipal leaves out every caller it names through its user, role,
+    session or account (reference_policies_elements_notprincipal): here only the account is
+    listed, so "the caller ... is named" alone was not what the policy says."""
+    case = _case()
+    case["identity_policies"] = []
+    case["resource_policy"] = _bucket_policy(NotPrincipal={"AWS": ACCT})
+    decision = evaluate(case)
+    assert decision.decision == "ImplicitDeny"
+    (statement,) = next(p for p in decision.explanations if p.kind == "resource").statements
+    (reason,) = statement.reasons
+    assert reason_words(reason.code, reason.data) == (
+        f"NotPrincipal ({ACCT}) names the caller {ALICE}, its role or its account, so the "
+        "statement leaves the caller out"
+    )
+
+
+def test_a_notprincipal_deny_beaten_by_the_boundary_says_why_it_applied():
+    """A Deny with NotPrincipal applies to a principal with a permissions boundary whatever
+    NotPrincipal lists (reference_policies_elements_notprincipal, key points). The step said only
+    "a Deny statement matched", beside a Deny whose NotPrincipal lists the caller."""
+    listed = {"AWS": [ALICE, f"arn:aws:iam::{ACCT}:root"]}
+    case = _case()
+    case["resource_policy"] = _bucket_policy(Principal={"AWS": ALICE})
+    case["resource_policy"]["Statement"].append(
+        {"Effect": "Deny", "NotPrincipal": listed, "Action": "s3:*", "Resource": "*"}
+    )
+    case["permissions_boundary"] = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+    decision = evaluate(case)
+    assert decision.decision == "ExplicitDeny"
+    words = [reason_words(r.code, r.data) for r in decision.step("explicit_deny").reasons]
+    assert words[1:] == [
+        "a Deny with NotPrincipal applies to every principal that has a permissions boundary, "
+        "even one its NotPrincipal lists, as this caller is"
+    ]
+    # without the boundary the caller is exempt; a NotPrincipal that does not list the caller
+    # denies it with or without a boundary, and the step needs no second reason then
+    del case["permissions_boundary"]
+    assert evaluate(case).decision == "Allow"
+    case["resource_policy"]["Statement"][1]["NotPrincipal"] = {
+        "AWS": f"arn:aws:iam::{ACCT}:user/bob"
+    }
+    case["permissions_boundary"] = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}],
+    }
+    decision = evaluate(case)
+    assert decision.decision == "ExplicitDeny"
+    assert [r.code for r in decision.step("explicit_deny").reasons] == ["explicit_deny"]
+
+
+def test_a_boundary_or_session_policy_the_caller_cannot_have_is_called_not_applicable():
+    """The root user has no permissions boundary and no session; an IAM user signing with its
+    own keys has no session (access_policies#policies_session). Given in a case, the steps said
+    "the caller has no permissions boundary" beside the boundary the learner wrote."""
+    any_s3 = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+    }
+    case = _case(_allow())
+    case["permissions_boundary"] = any_s3
+    case["session_policy"] = any_s3
+    case["request"]["principal"] = f"arn:aws:iam::{ACCT}:root"
+    case["identity_policies"] = []
+    decision = evaluate(case)
+    assert decision.decision == "Allow"
+    said = {
+        name: [reason_words(r.code, r.data) for r in decision.step(name).reasons]
+        for name in ("boundary", "session_policy")
+    }
+    assert said == {
+        "boundary": [
+            "permissions boundaries do not apply to the root user: they are set on IAM users "
+            "and roles"
+        ],
+        "session_policy": [
+            "session policies do not apply to the root user: they limit only role sessions and "
+            "federated user sessions"
+        ],
+    }
+    case["request"]["principal"] = ALICE
+    case["identity_policies"] = [{"Version": "2012-10-17", "Statement": [_allow()]}]
+    step = evaluate(case).step("session_policy")
+    assert [reason_words(r.code, r.data) for r in step.reasons] == [
+        "session policies do not apply to an IAM user: they limit only role sessions and "
+        "federated user sessions"
     ]

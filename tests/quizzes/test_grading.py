@@ -179,3 +179,42 @@ def test_feedback_names_an_aws_rule_step_in_words():
     assert fb["decision"] == "ExplicitDeny"
     assert [s["title"] for s in fb["steps"]] == ["AWS rule"]  # later steps were not reached
     assert "AWS managed policy" in fb["steps"][0]["why"]
+
+
+@pytest.mark.parametrize(
+    ("principal", "action", "resource", "identity", "decision"),
+    [
+        # IAM guide, policy-eval-denyallow: the root user has full access without any policy
+        (
+            f"arn:aws:iam::{ALICE.split(':')[4]}:root",
+            "s3:GetObject",
+            "arn:aws:s3:::reports/x",
+            [],
+            "Allow",
+        ),
+        # STS API reference, GetCallerIdentity: no permission needed, even against a Deny
+        (
+            ALICE,
+            "sts:GetCallerIdentity",
+            "*",
+            [{"Effect": "Deny", "Action": "*", "Resource": "*"}],
+            "Allow",
+        ),
+    ],
+)
+def test_no_statement_is_right_and_fairly_worded_when_no_policy_decided(
+    principal, action, resource, identity, decision
+):
+    """The "no statement" choice is the key for an Allow that no statement gave (an AWS rule,
+    the root user), so its label must not say an Allow is missing."""
+    from quizzes.explain import NO_STATEMENT_LABEL
+    from tests.conftest import make_scenario
+
+    request = {"principal": principal, "action": action, "resource": resource}
+    scenario = make_scenario(
+        case={"request": request, "identity_policies": [policy(*identity)] if identity else []}
+    )
+    q = make_question("policy_decision", scenario=scenario, ask_statement=True)
+    result = grade(q, {"decision": decision, "statement": NO_STATEMENT})
+    assert result.correct and result.feedback["decisive"] == []
+    assert "AWS rule or the root user" in NO_STATEMENT_LABEL

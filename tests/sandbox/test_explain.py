@@ -108,3 +108,32 @@ def test_a_kept_sentence_is_the_one_its_own_values_give():
 
 
 SAFE = mark_safe("<b>safe</b>")  # noqa: S308 - a value the caller marked safe itself
+
+
+def test_a_negated_condition_reads_as_an_exclusion_on_the_page():
+    """The sandbox's words for a StringNotEquals that failed: the Region is excluded, not
+    "wanted" (it used to read "wants us-east-1 but the request has us-east-1")."""
+    statement = {
+        "Effect": "Allow",
+        "Action": "s3:GetObject",
+        "Resource": "*",
+        "Condition": {"StringNotEquals": {"aws:RequestedRegion": "us-east-1"}},
+    }
+    decision = iam.evaluate(
+        {
+            "request": {
+                "principal": "arn:aws:iam::111122223333:user/alice",
+                "action": "s3:GetObject",
+                "resource": "arn:aws:s3:::reports/q1.csv",
+                "context": {"aws:RequestedRegion": "us-east-1"},
+            },
+            "identity_policies": [{"Version": "2012-10-17", "Statement": [statement]}],
+        }
+    )
+    (reason,) = decision.explanations[0].statements[0].reasons
+    html = reason_html(reason.code, reason.data)
+    assert html == (
+        "the condition <code>StringNotEquals</code> on <code>aws:RequestedRegion</code> "
+        "excludes <code>us-east-1</code>, and the request has <code>us-east-1</code>"
+    )
+    assert "wants" not in html

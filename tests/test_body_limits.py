@@ -450,6 +450,7 @@ def _bounded() -> dict[str, tuple[int, int]]:
         "*.seen": (64, ASCII),
         "*.past_due_ok": (64, LATIN),
         "*.uncount_ok": (64, LATIN),
+        "*.count_ok": (64, LATIN),
         # A quiz typed by its title (or address, or id); a learner by their username.
         "AssignmentForm.quiz": (Quiz._meta.get_field("title").max_length or 0, LATIN),
         "ExtensionForm.learner": (username or 0, LATIN),

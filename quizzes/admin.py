@@ -585,9 +585,19 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
         done = "archived" if archived else "put back in use"
         already = "already archived" if archived else "already in use"
         left = total - len(changed)
+        if not changed:
+            # Said as what it is, not as a success: "0 questions archived" came in the
+            # admin's green, with its tick.
+            chosen_words = "the question chosen was" if total == 1 else f"the {total} chosen were"
+            self.message_user(
+                request, f"Nothing {done}: {chosen_words} {already}.", messages.WARNING
+            )
+            return
         note = f" ({left} {already})" if left else ""
         self.message_user(
-            request, f"{len(changed)} question{pluralize(len(changed))} {done}{note}."
+            request,
+            f"{len(changed)} question{pluralize(len(changed))} {done}{note}.",
+            messages.SUCCESS,
         )
 
     @admin.display(boolean=True, description="usable")

@@ -11,6 +11,7 @@ given twice or below 1, and its save closes the gaps under the quiz's lock (`qui
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -18,12 +19,15 @@ from django.forms import BoundField
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
+from django.utils.translation import gettext_lazy
 
 from curriculum.fingerprints import archived_by_hand
+from lessons import reading_order
 from lessons.admin import (
     AutocompleteRowsInline,
     InlinesInLowerCase,
@@ -469,7 +473,8 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
         "source",
         "tags",
     )
-    actions = ["archive_selected", "restore_selected"]
+    # `delete_selected`: Django's, whose confirmation names the lessons that ask the questions.
+    actions = ["delete_selected", "archive_selected", "restore_selected"]
     readonly_fields = ("source", "problems_found")
     # Bank tags are made in /teach/ (the groups hold no permission on tags themselves); the
     # admin attaches existing ones.
@@ -513,6 +518,26 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
             protected = lines or protected
         return deleted, counts, perms_needed, protected
 
+    def render_delete_form(self, request, context):
+        """The lessons whose `::: check` asks the question, where the delete would go ahead."""
+        if not context.get("protected") and not context.get("perms_lacking"):
+            context["checked_in"] = reading_order.checking([context["object"].slug])
+        return super().render_delete_form(request, context)
+
+    @admin.action(
+        permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s")
+    )
+    def delete_selected(self, request, queryset):
+        """Django's, whose confirmation names the lessons that ask the questions chosen (a
+        lesson's check then shows nothing, and its next save is refused for it)."""
+        response = delete_selected(self, request, queryset)
+        if isinstance(response, TemplateResponse) and response.context_data is not None:
+            said = response.context_data
+            if not said.get("protected") and not said.get("perms_lacking"):
+                slugs = queryset.values_list("slug", flat=True)
+                said["checked_in"] = reading_order.checking(slugs)
+        return response
+
     def save_model(self, request, obj, form, change):
         """The change form's `archived` tick is a person's archive or restore, as the list's
         actions are (`_set_archived`): a file question the load had archived loses the load's
@@ -525,6 +550,8 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
             if stored is not None and archived_by_hand(stored):
                 obj.file_fingerprint = stored.file_fingerprint
         super().save_model(request, obj, form, change)
+        if change and "archived" in form.changed_data and obj.archived:
+            _say_checks_emptied(request, [obj.slug])
         before = form.initial.get("data")
         if not (change and "data" in form.changed_data and isinstance(before, dict)):
             return
@@ -599,6 +626,8 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
             f"{len(changed)} question{pluralize(len(changed))} {done}{note}.",
             messages.SUCCESS,
         )
+        if archived:
+            _say_checks_emptied(request, [q.slug for q in changed])
 
     @admin.display(boolean=True, description="usable")
     def usable(self, obj: Question) -> bool:
@@ -617,6 +646,36 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
         if obj.pk is None:
             return "-"
         return "; ".join(p.message for p in obj.problems()) or "None: learners can take it."
+
+
+def _say_checks_emptied(request, slugs: list[str]) -> None:
+    """After questions are archived: the lessons whose `::: check` asks one of them, each with
+    its admin page, since learners now see nothing there and the lesson's next save is refused
+    for that line (`lessons.markdown.body_problems`) until it is changed or taken out."""
+    lessons = reading_order.checking(slugs)
+    if not lessons:
+        return
+    named = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        (
+            (reverse("admin:lessons_lesson_change", args=[entry.pk]), entry.title)
+            for entry in lessons
+        ),
+    )
+    one = len(lessons) == 1
+    messages.warning(
+        request,
+        format_html(
+            "{} {} an archived question in a <code>::: check</code> line: {}. Learners now see"
+            " nothing there, and the next save of {} is refused until the line is changed or"
+            " taken out.",
+            "This lesson" if one else "These lessons",
+            "asks" if one else "ask",
+            named,
+            "that lesson" if one else "each of them",
+        ),
+    )
 
 
 def _per_quiz(rows) -> list[tuple[str, int]]:

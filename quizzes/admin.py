@@ -30,6 +30,7 @@ from curriculum.fingerprints import archived_by_hand
 from lessons import reading_order
 from lessons.admin import (
     AutocompleteRowsInline,
+    FileSlugForm,
     InlinesInLowerCase,
     ListColumnsAdmin,
     RowKnowsItsChoiceForm,
@@ -226,6 +227,21 @@ class QuizQuestionInline(AutocompleteRowsInline):
         return super().get_queryset(request).select_related("quiz", "question")
 
 
+class QuizAdminForm(FileSlugForm):
+    @staticmethod
+    def file_slug_help(slug: str) -> str:
+        return format_html(
+            "Set by its file under <code>lessons/content/quizzes/</code>: each deploy’s"
+            " <code>load_curriculum</code> finds the quiz by it, so it is not changed here. To"
+            " rename the quiz, change its slug in the file and add <code>formerly: {}</code>"
+            " under <code>quiz:</code>: the load renames this quiz, its attempts and cohort"
+            " assignments with it, and its old address leads to the new one. Changed here, the"
+            " next load would add the file’s quiz again as a new one and unpublish this one,"
+            " with its attempts.",
+            slug,
+        )
+
+
 # A quiz's questions edited in rows on its page while there are at most this many. Each row
 # sends five fields: past ~195 rows a save went over DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) and
 # was refused whole, its title too, as "more fields than this page can send".
@@ -234,6 +250,8 @@ INLINE_QUESTIONS = 100
 
 @admin.register(Quiz)
 class QuizAdmin(EditedElsewhereAdmin, InlinesInLowerCase, NamedControlsAdmin):
+    form = QuizAdminForm
+
     def get_deleted_objects(self, objs, request):
         """Its attempts (learner records, which no role may delete) would go with it: Django told
         an everyday admin only that they lack "permission to delete ... attempt". Its cohort
@@ -421,11 +439,25 @@ def question_field_help() -> dict[str, str]:
 ARCHIVE_AT_MOST = 500
 
 
-class QuestionAdminForm(forms.ModelForm):
+class QuestionAdminForm(FileSlugForm):
     """The admin's question form, held to the ceilings of its owner's questions as /teach/'s
     editor is (the owner checks an app registers, `hooks.owner_refusals`: teach's ceilings):
     a category past the banks a teacher's fill, or tags past the most they carry, is said at
-    its field and nothing is saved."""
+    its field and nothing is saved. A file question's slug is shown, not taken (`FileSlugForm`)."""
+
+    @staticmethod
+    def file_slug_help(slug: str) -> str:
+        return format_html(
+            "Set by its quiz file under <code>lessons/content/quizzes/</code>: each deploy’s"
+            " <code>load_curriculum</code> finds the question by it, so it is not changed"
+            " here. To rename the question, change its slug in the file and add"
+            " <code>formerly: {}</code> to it there (and write the new slug in each lesson’s"
+            " <code>::: check</code> line that asks it): the load renames this question, its"
+            " answers, review cards and lesson checks with it. Changed here, the next load"
+            " would add the file’s question again as a new one and archive this one, with its"
+            " answers.",
+            slug,
+        )
 
     def clean(self):
         data = super().clean()

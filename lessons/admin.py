@@ -210,6 +210,41 @@ class FileIdentityForm(forms.ModelForm):
                 self.fields[name].help_text = why
 
 
+class FileSlugForm(forms.ModelForm):
+    """A scenario's, question's or quiz's form that shows, but does not take, a file row's
+    slug: each deploy's `load_curriculum` finds the row by it. Changed here, the next load did
+    not find the row: it added the file's row again under its slug and left the renamed one
+    beside it (a quiz unpublished with its attempts, a question archived with its answers, a
+    scenario shown twice in its lessons), though the save said "changed successfully". A row
+    written in the admin or the app keeps its slug editable. Each form says how to rename a
+    file's row in its file instead (`file_slug_help`, HTML made with `format_html`)."""
+
+    @staticmethod
+    def file_slug_help(slug: str) -> str:
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        row = self.instance
+        if row.pk is None or getattr(row, "source", None) != Source.FILE:
+            return
+        if "slug" in self.fields:
+            self.fields["slug"].disabled = True
+            self.fields["slug"].help_text = self.file_slug_help(row.slug)
+
+
+class ScenarioAdminForm(FileSlugForm):
+    @staticmethod
+    def file_slug_help(slug: str) -> str:
+        return format_html(
+            "Set by its file under <code>lessons/content/scenarios/</code>: each deploy’s"
+            " <code>load_curriculum</code> finds the scenario by it, so it is not changed here."
+            " Changed here, the next load would add the file’s scenario <code>{}</code> again as"
+            " a new one, shown in the same lessons beside this one.",
+            slug,
+        )
+
+
 # A module's lessons edited in rows on its page while there are at most this many.
 INLINE_LESSONS = 100
 
@@ -641,6 +676,7 @@ class ResponsibilityAdmin(EditedElsewhereAdmin, FromContentFile, NamedControlsAd
 
 @admin.register(Scenario)
 class ScenarioAdmin(EditedElsewhereAdmin, NamedControlsAdmin):
+    form = ScenarioAdminForm
     list_display = ("title", "slug", "expected", "order", "source", "usable")
     search_fields = ("title", "slug", "situation")
     list_filter = ("lessons__module", "source")

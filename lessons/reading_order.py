@@ -313,6 +313,15 @@ def everything() -> tuple[Entry, ...]:
     return _orders().everything.entries
 
 
+def checking(slugs) -> list[Entry]:
+    """The lessons, drafts too, whose `::: check` markers name any of the question `slugs`,
+    in reading order: where a question deleted or archived leaves a check showing nothing (and
+    the lesson's next save refused for it: `lessons.markdown.body_problems`). Read from the
+    kept order, which holds each lesson's check slugs: no lesson's text is read again."""
+    wanted = set(slugs)
+    return [entry for entry in everything() if wanted.intersection(entry.check_slugs)]
+
+
 def published() -> Order:
     """What learners read: published lessons of published modules."""
     return _orders().published

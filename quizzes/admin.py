@@ -11,6 +11,7 @@ given twice or below 1, and its save closes the gaps under the quiz's lock (`qui
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -18,14 +19,18 @@ from django.forms import BoundField
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
 from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import get_text_list
+from django.utils.translation import gettext_lazy
 
 from curriculum.fingerprints import archived_by_hand
+from lessons import reading_order
 from lessons.admin import (
     AutocompleteRowsInline,
+    FileSlugForm,
     InlinesInLowerCase,
     ListColumnsAdmin,
     RowKnowsItsChoiceForm,
@@ -222,6 +227,21 @@ class QuizQuestionInline(AutocompleteRowsInline):
         return super().get_queryset(request).select_related("quiz", "question")
 
 
+class QuizAdminForm(FileSlugForm):
+    @staticmethod
+    def file_slug_help(slug: str) -> str:
+        return format_html(
+            "Set by its file under <code>lessons/content/quizzes/</code>: each deploy’s"
+            " <code>load_curriculum</code> finds the quiz by it, so it is not changed here. To"
+            " rename the quiz, change its slug in the file and add <code>formerly: {}</code>"
+            " under <code>quiz:</code>: the load renames this quiz, its attempts and cohort"
+            " assignments with it, and its old address leads to the new one. Changed here, the"
+            " next load would add the file’s quiz again as a new one and unpublish this one,"
+            " with its attempts.",
+            slug,
+        )
+
+
 # A quiz's questions edited in rows on its page while there are at most this many. Each row
 # sends five fields: past ~195 rows a save went over DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) and
 # was refused whole, its title too, as "more fields than this page can send".
@@ -230,6 +250,8 @@ INLINE_QUESTIONS = 100
 
 @admin.register(Quiz)
 class QuizAdmin(EditedElsewhereAdmin, InlinesInLowerCase, NamedControlsAdmin):
+    form = QuizAdminForm
+
     def get_deleted_objects(self, objs, request):
         """Its attempts (learner records, which no role may delete) would go with it: Django told
         an everyday admin only that they lack "permission to delete ... attempt". Its cohort
@@ -417,11 +439,25 @@ def question_field_help() -> dict[str, str]:
 ARCHIVE_AT_MOST = 500
 
 
-class QuestionAdminForm(forms.ModelForm):
+class QuestionAdminForm(FileSlugForm):
     """The admin's question form, held to the ceilings of its owner's questions as /teach/'s
     editor is (the owner checks an app registers, `hooks.owner_refusals`: teach's ceilings):
     a category past the banks a teacher's fill, or tags past the most they carry, is said at
-    its field and nothing is saved."""
+    its field and nothing is saved. A file question's slug is shown, not taken (`FileSlugForm`)."""
+
+    @staticmethod
+    def file_slug_help(slug: str) -> str:
+        return format_html(
+            "Set by its quiz file under <code>lessons/content/quizzes/</code>: each deploy’s"
+            " <code>load_curriculum</code> finds the question by it, so it is not changed"
+            " here. To rename the question, change its slug in the file and add"
+            " <code>formerly: {}</code> to it there (and write the new slug in each lesson’s"
+            " <code>::: check</code> line that asks it): the load renames this question, its"
+            " answers, review cards and lesson checks with it. Changed here, the next load"
+            " would add the file’s question again as a new one and archive this one, with its"
+            " answers.",
+            slug,
+        )
 
     def clean(self):
         data = super().clean()
@@ -469,7 +505,8 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
         "source",
         "tags",
     )
-    actions = ["archive_selected", "restore_selected"]
+    # `delete_selected`: Django's, whose confirmation names the lessons that ask the questions.
+    actions = ["delete_selected", "archive_selected", "restore_selected"]
     readonly_fields = ("source", "problems_found")
     # Bank tags are made in /teach/ (the groups hold no permission on tags themselves); the
     # admin attaches existing ones.
@@ -513,6 +550,26 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
             protected = lines or protected
         return deleted, counts, perms_needed, protected
 
+    def render_delete_form(self, request, context):
+        """The lessons whose `::: check` asks the question, where the delete would go ahead."""
+        if not context.get("protected") and not context.get("perms_lacking"):
+            context["checked_in"] = reading_order.checking([context["object"].slug])
+        return super().render_delete_form(request, context)
+
+    @admin.action(
+        permissions=["delete"], description=gettext_lazy("Delete selected %(verbose_name_plural)s")
+    )
+    def delete_selected(self, request, queryset):
+        """Django's, whose confirmation names the lessons that ask the questions chosen (a
+        lesson's check then shows nothing, and its next save is refused for it)."""
+        response = delete_selected(self, request, queryset)
+        if isinstance(response, TemplateResponse) and response.context_data is not None:
+            said = response.context_data
+            if not said.get("protected") and not said.get("perms_lacking"):
+                slugs = queryset.values_list("slug", flat=True)
+                said["checked_in"] = reading_order.checking(slugs)
+        return response
+
     def save_model(self, request, obj, form, change):
         """The change form's `archived` tick is a person's archive or restore, as the list's
         actions are (`_set_archived`): a file question the load had archived loses the load's
@@ -525,6 +582,8 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
             if stored is not None and archived_by_hand(stored):
                 obj.file_fingerprint = stored.file_fingerprint
         super().save_model(request, obj, form, change)
+        if change and "archived" in form.changed_data and obj.archived:
+            _say_checks_emptied(request, [obj.slug])
         before = form.initial.get("data")
         if not (change and "data" in form.changed_data and isinstance(before, dict)):
             return
@@ -585,10 +644,22 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
         done = "archived" if archived else "put back in use"
         already = "already archived" if archived else "already in use"
         left = total - len(changed)
+        if not changed:
+            # Said as what it is, not as a success: "0 questions archived" came in the
+            # admin's green, with its tick.
+            chosen_words = "the question chosen was" if total == 1 else f"the {total} chosen were"
+            self.message_user(
+                request, f"Nothing {done}: {chosen_words} {already}.", messages.WARNING
+            )
+            return
         note = f" ({left} {already})" if left else ""
         self.message_user(
-            request, f"{len(changed)} question{pluralize(len(changed))} {done}{note}."
+            request,
+            f"{len(changed)} question{pluralize(len(changed))} {done}{note}.",
+            messages.SUCCESS,
         )
+        if archived:
+            _say_checks_emptied(request, [q.slug for q in changed])
 
     @admin.display(boolean=True, description="usable")
     def usable(self, obj: Question) -> bool:
@@ -607,6 +678,36 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
         if obj.pk is None:
             return "-"
         return "; ".join(p.message for p in obj.problems()) or "None: learners can take it."
+
+
+def _say_checks_emptied(request, slugs: list[str]) -> None:
+    """After questions are archived: the lessons whose `::: check` asks one of them, each with
+    its admin page, since learners now see nothing there and the lesson's next save is refused
+    for that line (`lessons.markdown.body_problems`) until it is changed or taken out."""
+    lessons = reading_order.checking(slugs)
+    if not lessons:
+        return
+    named = format_html_join(
+        ", ",
+        '<a href="{}">{}</a>',
+        (
+            (reverse("admin:lessons_lesson_change", args=[entry.pk]), entry.title)
+            for entry in lessons
+        ),
+    )
+    one = len(lessons) == 1
+    messages.warning(
+        request,
+        format_html(
+            "{} {} an archived question in a <code>::: check</code> line: {}. Learners now see"
+            " nothing there, and the next save of {} is refused until the line is changed or"
+            " taken out.",
+            "This lesson" if one else "These lessons",
+            "asks" if one else "ask",
+            named,
+            "that lesson" if one else "each of them",
+        ),
+    )
 
 
 def _per_quiz(rows) -> list[tuple[str, int]]:

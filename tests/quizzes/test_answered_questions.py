@@ -7,6 +7,7 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import ProtectedError
@@ -234,7 +235,7 @@ def test_the_list_archives_and_restores_selected_questions_each_saved_and_audite
     _, _, (one, two) = _answered(learner, "first-q", "second-q")
     chosen = {"action": "archive_selected", "_selected_action": [one.pk, two.pk]}
     page = client.post("/admin/quizzes/question/", chosen, follow=True).content.decode()
-    assert "2 questions archived." in page
+    assert _said(page) == [("success", "2 questions archived.")]
     assert set(Question.objects.filter(archived=True).values_list("slug", flat=True)) == {
         "first-q",
         "second-q",
@@ -244,15 +245,30 @@ def test_the_list_archives_and_restores_selected_questions_each_saved_and_audite
         everyday_admin
     }
 
+    # Nothing to do is no success: "0 questions archived" came in the admin's green, ticked.
     page = client.post("/admin/quizzes/question/", chosen, follow=True).content.decode()
-    assert "0 questions archived (2 already archived)." in page
+    assert _said(page) == [("warning", "Nothing archived: the 2 chosen were already archived.")]
 
-    restore = {"action": "restore_selected", "_selected_action": [one.pk]}
-    page = client.post("/admin/quizzes/question/", restore, follow=True).content.decode()
-    assert "1 question put back in use." in page
+    restore = {"action": "restore_selected", "_selected_action": [one.pk, two.pk]}
+    page = client.post(
+        "/admin/quizzes/question/", {**restore, "_selected_action": [one.pk]}, follow=True
+    ).content.decode()
+    assert _said(page) == [("success", "1 question put back in use.")]
     assert list(Question.objects.filter(archived=False).values_list("slug", flat=True)) == [
         "first-q"
     ]
+    page = client.post("/admin/quizzes/question/", restore, follow=True).content.decode()
+    assert _said(page) == [("success", "1 question put back in use (1 already in use).")]
+    page = client.post("/admin/quizzes/question/", restore, follow=True).content.decode()
+    assert _said(page) == [
+        ("warning", "Nothing put back in use: the 2 chosen were already in use.")
+    ]
+
+
+def _said(page: str) -> list[tuple[str, str]]:
+    """The admin's messages on `page`: (level, text), as its list draws them."""
+    found = BeautifulSoup(page, "html.parser").select("ul.messagelist li")
+    return [(" ".join(li.get("class") or []), li.get_text(" ", strip=True)) for li in found]
 
 
 def test_archiving_too_many_at_once_changes_nothing_and_says_how_many_it_takes(

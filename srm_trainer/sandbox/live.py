@@ -236,6 +236,17 @@ def _editor_label(editor: str) -> str:
     return f"{kind.upper()} {int(b or 0) + 1} at level {int(a) + 1}"
 
 
+def _page_index(editor: str, index: int) -> int:
+    """A policy's number among its editors on the page (`identity-2` → 2, `scp-0-1` → 1),
+    where the engine's `index` counts only the editors that hold text: with Identity policy 1
+    emptied, the result named Identity policy 2's statements "Identity-based policy 1"."""
+    m = _NUMBERED.fullmatch(editor)
+    if m is None:
+        return index
+    _, first, second = m.groups()
+    return int(second if second is not None else first)
+
+
 def _ref_key(ref: StatementRef) -> tuple[str, int, int | None, int]:
     return (ref.policy_kind, ref.policy_index, ref.level, ref.statement_index)
 
@@ -290,7 +301,9 @@ def _analyse(state: SandboxState) -> Analysis:
     decisive = {_ref_key(ref) for ref in decision.decisive}
     for policy in decision.explanations:
         editor = by_ref.get((policy.kind, policy.index, policy.level), "case")
-        label = policy_label(policy.kind, policy.index, policy.level, policy.name)
+        label = policy_label(
+            policy.kind, _page_index(editor, policy.index), policy.level, policy.name
+        )
         rows: list[StatementRow] = []
         hidden = 0
         for st in policy.statements:

@@ -86,6 +86,32 @@ def test_an_explicit_deny_is_shown_with_its_statement_and_line(client):
     assert "statement 2 (<code>NoDeletes</code>), line 9: <strong>Deny</strong>" in body
 
 
+def test_the_result_names_each_policy_by_its_editor_when_an_earlier_one_is_empty(client):
+    """An emptied editor is left out of the case, so the engine counts the policies after it
+    one lower: the result must still name the editor the learner wrote them in."""
+    deny = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": "NoGet", "Effect": "Deny", "Action": "s3:*", "Resource": "*"}],
+        }
+    )
+    body = live(
+        client,
+        **{
+            "identity-0-text": "",
+            "identity-1-text": deny,
+            "scp-0-0": "",
+            "scp-0-1": ALLOW_GET,
+        },
+    ).content.decode()
+    assert "Decision: Explicit deny" in body
+    decided_by = body[body.index('<ul class="decisive">') :]
+    decided_by = decided_by[: decided_by.index("</ul>")]
+    assert '<a href="#editor-identity-1">Identity-based policy 2</a>, statement 1' in decided_by
+    assert '<a href="#editor-scp-0-1">SCP (level 1, policy 2)</a>' in body
+    assert "Identity-based policy 1<" not in body and "policy 1)<" not in body
+
+
 def test_invalid_json_is_reported_beside_its_editor_with_line_and_column(client):
     body = live(
         client, **{"identity-0-text": '{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}'}

@@ -282,6 +282,7 @@ def _analyse(state: SandboxState) -> Analysis:
             ),
         )
     try:
+        _each_key_once(state)
         decision = evaluate(case)
     except PolicyError as exc:
         editor = _editor_for(exc.path, by_path, prefixes)
@@ -351,6 +352,22 @@ def _analyse(state: SandboxState) -> Analysis:
     result.missing_keys = missing[:MAX_MISSING_KEYS]
     result.missing_more = len(missing) - len(result.missing_keys)
     return result
+
+
+def _each_key_once(state: SandboxState) -> None:
+    """A key in two rows of the request context, as the engine refuses a key twice in any case:
+    the case's context is an object, which keeps the last row's value, and the request was
+    evaluated without a word about the first."""
+    seen: set[str] = set()
+    for key, _ in state.context:
+        if key and key in seen:
+            raise PolicyError(
+                "invalid_context",
+                f"The condition key {key!r} appears twice: keep one row (a JSON list such as "
+                '["a","b"] gives a key several values).',
+                path="request.context",
+            )
+        seen.add(key)
 
 
 def _where(label: str, line: int | None, column: int | None) -> str:

@@ -258,6 +258,20 @@ def test_a_live_update_renames_the_context_summary(client):
     assert 'hx-swap-oob="true">No context keys</span>' in live(client).content.decode()
 
 
+def test_a_key_in_two_rows_is_refused_not_read_from_the_last_row(client):
+    """The case's context is an object: the second row's value replaced the first's, and the
+    request was evaluated without a word (a key differing in case only was refused)."""
+    rows = {"ctx-0-key": "aws:SourceIp", "ctx-0-value": "203.0.113.7"}
+    rows |= {"ctx-1-key": "aws:SourceIp", "ctx-1-value": "198.51.100.1"}
+    body = live(client, **rows).content.decode()
+    assert (
+        "Can't evaluate yet: Request context: The condition key 'aws:SourceIp' appears twice"
+        in (html.unescape(body))
+    )
+    notes = body[body.index('id="notes-context"') :]
+    assert "appears twice" in notes[: notes.index("</div>")]
+
+
 def test_without_javascript_the_form_posts_and_renders_the_whole_page(client):
     response = client.post("/sandbox/", {**form(), "op": "evaluate"})
     body = response.content.decode()

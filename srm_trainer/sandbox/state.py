@@ -456,6 +456,30 @@ def _context_text(value: Any) -> str:
     return str(value)
 
 
+def _context_rows(context: Mapping[Any, Any]) -> tuple[tuple[str, str], ...]:
+    """A case's request context as the sandbox's rows of key and value text."""
+    return tuple((str(k), _context_text(v)) for k, v in context.items())
+
+
+# A permalink's rows of context as typed, where the case's `request.context` (an object: one
+# value a key, lists re-spaced) would not give them back: a key typed twice (the engine's error,
+# which the learner is fixing), a value whose key is not typed yet, `["a","b"]` come back as
+# `["a", "b"]`. The address bar follows the permalink, so Reload dropped such rows.
+TYPED_CONTEXT = "context_as_typed"
+
+
+def _typed_context(raw: Any) -> tuple[tuple[str, str], ...] | None:
+    """`TYPED_CONTEXT`'s rows, or None when it is absent or not a list of [key, value] texts."""
+    if not isinstance(raw, list):
+        return None
+    rows = []
+    for row in raw:
+        if not (isinstance(row, list) and len(row) == 2 and all(isinstance(t, str) for t in row)):
+            return None
+        rows.append((row[0], row[1]))
+    return tuple(rows)
+
+
 def state_from_case(case: Any) -> SandboxState:
     """Open a case (a file, a preset, a permalink) in the editors."""
     if not isinstance(case, Mapping):
@@ -480,12 +504,13 @@ def state_from_case(case: Any) -> SandboxState:
         value = request.get(key)
         return "" if value is None else str(value)
 
+    typed = _typed_context(case.get(TYPED_CONTEXT))
     state = SandboxState(
         principal=text("principal"),
         action=text("action"),
         resource=text("resource"),
         resource_account=text("resource_account"),
-        context=tuple((str(k), _context_text(v)) for k, v in context.items()),
+        context=typed if typed is not None else _context_rows(context),
         identity=tuple(_named(p) for p in identity) or (PolicyText(),),
         resource_policy=_named(case.get("resource_policy")).text
         if case.get("resource_policy")
@@ -630,10 +655,12 @@ def case_file_text(state: SandboxState) -> str:
 
 
 def encode_permalink(state: SandboxState) -> str:
-    """The state as compact, URL-safe data: the case, compressed. Never code."""
-    raw = json.dumps(state_to_case(state), separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    """The state as compact, URL-safe data: the case, compressed. Never code. The context's
+    rows as typed go with it where the case would not give them back (`TYPED_CONTEXT`)."""
+    case = state_to_case(state)
+    if _context_rows(case["request"]["context"]) != state.context:
+        case[TYPED_CONTEXT] = [list(row) for row in state.context]
+    raw = json.dumps(case, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
 
 

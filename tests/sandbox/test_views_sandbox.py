@@ -272,6 +272,20 @@ def test_a_key_in_two_rows_is_refused_not_read_from_the_last_row(client):
     assert "appears twice" in notes[: notes.index("</div>")]
 
 
+def test_reloading_after_a_key_typed_twice_keeps_both_rows_and_the_error(client):
+    """The address bar follows the result's link (copy-link.js), so Reload opens it: the first
+    of two rows with one key was gone, and with it the error the learner was fixing."""
+    rows = {"ctx-0-key": "aws:SourceIp", "ctx-0-value": "203.0.113.7"}
+    rows |= {"ctx-1-key": "aws:SourceIp", "ctx-1-value": "198.51.100.1"}
+    body = live(client, **rows).content.decode()
+    assert "appears twice" in body
+    link = html.unescape(re.search(r'id="permalink" type="text" readonly value="([^"]+)"', body)[1])
+    reloaded = client.get(link[link.index("/sandbox/") :]).content.decode()
+    assert 'name="ctx-0-value" type="text" value="203.0.113.7"' in reloaded
+    assert 'name="ctx-1-value" type="text" value="198.51.100.1"' in reloaded
+    assert "appears twice" in reloaded
+
+
 def test_without_javascript_the_form_posts_and_renders_the_whole_page(client):
     response = client.post("/sandbox/", {**form(), "op": "evaluate"})
     body = response.content.decode()

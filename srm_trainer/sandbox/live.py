@@ -19,11 +19,13 @@ from srm_trainer.iam.budget import on_fresh_frame_chunk
 from srm_trainer.iam.context_check import CONTEXT_CODES, LIST_ON_SINGLE, NOT_THE_CALLERS
 from srm_trainer.iam.decision import Reason, StatementRef
 from srm_trainer.iam.findings import lint_case
+from srm_trainer.iam.json_mistakes import located
 from srm_trainer.iam.reasons import Topic
 from srm_trainer.iam.words import OUTCOMES, STEP_TITLES, policy_label, shown
 from srm_trainer.sandbox.explain import reason_html, reason_lesson, topic_lesson
 from srm_trainer.sandbox.state import (
     SandboxState,
+    context_list_error,
     is_federated_user,
     policy_texts,
     state_to_case,
@@ -281,6 +283,7 @@ def _analyse(state: SandboxState) -> Analysis:
                 topic_lesson(finding.topic),
             ),
         )
+    _lists_that_are_not(result, state)
     try:
         _each_key_once(state)
         decision = evaluate(case)
@@ -352,6 +355,21 @@ def _analyse(state: SandboxState) -> Analysis:
     result.missing_keys = missing[:MAX_MISSING_KEYS]
     result.missing_more = len(missing) - len(result.missing_keys)
     return result
+
+
+def _lists_that_are_not(result: Analysis, state: SandboxState) -> None:
+    """A context value that starts with "[" but does not parse as a JSON list (`["a", "b"`) is
+    read as one text value: say so beside the keys, and in the status region, with the JSON
+    mistake and its place (it was read so without a word, and a condition on it did not match)."""
+    for key, value in state.context:
+        exc = context_list_error(value) if key else None
+        if exc is None:
+            continue
+        message = located(exc.message, exc.line, exc.column, key) + (
+            " So the value is read as one piece of text, not as a list of values."
+        )
+        result.context_warnings.append(f"{key} is not a JSON list")
+        result.add("context", Note("warning", message, "context_list_not_json"))
 
 
 def _each_key_once(state: SandboxState) -> None:

@@ -384,15 +384,27 @@ def caller_keys_moved(
 
 def _context_value(text: str) -> Any:
     """A value that looks like a JSON list is a multivalued key; anything else is a string."""
-    stripped = text.strip()
-    if stripped.startswith("["):
-        try:
-            value = load_json(stripped, what="context value", max_depth=MAX_CASE_NESTING)
-        except PolicyError:  # not JSON (or too deep, too long, not Unicode): the text as typed
-            return text
-        if isinstance(value, list):
-            return value
-    return text
+    value, _ = _context_list(text)
+    return text if value is None else value
+
+
+def _context_list(text: str) -> tuple[list[Any] | None, PolicyError | None]:
+    """A value that starts with "[" read as a JSON list: (the list, None), or (None, why not)
+    when it does not parse (or is too deep, too long, not Unicode). (None, None) for any
+    other value."""
+    if not text.strip().startswith("["):
+        return None, None
+    try:  # the text as typed, spaces around it too: the place is where it was typed
+        value = load_json(text, what="context value", max_depth=MAX_CASE_NESTING)
+    except PolicyError as exc:
+        return None, exc
+    return (value, None) if isinstance(value, list) else (None, None)
+
+
+def context_list_error(text: str) -> PolicyError | None:
+    """Why a context value that starts with "[" is not a JSON list (it is then read as one
+    text value, which a learner who meant a list is not told otherwise); None for any other."""
+    return _context_list(text)[1]
 
 
 def _policy(text: str) -> str | None:

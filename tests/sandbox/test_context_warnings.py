@@ -126,3 +126,29 @@ def test_a_key_of_more_values_than_aws_sends_is_refused_beside_the_keys_and_kept
     if not live:
         field = BeautifulSoup(body, "html.parser").select_one('[name="ctx-0-value"]')
         assert field is not None and field.get("value") == many
+
+
+TAG_KEYS_BOTH = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", '
+    '"Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["a", "b"]}}}]}'
+)
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_a_list_with_a_json_mistake_is_named_with_its_place_not_read_silently_as_text(client, live):
+    """The hint says a JSON list makes a multivalued key: one that does not parse was read as
+    one text value without a word, and a condition on the key quietly did not match."""
+    data = form(**{"identity-0-text": TAG_KEYS_BOTH, "ctx-0-key": "aws:TagKeys"})
+    data["ctx-0-value"] = ' ["a", "b"'
+    if live:
+        body = client.post("/sandbox/", data, headers={"HX-Request": "true"}).content.decode()
+        assert status(body).endswith("Warning, request context: aws:TagKeys is not a JSON list.")
+    else:
+        body = client.post("/sandbox/", {**data, "op": "evaluate"}).content.decode()
+    assert (
+        "aws:TagKeys, line 1, column 11: The text ends before every { and [ in it is closed. So "
+        "the value is read as one piece of text, not as a list of values."
+    ) in context_notes(body)
+    data["ctx-0-value"] = '["a", "b"]'
+    fixed = client.post("/sandbox/", data, headers={"HX-Request": "true"}).content.decode()
+    assert "JSON list" not in context_notes(fixed) and "Decision: Allowed" in status(fixed)

@@ -284,6 +284,7 @@ def _analyse(state: SandboxState) -> Analysis:
             ),
         )
     _lists_that_are_not(result, state)
+    _values_without_keys(result, state)
     try:
         _each_key_once(state)
         decision = evaluate(case)
@@ -370,6 +371,23 @@ def _lists_that_are_not(result: Analysis, state: SandboxState) -> None:
         )
         result.context_warnings.append(f"{key} is not a JSON list")
         result.add("context", Note("warning", message, "context_list_not_json"))
+
+
+def _values_without_keys(result: Analysis, state: SandboxState) -> None:
+    """A context row with a value but no key is left out of the request (the case's context
+    is keyed): say so beside the keys, where it was dropped without a word."""
+    for number, (key, value) in enumerate(state.context, start=1):
+        if not key and value.strip():
+            result.context_warnings.append(f"context key {number} has a value but no name")
+            result.add(
+                "context",
+                Note(
+                    "warning",
+                    f"Context key {number} has a value but no name, so it is left out of the "
+                    "request: type the key's name beside its value.",
+                    "context_value_without_key",
+                ),
+            )
 
 
 def _each_key_once(state: SandboxState) -> None:

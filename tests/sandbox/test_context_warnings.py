@@ -152,3 +152,22 @@ def test_a_list_with_a_json_mistake_is_named_with_its_place_not_read_silently_as
     data["ctx-0-value"] = '["a", "b"]'
     fixed = client.post("/sandbox/", data, headers={"HX-Request": "true"}).content.decode()
     assert "JSON list" not in context_notes(fixed) and "Decision: Allowed" in status(fixed)
+
+
+def test_a_value_without_its_key_is_said_to_be_left_out(client):
+    """A row's value typed before its key (or the key deleted) was left out of the request
+    without a word; the keys and values around it are read as before."""
+    data = form(**{"identity-0-text": IP_ONLY, "ctx-0-key": "aws:SourceIp"})
+    data |= {"ctx-0-value": "203.0.113.9", "ctx-1-key": "", "ctx-1-value": "true"}
+    body = client.post("/sandbox/", data, headers={"HX-Request": "true"}).content.decode()
+    assert (
+        "Context key 2 has a value but no name, so it is left out of the request"
+        in context_notes(body)
+    )
+    assert status(body) == (
+        f"Decision: {WORDS['Allow']}. Warning, request context: context key 2 has a value but "
+        "no name."
+    )
+    data["ctx-1-value"] = ""  # "Add a key", nothing typed yet: nothing to say
+    body = client.post("/sandbox/", data, headers={"HX-Request": "true"}).content.decode()
+    assert context_notes(body) == ""

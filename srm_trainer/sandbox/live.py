@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from srm_trainer.iam import PolicyError, catalog, evaluate, parse_policy
+from srm_trainer.iam.arn import parse_arn
 from srm_trainer.iam.budget import on_fresh_frame_chunk
 from srm_trainer.iam.context_check import CONTEXT_CODES, LIST_ON_SINGLE, NOT_THE_CALLERS
 from srm_trainer.iam.decision import Reason, StatementRef
@@ -269,6 +270,7 @@ def _analyse(state: SandboxState) -> Analysis:
     by_path, by_ref = editor_map(state)
     prefixes = sorted(by_path, key=len, reverse=True)
     _describe_action(result, state.action)
+    _describe_resource(result, state.resource)
     for finding in lint_case(case):
         if finding.code in CONTEXT_CODES:
             result.context_warnings.append(_context_said(finding.code, finding.data))
@@ -526,6 +528,30 @@ def _describe_action(result: Analysis, action: str) -> None:
             message,
             "unknown_request_action",
             lesson=topic_lesson(Topic.LEAST_PRIVILEGE),
+        ),
+    )
+
+
+def _describe_resource(result: Analysis, resource: str) -> None:
+    """A resource that starts as an ARN but is not a whole one (a part or a colon missing) is
+    evaluated as the text it is, which AWS never sends: say so beside it (the engine refuses a
+    resource that is neither an ARN nor `*`, and said nothing of these)."""
+    if not resource.startswith("arn:") or parse_arn(resource) is not None:
+        return
+    result.add(
+        "resource",
+        Note(
+            "warning",
+            format_html(
+                "<code>{}</code> is not a whole ARN, which is what AWS sends: six parts, "
+                "<code>arn:partition:service:region:account-id:resource</code>, with the "
+                "partition, the service and the resource filled in (S3 leaves the region and "
+                "the account empty: <code>arn:aws:s3:::bucket/key</code>). A policy's Resource "
+                "is matched against the text as typed: check for a missing part or colon.",
+                resource,
+            ),
+            "request_resource_not_an_arn",
+            lesson=topic_lesson(Topic.POLICIES),
         ),
     )
 

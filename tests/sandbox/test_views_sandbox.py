@@ -121,6 +121,25 @@ def test_invalid_json_is_reported_beside_its_editor_with_line_and_column(client)
     assert "Line 3, column" in notes
 
 
+@pytest.mark.parametrize(
+    "resource", ["arn:aws:s3", "arn:aws:s3:reports/q1.csv", "arn:::::", "arn:aws:s3:::"]
+)
+def test_a_resource_that_is_not_a_whole_arn_is_said_beside_it(client, resource):
+    """The engine refuses a resource that is neither an ARN nor *, and evaluated these as typed
+    without a word: a missing colon read as an implicit deny with no hint why."""
+    body = live(client, resource=resource).content.decode()
+    notes = body[body.index('id="notes-resource"') :]
+    notes = html.unescape(notes[: notes.index("</div>")])
+    assert f"<code>{resource}</code> is not a whole ARN, which is what AWS sends" in notes
+    assert "Decision:" in body  # still evaluated
+
+
+@pytest.mark.parametrize("resource", ["arn:aws:s3:::reports/q1.csv", "*"])
+def test_a_whole_arn_or_a_star_says_nothing_of_its_form(client, resource):
+    body = live(client, resource=resource).content.decode()
+    assert "not a whole ARN" not in body
+
+
 def test_a_made_up_action_is_flagged_with_a_suggestion(client):
     policy = '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:listObject", "Resource": "*"}]}'
     body = live(

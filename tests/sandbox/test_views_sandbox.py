@@ -267,6 +267,17 @@ def test_each_context_key_is_a_row_whose_controls_say_which_key(client):
     )
 
 
+def test_a_context_keys_name_is_described_by_the_keys_notes_as_its_value_is(client):
+    """A key in two rows, or a value without its key, is said in the keys' notes: the key's
+    own field named none of them, so a screen reader on it heard nothing, and sandbox.js never
+    marked it invalid."""
+    rows = {"ctx-0-key": "aws:SourceIp", "ctx-0-value": "1.2.3.4"}
+    body = client.post("/sandbox/", {**form(**rows), "op": "evaluate"}).content.decode()
+    for field in ("ctx-0-key", "ctx-0-value"):
+        tag = re.search(rf'<input id="{field}"[^>]*>', body)[0]
+        assert 'aria-describedby="notes-context"' in tag
+
+
 def test_a_live_update_renames_the_context_summary(client):
     """Typing swaps the result, not the form: the fold's summary comes along, out of band."""
     body = live(client, **{"ctx-0-key": "aws:SourceIp", "ctx-0-value": "1.2.3.4"}).content.decode()

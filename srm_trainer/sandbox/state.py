@@ -211,7 +211,12 @@ def state_from_form(data: Mapping[str, str], *, strict: bool = True) -> SandboxS
                     limit=MAX_POLICY_CHARS,
                     label=f"Identity policy {len(identity) + 1}",
                 ),
-                text(data, f"identity-{i}-name", limit=128, label="A policy name").strip(),
+                text(
+                    data,
+                    f"identity-{i}-name",
+                    limit=128,
+                    label=f"The name of identity policy {len(identity) + 1}",
+                ).strip(),
             )
         )
     if len(identity) > MAX_IDENTITY_POLICIES and not strict:
@@ -225,15 +230,17 @@ def state_from_form(data: Mapping[str, str], *, strict: bool = True) -> SandboxS
         rows = []
         # Each level's policies are found by reading every field name again: levels past the
         # limit are not read (990 levels were 980,000 names read, ~55 ms, for one refusal).
-        for level in _indexed(data, f"{kind}-")[: MAX_ORG_LEVELS + 1]:
+        for position, level in enumerate(_indexed(data, f"{kind}-")[: MAX_ORG_LEVELS + 1]):
+            # Named as the page labels the editor ("SCP 2 at level 1"), where the refusal named
+            # the level alone.
             texts = tuple(
                 text(
                     data,
                     f"{kind}-{level}-{j}",
                     limit=MAX_POLICY_CHARS,
-                    label=f"{kind.upper()} level {level + 1}",
+                    label=f"{kind.upper()} {n + 1} at level {position + 1}",
                 )
-                for j in _indexed(data, f"{kind}-{level}-")
+                for n, j in enumerate(_indexed(data, f"{kind}-{level}-"))
             )
             if len(texts) > MAX_POLICIES_PER_LEVEL and not strict:
                 texts = texts[:MAX_POLICIES_PER_LEVEL]

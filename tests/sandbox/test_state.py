@@ -161,6 +161,24 @@ def test_a_policy_over_the_limit_is_refused_with_the_field_named():
     assert "Identity policy 2" in excinfo.value.message
 
 
+@pytest.mark.parametrize(
+    "field, value, named",
+    [
+        ("scp-1-1", "x" * (MAX_POLICY_CHARS + 1), "SCP 2 at level 2 is 20,001 characters long"),
+        ("rcp-0-0", "x" * (MAX_POLICY_CHARS + 1), "RCP 1 at level 1 is 20,001 characters long"),
+        ("identity-1-name", "n" * 129, "The name of identity policy 2 is 129 characters long"),
+    ],
+)
+def test_a_refused_field_is_named_as_the_page_labels_it(field, value, named):
+    """It said "SCP level 2 is …" of the second SCP at a level, and "A policy name is …" of
+    any of twenty: which box to shorten was left to find."""
+    data = form_of(rich_state())
+    data[field] = value
+    with pytest.raises(StateError) as excinfo:
+        state_from_form(data)
+    assert excinfo.value.message.startswith(named)
+
+
 def test_too_many_identity_policies_are_refused():
     data = {f"identity-{i}-text": POLICY for i in range(21)}
     with pytest.raises(StateError, match="at most 20 identity policies"):

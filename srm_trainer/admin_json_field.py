@@ -8,9 +8,10 @@ large for a float, the NUL character; nothing, for a column that refuses NULL) p
 and failed in the database, again a 500. This field:
 
 - reads text with `load_json`, the engine's reader, which turns every way `json.loads` can
-  fail (syntax, nesting, a number too long, a lone surrogate escape) into a message with a
-  line and column, and refuses nesting deeper than `MAX_DEPTH`;
-- refuses the values above, each with its line and column;
+  fail (syntax, nesting, a number too long, NaN, Infinity or a number past a float's range, a
+  lone surrogate escape) into a message with a line and column, and refuses nesting deeper
+  than `MAX_DEPTH`;
+- refuses the NUL character, with its line and column;
 - shows stored JSON indented by two spaces in a monospace box as tall as the text
   (`JSONTextarea`), and shows text sent back exactly as it was typed;
 - takes an empty box (or `null`) as the field's default (`[]`, `{}`), which is what the model
@@ -24,7 +25,6 @@ modules are read, so each admin and inline, including one added later, gets it.
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Any
 
@@ -45,9 +45,8 @@ MAX_DEPTH = 64
 # The box's height in lines: the text's lines and one to type on, within these bounds.
 MIN_ROWS, MAX_ROWS = 4, 40
 
-# One JSON string (escapes included), or a number or constant outside strings.
-_STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
-_TOKEN = re.compile(rf"{_STRING}|-?Infinity|NaN|-?[0-9][0-9.eE+-]*", re.S)
+# One JSON string (escapes included): outside strings, JSON text holds no quote.
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
 _ESCAPE = re.compile(r"\\(u0000|.)", re.S)
 
 
@@ -70,15 +69,12 @@ def read_json(text: str) -> Any:
 
 
 def _storable(data: Any) -> bool:
-    """Whether every number is finite and no string or key holds NUL (iterative: `data` is at
-    most `MAX_DEPTH` deep, but may be wide)."""
+    """Whether no string or key holds NUL (`load_json` refused NaN, Infinity and numbers past a
+    float's range; iterative: `data` is at most `MAX_DEPTH` deep, but may be wide)."""
     stack = [data]
     while stack:
         item = stack.pop()
-        if isinstance(item, float):
-            if not math.isfinite(item):
-                return False
-        elif isinstance(item, str):
+        if isinstance(item, str):
             if "\x00" in item:
                 return False
         elif isinstance(item, dict):
@@ -95,32 +91,15 @@ def _unstorable(text: str) -> ValidationError:
     def at(message: str, offset: int) -> ValidationError:
         return _worded(message, *line_col(text, offset))
 
-    for match in _TOKEN.finditer(text):
+    for match in _STRING.finditer(text):
         token = match.group()
-        if token.startswith('"'):
-            if "\\u0000" not in token:
-                continue
-            for escape in _ESCAPE.finditer(token):
-                if escape.group(1) == "u0000":
-                    return at(
-                        "The JSON holds \\u0000, the NUL character, which the database cannot "
-                        "store",
-                        match.start() + escape.start(),
-                    )
-        elif token.lstrip("-") in ("NaN", "Infinity"):
-            return at(
-                f"{token} is not JSON (its numbers are finite): write a number or null",
-                match.start(),
-            )
-        else:
-            try:
-                finite = math.isfinite(float(token))
-            except ValueError:
-                continue
-            if not finite:
+        if "\\u0000" not in token:
+            continue
+        for escape in _ESCAPE.finditer(token):
+            if escape.group(1) == "u0000":
                 return at(
-                    f"The number {token} is too large to store: the largest is about 1.8e308",
-                    match.start(),
+                    "The JSON holds \\u0000, the NUL character, which the database cannot store",
+                    match.start() + escape.start(),
                 )
     return _worded("The JSON holds a value the database cannot store", None, None)
 

@@ -103,7 +103,7 @@ def test_invalid_json_says_what_is_wrong_at_which_line_and_column(admin_client):
     ("typed", "said"),
     [
         ('["one", NaN]', "Line 1, column 9: NaN is not JSON (its numbers are finite): write a number or null."),
-        ('["one",\n  1e400]', "Line 2, column 3: The number 1e400 is too large to store: the largest is about 1.8e308."),
+        ('["one",\n  1e400]', "Line 2, column 3: The number 1e400 is too large to read: the largest is about 1.8e308."),
         ('["a \\u0000 b"]', "Line 1, column 5: The JSON holds \\u0000, the NUL character, which the database cannot store."),
         ('["\\ud800"]', "Line 1, column 3: The JSON holds the escape \\ud800, half of a surrogate pair: it is not a Unicode character."),
     ],

@@ -17,6 +17,7 @@ The location scans run only on the failure path (or, for surrogates, only when t
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from bisect import bisect_right
@@ -33,7 +34,7 @@ def load_json(
 ) -> Any:
     """Decode `text`; `max_depth` (when not 0) also refuses objects and lists nested deeper."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise error(
             "invalid_json",
@@ -41,6 +42,8 @@ def load_json(
             line=exc.lineno,
             column=exc.colno,
         ) from None
+    except _NotFinite as exc:
+        raise _not_finite(text, error, what, str(exc)) from None
     except RecursionError:
         raise _too_deep(text, error, what, max_depth or 64) from None
     except ValueError:  # an integer beyond Python's int-string limit
@@ -59,6 +62,40 @@ def load_json(
     if max_depth and depth_exceeds(data, max_depth):
         raise _too_deep(text, error, what, max_depth)
     return data
+
+
+class _NotFinite(ValueError):
+    """NaN, Infinity or -Infinity (Python's decoder takes them; JSON has none), or a number past
+    a float's range, which Python reads as infinity: an engine that then met `inf` called it
+    "not float", and 1e400 is a number in JSON."""
+
+
+def _no_constant(name: str) -> float:
+    raise _NotFinite(name)
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NotFinite(text)
+    return value
+
+
+def _not_finite(text: str, error: type[PolicyError], what: str, found: str) -> PolicyError:
+    constant = found in ("NaN", "Infinity", "-Infinity")
+    if constant:  # the admin's JSON boxes' words (admin_json_field), which read with this
+        message = f"{found} is not JSON (its numbers are finite): write a number or null."
+    else:
+        shown = found if len(found) <= 24 else found[:20] + "…"
+        message = f"The number {shown} is too large to read: the largest is about 1.8e308."
+    for offset, ch, token in _tokens(text):
+        if (constant and ch in "NI") or (not constant and token == found):
+            if constant and offset and text[offset - 1] == "-":
+                offset -= 1
+            line, column = line_col(text, offset)
+            code = "invalid_json" if constant else "number_too_long"
+            return error(code, message, line=line, column=column)
+    return error("invalid_json" if constant else "number_too_long", message)
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:

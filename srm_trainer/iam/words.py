@@ -473,24 +473,30 @@ class Why:
     limited_by: tuple[str, ...] = ()
 
 
-def _labels(refs: Sequence[StatementRef]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(statement_label(ref) for ref in refs))
+Labeller = Callable[[StatementRef], str]
 
 
-def decision_why(decision: Decision) -> Why:
-    """One request's: the box that decided, and the deciding statements."""
+def _labels(refs: Sequence[StatementRef], label: Labeller) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(label(ref) for ref in refs))
+
+
+def decision_why(decision: Decision, label: Labeller = statement_label) -> Why:
+    """One request's: the box that decided, and the deciding statements. `label` names a
+    statement (a page whose empty editors the case left out numbers the policies its own way)."""
     last = decision.deciding_step()
     if last is None:
-        return Why("", (), _labels(decision.decisive))
+        return Why("", (), _labels(decision.decisive, label))
     return Why(
-        STEP_TITLES.get(last.name, last.name), tuple(last.reasons[:3]), _labels(decision.decisive)
+        STEP_TITLES.get(last.name, last.name),
+        tuple(last.reasons[:3]),
+        _labels(decision.decisive, label),
     )
 
 
-def verdict_why(verdict: Verdict) -> Why:
+def verdict_why(verdict: Verdict, label: Labeller = statement_label) -> Why:
     """A summary's or diff's action: the Allow statements that grant it (and the Deny statements
     that limit it), or the Deny statements and the box that refuse it."""
     title = STEP_TITLES.get(verdict.step, verdict.step)
     if verdict.access != "none":
-        return Why(title, (), _labels(verdict.by), _labels(verdict.denied))
-    return Why(title, tuple(verdict.why[:3]), _labels(verdict.denied))
+        return Why(title, (), _labels(verdict.by, label), _labels(verdict.denied, label))
+    return Why(title, tuple(verdict.why[:3]), _labels(verdict.denied, label))

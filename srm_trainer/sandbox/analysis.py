@@ -32,7 +32,7 @@ from srm_trainer.htmx import HtmxHttpRequest
 from srm_trainer.iam import PolicyError, parse_case
 from srm_trainer.iam import simulate as batch_engine
 from srm_trainer.iam import words as engine_words
-from srm_trainer.iam.decision import Decision
+from srm_trainer.iam.decision import Decision, StatementRef
 from srm_trainer.iam.diff import diff
 from srm_trainer.iam.json_mistakes import located
 from srm_trainer.iam.simulate import simulate
@@ -44,6 +44,7 @@ from srm_trainer.iam.summary import (
     not_granted_by_resource,
     summarize,
 )
+from srm_trainer.iam.words import Labeller
 from srm_trainer.ratelimit import rate_limited
 from srm_trainer.sandbox.explain import reason_html, reason_lesson
 from srm_trainer.sandbox.panel import limits
@@ -179,6 +180,22 @@ class PolicyForm:
         if "resource_policy" not in self.kinds:
             case.pop("resource_policy", None)
         return case
+
+    def statement_label(self, ref: StatementRef) -> str:
+        """A statement's name with its policy numbered as the page's editors are: the case leaves
+        empty editors out, and the engine counts the policies after one a number lower."""
+        if ref.policy_kind == "identity":
+            kept = [i for i, p in enumerate(self.state.identity) if p.text.strip()]
+        elif ref.policy_kind == "scp" and ref.level is not None:
+            level = (
+                self.state.scp_levels[ref.level] if ref.level < len(self.state.scp_levels) else ()
+            )
+            kept = [j for j, t in enumerate(level) if t.strip()]
+        else:
+            kept = []
+        if ref.policy_index < len(kept):
+            ref = replace(ref, policy_index=kept[ref.policy_index])
+        return engine_words.statement_label(ref)
 
     @property
     def empty(self) -> bool:
@@ -362,9 +379,9 @@ def _worded(why: engine_words.Why) -> Why:
     return Why(why.step, reasons, why.statements, why.limited_by)
 
 
-def decision_why(decision: Decision) -> Why:
-    why = _worded(engine_words.decision_why(decision))
-    near = _nearest_allow(decision)
+def decision_why(decision: Decision, label: Labeller = engine_words.statement_label) -> Why:
+    why = _worded(engine_words.decision_why(decision, label))
+    near = _nearest_allow(decision, label)
     return replace(why, near=near[0], near_text=near[1]) if near else why
 
 
@@ -389,7 +406,7 @@ _NEAR_CODES = frozenset(
 )
 
 
-def _nearest_allow(decision: Decision) -> tuple[str, SafeString] | None:
+def _nearest_allow(decision: Decision, label: Labeller) -> tuple[str, SafeString] | None:
     """An implicit deny's first Allow, in the policies of the box that decided it, that missed
     only on its resource or a condition: its label and why ("the request has no
     aws:MultiFactorAuthPresent"), which the box's own words ("no policy allows it") leave out."""
@@ -408,12 +425,12 @@ def _nearest_allow(decision: Decision) -> tuple[str, SafeString] | None:
                 text = format_html_join(
                     "; ", "{}", ((reason_html(r.code, r.data),) for r in st.reasons[:3])
                 )
-                return engine_words.statement_label(st.ref), text
+                return label(st.ref), text
     return None
 
 
-def verdict_why(verdict: Verdict) -> Why:
-    return _worded(engine_words.verdict_why(verdict))
+def verdict_why(verdict: Verdict, label: Labeller = engine_words.statement_label) -> Why:
+    return _worded(engine_words.verdict_why(verdict, label))
 
 
 def _worded_once(word: Callable[[Any], Why], key: Callable[[Any], object]) -> Callable[[Any], Why]:
@@ -432,17 +449,18 @@ def _worded_once(word: Callable[[Any], Why], key: Callable[[Any], object]) -> Ca
     return why
 
 
-def _decision_whys() -> Callable[[Decision], Why]:
+def _decision_whys(form: PolicyForm) -> Callable[[Decision], Why]:
     """`decision_why`, once per answer: the actions of a batch the engine cannot tell apart
     share one evaluation's steps and deciding statements (simulate's `_alike`), all that the
-    words are made of."""
-    return _worded_once(decision_why, lambda d: (id(d.steps), id(d.decisive)))
+    words are made of. Statements are named as `form`'s editors are."""
+    word = partial(decision_why, label=form.statement_label)
+    return _worded_once(word, lambda d: (id(d.steps), id(d.decisive)))
 
 
-def _verdict_whys() -> Callable[[Verdict], Why]:
+def _verdict_whys(form: PolicyForm) -> Callable[[Verdict], Why]:
     """`verdict_why`, once per verdict: a summary's (and so a diff's) actions that come out
-    alike share one verdict."""
-    return _worded_once(verdict_why, id)
+    alike share one verdict. Statements are named as `form`'s editors are."""
+    return _worded_once(partial(verdict_why, label=form.statement_label), id)
 
 
 # --- the views ------------------------------------------------------------------------------------
@@ -567,7 +585,7 @@ def batch(request: HtmxHttpRequest) -> HttpResponse:
             rows = [r for r in results if not context["decision"] or r.decision.decision == shown]
             token = form.token()
             links = rows_as_links((token, len(rows)))
-            opened, why = _opener(token, links=links), _decision_whys()
+            opened, why = _opener(token, links=links), _decision_whys(form)
             context.update(
                 token="" if links else token,  # the buttons' form's
                 counts=counts,
@@ -609,12 +627,14 @@ class Listed:
     link: Opens = NOTHING  # how it opens (`_opener`)
 
 
-def _listed(summary: Any, token: str, *, allowed: bool) -> tuple[dict[str, list[Listed]], bool]:
+def _listed(
+    summary: Any, form: PolicyForm, token: str, *, allowed: bool
+) -> tuple[dict[str, list[Listed]], bool]:
     """Per service, the allowed (or not allowed) actions with their explanation, at most
     MAX_LISTED in all, each opening its request; and whether they open it with links
     (`rows_as_links`, on all of them). Actions sharing a verdict share its explanation (worded
     once)."""
-    why = _verdict_whys()
+    why = _verdict_whys(form)
     out: dict[str, list[Listed]] = {}
     listing = Listing(MAX_LISTED, MAX_LISTED_CHARS)
     for svc in summary.services:
@@ -656,11 +676,11 @@ def _overview(summary: Any) -> SafeString:
     return format_html_join("", '<tr><th scope="row">{} ({})</th>{}</tr>', rows)
 
 
-def _denied_groups(summary: Any) -> dict[str, list[tuple[Why, list[str]]]]:
+def _denied_groups(summary: Any, form: PolicyForm) -> dict[str, list[tuple[Why, list[str]]]]:
     """Per service, the actions allowed nowhere, grouped by why (usually a handful of
     reasons for hundreds of actions)."""
     out: dict[str, list[tuple[Why, list[str]]]] = {}
-    why = _verdict_whys()
+    why = _verdict_whys(form)
     for svc in summary.services:
         # Keyed by the words, not the verdict: verdicts evaluated apart (actions the engine's
         # built-in rules name) often read the same, and one line says it once.
@@ -705,9 +725,9 @@ def summary(request: HtmxHttpRequest) -> HttpResponse:
                 context["overview_rows"] = _overview(result)
             else:
                 token = form.token()
-                context["allowed"], links = _listed(result, token, allowed=True)
+                context["allowed"], links = _listed(result, form, token, allowed=True)
                 context["token"] = "" if links else token  # the buttons' form's
-                context["denied"] = _denied_groups(result)
+                context["denied"] = _denied_groups(result, form)
     return _respond(request, context)
 
 
@@ -747,10 +767,10 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
             else:
                 # Each side's link start once (the lost rows encoded the old side's policies
                 # again for each row), and each verdict worded once.
-                why = _verdict_whys()
+                why_new, why_old = _verdict_whys(new), _verdict_whys(old)
                 listing = Listing(None, MAX_LISTED_CHARS)
-                gained = _fitting(result.gained[:MAX_LISTED], "new", why, listing)
-                lost = _fitting(result.lost[:MAX_LISTED], "old", why, listing)
+                gained = _fitting(result.gained[:MAX_LISTED], "new", why_new, listing)
+                lost = _fitting(result.lost[:MAX_LISTED], "old", why_old, listing)
                 new_token = new.token() if gained else ""
                 old_token = old.token() if lost else ""
                 links = rows_as_links((new_token, len(gained)), (old_token, len(lost)))
@@ -760,8 +780,8 @@ def compare(request: HtmxHttpRequest) -> HttpResponse:
                     context.update(new_token=new_token, old_token=old_token)
                 context["diff"] = result
                 context["unfit"] = not_granted_by_resource(result.new)
-                context["gained"] = _compared(gained, "new", why, to_new)
-                context["lost"] = _compared(lost, "old", why, to_old)
+                context["gained"] = _compared(gained, "new", why_new, to_new)
+                context["lost"] = _compared(lost, "old", why_old, to_old)
     return _respond(request, context)
 
 

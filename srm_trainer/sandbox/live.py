@@ -15,15 +15,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from srm_trainer.iam import PolicyError, catalog, evaluate, parse_policy
+from srm_trainer.iam.arn import parse_arn
 from srm_trainer.iam.budget import on_fresh_frame_chunk
 from srm_trainer.iam.context_check import CONTEXT_CODES, LIST_ON_SINGLE, NOT_THE_CALLERS
 from srm_trainer.iam.decision import Reason, StatementRef
 from srm_trainer.iam.findings import lint_case
+from srm_trainer.iam.json_mistakes import located
 from srm_trainer.iam.reasons import Topic
 from srm_trainer.iam.words import OUTCOMES, STEP_TITLES, policy_label, shown
 from srm_trainer.sandbox.explain import reason_html, reason_lesson, topic_lesson
 from srm_trainer.sandbox.state import (
     SandboxState,
+    context_list_error,
     is_federated_user,
     policy_texts,
     state_to_case,
@@ -236,6 +239,17 @@ def _editor_label(editor: str) -> str:
     return f"{kind.upper()} {int(b or 0) + 1} at level {int(a) + 1}"
 
 
+def _page_index(editor: str, index: int) -> int:
+    """A policy's number among its editors on the page (`identity-2` → 2, `scp-0-1` → 1),
+    where the engine's `index` counts only the editors that hold text: with Identity policy 1
+    emptied, the result named Identity policy 2's statements "Identity-based policy 1"."""
+    m = _NUMBERED.fullmatch(editor)
+    if m is None:
+        return index
+    _, first, second = m.groups()
+    return int(second if second is not None else first)
+
+
 def _ref_key(ref: StatementRef) -> tuple[str, int, int | None, int]:
     return (ref.policy_kind, ref.policy_index, ref.level, ref.statement_index)
 
@@ -256,6 +270,7 @@ def _analyse(state: SandboxState) -> Analysis:
     by_path, by_ref = editor_map(state)
     prefixes = sorted(by_path, key=len, reverse=True)
     _describe_action(result, state.action)
+    _describe_resource(result, state.resource)
     for finding in lint_case(case):
         if finding.code in CONTEXT_CODES:
             result.context_warnings.append(_context_said(finding.code, finding.data))
@@ -270,7 +285,10 @@ def _analyse(state: SandboxState) -> Analysis:
                 topic_lesson(finding.topic),
             ),
         )
+    _lists_that_are_not(result, state)
+    _values_without_keys(result, state)
     try:
+        _each_key_once(state)
         decision = evaluate(case)
     except PolicyError as exc:
         editor = _editor_for(exc.path, by_path, prefixes)
@@ -290,7 +308,9 @@ def _analyse(state: SandboxState) -> Analysis:
     decisive = {_ref_key(ref) for ref in decision.decisive}
     for policy in decision.explanations:
         editor = by_ref.get((policy.kind, policy.index, policy.level), "case")
-        label = policy_label(policy.kind, policy.index, policy.level, policy.name)
+        label = policy_label(
+            policy.kind, _page_index(editor, policy.index), policy.level, policy.name
+        )
         rows: list[StatementRow] = []
         hidden = 0
         for st in policy.statements:
@@ -338,6 +358,54 @@ def _analyse(state: SandboxState) -> Analysis:
     result.missing_keys = missing[:MAX_MISSING_KEYS]
     result.missing_more = len(missing) - len(result.missing_keys)
     return result
+
+
+def _lists_that_are_not(result: Analysis, state: SandboxState) -> None:
+    """A context value that starts with "[" but does not parse as a JSON list (`["a", "b"`) is
+    read as one text value: say so beside the keys, and in the status region, with the JSON
+    mistake and its place (it was read so without a word, and a condition on it did not match)."""
+    for key, value in state.context:
+        exc = context_list_error(value) if key else None
+        if exc is None:
+            continue
+        message = located(exc.message, exc.line, exc.column, key) + (
+            " So the value is read as one piece of text, not as a list of values."
+        )
+        result.context_warnings.append(f"{key} is not a JSON list")
+        result.add("context", Note("warning", message, "context_list_not_json"))
+
+
+def _values_without_keys(result: Analysis, state: SandboxState) -> None:
+    """A context row with a value but no key is left out of the request (the case's context
+    is keyed): say so beside the keys, where it was dropped without a word."""
+    for number, (key, value) in enumerate(state.context, start=1):
+        if not key and value.strip():
+            result.context_warnings.append(f"context key {number} has a value but no name")
+            result.add(
+                "context",
+                Note(
+                    "warning",
+                    f"Context key {number} has a value but no name, so it is left out of the "
+                    "request: type the key's name beside its value.",
+                    "context_value_without_key",
+                ),
+            )
+
+
+def _each_key_once(state: SandboxState) -> None:
+    """A key in two rows of the request context, as the engine refuses a key twice in any case:
+    the case's context is an object, which keeps the last row's value, and the request was
+    evaluated without a word about the first."""
+    seen: set[str] = set()
+    for key, _ in state.context:
+        if key and key in seen:
+            raise PolicyError(
+                "invalid_context",
+                f"The condition key {key!r} appears twice: keep one row (a JSON list such as "
+                '["a","b"] gives a key several values).',
+                path="request.context",
+            )
+        seen.add(key)
 
 
 def _where(label: str, line: int | None, column: int | None) -> str:
@@ -460,6 +528,30 @@ def _describe_action(result: Analysis, action: str) -> None:
             message,
             "unknown_request_action",
             lesson=topic_lesson(Topic.LEAST_PRIVILEGE),
+        ),
+    )
+
+
+def _describe_resource(result: Analysis, resource: str) -> None:
+    """A resource that starts as an ARN but is not a whole one (a part or a colon missing) is
+    evaluated as the text it is, which AWS never sends: say so beside it (the engine refuses a
+    resource that is neither an ARN nor `*`, and said nothing of these)."""
+    if not resource.startswith("arn:") or parse_arn(resource) is not None:
+        return
+    result.add(
+        "resource",
+        Note(
+            "warning",
+            format_html(
+                "<code>{}</code> is not a whole ARN, which is what AWS sends: six parts, "
+                "<code>arn:partition:service:region:account-id:resource</code>, with the "
+                "partition, the service and the resource filled in (S3 leaves the region and "
+                "the account empty: <code>arn:aws:s3:::bucket/key</code>). A policy's Resource "
+                "is matched against the text as typed: check for a missing part or colon.",
+                resource,
+            ),
+            "request_resource_not_an_arn",
+            lesson=topic_lesson(Topic.POLICIES),
         ),
     )
 

@@ -211,7 +211,12 @@ def state_from_form(data: Mapping[str, str], *, strict: bool = True) -> SandboxS
                     limit=MAX_POLICY_CHARS,
                     label=f"Identity policy {len(identity) + 1}",
                 ),
-                text(data, f"identity-{i}-name", limit=128, label="A policy name").strip(),
+                text(
+                    data,
+                    f"identity-{i}-name",
+                    limit=128,
+                    label=f"The name of identity policy {len(identity) + 1}",
+                ).strip(),
             )
         )
     if len(identity) > MAX_IDENTITY_POLICIES and not strict:
@@ -225,15 +230,17 @@ def state_from_form(data: Mapping[str, str], *, strict: bool = True) -> SandboxS
         rows = []
         # Each level's policies are found by reading every field name again: levels past the
         # limit are not read (990 levels were 980,000 names read, ~55 ms, for one refusal).
-        for level in _indexed(data, f"{kind}-")[: MAX_ORG_LEVELS + 1]:
+        for position, level in enumerate(_indexed(data, f"{kind}-")[: MAX_ORG_LEVELS + 1]):
+            # Named as the page labels the editor ("SCP 2 at level 1"), where the refusal named
+            # the level alone.
             texts = tuple(
                 text(
                     data,
                     f"{kind}-{level}-{j}",
                     limit=MAX_POLICY_CHARS,
-                    label=f"{kind.upper()} level {level + 1}",
+                    label=f"{kind.upper()} {n + 1} at level {position + 1}",
                 )
-                for j in _indexed(data, f"{kind}-{level}-")
+                for n, j in enumerate(_indexed(data, f"{kind}-{level}-"))
             )
             if len(texts) > MAX_POLICIES_PER_LEVEL and not strict:
                 texts = texts[:MAX_POLICIES_PER_LEVEL]
@@ -384,15 +391,27 @@ def caller_keys_moved(
 
 def _context_value(text: str) -> Any:
     """A value that looks like a JSON list is a multivalued key; anything else is a string."""
-    stripped = text.strip()
-    if stripped.startswith("["):
-        try:
-            value = load_json(stripped, what="context value", max_depth=MAX_CASE_NESTING)
-        except PolicyError:  # not JSON (or too deep, too long, not Unicode): the text as typed
-            return text
-        if isinstance(value, list):
-            return value
-    return text
+    value, _ = _context_list(text)
+    return text if value is None else value
+
+
+def _context_list(text: str) -> tuple[list[Any] | None, PolicyError | None]:
+    """A value that starts with "[" read as a JSON list: (the list, None), or (None, why not)
+    when it does not parse (or is too deep, too long, not Unicode). (None, None) for any
+    other value."""
+    if not text.strip().startswith("["):
+        return None, None
+    try:  # the text as typed, spaces around it too: the place is where it was typed
+        value = load_json(text, what="context value", max_depth=MAX_CASE_NESTING)
+    except PolicyError as exc:
+        return None, exc
+    return (value, None) if isinstance(value, list) else (None, None)
+
+
+def context_list_error(text: str) -> PolicyError | None:
+    """Why a context value that starts with "[" is not a JSON list (it is then read as one
+    text value, which a learner who meant a list is not told otherwise); None for any other."""
+    return _context_list(text)[1]
 
 
 def _policy(text: str) -> str | None:
@@ -456,6 +475,30 @@ def _context_text(value: Any) -> str:
     return str(value)
 
 
+def _context_rows(context: Mapping[Any, Any]) -> tuple[tuple[str, str], ...]:
+    """A case's request context as the sandbox's rows of key and value text."""
+    return tuple((str(k), _context_text(v)) for k, v in context.items())
+
+
+# A permalink's rows of context as typed, where the case's `request.context` (an object: one
+# value a key, lists re-spaced) would not give them back: a key typed twice (the engine's error,
+# which the learner is fixing), a value whose key is not typed yet, `["a","b"]` come back as
+# `["a", "b"]`. The address bar follows the permalink, so Reload dropped such rows.
+TYPED_CONTEXT = "context_as_typed"
+
+
+def _typed_context(raw: Any) -> tuple[tuple[str, str], ...] | None:
+    """`TYPED_CONTEXT`'s rows, or None when it is absent or not a list of [key, value] texts."""
+    if not isinstance(raw, list):
+        return None
+    rows = []
+    for row in raw:
+        if not (isinstance(row, list) and len(row) == 2 and all(isinstance(t, str) for t in row)):
+            return None
+        rows.append((row[0], row[1]))
+    return tuple(rows)
+
+
 def state_from_case(case: Any) -> SandboxState:
     """Open a case (a file, a preset, a permalink) in the editors."""
     if not isinstance(case, Mapping):
@@ -480,12 +523,13 @@ def state_from_case(case: Any) -> SandboxState:
         value = request.get(key)
         return "" if value is None else str(value)
 
+    typed = _typed_context(case.get(TYPED_CONTEXT))
     state = SandboxState(
         principal=text("principal"),
         action=text("action"),
         resource=text("resource"),
         resource_account=text("resource_account"),
-        context=tuple((str(k), _context_text(v)) for k, v in context.items()),
+        context=typed if typed is not None else _context_rows(context),
         identity=tuple(_named(p) for p in identity) or (PolicyText(),),
         resource_policy=_named(case.get("resource_policy")).text
         if case.get("resource_policy")
@@ -630,10 +674,12 @@ def case_file_text(state: SandboxState) -> str:
 
 
 def encode_permalink(state: SandboxState) -> str:
-    """The state as compact, URL-safe data: the case, compressed. Never code."""
-    raw = json.dumps(state_to_case(state), separators=(",", ":"), ensure_ascii=False).encode(
-        "utf-8"
-    )
+    """The state as compact, URL-safe data: the case, compressed. Never code. The context's
+    rows as typed go with it where the case would not give them back (`TYPED_CONTEXT`)."""
+    case = state_to_case(state)
+    if _context_rows(case["request"]["context"]) != state.context:
+        case[TYPED_CONTEXT] = [list(row) for row in state.context]
+    raw = json.dumps(case, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
     return base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode("ascii").rstrip("=")
 
 

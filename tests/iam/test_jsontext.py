@@ -23,8 +23,38 @@ def test_an_integer_over_python_s_limit_is_a_located_error():
 
 
 def test_a_long_float_or_a_long_string_of_digits_is_fine():
-    assert load_json("[" + BIG + ".5]")[0] > 1
+    assert load_json("[0." + BIG + "]")[0] > 0.1
     assert load_json('["' + BIG + '"]') == [BIG]
+
+
+@pytest.mark.parametrize(
+    "text, code, column, said",
+    [
+        ('{"v":\n  NaN}', "invalid_json", 3, "NaN is not JSON (its numbers are finite): write"),
+        ("[1, -Infinity]", "invalid_json", 5, "-Infinity is not JSON"),
+        ('["Infinity", Infinity]', "invalid_json", 14, "Infinity is not JSON"),
+        ("[1, 1e400]", "number_too_long", 5, "The number 1e400 is too large to read"),
+        ("[" + BIG + ".5]", "number_too_long", 2, "The number 11111111111111111111… is too"),
+    ],
+)
+def test_nan_infinity_and_a_number_past_a_float_are_located_errors(text, code, column, said):
+    """Python's decoder takes NaN and Infinity, which JSON has not, and reads 1e400 as infinity,
+    which every reader then refused as "not float" (a condition value, a context value)."""
+    with pytest.raises(PolicyError) as caught:
+        load_json(text)
+    assert (caught.value.code, caught.value.column) == (code, column)
+    assert caught.value.message.startswith(said)
+
+
+def test_a_condition_value_past_a_float_is_refused_at_its_place_in_the_policy():
+    text = (
+        '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "s3:*",\n'
+        ' "Resource": "*", "Condition": {"NumericLessThan": {"s3:max-keys": 1e400}}}}'
+    )
+    with pytest.raises(PolicyError) as caught:
+        parse_policy(text)
+    assert (caught.value.code, caught.value.line, caught.value.column) == ("number_too_long", 2, 68)
+    assert "not float" not in caught.value.message
 
 
 def test_a_policy_with_a_huge_number_is_refused_with_its_line():

@@ -562,6 +562,31 @@ def test_what_does_this_new_policy_add_with_sets(client):
     assert [a.text for a in gained.find("tbody").find_all("a")] == ["s3:PutObject"]
 
 
+NO_GET = policy({"Sid": "NoGet", "Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"})
+
+
+@pytest.mark.parametrize("url", ["/sandbox/batch/", "/sandbox/summary/"])
+def test_a_statement_is_named_by_its_editor_when_an_earlier_one_is_empty(client, url):
+    """The case leaves an emptied editor out, and the engine numbers the policies after it one
+    lower: these pages named Identity policy 3's statements "Identity-based policy 2"."""
+    data = {"identity-0-text": "", "identity-1-text": READ_S3, "identity-2-text": NO_GET}
+    data |= {"scp-0-0": "", "scp-0-1": ALLOW_ALL}
+    data |= {"actions": "s3:GetObject\ns3:PutObject", "resources": "*", "services": "s3"}
+    text = results(client.post(url, data)).get_text(" ", strip=True)
+    assert "Identity-based policy 3, statement 1 “NoGet” (Deny)" in text
+    assert "Identity-based policy 1" not in text and "policy 1)" not in text
+
+
+def test_a_compared_statement_is_named_by_its_sides_editor(client):
+    """Each side numbered as its own editors are: a loss names the old side's, a gain the new's."""
+    data = {"old-identity-0-text": "", "old-identity-1-text": READ_S3, "services": "s3"}
+    data |= {f"new-identity-{i}-text": "" for i in range(2)} | {"new-identity-2-text": PUT_UPLOADS}
+    gained, lost = results(client.post("/sandbox/compare/", data)).find_all("table")
+    assert "allowed by Identity-based policy 3, statement 1 (Allow)" in gained.get_text(" ")
+    assert "allowed by Identity-based policy 2, statement 1 (Allow)" in lost.get_text(" ")
+    assert "Identity-based policy 1" not in gained.get_text(" ") + lost.get_text(" ")
+
+
 def test_compare_labels_its_two_sets_apart(client):
     soup = BeautifulSoup(client.get("/sandbox/compare/").content, "html.parser")
     labels = [label.text.strip() for label in soup.select("label[for$='identity-0-text']")]

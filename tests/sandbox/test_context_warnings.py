@@ -126,3 +126,48 @@ def test_a_key_of_more_values_than_aws_sends_is_refused_beside_the_keys_and_kept
     if not live:
         field = BeautifulSoup(body, "html.parser").select_one('[name="ctx-0-value"]')
         assert field is not None and field.get("value") == many
+
+
+TAG_KEYS_BOTH = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", '
+    '"Resource": "*", "Condition": {"ForAllValues:StringEquals": {"aws:TagKeys": ["a", "b"]}}}]}'
+)
+
+
+@pytest.mark.parametrize("live", [True, False])
+def test_a_list_with_a_json_mistake_is_named_with_its_place_not_read_silently_as_text(client, live):
+    """The hint says a JSON list makes a multivalued key: one that does not parse was read as
+    one text value without a word, and a condition on the key quietly did not match."""
+    data = form(**{"identity-0-text": TAG_KEYS_BOTH, "ctx-0-key": "aws:TagKeys"})
+    data["ctx-0-value"] = ' ["a", "b"'
+    if live:
+        body = client.post("/sandbox/", data, headers={"HX-Request": "true"}).content.decode()
+        assert status(body).endswith("Warning, request context: aws:TagKeys is not a JSON list.")
+    else:
+        body = client.post("/sandbox/", {**data, "op": "evaluate"}).content.decode()
+    assert (
+        "aws:TagKeys, line 1, column 11: The text ends before every { and [ in it is closed. So "
+        "the value is read as one piece of text, not as a list of values."
+    ) in context_notes(body)
+    data["ctx-0-value"] = '["a", "b"]'
+    fixed = client.post("/sandbox/", data, headers={"HX-Request": "true"}).content.decode()
+    assert "JSON list" not in context_notes(fixed) and "Decision: Allowed" in status(fixed)
+
+
+def test_a_value_without_its_key_is_said_to_be_left_out(client):
+    """A row's value typed before its key (or the key deleted) was left out of the request
+    without a word; the keys and values around it are read as before."""
+    data = form(**{"identity-0-text": IP_ONLY, "ctx-0-key": "aws:SourceIp"})
+    data |= {"ctx-0-value": "203.0.113.9", "ctx-1-key": "", "ctx-1-value": "true"}
+    body = client.post("/sandbox/", data, headers={"HX-Request": "true"}).content.decode()
+    assert (
+        "Context key 2 has a value but no name, so it is left out of the request"
+        in context_notes(body)
+    )
+    assert status(body) == (
+        f"Decision: {WORDS['Allow']}. Warning, request context: context key 2 has a value but "
+        "no name."
+    )
+    data["ctx-1-value"] = ""  # "Add a key", nothing typed yet: nothing to say
+    body = client.post("/sandbox/", data, headers={"HX-Request": "true"}).content.decode()
+    assert context_notes(body) == ""

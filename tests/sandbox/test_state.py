@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import zlib
+from dataclasses import replace
 
 import pytest
 
@@ -85,6 +86,28 @@ def test_a_permalink_reopens_the_exact_state():
     assert decode_permalink(token) == state
 
 
+@pytest.mark.parametrize(
+    "context",
+    [
+        (("aws:SourceIp", "203.0.113.7"), ("aws:SourceIp", "198.51.100.1")),  # the engine's error
+        (("aws:username", "alice"), ("", "typed before its key")),
+        (("aws:TagKeys", '["team","cost"]'), ("aws:PrincipalTag/x", ' ["a"]')),
+        (("", ""),),  # "Add a key", nothing typed yet
+    ],
+)
+def test_a_permalink_gives_back_the_context_rows_as_typed(context):
+    """The address bar follows the permalink, so Reload opens it: a row the case's context
+    object cannot hold (a key twice, a value without its key, a list spaced otherwise) was
+    lost or rewritten."""
+    state = replace(rich_state(), context=context)
+    assert decode_permalink(encode_permalink(state)) == state
+
+
+def test_a_permalink_adds_the_typed_rows_only_when_the_case_would_not_give_them_back():
+    raw = zlib.decompress(base64.urlsafe_b64decode(encode_permalink(rich_state()) + "=="))
+    assert "context_as_typed" not in json.loads(raw)
+
+
 def test_a_permalink_is_compact():
     assert len(encode_permalink(rich_state())) < len(json.dumps(state_to_case(rich_state()))) / 2
 
@@ -136,6 +159,24 @@ def test_a_policy_over_the_limit_is_refused_with_the_field_named():
         state_from_form(data)
     assert excinfo.value.field == "identity-1-text"
     assert "Identity policy 2" in excinfo.value.message
+
+
+@pytest.mark.parametrize(
+    "field, value, named",
+    [
+        ("scp-1-1", "x" * (MAX_POLICY_CHARS + 1), "SCP 2 at level 2 is 20,001 characters long"),
+        ("rcp-0-0", "x" * (MAX_POLICY_CHARS + 1), "RCP 1 at level 1 is 20,001 characters long"),
+        ("identity-1-name", "n" * 129, "The name of identity policy 2 is 129 characters long"),
+    ],
+)
+def test_a_refused_field_is_named_as_the_page_labels_it(field, value, named):
+    """It said "SCP level 2 is …" of the second SCP at a level, and "A policy name is …" of
+    any of twenty: which box to shorten was left to find."""
+    data = form_of(rich_state())
+    data[field] = value
+    with pytest.raises(StateError) as excinfo:
+        state_from_form(data)
+    assert excinfo.value.message.startswith(named)
 
 
 def test_too_many_identity_policies_are_refused():

@@ -86,6 +86,32 @@ def test_an_explicit_deny_is_shown_with_its_statement_and_line(client):
     assert "statement 2 (<code>NoDeletes</code>), line 9: <strong>Deny</strong>" in body
 
 
+def test_the_result_names_each_policy_by_its_editor_when_an_earlier_one_is_empty(client):
+    """An emptied editor is left out of the case, so the engine counts the policies after it
+    one lower: the result must still name the editor the learner wrote them in."""
+    deny = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [{"Sid": "NoGet", "Effect": "Deny", "Action": "s3:*", "Resource": "*"}],
+        }
+    )
+    body = live(
+        client,
+        **{
+            "identity-0-text": "",
+            "identity-1-text": deny,
+            "scp-0-0": "",
+            "scp-0-1": ALLOW_GET,
+        },
+    ).content.decode()
+    assert "Decision: Explicit deny" in body
+    decided_by = body[body.index('<ul class="decisive">') :]
+    decided_by = decided_by[: decided_by.index("</ul>")]
+    assert '<a href="#editor-identity-1">Identity-based policy 2</a>, statement 1' in decided_by
+    assert '<a href="#editor-scp-0-1">SCP (level 1, policy 2)</a>' in body
+    assert "Identity-based policy 1<" not in body and "policy 1)<" not in body
+
+
 def test_invalid_json_is_reported_beside_its_editor_with_line_and_column(client):
     body = live(
         client, **{"identity-0-text": '{\n  "Version": "2012-10-17",\n  "Statement": [,]\n}'}
@@ -93,6 +119,25 @@ def test_invalid_json_is_reported_beside_its_editor_with_line_and_column(client)
     assert "Can&#x27;t evaluate yet" in body or "Can't evaluate yet" in body
     notes = body[body.index('id="notes-identity-0"') :]
     assert "Line 3, column" in notes
+
+
+@pytest.mark.parametrize(
+    "resource", ["arn:aws:s3", "arn:aws:s3:reports/q1.csv", "arn:::::", "arn:aws:s3:::"]
+)
+def test_a_resource_that_is_not_a_whole_arn_is_said_beside_it(client, resource):
+    """The engine refuses a resource that is neither an ARN nor *, and evaluated these as typed
+    without a word: a missing colon read as an implicit deny with no hint why."""
+    body = live(client, resource=resource).content.decode()
+    notes = body[body.index('id="notes-resource"') :]
+    notes = html.unescape(notes[: notes.index("</div>")])
+    assert f"<code>{resource}</code> is not a whole ARN, which is what AWS sends" in notes
+    assert "Decision:" in body  # still evaluated
+
+
+@pytest.mark.parametrize("resource", ["arn:aws:s3:::reports/q1.csv", "*"])
+def test_a_whole_arn_or_a_star_says_nothing_of_its_form(client, resource):
+    body = live(client, resource=resource).content.decode()
+    assert "not a whole ARN" not in body
 
 
 def test_a_made_up_action_is_flagged_with_a_suggestion(client):
@@ -222,6 +267,17 @@ def test_each_context_key_is_a_row_whose_controls_say_which_key(client):
     )
 
 
+def test_a_context_keys_name_is_described_by_the_keys_notes_as_its_value_is(client):
+    """A key in two rows, or a value without its key, is said in the keys' notes: the key's
+    own field named none of them, so a screen reader on it heard nothing, and sandbox.js never
+    marked it invalid."""
+    rows = {"ctx-0-key": "aws:SourceIp", "ctx-0-value": "1.2.3.4"}
+    body = client.post("/sandbox/", {**form(**rows), "op": "evaluate"}).content.decode()
+    for field in ("ctx-0-key", "ctx-0-value"):
+        tag = re.search(rf'<input id="{field}"[^>]*>', body)[0]
+        assert 'aria-describedby="notes-context"' in tag
+
+
 def test_a_live_update_renames_the_context_summary(client):
     """Typing swaps the result, not the form: the fold's summary comes along, out of band."""
     body = live(client, **{"ctx-0-key": "aws:SourceIp", "ctx-0-value": "1.2.3.4"}).content.decode()
@@ -230,6 +286,34 @@ def test_a_live_update_renames_the_context_summary(client):
         in body
     )
     assert 'hx-swap-oob="true">No context keys</span>' in live(client).content.decode()
+
+
+def test_a_key_in_two_rows_is_refused_not_read_from_the_last_row(client):
+    """The case's context is an object: the second row's value replaced the first's, and the
+    request was evaluated without a word (a key differing in case only was refused)."""
+    rows = {"ctx-0-key": "aws:SourceIp", "ctx-0-value": "203.0.113.7"}
+    rows |= {"ctx-1-key": "aws:SourceIp", "ctx-1-value": "198.51.100.1"}
+    body = live(client, **rows).content.decode()
+    assert (
+        "Can't evaluate yet: Request context: The condition key 'aws:SourceIp' appears twice"
+        in (html.unescape(body))
+    )
+    notes = body[body.index('id="notes-context"') :]
+    assert "appears twice" in notes[: notes.index("</div>")]
+
+
+def test_reloading_after_a_key_typed_twice_keeps_both_rows_and_the_error(client):
+    """The address bar follows the result's link (copy-link.js), so Reload opens it: the first
+    of two rows with one key was gone, and with it the error the learner was fixing."""
+    rows = {"ctx-0-key": "aws:SourceIp", "ctx-0-value": "203.0.113.7"}
+    rows |= {"ctx-1-key": "aws:SourceIp", "ctx-1-value": "198.51.100.1"}
+    body = live(client, **rows).content.decode()
+    assert "appears twice" in body
+    link = html.unescape(re.search(r'id="permalink" type="text" readonly value="([^"]+)"', body)[1])
+    reloaded = client.get(link[link.index("/sandbox/") :]).content.decode()
+    assert 'name="ctx-0-value" type="text" value="203.0.113.7"' in reloaded
+    assert 'name="ctx-1-value" type="text" value="198.51.100.1"' in reloaded
+    assert "appears twice" in reloaded
 
 
 def test_without_javascript_the_form_posts_and_renders_the_whole_page(client):

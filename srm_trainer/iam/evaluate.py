@@ -638,6 +638,7 @@ _RESOURCE_NO_ALLOW = Step("resource_policy", "continue", (Reason("no_resource_po
 _IDENTITY_CONTINUE = Step("identity", "continue")
 _IDENTITY_GRANTS_ROLE = Step("identity", "not_applicable", (Reason("resource_policy_grants_role"),))
 _IDENTITY_NO_ALLOW = Step("identity", "implicit_deny", (Reason("no_identity_or_resource_allow"),))
+_IDENTITY_NO_ALLOW_OF_ITS_OWN = Step("identity", "implicit_deny", (Reason("no_identity_allow"),))
 _BOUNDARY_NONE = Step("boundary", "not_applicable", (Reason("no_permissions_boundary"),))
 _BOUNDARY_CONTINUE = Step("boundary", "continue")
 _BOUNDARY_NO_ALLOW = Step("boundary", "implicit_deny", (Reason("no_allow_in_boundary"),))
@@ -658,6 +659,7 @@ _CONSTANT_STEPS = (
     _IDENTITY_CONTINUE,
     _IDENTITY_GRANTS_ROLE,
     _IDENTITY_NO_ALLOW,
+    _IDENTITY_NO_ALLOW_OF_ITS_OWN,
     _BOUNDARY_NONE,
     _BOUNDARY_CONTINUE,
     _BOUNDARY_NO_ALLOW,
@@ -793,6 +795,10 @@ def _identity_box(f: _Facts) -> Step:
         return Step("identity", "not_applicable", (reason,))
     if f.identity_ok:
         return _IDENTITY_CONTINUE
+    if f.same_account and f.grant in _DIRECT:
+        # The grant allowed it at the resource-based policy's box: this one is not reached,
+        # and what it would say is of the identity-based policies alone.
+        return _IDENTITY_NO_ALLOW_OF_ITS_OWN
     if f.same_account:
         return _IDENTITY_NO_ALLOW
     reason = Reason("cross_account_needs_both", {"missing": "identity_policy", **f.accounts})

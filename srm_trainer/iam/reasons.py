@@ -53,6 +53,7 @@ class ReasonCode(StrEnum):
     ROOT_USER_FULL_ACCESS = "root_user_full_access"
     BUCKET_OWNER_ROOT_KEEPS_POLICY_ACCESS = "bucket_owner_root_keeps_policy_access"
     NO_IDENTITY_OR_RESOURCE_ALLOW = "no_identity_or_resource_allow"
+    NO_IDENTITY_ALLOW = "no_identity_allow"
     NO_ALLOW_IN_BOUNDARY = "no_allow_in_boundary"
     BOUNDARY_NOT_APPLICABLE = "boundary_not_applicable"
     NO_PERMISSIONS_BOUNDARY = "no_permissions_boundary"

@@ -338,6 +338,12 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
         ("no identity-based or resource-based policy allows the request: implicit deny",),
         POLICY_EVALUATION,
     ),
+    "no_identity_allow": (
+        (
+            "no identity-based policy allows the request; the resource-based policy's grant did not need one",
+        ),
+        POLICY_EVALUATION,
+    ),
     "no_allow_in_boundary": (
         (
             "the permissions boundary does not allow the action; a boundary sets the maximum and grants nothing",

@@ -767,3 +767,20 @@ def test_a_boundary_or_session_policy_the_caller_cannot_have_is_called_not_appli
         "session policies do not apply to an IAM user: they limit only role sessions and "
         "federated user sessions"
     ]
+
+
+def test_an_unreached_identity_step_after_a_same_account_grant_does_not_deny_the_grant():
+    # The resource-based policy's grant to alice allowed it; the identity step, not reached,
+    # said "no identity-based or resource-based policy allows the request".
+    bucket_policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Principal": {"AWS": ALICE}, "Action": "s3:GetObject",
+                       "Resource": "arn:aws:s3:::reports/*"}],
+    }  # fmt: skip
+    decision = evaluate({**_case(), "identity_policies": [], "resource_policy": bucket_policy})
+    assert decision.decision == "Allow"
+    identity = next(s for s in decision.steps if s.name == "identity")
+    assert not identity.reached
+    said = " ".join(reason_words(r.code, r.data) for r in identity.reasons)
+    assert "resource-based policy allows" not in said
+    assert "no identity-based policy allows" in said

@@ -12,6 +12,8 @@ question"), and learners' recorded answers stayed under a slug no check asks.
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import Exists, OuterRef
 
 from lessons.markdown import check_slugs, with_check_renamed
@@ -44,7 +46,11 @@ def rename_in_lessons(before: str, after: str) -> list[Lesson]:
     before this is refused as edited elsewhere, and the audit log records it. The lessons
     changed, in reading order. Run in the rename's transaction, after the question's save."""
     changed = []
-    found = Lesson.objects.filter(body__contains=before).select_related("module")
+    # Narrowed by the database to bodies with "check <before>" in them (SQLite's regular
+    # expressions are Python's; PostgreSQL's read "\s" and an escaped "-" alike), then each
+    # read as the page reads it: a lesson that only mentions the slug is not parsed.
+    written = rf"check\s+{re.escape(before)}"
+    found = Lesson.objects.filter(body__regex=written).select_related("module")
     for lesson in found:  # the lessons' order: the module's, then the lesson's
         if before not in check_slugs(lesson.body):
             continue

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar, cast
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from curriculum.fingerprints import (
     _without_defaults,
@@ -44,12 +44,12 @@ from lessons.models import KnowledgeCheck, Lesson, Module, Scenario, Source
 from quizzes import kinds
 from quizzes.models import (
     Answer,
-    EarlierQuestionSlug,
     EarlierQuizSlug,
     Question,
     Quiz,
     QuizQuestion,
 )
+from quizzes.renames import follow_slug
 from srm_trainer.typed_text import quoted
 
 
@@ -294,22 +294,13 @@ def _rename_questions(plan: list[tuple[str, Question]], report: LoadReport) -> N
     instructor's too) stay on it, where a new row would start from nothing and leave them on
     an archived one. The lesson checks recorded on it name it by slug (`KnowledgeCheck.ref`,
     no foreign key), so they are renamed with it; a lesson page opened before the update still
-    posts its check to the old slug, which leads to it (`EarlierQuestionSlug`)."""
-    question_check = KnowledgeCheck.Kind.QUESTION
+    posts its check to the old slug, which leads to it (`EarlierQuestionSlug`): both by
+    `quizzes.renames.follow_slug`, as a rename in the admin does."""
     for slug, question in plan:
         before = question.slug
-        EarlierQuestionSlug.objects.update_or_create(slug=before, defaults={"question": question})
-        EarlierQuestionSlug.objects.filter(slug=slug).delete()  # the slug is its own again
-        # One check per learner, lesson and question: one already recorded under the new slug
-        # (a question of that slug deleted in the admin since) is kept, as a first answer is.
-        clash = KnowledgeCheck.objects.filter(
-            user=OuterRef("user"), lesson=OuterRef("lesson"), kind=question_check, ref=slug
-        )
-        KnowledgeCheck.objects.filter(kind=question_check, ref=before).exclude(
-            Exists(clash)
-        ).update(ref=slug)
         question.slug = slug
         question.save(update_fields=["slug"])
+        follow_slug(question, before)
         report.add("questions", "renamed")
         report.notes.append(
             f"renamed: question {quoted(before)} to {quoted(slug)} (its answers, lesson checks, "

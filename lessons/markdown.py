@@ -252,6 +252,26 @@ def check_slugs(text: str) -> tuple[str, ...]:
     )
 
 
+# A line break as the parser counts lines (markdown-it reads "\r\n" and "\r" as "\n").
+_LINE_BREAK = re.compile(r"(\r\n|\r|\n)")
+
+
+def with_check_renamed(text: str, old: str, new: str) -> str:
+    """`text` with each `::: check old` marker naming `new` instead, every other character as
+    it was: what a question's rename in the admin does to the lessons that ask it. Only the
+    markers the page reads are changed (found in the parse, as `check_slugs` finds them): the
+    same words in a code block, in prose or as part of a longer slug are text, and stay."""
+    lines = _LINE_BREAK.split(text)  # the lines at even places, their breaks between
+    marker = re.compile(rf"(:{{3,}}\s*check\s+){re.escape(old)}(?=\s|$)")
+    for token in _parser().parse(text):
+        if token.type != _OPEN or token.map is None or _directive(token.info) != "check":
+            continue
+        if _check_slug(token.info) == old:
+            at = 2 * token.map[0]
+            lines[at] = marker.sub(lambda m: m.group(1) + new, lines[at], count=1)
+    return "".join(lines)
+
+
 def unclosed_box_message(info: str) -> str:
     """A box the page ends for want of its line ':::': everything after it was drawn inside
     it. A box opened inside another box is ended with it, so the fix may be a line above."""

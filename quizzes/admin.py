@@ -50,6 +50,7 @@ from quizzes.models import (
     ReviewCard,
     whole_percent,
 )
+from quizzes.renames import follow_slug, rename_in_lessons
 from srm_trainer.admin_names import NamedControlsAdmin
 from srm_trainer.admin_stale import EditedElsewhereAdmin
 
@@ -439,6 +440,13 @@ def question_field_help() -> dict[str, str]:
 ARCHIVE_AT_MOST = 500
 
 
+# The slug's help on the page of a question written in the admin or the app (`carry_rename`).
+RENAME_HELP = mark_safe(
+    "Renamed here, each lesson’s <code>::: check</code> line that asks it is changed to the new"
+    " slug, in the same save, and learners’ answers to those checks go with it."
+)
+
+
 class QuestionAdminForm(FileSlugForm):
     """The admin's question form, held to the ceilings of its owner's questions as /teach/'s
     editor is (the owner checks an app registers, `hooks.owner_refusals`: teach's ceilings):
@@ -458,6 +466,12 @@ class QuestionAdminForm(FileSlugForm):
             " answers.",
             slug,
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        slug = self.fields.get("slug")
+        if slug is not None and not slug.disabled and self.instance.pk is not None:
+            slug.help_text = RENAME_HELP
 
     def clean(self):
         data = super().clean()
@@ -582,6 +596,8 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
             if stored is not None and archived_by_hand(stored):
                 obj.file_fingerprint = stored.file_fingerprint
         super().save_model(request, obj, form, change)
+        if change and "slug" in form.changed_data:
+            self.carry_rename(request, obj, form.initial["slug"])
         if change and "archived" in form.changed_data and obj.archived:
             _say_checks_emptied(request, [obj.slug])
         before = form.initial.get("data")
@@ -595,6 +611,62 @@ class QuestionAdmin(EditedElsewhereAdmin, ListColumnsAdmin):
         if any(said) and Answer.objects.filter(question_id=obj.pk).exists():
             for notice in filter(None, said):
                 self.message_user(request, notice, messages.WARNING)
+
+    def carry_rename(self, request, question: Question, before: str) -> None:
+        """A question written here renamed from `before` (a file's question keeps its slug:
+        `FileSlugForm`): the lessons whose `::: check` line names it name the new slug, and
+        learners' checks recorded under `before` move to it, in the save's transaction (the
+        admin's change view is atomic), as a course update's `formerly:` moves them. The saved
+        page names the lessons changed, each linked, and each lesson's History says why.
+        Before, the save said only "changed successfully": each lesson's check showed learners
+        nothing, its next save was refused for the line, and the recorded answers stayed under
+        a slug no lesson asked."""
+        lessons = rename_in_lessons(before, question.slug)
+        moved = follow_slug(question, before)
+        for lesson in lessons:
+            self.log_change(
+                request,
+                lesson,
+                f"Changed body: its ::: check line names {question.slug}, the question renamed"
+                f" from {before}.",
+            )
+        said = []
+        if lessons:
+            one = len(lessons) == 1
+            said.append(
+                format_html(
+                    "the <code>::: check</code> line of {} now names it: {}",
+                    "this lesson" if one else f"these {len(lessons)} lessons",
+                    format_html_join(
+                        ", ",
+                        '<a href="{}">{}</a>',
+                        (
+                            (reverse("admin:lessons_lesson_change", args=[lesson.pk]), lesson.title)
+                            for lesson in lessons
+                        ),
+                    ),
+                )
+            )
+        if moved:
+            said.append(
+                format_html(
+                    "{} learner{} answer{} to it in lessons went with it",
+                    moved,
+                    "s’" if moved != 1 else "’s",
+                    pluralize(moved),
+                )
+            )
+        if said:
+            self.message_user(
+                request,
+                format_html(
+                    "Renamed from “{}” to “{}”: {}.",
+                    before,
+                    question.slug,
+                    format_html_join("; ", "{}", ((part,) for part in said)),
+                ),
+                messages.SUCCESS,
+            )
 
     def delete_model(self, request, obj):
         """The quizzes that listed it close up 1..n (`questions_leaving`), as in /teach/."""

@@ -11,6 +11,9 @@ and failed in the database, again a 500. This field:
   fail (syntax, nesting, a number too long, NaN, Infinity or a number past a float's range, a
   lone surrogate escape) into a message with a line and column, and refuses nesting deeper
   than `MAX_DEPTH`;
+- refuses a key written twice in one object at its second place, as the question import and
+  the question editor's JSON boxes do (`json.loads` keeps the last one without a word: an
+  admin who pasted a second `"choices"` saved only that one);
 - refuses the NUL character, with its line and column;
 - shows stored JSON indented by two spaces in a monospace box as tall as the text
   (`JSONTextarea`), and shows text sent back exactly as it was typed;
@@ -63,9 +66,44 @@ def read_json(text: str) -> Any:
         data = load_json(text, what="JSON", max_depth=MAX_DEPTH)
     except PolicyError as exc:
         raise _worded(exc.message, exc.line, exc.column) from None
+    if _repeats_a_key(text):
+        raise _repeated_key(text)
     if not _storable(data):
         raise _unstorable(text)
     return data
+
+
+class _Repeated(Exception):
+    pass
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = {key for key, _ in pairs}
+    if len(keys) != len(pairs):
+        raise _Repeated
+    return dict(pairs)
+
+
+def _repeats_a_key(text: str) -> bool:
+    """Whether an object of `text` (already read: valid, and at most `MAX_DEPTH` deep) writes
+    one key twice. A second read by the C decoder; the key is placed only on this failure."""
+    try:
+        json.loads(text, object_pairs_hook=_once)
+    except _Repeated:
+        return True
+    return False
+
+
+def _repeated_key(text: str) -> ValidationError:
+    """The key written twice, placed at its second place and worded as the question import and
+    the question editor's boxes word it (`read_located`, the reader they share)."""
+    from teach.transfer.json_format import read_located  # imports the models: read when needed
+
+    try:
+        read_located(text, what="JSON", max_depth=MAX_DEPTH)
+    except PolicyError as exc:
+        return _worded(exc.message, exc.line, exc.column)
+    return _worded("An object of the JSON writes one key twice", None, None)
 
 
 def _storable(data: Any) -> bool:

@@ -99,6 +99,28 @@ def test_invalid_json_says_what_is_wrong_at_which_line_and_column(admin_client):
 
 
 @pytest.mark.django_db
+def test_a_key_written_twice_is_refused_at_its_second_place_and_nothing_is_saved(admin_client):
+    """JSON's decoder keeps the last of two equal keys without a word: a second "choices"
+    pasted below the first saved only the second, and the first's choices were gone. Refused
+    as the question import and the question editor's boxes refuse it, what was typed kept."""
+    question = make_question("single")
+    stored = question.data
+    data = as_shown(admin_client, change_url(question))
+    typed = (
+        '{\n  "choices": [{"id": "a", "text": "Yes", "correct": true}],\n'
+        '  "choices": [{"id": "b", "text": "No", "correct": true}]\n}'
+    )
+    data["data"] = typed
+    response = admin_client.post(change_url(question), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert errors(page) == ["Line 3, column 3: The key 'choices' appears twice in one object."]
+    assert textarea(page, "data")[1] == typed
+    question.refresh_from_db()
+    assert question.data == stored
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("typed", "said"),
     [
@@ -254,6 +276,19 @@ def test_nesting_beyond_the_limit_is_refused_where_it_goes_too_deep(depth):
 def test_nesting_up_to_the_limit_is_read():
     text = "[" * MAX_DEPTH + "]" * MAX_DEPTH
     assert AdminJSONField().clean(text) == json.loads(text)
+
+
+def test_a_key_twice_is_refused_in_any_object_and_equal_keys_are_compared_as_read():
+    """Placed at the second key, however deep; `"\\u0061"` is the key "a" written again."""
+    field = AdminJSONField()
+    assert _error(field, '[{"a": 1}, {"b": {"c": 1,\n "c": 2}}]') == (
+        "Line 2, column 2: The key 'c' appears twice in one object."
+    )
+    assert _error(field, '{"a": 1, "\\u0061": 1}') == (
+        "Line 1, column 10: The key 'a' appears twice in one object."
+    )
+    assert field.has_changed({"a": 1}, '{"a": 1, "a": 1}')  # refused, so never "unchanged"
+    assert field.clean('[{"a": 1}, {"a": 2}]') == [{"a": 1}, {"a": 2}]  # two objects, each once
 
 
 def test_an_escaped_backslash_before_u0000_is_text_not_the_nul_character():

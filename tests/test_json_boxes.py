@@ -258,3 +258,20 @@ def test_a_least_privilege_draft_graded_with_a_mistake_says_it_as_the_form_does(
     text, line, column, said = MISTAKES[mistake]
     error = grade(make_question("least_privilege"), {"policy": text}).feedback["error"]
     assert error == f"Line {line}, column {column}: {said}"
+
+
+# --- a key written twice ----------------------------------------------------------------------
+# JSON's decoder keeps the last of two equal keys without a word. The boxes whose JSON is stored
+# as data refuse the second, at its line and column, in the same words (`read_located`, the
+# import's reader); the policy boxes read a policy as AWS does, which is their own matter.
+
+TWICE = '{\n  "network": {},\n  "flow": {},\n  "flow": {}\n}'
+REFUSE_TWICE = ("network case box", "import", "admin JSON field")
+
+
+@pytest.mark.parametrize("box", REFUSE_TWICE)
+def test_a_key_written_twice_is_refused_at_its_second_place(teacher, owned, box):  # noqa: F811
+    read, named = AUTHOR_BOXES[box]
+    shown = read(teacher, owned[0], TWICE)
+    said = f"{_place(named, 4, 3)}The key 'flow' appears twice in one object"
+    assert said.lower() in shown.lower(), shown

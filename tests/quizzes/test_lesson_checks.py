@@ -298,14 +298,18 @@ def test_a_check_leads_on_to_the_module_quiz(client, lesson, question):
     assert quiz.get_absolute_url() in answered
 
 
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "no-javascript"])
 def test_an_anonymous_answer_offers_an_account_that_brings_the_learner_back(
-    client, lesson, question
+    client, lesson, question, headers
 ):
     """ "Sign in to have your answers counted." told a newcomer, who has no account yet, to sign
-    in, with no link at all. Both ways are offered now, each back to the lesson."""
-    answered = client.post(
-        check_url(question, lesson), {"choice": choice_id(question, correct=True)}, headers=HTMX
+    in, with no link at all. Both ways are offered now, each back to the lesson; without
+    JavaScript too (the whole lesson drawn again), where both links led home ("?next=")."""
+    page = client.post(
+        check_url(question, lesson), {"choice": choice_id(question, correct=True)}, headers=headers
     ).content.decode()
+    answered = page[page.index('id="check-root-mfa"') :]
+    answered = answered[: answered.index("</section>")]  # the check, not the page's other links
     text = " ".join(re.sub(r"<[^>]+>", "", answered).split())
     assert "Not kept: create an account or sign in to have your answers counted." in text
     back = lesson.get_absolute_url()

@@ -9,6 +9,7 @@ static/css/site.css; there is no style attribute, script or external font anywhe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -365,6 +366,23 @@ def _flow_narrow(names: Sequence[str], decided: str | None, outcome: str | None)
         y += gap
     parts += _lines(left, y + 8, ["Any Deny: denied.", "No Allow: denied."], "d-small")
     return Drawing(box_w + 2 * left, y + 33, _join(parts))
+
+
+_PLACE_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+def placed(figure: SafeString, slug: str, place: str) -> SafeString:
+    """A kept figure's HTML with its ids (the figure's, and its drawings' titles and
+    descriptions that name them) made its place's own, "diagram-policy-flow-for-<place>": a page
+    may show the figure several times (a lesson's own diagram and each answered prediction's
+    "How the engine decided", a quiz result's policy questions), and ids shared between them
+    named every copy after the first one in the page, its highlighted step included."""
+    place = _PLACE_UNSAFE.sub("", place)
+    if not place:
+        return figure
+    ident = f"diagram-{slug}"
+    found = re.compile(rf'(?<=[" ]){re.escape(ident)}(?=[-" ])')
+    return SafeString(found.sub(f"{ident}-for-{place}", figure))
 
 
 @lru_cache(maxsize=32)

@@ -168,11 +168,12 @@ def body_tokens(text: str) -> list[Token]:
 def body_problems(
     text: str, check_problems=None, *, tokens: list[Token] | None = None
 ) -> list[tuple[int, str]]:
-    """(line, message) for each marker in a lesson body that the page would drop without a
-    word: a `::: diagram` naming none of ours, a `::: check` without a question slug, and (given
-    `check_problems`, slug list -> {slug: why it cannot be shown}) a check whose question a
-    lesson cannot show. Lines count from 1 in `text`. The loader (curriculum/readers.py) and
-    `Lesson.clean` (the admin) both refuse a body with these."""
+    """(line, message) for each marker in a lesson body that the page cannot draw as written:
+    a `::: diagram` naming none of ours or a `::: check` without a question slug (dropped
+    without a word), a check of a question an earlier check names (drawn twice with one set of
+    ids), and (given `check_problems`, slug list -> {slug: why it cannot be shown}) a check
+    whose question a lesson cannot show. Lines count from 1 in `text`. The loader
+    (curriculum/readers.py) and `Lesson.clean` (the admin) both refuse a body with these."""
     found: list[tuple[int, str]] = []
     checks: list[tuple[int, str]] = []
     opened: list[tuple[int, str]] = []
@@ -192,7 +193,12 @@ def body_problems(
                 found.append((line, unknown_diagram_message(name)))
         elif _directive(token.info) == "check":
             slug = _check_slug(token.info)
-            if slug:
+            if slug in {placed for _, placed in checks}:
+                # Drawn twice, both copies had one set of ids: a label picked the first copy's
+                # answer, the second's swapped the first, and the lesson offered a check more
+                # than a learner could answer (one answer is kept per question and lesson).
+                found.append((line, f"the check {slug!r} is already in this lesson"))
+            elif slug:
                 checks.append((line, slug))
             else:
                 shown = " ".join(words)

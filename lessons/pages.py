@@ -177,9 +177,9 @@ def lesson_context(
         check = views.get((hooks.QUESTION, slug))
         if check is None:
             return ""
-        return render_to_string(
-            "lessons/lesson.html#check", {"check": check, "csrf_token": token}, request=request
-        )
+        # `lesson`: an anonymous answer's "create an account" and "sign in" come back to it.
+        context = {"check": check, "csrf_token": token, "lesson": lesson}
+        return render_to_string("lessons/lesson.html#check", context, request=request)
 
     # The last lesson of a module offers the module's quiz before the next module.
     last_in_module = following is None or following.module_id != lesson.module_id

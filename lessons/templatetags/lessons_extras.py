@@ -9,7 +9,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from lessons.diagrams import deciding_step, policy_flow_html
+from lessons.diagrams import deciding_step, placed, policy_flow_html
 from lessons.markdown import render_markdown
 from srm_trainer.code_spans import inline_code, without_backticks
 from srm_trainer.iam.words import DECISIONS
@@ -94,11 +94,13 @@ def decision_words(decision: str) -> str:
 
 
 @register.simple_tag
-def policy_flow_diagram(steps) -> str:
+def policy_flow_diagram(steps, place: str = "") -> str:
     """The evaluation-flow diagram with the step that decided these `steps` highlighted (kept
-    per deciding step and outcome: `policy_flow_html`)."""
+    per deciding step and outcome: `policy_flow_html`), its ids made `place`'s own (the
+    question's slug: a page may show several, `placed`)."""
     found = deciding_step(steps or [])
-    return policy_flow_html(*(found or (None, None)))  # one key for "none decided"
+    drawn = policy_flow_html(*(found or (None, None)))  # one key for "none decided"
+    return placed(drawn, "policy-flow", str(place or ""))
 
 
 # Module cards on home kept (see `module_card`): at most CARDS_KEPT, oldest first out.

@@ -86,6 +86,22 @@ def test_the_admin_refuses_a_check_naming_no_question_and_an_unknown_diagram(adm
     assert lesson.body.replace("\r\n", "\n") == fixed.strip()  # the form strips the end
 
 
+def test_the_admin_refuses_a_question_checked_twice_in_one_lesson(admin_client):
+    """As the loader does: drawn twice, the two copies shared their ids (a label chose the
+    first copy's answer, answering the second replaced the first) and the lesson offered one
+    check more than a learner could ever answer."""
+    make_question(slug="root-mfa")
+    lesson = make_lesson(body="## Part\n\nWords.\n")
+    body = "## Part\n\n::: check root-mfa\n:::\n\nMore words.\n\n::: check root-mfa\n:::\n"
+    response = _post_body(admin_client, lesson, body)
+    assert response.status_code == 200
+    assert "Line 8: the check &#x27;root-mfa&#x27; is already in this lesson." in _body_errors(
+        response
+    )
+    lesson.refresh_from_db()
+    assert "::: check" not in lesson.body
+
+
 def test_the_admin_refuses_a_box_left_open_at_the_line_that_opens_it(admin_client):
     """A box without its closing ':::' swallowed the rest of the lesson into a note, saved
     without a word; the loader refuses it in a file too (`body_problems`)."""

@@ -162,6 +162,22 @@ def test_an_anonymous_completion_is_kept_in_the_session_until_sign_up(client, co
     assert LessonProgress.objects.filter(user__username="ada").count() == 1
 
 
+def test_signing_up_keeps_the_place_home_continues_from(client, course):
+    """The lessons a visitor finished are carried in the order they finished them: home's
+    "Continue" goes on from the last one read, as it did before they signed up, not from the
+    one latest in the course."""
+    make_lesson(course["two"], slug="d", title="Lesson D")
+    for lesson in ("two/c", "one/a"):  # read ahead, then back to the start
+        assert client.post(f"/learn/{lesson}/complete/").status_code == 302
+    assert "Continue: Lesson B" in client.get("/").content.decode()
+    client.post(
+        "/accounts/signup/",
+        {"username": "ada", "password1": "a-long-passphrase-1", "password2": "a-long-passphrase-1"},
+    )
+    assert LessonProgress.objects.filter(user__username="ada").count() == 2
+    assert "Continue: Lesson B" in client.get("/").content.decode()
+
+
 def test_completing_is_post_only(learner_client, course):
     assert learner_client.get("/learn/one/a/complete/").status_code == 405
 

@@ -161,6 +161,38 @@ def test_the_first_prediction_is_the_one_that_counts(learner_client, learner, le
     assert "Predict first: what does AWS decide?" not in body
 
 
+def test_each_answered_predictions_flow_diagram_is_named_by_its_own_words(learner_client, lesson):
+    """A lesson showing AWS's evaluation flow, and two predictions answered, each with its
+    "How the engine decided" drawing: every drawing is named by its own title and description
+    (the step that decided its request), not by the first figure's in the page, as they were
+    when the three copies shared one set of ids."""
+    lesson.body += "\n::: diagram policy-flow\n:::\n"
+    lesson.save()
+    allowed = make_scenario(lesson, slug="alice-reads")
+    deny = {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "*"}
+    case = allowed.case | {
+        "identity_policies": [{"Version": "2012-10-17", "Statement": [deny]}],
+        "expect": "ExplicitDeny",
+    }
+    denied = make_scenario(lesson, slug="alice-denied", case=case)
+    for scenario in (allowed, denied):
+        learner_client.post(predict_url(scenario, lesson), {"decision": "Allow"})
+    page = BeautifulSoup(learner_client.get(lesson.get_absolute_url()).content, "html.parser")
+    ids = [tag["id"] for tag in page.select("[id]")]
+    assert len(ids) == len(set(ids))
+    said = {}
+    for slug in ("alice-reads", "alice-denied"):
+        drawings = page.select(f"#predict-{slug} svg[role=img]")
+        assert len(drawings) == 2  # wide and narrow
+        for svg in drawings:
+            title_id, desc_id = svg["aria-labelledby"].split()
+            assert svg.select_one(f"title#{title_id}") and svg.select_one(f"desc#{desc_id}")
+        said[slug] = drawings[0].desc.get_text()
+    assert "Highlighted:" in said["alice-denied"] and said["alice-reads"] != said["alice-denied"]
+    # The lesson's own figure keeps its address.
+    assert page.select_one(".prose > figure#diagram-policy-flow") is not None
+
+
 def test_an_anonymous_prediction_gets_feedback_but_is_not_kept(client, lesson, scenario):
     body = client.post(predict_url(scenario, lesson), {"decision": "Allow"}).content.decode()
     assert "Your prediction was right" in body
@@ -266,14 +298,18 @@ def test_a_check_leads_on_to_the_module_quiz(client, lesson, question):
     assert quiz.get_absolute_url() in answered
 
 
+@pytest.mark.parametrize("headers", [HTMX, {}], ids=["htmx", "no-javascript"])
 def test_an_anonymous_answer_offers_an_account_that_brings_the_learner_back(
-    client, lesson, question
+    client, lesson, question, headers
 ):
     """ "Sign in to have your answers counted." told a newcomer, who has no account yet, to sign
-    in, with no link at all. Both ways are offered now, each back to the lesson."""
-    answered = client.post(
-        check_url(question, lesson), {"choice": choice_id(question, correct=True)}, headers=HTMX
+    in, with no link at all. Both ways are offered now, each back to the lesson; without
+    JavaScript too (the whole lesson drawn again), where both links led home ("?next=")."""
+    page = client.post(
+        check_url(question, lesson), {"choice": choice_id(question, correct=True)}, headers=headers
     ).content.decode()
+    answered = page[page.index('id="check-root-mfa"') :]
+    answered = answered[: answered.index("</section>")]  # the check, not the page's other links
     text = " ".join(re.sub(r"<[^>]+>", "", answered).split())
     assert "Not kept: create an account or sign in to have your answers counted." in text
     back = lesson.get_absolute_url()

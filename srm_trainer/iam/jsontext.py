@@ -12,6 +12,10 @@ place).
 
 The location scans run only on the failure path (or, for surrogates, only when the text holds a
 `\\u` escape at all): valid input costs one `json.loads`.
+
+A key written twice in one object is no error to `json.loads`, which keeps the last value
+without a word; `repeated_keys` finds every repeat, for a reader that accepts the text and says
+so (the policy linter).
 """
 
 from __future__ import annotations
@@ -62,6 +66,67 @@ def load_json(
     if max_depth and depth_exceeds(data, max_depth):
         raise _too_deep(text, error, what, max_depth)
     return data
+
+
+# What the walk of `repeated_keys` stops at outside strings (numbers, literals, colons and
+# white space are passed over in C).
+_STRUCTURE = re.compile(r'["{}\[\],]')
+
+
+def repeated_keys(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """Each key written again in one object of the JSON `text`, in text order: (the path of
+    the repeat, the key, the offset where the object first has the key, the repeat's offset).
+    Paths are the engine's (`Version`, `Statement[0].Condition.StringEquals`). Iterative, and
+    it stops quietly where the text stops being JSON. A walk in Python costs many times a
+    decode: for after a decoder has said there is a repeat."""
+    # each open object or list: [its keys so far with their offsets (None for a list), its
+    # path, its current key or index]
+    stack: list[list[Any]] = []
+    expect_key = False
+    search = _STRUCTURE.search
+    i = 0
+    while (found := search(text, i)) is not None:
+        i = found.start()
+        ch = text[i]
+        if ch == '"':
+            try:
+                value, end = scanstring(text, i + 1)
+            except ValueError:
+                return
+            if expect_key:
+                frame = stack[-1]
+                first = frame[0].setdefault(value, i)
+                if first != i:
+                    yield (f"{frame[1]}.{value}" if frame[1] else value), value, first, i
+                frame[2] = value
+                expect_key = False
+            i = end
+            continue
+        i += 1
+        if ch == "{" or ch == "[":
+            path = _path_in(stack[-1]) if stack else ""
+            stack.append([{} if ch == "{" else None, path, 0])
+            expect_key = ch == "{"
+        elif ch == ",":
+            if stack:
+                frame = stack[-1]
+                if frame[0] is None:
+                    frame[2] += 1
+                else:
+                    expect_key = True
+        else:  # } or ]
+            if not stack:
+                return
+            stack.pop()
+            expect_key = False
+
+
+def _path_in(frame: list[Any]) -> str:
+    """The path of the value an open object or list (a frame of `repeated_keys`) is at."""
+    keys, path, at = frame
+    if keys is None:
+        return f"{path}[{at}]"
+    return f"{path}.{at}" if path else at
 
 
 class _NotFinite(ValueError):

@@ -57,6 +57,25 @@ def test_invalid_json_names_the_line_and_column(client):
     assert (error["line"], error["column"]) == (2, 15)
 
 
+def test_a_policy_sent_as_text_with_a_key_twice_is_evaluated_with_a_warning(client):
+    """A policy given as JSON text is read as the sandbox reads it: the last value is used,
+    and the findings say where the key is written twice, in that text's lines."""
+    text = (
+        '{"Version": "2012-10-17", "Statement": [{\n'
+        '  "Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "*",\n'
+        '  "Effect": "Deny"}]}'
+    )
+    response = post(client, {**CASE, "identity_policies": [text]})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["decision"] == "ExplicitDeny"
+    (found,) = [f for f in data["findings"] if f["code"] == "duplicate_key"]
+    assert found["severity"] == "warning"
+    assert found["path"] == "identity_policies[0].Statement[0].Effect"
+    assert (found["line"], found["column"], found["data"]["first_line"]) == (3, 3, 2)
+    assert found["lesson"] == "/learn/iam/policies/"
+
+
 def test_an_invalid_case_names_the_field(client):
     bad = json.loads(json.dumps(CASE))
     bad["identity_policies"][0]["Statement"][1]["Effect"] = "Perhaps"

@@ -14,8 +14,9 @@ The location scans run only on the failure path (or, for surrogates, only when t
 `\\u` escape at all): valid input costs one `json.loads`.
 
 A key written twice in one object is no error to `json.loads`, which keeps the last value
-without a word; `repeated_keys` finds every repeat, for a reader that accepts the text and says
-so (the policy linter).
+without a word. `load_json(keys_once=True)` refuses it (`duplicate_key`, at the repeat), for a
+reader that cannot tell which value was meant; `repeated_keys` finds every repeat, for one that
+accepts the text and says so (the policy linter).
 """
 
 from __future__ import annotations
@@ -34,11 +35,24 @@ from .json_mistakes import syntax_words
 
 
 def load_json(
-    text: str, *, error: type[PolicyError] = PolicyError, what: str = "JSON", max_depth: int = 0
+    text: str,
+    *,
+    error: type[PolicyError] = PolicyError,
+    what: str = "JSON",
+    max_depth: int = 0,
+    keys_once: bool = False,
 ) -> Any:
-    """Decode `text`; `max_depth` (when not 0) also refuses objects and lists nested deeper."""
+    """Decode `text`; `max_depth` (when not 0) also refuses objects and lists nested deeper,
+    `keys_once` a key written twice in one object."""
     try:
-        data = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+        data = json.loads(
+            text,
+            parse_float=_finite,
+            parse_constant=_no_constant,
+            object_pairs_hook=_keys_once if keys_once else None,
+        )
+    except _RepeatedKey:
+        raise _repeated(text, error, what) from None
     except json.JSONDecodeError as exc:
         raise error(
             "invalid_json",
@@ -66,6 +80,36 @@ def load_json(
     if max_depth and depth_exceeds(data, max_depth):
         raise _too_deep(text, error, what, max_depth)
     return data
+
+
+class _RepeatedKey(Exception):
+    """Raised by `_keys_once` out of `json.loads`: not a ValueError, which means a number."""
+
+
+def _keys_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _RepeatedKey
+    return obj
+
+
+def _repeated(text: str, error: type[PolicyError], what: str) -> PolicyError:
+    found = next(repeated_keys(text), None)
+    if found is None:  # pragma: no cover - the decoder has just met one
+        return error("duplicate_key", f"The {what} writes a key twice in one object.")
+    path, key, first, again = found
+    lines = Lines(text)
+    line, column = lines(again)
+    first_line, first_column = lines(first)
+    return error(
+        "duplicate_key",
+        f"The {what} writes the key {json.dumps(key, ensure_ascii=False)} twice in one object "
+        f"(first at line {first_line}, column {first_column}): which value is meant cannot be "
+        "told. Write it once.",
+        path=path,
+        line=line,
+        column=column,
+    )
 
 
 # What the walk of `repeated_keys` stops at outside strings (numbers, literals, colons and

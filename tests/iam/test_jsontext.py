@@ -147,6 +147,18 @@ def test_a_policy_or_case_holding_a_lone_surrogate_is_refused():
     assert [f.code for f in lint_case({"identity_policies": [policy]})] == ["invalid_unicode"]
 
 
+def test_a_key_written_twice_is_refused_only_when_asked_at_the_repeat():
+    text = '{"request": {"action": "s3:GetObject",\n  "action": "s3:DeleteObject"}}'
+    assert load_json(text) == {"request": {"action": "s3:DeleteObject"}}  # json's last wins
+    with pytest.raises(PolicyError) as caught:
+        load_json(text, what="request body", keys_once=True)
+    err = caught.value
+    assert (err.code, err.path, err.line, err.column) == ("duplicate_key", "request.action", 2, 3)
+    assert err.message.startswith(
+        'The request body writes the key "action" twice in one object (first at line 1, column 14)'
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "repeats"),
     [

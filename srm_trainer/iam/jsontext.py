@@ -12,6 +12,11 @@ place).
 
 The location scans run only on the failure path (or, for surrogates, only when the text holds a
 `\\u` escape at all): valid input costs one `json.loads`.
+
+A key written twice in one object is no error to `json.loads`, which keeps the last value
+without a word. `load_json(keys_once=True)` refuses it (`duplicate_key`, at the repeat), for a
+reader that cannot tell which value was meant; `repeated_keys` finds every repeat, for one that
+accepts the text and says so (the policy linter).
 """
 
 from __future__ import annotations
@@ -30,11 +35,24 @@ from .json_mistakes import syntax_words
 
 
 def load_json(
-    text: str, *, error: type[PolicyError] = PolicyError, what: str = "JSON", max_depth: int = 0
+    text: str,
+    *,
+    error: type[PolicyError] = PolicyError,
+    what: str = "JSON",
+    max_depth: int = 0,
+    keys_once: bool = False,
 ) -> Any:
-    """Decode `text`; `max_depth` (when not 0) also refuses objects and lists nested deeper."""
+    """Decode `text`; `max_depth` (when not 0) also refuses objects and lists nested deeper,
+    `keys_once` a key written twice in one object."""
     try:
-        data = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+        data = json.loads(
+            text,
+            parse_float=_finite,
+            parse_constant=_no_constant,
+            object_pairs_hook=_keys_once if keys_once else None,
+        )
+    except _RepeatedKey:
+        raise _repeated(text, error, what) from None
     except json.JSONDecodeError as exc:
         raise error(
             "invalid_json",
@@ -62,6 +80,97 @@ def load_json(
     if max_depth and depth_exceeds(data, max_depth):
         raise _too_deep(text, error, what, max_depth)
     return data
+
+
+class _RepeatedKey(Exception):
+    """Raised by `_keys_once` out of `json.loads`: not a ValueError, which means a number."""
+
+
+def _keys_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        raise _RepeatedKey
+    return obj
+
+
+def _repeated(text: str, error: type[PolicyError], what: str) -> PolicyError:
+    found = next(repeated_keys(text), None)
+    if found is None:  # pragma: no cover - the decoder has just met one
+        return error("duplicate_key", f"The {what} writes a key twice in one object.")
+    path, key, first, again = found
+    lines = Lines(text)
+    line, column = lines(again)
+    first_line, first_column = lines(first)
+    return error(
+        "duplicate_key",
+        f"The {what} writes the key {json.dumps(key, ensure_ascii=False)} twice in one object "
+        f"(first at line {first_line}, column {first_column}): which value is meant cannot be "
+        "told. Write it once.",
+        path=path,
+        line=line,
+        column=column,
+    )
+
+
+# What the walk of `repeated_keys` stops at outside strings (numbers, literals, colons and
+# white space are passed over in C).
+_STRUCTURE = re.compile(r'["{}\[\],]')
+
+
+def repeated_keys(text: str) -> Iterator[tuple[str, str, int, int]]:
+    """Each key written again in one object of the JSON `text`, in text order: (the path of
+    the repeat, the key, the offset where the object first has the key, the repeat's offset).
+    Paths are the engine's (`Version`, `Statement[0].Condition.StringEquals`). Iterative, and
+    it stops quietly where the text stops being JSON. A walk in Python costs many times a
+    decode: for after a decoder has said there is a repeat."""
+    # each open object or list: [its keys so far with their offsets (None for a list), its
+    # path, its current key or index]
+    stack: list[list[Any]] = []
+    expect_key = False
+    search = _STRUCTURE.search
+    i = 0
+    while (found := search(text, i)) is not None:
+        i = found.start()
+        ch = text[i]
+        if ch == '"':
+            try:
+                value, end = scanstring(text, i + 1)
+            except ValueError:
+                return
+            if expect_key:
+                frame = stack[-1]
+                first = frame[0].setdefault(value, i)
+                if first != i:
+                    yield (f"{frame[1]}.{value}" if frame[1] else value), value, first, i
+                frame[2] = value
+                expect_key = False
+            i = end
+            continue
+        i += 1
+        if ch == "{" or ch == "[":
+            path = _path_in(stack[-1]) if stack else ""
+            stack.append([{} if ch == "{" else None, path, 0])
+            expect_key = ch == "{"
+        elif ch == ",":
+            if stack:
+                frame = stack[-1]
+                if frame[0] is None:
+                    frame[2] += 1
+                else:
+                    expect_key = True
+        else:  # } or ]
+            if not stack:
+                return
+            stack.pop()
+            expect_key = False
+
+
+def _path_in(frame: list[Any]) -> str:
+    """The path of the value an open object or list (a frame of `repeated_keys`) is at."""
+    keys, path, at = frame
+    if keys is None:
+        return f"{path}[{at}]"
+    return f"{path}.{at}" if path else at
 
 
 class _NotFinite(ValueError):

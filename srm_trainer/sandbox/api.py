@@ -4,7 +4,11 @@
 `POST /api/iam/diff` (what a new policy set allows that an old one did not, and the reverse).
 
 No login and no side effects. Errors are JSON too: invalid JSON gives the line and column,
-an invalid case names the field, a body over the cap is a 413, too many requests a 429.
+an invalid case names the field, a body over the cap is a 413, too many requests a 429. A body
+that writes a key twice in one object is refused with the key's line, column and path, where
+JSON readers would keep one of the values without a word: the caller cannot have meant both. A
+policy sent as JSON text (a string) is read as the sandbox reads it, and the evaluation's
+findings say where it writes a key twice (`duplicate_key`).
 """
 
 from __future__ import annotations
@@ -84,11 +88,15 @@ def _read_case(request: HttpRequest) -> dict | JsonResponse:
             413, "body_too_large", f"The request body is over {MAX_BODY_BYTES // 1024} KB."
         )
     try:
-        case = load_json(body.decode("utf-8"), what="request body", max_depth=MAX_CASE_NESTING)
+        case = load_json(
+            body.decode("utf-8"), what="request body", max_depth=MAX_CASE_NESTING, keys_once=True
+        )
     except UnicodeDecodeError:
         return _error(400, "invalid_encoding", "The request body must be UTF-8 JSON.")
-    except PolicyError as exc:  # invalid JSON, too deep, a number too long, a lone surrogate
-        return _error(400, exc.code, exc.message, line=exc.line, column=exc.column)
+    except PolicyError as exc:  # invalid JSON, too deep, a number too long, a lone surrogate,
+        # a key written twice (placed at its path too)
+        where = {"path": exc.path} if exc.path else {}
+        return _error(400, exc.code, exc.message, line=exc.line, column=exc.column, **where)
     if not isinstance(case, dict):
         return _error(
             400,

@@ -953,3 +953,217 @@ def test_principal_star_alone_is_not_a_wildcard_error():
             {"Effect": "Allow", "Principal": principal, "Action": "s3:GetObject", "Resource": "*"}
         )
         assert "wildcard_in_principal" not in codes(lint(doc, kind="resource"))
+
+
+# --- a key written twice in one object ---------------------------------------------------------
+
+
+def _in_statement(body: str) -> str:
+    return '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {' + body + "}\n  ]\n}"
+
+
+def _place(marked: str, mark: str) -> tuple[int, int]:
+    """Line and column of `mark` in `marked` once every mark is taken out."""
+    before = marked[: marked.index(mark)].replace("«", "").replace("»", "")
+    return before.count("\n") + 1, len(before) - before.rfind("\n")
+
+
+# Each policy marks where a key is first written («) and where it is written again (»), which
+# is where the warning points. Rule: the grammar page (reference_policies_grammar.html) points
+# to RFC 7159 for JSON, where an object's names SHOULD be unique and readers differ on a repeat;
+# IAM accepts the policy and does not document which value it keeps.
+REPEATED_KEYS = [
+    pytest.param(
+        "identity",
+        _in_statement(
+            '«"Effect": "Allow", "Action": "s3:GetObject",\n'
+            '      "Resource": "arn:aws:s3:::reports/*", »"Effect": "Deny"'
+        ),
+        "Statement[0].Effect",
+        "Effect",
+        "policies",
+        "in this statement",
+        id="effect",
+    ),
+    pytest.param(
+        "identity",
+        _in_statement(
+            '"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",\n'
+            '      "Condition": {\n'
+            '        «"StringEquals": {"aws:PrincipalTag/team": "finance"},\n'
+            '        »"StringEquals": {"aws:RequestedRegion": "eu-west-1"}\n'
+            "      }"
+        ),
+        "Statement[0].Condition.StringEquals",
+        "StringEquals",
+        "conditions-and-variables",
+        "Write one StringEquals block holding the keys of both.",
+        id="operator-block",
+    ),
+    pytest.param(
+        "identity",
+        _in_statement(
+            '"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",\n'
+            '      «"Condition": {"Bool": {"aws:SecureTransport": "true"}},\n'
+            '      »"Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}'
+        ),
+        "Statement[0].Condition",
+        "Condition",
+        "conditions-and-variables",
+        "Write one Condition holding the conditions of both.",
+        id="condition-element",
+    ),
+    pytest.param(
+        "identity",
+        _in_statement(
+            '"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",\n'
+            '      "Condition": {"StringEquals": {«"aws:username": "ana", »"aws:username": "bo"}}'
+        ),
+        "Statement[0].Condition.StringEquals.aws:username",
+        "aws:username",
+        "conditions-and-variables",
+        "first at column",  # on the same line: its column
+        id="condition-key-same-line",
+    ),
+    pytest.param(
+        "resource",
+        _in_statement(
+            '"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",\n'
+            '      "Principal": {«"AWS": "111122223333",\n'
+            '                    »"AWS": "arn:aws:iam::444455556666:root"}'
+        ),
+        "Statement[0].Principal.AWS",
+        "AWS",
+        "policies",
+        "Keep one, with all its values in one list.",
+        id="principal-type",
+    ),
+    pytest.param(
+        "identity",
+        '{\n  «"Version": "2008-10-17",\n  »"Version": "2012-10-17",\n'
+        '  "Statement": {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}\n}',
+        "Version",
+        "Version",
+        "policies",
+        "at the policy's top level",
+        id="top-level",
+    ),
+    pytest.param(
+        "identity",
+        _in_statement(
+            '"Effect": "Allow", «"Action": "s3:GetObject",\n'
+            '      "Resource": "*", »"Act\\u0069on": "s3:*"'
+        ),
+        "Statement[0].Action",
+        "Action",
+        "policies",
+        "Keep one, with the value you mean.",
+        id="same-key-escaped",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "marked", "path", "key", "topic", "words"), REPEATED_KEYS)
+def test_a_key_written_twice_is_a_warning_at_the_repeat(kind, marked, path, key, topic, words):
+    text = marked.replace("«", "").replace("»", "")
+    line, column = _place(marked, "»")
+    first_line, first_column = _place(marked, "«")
+    f = only(lint(text, kind=kind), "duplicate_key")
+    assert (f.severity, f.path, f.line, f.column) == ("warning", path, line, column)
+    assert f.data == {"key": key, "first_line": first_line, "first_column": first_column}
+    assert f.topic == topic
+    assert f.message.startswith(f"{key!r} is written twice ")
+    earlier = (
+        f"first at column {first_column} of this line"
+        if first_line == line
+        else f"first on line {first_line}."
+    )
+    assert earlier in f.message
+    assert "this sandbox uses the last" in f.message
+    assert "AWS does not document which one it keeps" in f.message
+    assert words in f.message
+
+
+@pytest.mark.parametrize("effects", [("Allow", "Deny"), ("Deny", "Allow")])
+def test_the_last_of_a_repeated_key_is_the_one_evaluated(effects):
+    """What the warning says the sandbox does: the later Effect decides."""
+    from srm_trainer.iam import evaluate
+
+    first, last = effects
+    text = _in_statement(
+        f'"Effect": "{first}", "Action": "s3:GetObject", "Resource": "*", "Effect": "{last}"'
+    )
+    case = {
+        "request": {
+            "principal": "arn:aws:iam::111122223333:user/alice",
+            "action": "s3:GetObject",
+            "resource": "arn:aws:s3:::reports/q1.csv",
+            "resource_account": "111122223333",
+        },
+        "identity_policies": [text],
+    }
+    assert evaluate(case).decision == ("ExplicitDeny" if last == "Deny" else "Allow")
+    (f,) = [f for f in lint_case(case) if f.code == "duplicate_key"]
+    assert f.path == "identity_policies[0].Statement[0].Effect" and f.line == 4
+
+
+def test_a_key_written_three_times_is_two_warnings_naming_the_first():
+    text = _in_statement(
+        '"Effect": "Allow",\n "Action": "s3:GetObject",\n "Action": "s3:PutObject",\n'
+        ' "Action": "s3:ListBucket", "Resource": "*"'
+    )
+    found = [f for f in lint(text) if f.code == "duplicate_key"]
+    assert [(f.line, f.data["first_line"]) for f in found] == [(6, 5), (7, 5)]
+    assert found[0].message.startswith("'Action' is written twice in this statement")
+    assert found[1].message.startswith("'Action' is written three times in this statement")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same keys in different objects
+        json.dumps(CLEAN, indent=2),
+        json.dumps(
+            policy(
+                allow(
+                    "s3:GetObject",
+                    Condition={
+                        "StringEquals": {"aws:username": "ana"},
+                        "StringNotEquals": {"aws:username": "bo"},
+                    },
+                )
+            )
+        ),
+        # keys that differ in case are different JSON keys (condition keys: another finding)
+        json.dumps(
+            policy(
+                allow(
+                    "s3:GetObject",
+                    Condition={"StringEquals": {"aws:username": "a", "AWS:username": "b"}},
+                )
+            )
+        ),
+    ],
+    ids=["two-statements", "key-under-two-operators", "differing-in-case"],
+)
+def test_keys_written_once_per_object_are_no_repeat(text):
+    assert "duplicate_key" not in codes(lint(text))
+
+
+def test_only_the_repeated_object_is_reported_not_the_keys_both_copies_hold():
+    """Two Condition elements each holding StringEquals: one repeat (Condition); the
+    StringEquals of each are in different objects."""
+    text = _in_statement(
+        '"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",\n'
+        '"Condition": {"StringEquals": {"aws:username": "a"}},\n'
+        '"Condition": {"StringEquals": {"aws:username": "b"}}'
+    )
+    assert [f.path for f in lint(text) if f.code == "duplicate_key"] == ["Statement[0].Condition"]
+
+
+def test_findings_after_a_repeat_point_at_the_value_that_is_used():
+    text = _in_statement(
+        '"Effect": "Allow",\n"Action": "s3:GetObject",\n"Action": "s3:GetObjekt",\n"Resource": "*"'
+    )
+    f = only(lint(text), "unknown_action")
+    assert (f.path, f.line) == ("Statement[0].Action", 6)

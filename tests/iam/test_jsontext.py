@@ -8,7 +8,7 @@ import pytest
 
 from srm_trainer.iam import CaseError, PolicyError, evaluate, lint, parse_case, parse_policy
 from srm_trainer.iam.findings import lint_case
-from srm_trainer.iam.jsontext import load_json, lone_surrogate_at
+from srm_trainer.iam.jsontext import load_json, lone_surrogate_at, repeated_keys
 
 BIG = "1" * 5000
 
@@ -145,3 +145,31 @@ def test_a_policy_or_case_holding_a_lone_surrogate_is_refused():
         evaluate(case)
     assert caught.value.code == "invalid_unicode"
     assert [f.code for f in lint_case({"identity_policies": [policy]})] == ["invalid_unicode"]
+
+
+def test_a_key_written_twice_is_refused_only_when_asked_at_the_repeat():
+    text = '{"request": {"action": "s3:GetObject",\n  "action": "s3:DeleteObject"}}'
+    assert load_json(text) == {"request": {"action": "s3:DeleteObject"}}  # json's last wins
+    with pytest.raises(PolicyError) as caught:
+        load_json(text, what="request body", keys_once=True)
+    err = caught.value
+    assert (err.code, err.path, err.line, err.column) == ("duplicate_key", "request.action", 2, 3)
+    assert err.message.startswith(
+        'The request body writes the key "action" twice in one object (first at line 1, column 14)'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "repeats"),
+    [
+        ('{"a": 1, "b": {"a": 2}, "c": [{"a": 3}, {"a": 4}]}', []),
+        ('{"a": 1, "a": 2, "a": 3}', [("a", "a", 1, 9), ("a", "a", 1, 17)]),
+        ('{"s": [{"x": {}}, {"x": [], "x": "}{,"}]}', [("s[1].x", "x", 19, 28)]),
+        ('{"k.x": {"": 1, "": 2}}', [("k.x.", "", 9, 16)]),
+        ('{"e": 1, "\\u0065": 2}', [("e", "e", 1, 9)]),
+        ('{"a": 1, "a": 2', [("a", "a", 1, 9)]),  # cut short: what is there is walked
+    ],
+    ids=["none", "three-times", "in-a-list", "dotted-and-empty", "escaped", "cut-short"],
+)
+def test_repeated_keys_finds_each_repeat_with_its_path(text, repeats):
+    assert list(repeated_keys(text)) == repeats

@@ -57,6 +57,45 @@ def test_invalid_json_names_the_line_and_column(client):
     assert (error["line"], error["column"]) == (2, 15)
 
 
+@pytest.mark.parametrize(
+    "endpoint", ["/api/iam/evaluate", "/api/iam/simulate", "/api/iam/summary", "/api/iam/diff"]
+)
+def test_a_key_written_twice_in_the_body_is_refused_at_the_repeat(client, endpoint):
+    """JSON readers keep one of the two values without a word (this API kept the last): the
+    caller cannot have meant both, so the body is refused, placed like invalid JSON."""
+    body = (
+        '{"request": {"action": "s3:GetObject"},\n'
+        ' "identity_policies": [{"Version": "2012-10-17", "Statement": [{"Effect": "Deny",\n'
+        '   "Action": "s3:*", "Resource": "*", "Effect": "Allow"}]}]}'
+    )
+    response = client.post(endpoint, body, content_type="application/json")
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert error["code"] == "duplicate_key"
+    assert (error["line"], error["column"]) == (3, 39)
+    assert error["path"] == "identity_policies[0].Statement[0].Effect"
+    assert '"Effect" twice in one object (first at line 2, column 65)' in error["message"]
+
+
+def test_a_policy_sent_as_text_with_a_key_twice_is_evaluated_with_a_warning(client):
+    """A policy given as JSON text is read as the sandbox reads it: the last value is used,
+    and the findings say where the key is written twice, in that text's lines."""
+    text = (
+        '{"Version": "2012-10-17", "Statement": [{\n'
+        '  "Effect": "Allow", "Action": "s3:DeleteObject", "Resource": "*",\n'
+        '  "Effect": "Deny"}]}'
+    )
+    response = post(client, {**CASE, "identity_policies": [text]})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["decision"] == "ExplicitDeny"
+    (found,) = [f for f in data["findings"] if f["code"] == "duplicate_key"]
+    assert found["severity"] == "warning"
+    assert found["path"] == "identity_policies[0].Statement[0].Effect"
+    assert (found["line"], found["column"], found["data"]["first_line"]) == (3, 3, 2)
+    assert found["lesson"] == "/learn/iam/policies/"
+
+
 def test_an_invalid_case_names_the_field(client):
     bad = json.loads(json.dumps(CASE))
     bad["identity_policies"][0]["Statement"][1]["Effect"] = "Perhaps"

@@ -121,6 +121,31 @@ def test_invalid_json_is_reported_beside_its_editor_with_line_and_column(client)
     assert "Line 3, column" in notes
 
 
+def test_a_key_written_twice_is_a_warning_beside_its_editor_at_its_line(client):
+    """A second StringEquals block replaces the first without a word (the sandbox reads the
+    last, as JSON readers do; AWS accepts the policy and does not say which it keeps): the
+    condition on the team was lost, and the page said nothing."""
+    policy = (
+        '{\n  "Version": "2012-10-17",\n  "Statement": [{\n'
+        '    "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*",\n'
+        '    "Condition": {\n'
+        '      "StringEquals": {"aws:PrincipalTag/team": "finance"},\n'
+        '      "StringEquals": {"aws:username": "alice"}\n'
+        "    }\n  }]\n}"
+    )
+    body = live(client, **{"identity-0-text": policy}).content.decode()
+    assert "Decision: " in body  # still evaluated
+    notes = body[body.index('id="notes-identity-0"') :]
+    notes = html.unescape(notes[: notes.index("</ul>")])
+    assert 'class="note note-warning" data-line="7" data-column="7"' in notes
+    assert '<span class="note-where">Line 7, column 7:</span>' in notes
+    assert (
+        "<span class=\"note-message\">'StringEquals' is written twice in this Condition: first "
+        "on line 6. Only one of its values is used" in notes
+    )
+    assert 'href="/learn/iam/conditions-and-variables/"' in notes
+
+
 @pytest.mark.parametrize(
     "resource", ["arn:aws:s3", "arn:aws:s3:reports/q1.csv", "arn:::::", "arn:aws:s3:::"]
 )

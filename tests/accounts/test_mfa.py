@@ -178,6 +178,19 @@ def test_the_qr_code_is_drawn_on_the_server_and_allowed_by_the_csp(signed_in):
     assert "script-src 'self';" in csp  # no inline script allowed, none needed
 
 
+def test_the_authenticator_apps_set_up_page_is_kept_by_no_cache(signed_in):
+    """The authenticator app's set-up page holds its secret (the text and the QR code), which is
+    the second factor once it is turned on: kept in the browser's cache, Back after signing out
+    on a shared computer showed it to the next person. allauth sends its recovery codes
+    `no-store`; the set-up page was sent with no Cache-Control at all."""
+    response = signed_in.get("/accounts/2fa/totp/activate/")
+    assert totp_secret_on(response.content.decode())
+    assert "no-store" in response.get("Cache-Control", ""), response.get("Cache-Control")
+    refused = signed_in.post("/accounts/2fa/totp/activate/", {"code": "000000"})
+    assert refused.status_code == 200 and totp_secret_on(refused.content.decode())
+    assert "no-store" in refused.get("Cache-Control", ""), refused.get("Cache-Control")
+
+
 def test_turning_on_totp_through_the_page(client, learner):
     """Through the real forms: sign in, confirm the password again, then the code."""
     learner_client = _sign_in(client, "ada", "a-long-passphrase-1")

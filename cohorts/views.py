@@ -12,6 +12,7 @@ from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
@@ -222,6 +223,7 @@ def _next_term_said(made: services.NextTerm, shift_days: int | None) -> list[str
 
 
 @require_safe
+@never_cache  # a class's names and scores, as its CSV files: no copy in a shared browser
 @classes_required
 def cohort_gradebook(request: HttpRequest, pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)
@@ -898,6 +900,7 @@ def extension_remove(
 
 
 @require_safe
+@never_cache  # a learner's scores and answers, as the CSV files: as the gradebook
 @classes_required
 def learner_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     cohort = _cohort_for_instructor(request, pk)

@@ -58,7 +58,7 @@ class ContentSecurityPolicyMiddleware:
         request.csp_style_nonce = nonce  # type: ignore[attr-defined]
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
-            admin = request.path.startswith("/admin/")
+            admin = request.path_info.startswith("/admin/")  # `path` holds a script prefix
             policy = _ADMIN_POLICY if admin else _POLICY
             if nonce.value and not admin:
                 policy = policy.replace(

@@ -217,6 +217,10 @@ PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 # password or the second factor, never a code mailed to the account: on a phone found signed
 # in, the mail app is usually signed in too (allauth offers "code" by default).
 ACCOUNT_REAUTHENTICATION_METHODS = ["password", "mfa"]
+# Adding, removing or making primary an e-mail address asks too: a reset link goes to any
+# address on the account, so a browser left signed in was enough to add one's own, reset the
+# password and shut the owner out (docs/accounts.md).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 # Verifying an address while signed in (usually one added on the E-mail page) lands back there,
 # where the address now shows as verified; allauth's default was the home page.

@@ -57,9 +57,11 @@ CONTROLS: tuple[Control, ...] = (
         "Accounts and sign-in",
         APP,
         "Sign-up, sign-in, password change and reset run on django-allauth. Repeated failed "
-        "sign-ins are throttled. Staff and instructors must set up multi-factor authentication "
-        "(an authenticator app with recovery codes, or a passkey) before the admin and the "
-        "teaching pages open; learners may turn it on.",
+        "sign-ins are throttled. Changing the account's e-mail addresses or two-factor "
+        "settings, or closing it, asks for the password or second factor again. Staff and "
+        "instructors must set up multi-factor authentication (an authenticator app with "
+        "recovery codes, or a passkey) before the admin and the teaching pages open; learners "
+        "may turn it on.",
         "Give the app working e-mail settings so password-reset messages arrive, and tell your "
         "staff to keep their recovery codes somewhere safe.",
         "/learn/iam/mfa/",

@@ -76,7 +76,9 @@ class RequireMFAMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path.startswith(MFA_GUARDED_PREFIXES):
+        # The path inside the site (`path_info`): `path` starts with the script prefix of a
+        # site served under one (`/srm/teach/`), which passed every page unguarded.
+        if request.path_info.startswith(MFA_GUARDED_PREFIXES):
             redirect = mfa_setup_redirect(request)
             if redirect is not None:
                 return redirect

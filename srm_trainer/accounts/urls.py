@@ -4,13 +4,16 @@ Sign-in, its two-factor step and "Confirm it's you" (password or code) are allau
 a 429 status while locked out, "Confirm it's you" with a key allauth's staying on its page when
 refused, sign-up allauth's view behind
 our rate limit, the e-mail page allauth's saying when it sent no new link, and the security keys'
-list drawing at most the keys the ceremonies ask for (all listed first, so they win).
+list drawing at most the keys the ceremonies ask for, the authenticator app's set-up page sent
+`no-store` (all listed first, so they win).
 The older URL names `login`, `logout` and `signup` stay as aliases at the same paths, so
 `{% url 'login' %}` keeps working; new code uses `account_login` and friends.
 """
 
 from allauth.account import views as account_views
+from allauth.mfa.totp import views as totp_views
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
 
 from srm_trainer.accounts import passkeys, views
 
@@ -25,6 +28,10 @@ urlpatterns = [
         views.confirm_with_key,
         name="mfa_reauthenticate_webauthn",
     ),
+    # The authenticator app's set-up page shows its secret, the second factor once turned on:
+    # kept by no cache, as allauth keeps its recovery codes (Back after signing out on a shared
+    # computer showed it).
+    path("2fa/totp/activate/", never_cache(totp_views.activate_totp), name="mfa_activate_totp"),
     path("2fa/recovery-codes/", views.view_recovery_codes, name="mfa_view_recovery_codes"),
     path("2fa/", passkeys.two_factor, name="mfa_index"),
     path("2fa/webauthn/", passkeys.key_list, name="mfa_list_webauthn"),

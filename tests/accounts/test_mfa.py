@@ -7,7 +7,7 @@ import json
 import re
 import time
 from datetime import UTC, datetime
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 import pytest
 import time_machine
@@ -19,6 +19,7 @@ from django.db import connection
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
+from django.urls import set_script_prefix
 
 from srm_trainer.accounts.middleware import mfa_required
 from tests.conftest import give_mfa, give_passkey, passkey_registration, totp_secret_on
@@ -53,6 +54,21 @@ def test_staff_without_mfa_are_sent_to_set_it_up_before_the_admin(client, staff)
     assert response["Location"] == "/accounts/2fa/?next=%2Fadmin%2Flessons%2Flesson%2F"
     page = client.get(response["Location"]).content.decode()
     assert "must turn on two-factor authentication" in page
+
+
+@pytest.mark.parametrize("page", ["/admin/", "/teach/"])
+def test_the_guard_holds_on_a_site_served_under_a_script_prefix(client, staff, page):
+    """A site served under a prefix (`/srm/admin/`, as the links' script prefix allows): the
+    guard read the request's whole path, which starts with the prefix, so staff without
+    two-factor opened the admin and the teaching pages."""
+    client.force_login(staff)
+    set_script_prefix("/srm/")  # as the WSGI handler sets it from SCRIPT_NAME (the client does not)
+    try:
+        response = client.get(page, SCRIPT_NAME="/srm")
+    finally:
+        set_script_prefix("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/srm/accounts/2fa/?" + urlencode({"next": f"/srm{page}"})
 
 
 def test_staff_with_an_authenticator_app_open_the_admin(client, staff):
@@ -176,6 +192,19 @@ def test_the_qr_code_is_drawn_on_the_server_and_allowed_by_the_csp(signed_in):
     csp = response["Content-Security-Policy"]
     assert "img-src 'self' data:" in csp
     assert "script-src 'self';" in csp  # no inline script allowed, none needed
+
+
+def test_the_authenticator_apps_set_up_page_is_kept_by_no_cache(signed_in):
+    """The authenticator app's set-up page holds its secret (the text and the QR code), which is
+    the second factor once it is turned on: kept in the browser's cache, Back after signing out
+    on a shared computer showed it to the next person. allauth sends its recovery codes
+    `no-store`; the set-up page was sent with no Cache-Control at all."""
+    response = signed_in.get("/accounts/2fa/totp/activate/")
+    assert totp_secret_on(response.content.decode())
+    assert "no-store" in response.get("Cache-Control", ""), response.get("Cache-Control")
+    refused = signed_in.post("/accounts/2fa/totp/activate/", {"code": "000000"})
+    assert refused.status_code == 200 and totp_secret_on(refused.content.decode())
+    assert "no-store" in refused.get("Cache-Control", ""), refused.get("Cache-Control")
 
 
 def test_turning_on_totp_through_the_page(client, learner):

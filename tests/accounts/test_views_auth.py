@@ -223,6 +223,21 @@ def test_the_owner_is_told_by_mail_when_the_password_changes(learner_client, lea
     assert "password" in mail.outbox[0].subject.lower()
 
 
+def test_adding_an_address_asks_to_confirm_its_you_first(client, learner):
+    """An address added to an account is one a reset link can be mailed to, so whoever holds a
+    signed-in browser (a phone found unlocked, a shared computer left signed in) could add theirs,
+    ask for a reset link, choose a password and shut the owner out, without ever knowing the
+    password. Adding one asks for it again, as closing the account does; the add is then made."""
+    client.post("/accounts/login/", {"login": "ada", "password": "a-long-passphrase-1"})
+    asked = client.post("/accounts/email/", {"action_add": "", "email": "mallory@example.com"})
+    assert asked.status_code == 302
+    assert asked["Location"].startswith("/accounts/reauthenticate/"), asked["Location"]
+    assert not EmailAddress.objects.filter(email="mallory@example.com").exists()
+    confirmed = client.post(asked["Location"], {"password": "a-long-passphrase-1"}, follow=True)
+    assert confirmed.status_code == 200
+    assert EmailAddress.objects.filter(user=learner, email="mallory@example.com").exists()
+
+
 def test_an_email_address_too_long_to_keep_is_refused_not_cut(client):
     """The address is kept in a 254-character column: allauth cut a longer one to fit, and the
     account was made with an address that ends in the middle of its local part."""

@@ -468,6 +468,21 @@ def test_the_csv_files_are_kept_by_no_cache(cohort, owner, klass):
         assert response["Cache-Control"] == "no-store"
 
 
+def test_the_gradebook_and_a_learners_page_are_kept_by_no_cache(cohort, owner, klass):
+    """The same names, scores and answers as the CSV files, drawn as pages: `no-store` too
+    (they were sent with no cache header at all, so Back after signing out on a shared
+    computer showed a class's results to the next person)."""
+    client = client_for(owner)
+    ada = klass["people"]["ada"]
+    for url in (
+        reverse("teach_cohorts:gradebook", args=[cohort.pk]),
+        reverse("teach_cohorts:learner", args=[cohort.pk, ada.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200 and "ada" in response.content.decode(), url
+        assert "no-store" in response.get("Cache-Control", ""), (url, response.get("Cache-Control"))
+
+
 def test_the_gradebook_csv_says_what_the_page_says_in_the_instructors_zone(cohort, owner, klass):
     """An instructor in Tokyo reads "due 5 Mar, 18:00 (Asia/Tokyo)" and eve "Overdue" on the
     page: the file said 09:00 UTC (written after the request's zone was put away) and

@@ -113,9 +113,12 @@ class SessionStore(DbSessionStore):
         return session
 
 
-def end_sessions_of(account_pk: int) -> int:
-    """Deletes every session of the account (`owner`), live or expired, on every device: one
-    DELETE through the `account_id` index, whatever the number of other sessions. Returns how
-    many rows went."""
-    deleted, _ = Session.objects.filter(account_id=account_pk).delete()
+def end_sessions_of(account_pk: int, *, keep: str | None = None) -> int:
+    """Deletes every session of the account (`owner`), live or expired, on every device, but
+    the one whose key is `keep`: one DELETE through the `account_id` index, whatever the number
+    of other sessions. Returns how many rows went."""
+    sessions = Session.objects.filter(account_id=account_pk)
+    if keep:
+        sessions = sessions.exclude(session_key=keep)
+    deleted, _ = sessions.delete()
     return deleted

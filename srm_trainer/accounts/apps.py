@@ -57,6 +57,9 @@ class AccountsConfig(AppConfig):
         mfa_signals.authenticator_reset.connect(
             audit.on_mfa_authenticator_reset, dispatch_uid="audit-mfa-reset"
         )
+        mfa_signals.authenticator_added.connect(
+            closing.end_other_sessions_on_new_factor, dispatch_uid="new-factor-ends-other-sessions"
+        )
         mfa_signals.authenticator_used.connect(
             recovery_codes.on_authenticator_used, dispatch_uid="recovery-code-used"
         )

@@ -144,6 +144,15 @@ def end_sessions_when_turned_off(
     sessions.end_sessions_of(instance.pk)
 
 
+def end_other_sessions_on_new_factor(sender, request, user, authenticator, **kwargs) -> None:
+    """allauth's `authenticator_added`: a second factor just set up (an authenticator app, a
+    security key, recovery codes) signs the account out on every other device. A browser
+    signed in with the password alone, a thief's with it, stayed signed in after the owner
+    turned two-factor on to shut them out; this one, which set it up, stays."""
+    session = getattr(request, "session", None)
+    sessions.end_sessions_of(user.pk, keep=getattr(session, "session_key", None))
+
+
 def _forget_in_audit_log(user) -> None:
     from allauth.mfa.models import Authenticator
 

@@ -17,7 +17,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import set_script_prefix
 
@@ -730,3 +730,18 @@ def test_an_account_past_the_keys_ceiling_is_asked_for_the_latest_used_alone(sig
         if 'FROM "mfa_authenticator"' in q["sql"] and "COUNT(" not in q["sql"]
     ]
     assert rows and all("LIMIT" in sql or "NOT" in sql for sql in rows), rows
+
+
+@pytest.mark.django_db(transaction=True)  # allauth signals, and says so, once the change commits
+def test_turning_on_two_factor_signs_out_every_other_browser(client, learner):
+    """A browser signed in with the password alone (a thief's, say) stayed signed in after the
+    owner turned two-factor on to shut it out; the browser that set it up stays, and is told."""
+    elsewhere = _sign_in(Client(), "ada", "a-long-passphrase-1")
+    here = _sign_in(client, "ada", "a-long-passphrase-1")
+    secret = totp_secret_on(here.get("/accounts/2fa/totp/activate/").content.decode())
+    turned_on = here.post("/accounts/2fa/totp/activate/", {"code": _code(secret)})
+    assert turned_on.status_code == 302
+    told = here.get(turned_on["Location"]).content.decode()
+    assert "Every other browser or device signed in to your account is now signed out" in told
+    assert "Sign out" in here.get("/").content.decode()
+    assert "Sign out" not in elsewhere.get("/").content.decode()

@@ -24,20 +24,21 @@ import json
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
 from . import catalog
 from .arn import complete_arn
 from .arnfit import can_match
+from .aws_rules import RCP_SERVICES
 from .budget import Budget, on_fresh_frame_chunk
 from .catalog import BudgetExhausted
 from .errors import PolicyError
 from .jsontext import repeated_keys
 from .memo import Memo
 from .model import VERSION_2008, VERSION_2012, Policy, Statement
-from .parser import Positions, parse_policy, scan_positions
+from .parser import RCP_SYNTAX_CODES, RCP_SYNTAX_PAGE, Positions, parse_policy, scan_positions
 from .reasons import Topic
 from .wildcard import has_wildcard, wildcard_match
 
@@ -228,6 +229,7 @@ class _Linter:
             self.check_resources,
             self.check_conditions,
             self.check_principal_wildcards,
+            self.check_rcp_statement,
             self.check_broad_grants,
             self.check_resource_types,
         )
@@ -664,6 +666,51 @@ class _Linter:
             count=count,
             conditioned=bool(st.conditions),
         )
+
+    def check_rcp_statement(self, st: Statement) -> None:
+        """What the RCP syntax page and IAM Access Analyzer's RCP checks do not settle, said
+        beside the statement; what they do settle (Allow with a condition, NotAction, no
+        Principal, `*` alone in Action...) the parser refuses, so it never reaches here."""
+        if self.policy.kind != "rcp":
+            return
+        if st.effect == "Allow":
+            if self.policy.name == "RCPFullAWSAccess" and st.action_texts == ("*",):
+                return  # AWS's own policy, given by its name
+            self.add(
+                "rcp_allow_statement",
+                "warning",
+                "AWS Organizations supports Allow in an RCP only in its own RCPFullAWSAccess, "
+                f"and an RCP you create must deny ({RCP_SYNTAX_PAGE}); IAM Access Analyzer "
+                "lets an Allow of every principal and resource with no condition pass, so "
+                "whether AWS would take this policy is not settled. It changes no decision: "
+                "RCPFullAWSAccess already lets every request through at every level, and only "
+                "a Deny in an RCP can stop one.",
+                f"{st.path}.Effect",
+                TOPIC_SCP,
+            )
+            return
+        raw = self.raw_statement(st).get("Action")
+        paths = self.entry_paths(f"{st.path}.Action", raw, len(st.action_texts))
+        for text, path in zip(st.action_texts, paths, strict=True):
+            self.charge(1)
+            service = text.partition(":")[0].lower()
+            if service in RCP_SERVICES or not catalog.is_known_service(service):
+                continue  # an unknown service has its own error (check_actions)
+            self.add(
+                "rcp_service_not_supported",
+                "warning",
+                f"{catalog.service_name(service) or service} ({service}) is not on AWS's list of "
+                "services that support RCPs, so no RCP applies to its actions and this entry "
+                "never stops a request. IAM Access Analyzer reports such a prefix as an error "
+                '("RCP syntax error action": RCPs take only the prefixes of those services), '
+                f"while {RCP_SYNTAX_PAGE} only asks for a service prefix, so whether AWS would "
+                "take this policy is not settled. Control the service with an SCP, or with the "
+                "resource's own policy.",
+                path,
+                TOPIC_SCP,
+                action=text,
+                service=service,
+            )
 
     def check_principal_wildcards(self, st: Statement) -> None:
         """The Principal element page: `*` alone means everyone, but a wildcard cannot match
@@ -1562,7 +1609,10 @@ def _lint(
             dict(source) if isinstance(source, Mapping) else source, kind=kind, name=name
         )
     except PolicyError as exc:
-        return [_parse_error(exc)]
+        finding = _parse_error(exc)
+        if kind == "rcp" and exc.code in RCP_SYNTAX_CODES:  # the lesson on SCPs and RCPs
+            finding = replace(finding, topic=TOPIC_SCP)
+        return [finding]
     repeated = False
     if isinstance(source, str):
         raw, repeated = _decode(source)

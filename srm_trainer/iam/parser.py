@@ -77,7 +77,25 @@ _STATEMENT_KEYS = frozenset(
 _PLAIN_KEYS = frozenset({"Sid", "Effect", "Action", "Resource", "Condition"})
 _PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 _KINDS_WITHOUT_PRINCIPAL = frozenset({"identity", "boundary", "session", "scp"})
-_KINDS_NEEDING_RESOURCE = frozenset({"identity", "boundary", "session"})
+_KINDS_NEEDING_RESOURCE = frozenset({"identity", "boundary", "session", "rcp"})
+# Kinds whose statements never take the fast path: each needs a Principal, which it lacks.
+_KINDS_NEEDING_PRINCIPAL = frozenset({"resource", "rcp"})
+# Where the errors of a resource control policy send the reader: AWS Organizations' page, which
+# says what an RCP may hold (https://docs.aws.amazon.com/organizations/latest/userguide/
+# orgs_manage_policies_rcps_syntax.html). The engine holds no addresses: the page by its name.
+RCP_SYNTAX_PAGE = 'AWS Organizations User Guide, "RCP syntax"'
+# The errors that page's rules raise in an RCP (the linter links them to the lesson on RCPs).
+RCP_SYNTAX_CODES = frozenset(
+    {
+        "rcp_not_action",
+        "rcp_not_principal",
+        "rcp_allow_not_supported",
+        "rcp_action_every_service",
+        "invalid_principal",
+        "missing_principal",
+        "missing_resource",
+    }
+)
 # Errors about a key itself point at the key; the rest at the value.
 _KEY_CODES = frozenset(
     {
@@ -86,6 +104,8 @@ _KEY_CODES = frozenset(
         "action_and_notaction",
         "resource_and_notresource",
         "principal_and_notprincipal",
+        "rcp_not_action",
+        "rcp_not_principal",
     }
 )
 _WS = " \t\n\r"
@@ -466,7 +486,7 @@ def _statement(
 ) -> Statement:
     """One statement: the common valid shape (no Principal) in one pass over its elements;
     anything else, valid or not, through `_checked_statement`, which words the first error."""
-    if type(raw) is not dict or kind == "resource":  # a resource policy needs a Principal
+    if type(raw) is not dict or kind in _KINDS_NEEDING_PRINCIPAL:  # no Principal-less shape
         return _checked_statement(raw, index, path, kind, variables, positions)
     # `set.issuperset(dict)` reads the keys without the view object `raw.keys() <=` makes
     # (about a third less per statement, measured with timeit).
@@ -615,6 +635,13 @@ def _checked_statement(
     element = "Action" if "Action" in raw else "NotAction" if "NotAction" in raw else None
     if element is None:
         raise _fail("missing_action", "The statement needs an Action or a NotAction.", path)
+    if kind == "rcp" and element == "NotAction":
+        raise _fail(
+            "rcp_not_action",
+            f"NotAction is not supported in a resource control policy ({RCP_SYNTAX_PAGE}), "
+            "so AWS Organizations would refuse this policy. List the actions to deny in Action.",
+            _child(path, element),
+        )
     fast = _fast_actions(raw[element])
     if fast is None:
         _action_texts(raw[element], _child(path, element), element)  # raises the first error
@@ -622,6 +649,8 @@ def _checked_statement(
     action, service_keys = fast
     if element == "NotAction":
         service_keys = None
+    elif kind == "rcp" and service_keys is None and effect == "Deny":
+        _rcp_every_service(raw[element], action, _child(path, element))
     if "Resource" in raw and "NotResource" in raw:
         raise _fail(
             "resource_and_notresource",
@@ -649,7 +678,13 @@ def _checked_statement(
     elif kind in _KINDS_NEEDING_RESOURCE:
         raise _fail(
             "missing_resource",
-            f"A statement in {_KIND_NAMES[kind]} needs a Resource or a NotResource.",
+            f"A statement in {_KIND_NAMES[kind]} needs a Resource or a NotResource."
+            + (
+                f" Every statement of an RCP has one ({RCP_SYNTAX_PAGE}): without it AWS "
+                'Organizations would refuse the policy. "Resource": "*" covers every resource.'
+                if kind == "rcp"
+                else ""
+            ),
             path,
         )
     if "Principal" in raw and "NotPrincipal" in raw:
@@ -670,14 +705,22 @@ def _checked_statement(
                 "it is attached to.",
                 _child(path, element),
             )
+        if kind == "rcp" and element == "NotPrincipal":
+            raise _fail(
+                "rcp_not_principal",
+                f"NotPrincipal is not supported in a resource control policy ({RCP_SYNTAX_PAGE}), "
+                'so AWS Organizations would refuse this policy. Write "Principal": "*" and '
+                "leave out the principals to spare with a condition, such as aws:PrincipalArn "
+                "or aws:PrincipalOrgID.",
+                _child(path, element),
+            )
         principal = _principals(raw[element], _child(path, element), element)
-        if kind == "rcp" and (
-            principal.negated or any(e.form != "everyone" for e in principal.entries)
-        ):
+        if kind == "rcp" and any(e.form != "everyone" for e in principal.entries):
             raise _fail(
                 "invalid_principal",
-                'In a resource control policy the Principal must be "*" '
-                "(narrow it with conditions).",
+                'In a resource control policy the Principal can only be "*" '
+                f"({RCP_SYNTAX_PAGE}): narrow it with conditions, such as aws:PrincipalArn or "
+                "aws:PrincipalOrgID.",
                 _child(path, element),
             )
     elif kind == "resource":
@@ -686,9 +729,28 @@ def _checked_statement(
             "A statement in a resource-based policy needs a Principal or a NotPrincipal.",
             path,
         )
+    elif kind == "rcp":
+        raise _fail(
+            "missing_principal",
+            'Every statement of a resource control policy needs "Principal": "*" '
+            f"({RCP_SYNTAX_PAGE}): without it AWS Organizations would refuse the policy. "
+            "To spare some principals, add a condition instead.",
+            path,
+        )
     conditions: tuple[ConditionSpec, ...] = ()
     if "Condition" in raw:
         conditions = validate_condition_block(raw["Condition"], path=_child(path, "Condition"))
+    if kind == "rcp" and effect == "Allow" and not _full_access_shape(raw, resource):
+        raise _fail(
+            "rcp_allow_not_supported",
+            'AWS Organizations supports "Effect": "Allow" in an RCP only in its own '
+            f"RCPFullAWSAccess, and an RCP you create must deny ({RCP_SYNTAX_PAGE}). An Allow "
+            "with a Condition, with NotResource or on some resources only would be refused "
+            '(IAM Access Analyzer\'s "RCP syntax error allow" says so too). RCPFullAWSAccess '
+            "already allows everything at every level: write a Deny for what this policy "
+            "should stop.",
+            _child(path, "Effect"),
+        )
     where = positions.locate(path) if positions is not None else None
     return _lazy_statement(
         index,
@@ -707,6 +769,40 @@ def _checked_statement(
         where[1] if where else None,
         kind in COMPLETING_KINDS,
     )
+
+
+def _full_access_shape(raw: dict[str, Any], resource: tuple[str, ...] | None) -> bool:
+    """Whether an RCP's Allow statement has the shape of AWS's RCPFullAWSAccess as far as IAM
+    Access Analyzer's "RCP syntax error allow" check goes: every resource ("*" in Resource,
+    not NotResource) and no Condition (the Principal is "*" by then). The Organizations page
+    says an RCP you create must deny; the check lets this shape pass, so it is not refused
+    here: the linter warns beside it (`rcp_allow_statement`)."""
+    return (
+        "NotResource" not in raw
+        and "Condition" not in raw
+        and resource is not None
+        and all(text == "*" for text in resource)
+    )
+
+
+def _rcp_every_service(raw: Any, action: tuple[str, ...], path: str) -> None:
+    """Refuse an RCP Deny whose Action entry names no one service: `*` alone, or a wildcard
+    in the service prefix (`*:*`, `s*:Get*`). The RCP syntax page says "*" cannot be used in
+    the Action element of a customer managed RCP and each service's prefix must be given;
+    IAM Access Analyzer's "RCP syntax error action" says the same."""
+    for i, text in enumerate(action):
+        service, colon, _ = text.partition(":")
+        if colon and not ("*" in service or "?" in service):
+            continue
+        where = f"{path}[{i}]" if isinstance(raw, list) else path
+        raise _fail(
+            "rcp_action_every_service",
+            f"{text!r} does not name a service. In a resource control policy each Action "
+            'entry names its service by its prefix ("s3:*", "sqs:*", "kms:*"...): "*" on '
+            f"its own, or a wildcard in the prefix, is not accepted ({RCP_SYNTAX_PAGE}), so "
+            "AWS Organizations would refuse this policy.",
+            where,
+        )
 
 
 # Validated statements by (kind, variables, path, content): a policy edited one statement at a

@@ -242,7 +242,7 @@ REASONS: dict[str, tuple[tuple[str, ...], Topic]] = {
     ),
     "rcp_service_not_governed": (
         (
-            'no resource control policy governs {exempt_action}, even with Action "*": AWS leaves it out of what RCPs control, though its service supports them',
+            "no resource control policy governs {exempt_action}, even one whose Action matches it: AWS leaves it out of what RCPs control, though its service supports them",
             "resource control policies govern only the actions of the services that support them (S3, STS, KMS, SQS, Secrets Manager and the others on AWS's list), and not {action}",
         ),
         SCPS,

@@ -4,7 +4,10 @@ Every JSON file in ``tests/iam/cases/`` holds an array of cases in the shared ca
 (``iam-cases/FORMAT.md``). Each case names the AWS documentation rule it checks (``doc``) and
 the decision AWS's documented evaluation logic reaches (``expect``). The cases were written from
 the AWS IAM User Guide, not from the engine, so a failure here means the engine and the cited
-documentation disagree.
+documentation disagree. A case whose policies AWS would refuse to create (an RCP with an Allow
+statement, ``NotAction`` or no ``Principal``: AWS Organizations' RCP syntax page) has
+``expect_error`` instead of ``expect``: the error's ``code`` and ``path`` in the case, which the
+engine refuses the case with rather than decide it.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from srm_trainer.iam import evaluate
+from srm_trainer.iam import PolicyError, evaluate
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 DECISIONS = {"Allow", "ExplicitDeny", "ImplicitDeny"}
@@ -69,6 +72,22 @@ def test_case(filename: str, index: int, case: dict):
     assert url.scheme == "https" and url.netloc == "docs.aws.amazon.com", (
         f"{filename}::{name}: doc must be a https://docs.aws.amazon.com/ URL, got {doc!r}"
     )
+
+    expected_error = case.get("expect_error")
+    if expected_error is not None:
+        assert "expect" not in case, f"{filename}::{name}: expect_error and expect both given"
+        try:
+            result = evaluate(case)
+        except PolicyError as exc:
+            assert {"code": exc.code, "path": exc.path} == expected_error, (
+                f"{filename}::{name}: refused with {exc.code} at {exc.path}: {exc}"
+            )
+            return
+        pytest.fail(
+            f"{filename}::{name}\nexpected the case to be refused with {expected_error}\n"
+            f"got:      {result.decision}\ndoc:      {doc}",
+            pytrace=False,
+        )
 
     expect = case.get("expect")
     assert expect in DECISIONS, (

@@ -616,7 +616,9 @@ def test_a_resource_variable_whose_key_is_sent_as_a_list_says_so():
 def _rcp_step_words(action: str, resource: str) -> list[str]:
     case = _case({"Effect": "Allow", "Action": "*", "Resource": "*"})
     case["request"].update(action=action, resource=resource)
-    deny_all = {"Effect": "Deny", "Principal": "*", "Action": "*", "Resource": "*"}
+    # every action of the request's service: an RCP cannot say "*" alone (RCP syntax page)
+    deny_all = {"Effect": "Deny", "Principal": "*", "Action": f"{action.split(':')[0]}:*"}
+    deny_all["Resource"] = "*"
     case["rcp_levels"] = [[{"Version": "2012-10-17", "Statement": [deny_all]}]]
     decision = evaluate(case)
     step = decision.step("rcp")
@@ -628,12 +630,12 @@ def _rcp_step_words(action: str, resource: str) -> list[str]:
 
 
 def test_an_rcp_on_kms_retire_grant_says_the_action_is_exempt_not_its_service():
-    """KMS supports RCPs, but no RCP governs kms:RetireGrant, even with Action "*" (KMS guide,
-    "Resource control policies in AWS KMS"): the words used to list KMS among the governed
-    services and then say "and not kms:RetireGrant"."""
+    """KMS supports RCPs, but no RCP governs kms:RetireGrant, even with a wildcard Action (KMS
+    guide, "Resource control policies in AWS KMS"): the words used to list KMS among the
+    governed services and then say "and not kms:RetireGrant"."""
     assert _rcp_step_words("kms:RetireGrant", f"arn:aws:kms:us-east-1:{ACCT}:key/1234abcd") == [
-        'no resource control policy governs kms:RetireGrant, even with Action "*": AWS leaves '
-        "it out of what RCPs control, though its service supports them"
+        "no resource control policy governs kms:RetireGrant, even one whose Action matches it: "
+        "AWS leaves it out of what RCPs control, though its service supports them"
     ]
 
 

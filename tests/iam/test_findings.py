@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from srm_trainer.iam.findings import SIZE_LIMITS, Finding, lint, lint_case, policy_size
+from srm_trainer.iam.reasons import Topic
 
 
 def policy(*statements, version="2012-10-17"):
@@ -832,6 +833,72 @@ def test_resource_warnings_of_a_case(case):
     found = [f for f in lint_case(case) if f.path.endswith(".Resource")]
     assert [f.code for f in found if f.severity == "warning"] == case["expect_warnings"]
     assert not [f for f in found if f.severity == "error"]
+
+
+# --- RCP syntax (cases in tests/iam/cases carrying `expect_error` or `expect_findings`) ------
+
+RCP_CASES = [
+    pytest.param(case, id=f"{path.name}::{case['name']}")
+    for path in sorted(CASES_DIR.glob("*.json"))
+    for case in json.loads(path.read_text(encoding="utf-8"))
+    if "expect_findings" in case or "expect_error" in case
+]
+
+
+def test_there_are_cases_with_expected_rcp_findings():
+    kinds = {
+        ("expect_error" in c.values[0], bool(c.values[0].get("expect_findings"))) for c in RCP_CASES
+    }
+    assert {(True, False), (False, True), (False, False)} <= kinds
+
+
+@pytest.mark.parametrize("case", RCP_CASES)
+def test_the_findings_of_an_organization_policy_case(case):
+    """Rule (the case's `doc`, AWS Organizations "RCP syntax"): a policy AWS Organizations
+    would refuse is one error finding where the engine refuses the case, beside the policy it
+    concerns, linked to the lesson on SCPs and RCPs; what the page leaves open is a warning
+    beside a policy that is still evaluated, and a policy the page allows has no finding."""
+    found = [f for f in lint_case(case) if f.path.startswith("rcp_levels")]
+    if "expect_error" in case:
+        (error,) = [f for f in found if f.severity == "error"]
+        assert {"code": error.code, "path": error.path} == case["expect_error"]
+        assert error.topic == Topic.SCPS and "RCP syntax" in error.message
+    else:
+        said = [{"code": f.code, "severity": f.severity, "path": f.path} for f in found]
+        assert said == case["expect_findings"]
+
+
+def test_an_rcp_finding_points_at_its_line_and_names_the_page():
+    text = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"},
+                {"Effect": "Deny", "Principal": "*", "NotAction": "s3:Get*", "Resource": "*"},
+            ],
+        },
+        indent=2,
+    )
+    (f,) = lint(text, kind="rcp")
+    assert (f.code, f.severity, f.path) == ("rcp_not_action", "error", "Statement[1].NotAction")
+    assert (f.line, f.column) == (13, 7)  # at the key, as for Principal in an SCP
+    assert 'AWS Organizations User Guide, "RCP syntax"' in f.message
+
+
+def test_the_same_statements_are_not_rcp_findings_in_other_policies():
+    """The RCP rules are the RCP's: a bucket policy may allow, name a principal and use
+    NotAction, and an SCP may use "*" alone as its Action."""
+    bucket = policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
+            "NotAction": "s3:Delete*",
+            "Resource": "arn:aws:s3:::reports/*",
+        }
+    )
+    assert not [f for f in lint(bucket, kind="resource") if f.severity == "error"]
+    scp = policy({"Effect": "Deny", "Action": "*", "Resource": "*"})
+    assert not [f for f in lint(scp, kind="scp") if f.code.startswith("rcp")]
 
 
 def test_a_short_arn_warning_says_what_is_wrong_and_the_likely_fix():

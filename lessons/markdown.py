@@ -381,11 +381,46 @@ def _slugify(text: str) -> str:
     return "".join(out).strip("-") or "section"
 
 
+# The ids the lesson page gives its own parts (templates/base.html, lessons/lesson.html and the
+# templates and diagrams drawn in it), which a heading's id must never take: a heading
+# "Progress" had the progress box's id, so "Mark lesson complete" (htmx, `#progress`) swapped
+# the heading, and "Main" took the skip link's target. Whole ids, and the starts of the ids
+# made per check, scenario, diagram and answer control (`k-<slug>-`, `p-<slug>-`);
+# tests/lessons/test_heading_ids.py reads the templates for every id they set.
+PAGE_IDS = frozenset(
+    {
+        "main",
+        "page-alert",
+        "review-badge",
+        "site-search-q",
+        "theme-toggle",
+        "live-status",
+        "lesson-title",
+        "sources-title",
+        "scenarios-title",
+        "progress",
+        "lesson-done",
+        "module-end-title",
+        "toc-title",
+    }
+)
+PAGE_ID_STARTS = ("check-", "predict-", "scenario-", "diagram-", "k-", "p-")
+# What a heading's id starts with instead, where its words would give one of those.
+HEADING_ID_PREFIX = "section-"
+
+
+def _page_may_use(slug: str) -> bool:
+    """Whether the page may give `slug`, or `slug` numbered (-1, -2, ...), to a part of its own."""
+    return slug in PAGE_IDS or f"{slug}-".startswith(PAGE_ID_STARTS)
+
+
 def _anchors(state) -> None:
     """An id for each level-2 and level-3 heading, made from its words (`_slugify`) and made
     unique with -1, -2, ...: what mdit_py_plugins' anchors plugin gives, but it tried every
     suffix from -1 again for each heading, so 3,333 headings of one word (10,000 characters
-    of "\\n##") cost 0.7 s of CPU. Each word here goes on from its last suffix."""
+    of "\\n##") cost 0.7 s of CPU. Each word here goes on from its last suffix. Words that
+    would give an id of the page's own (`PAGE_IDS`) give it after `HEADING_ID_PREFIX` instead
+    ("## Progress" is `section-progress`); every other heading keeps the id it always had."""
     taken: set[str] = set()
     tried: dict[str, int] = {}
     for idx, token in enumerate(state.tokens):
@@ -393,10 +428,12 @@ def _anchors(state) -> None:
             continue
         children = state.tokens[idx + 1].children or ()
         base = _slugify("".join(c.content for c in children if c.type in _WORDS))
+        if _page_may_use(base):
+            base = HEADING_ID_PREFIX + base
         slug, n = base, tried.get(base, 0)
         if n:
             slug = f"{base}-{n}"
-        while slug in taken:
+        while slug in taken or slug in PAGE_IDS:
             n += 1
             slug = f"{base}-{n}"
         tried[base] = n

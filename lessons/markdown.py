@@ -69,8 +69,6 @@ _ATTRIBUTES = {
     "h6": {"id"},
     "div": {"role", "aria-label", "tabindex"},
     "pre": {"tabindex"},
-    "th": {"style"},
-    "td": {"style"},
 }
 # Our own diagrams, placed with `::: diagram <name>` / `:::`. The directive leaves an empty marker
 # that survives sanitizing; `insert_diagrams` swaps it for the server's SVG afterwards, so lesson
@@ -104,6 +102,11 @@ _CLASSES = {
         "table-scroll",
     },
     "p": {"box-title"},
+    # A table column's alignment (`|:--:|`): markdown-it writes it as a style attribute, which
+    # the site's Content-Security-Policy refuses (no inline styles), so it did nothing; these
+    # classes are drawn in static/css/site.css (`_aligned_cells`).
+    "th": {"align-left", "align-center", "align-right"},
+    "td": {"align-left", "align-center", "align-right"},
 }
 
 
@@ -369,6 +372,20 @@ def _table_end(self, tokens, idx, options, env):
     return "</table></div>\n"
 
 
+_ALIGNED = re.compile(r"text-align:(left|center|right)")
+
+
+def _aligned_cells(state) -> None:
+    """A cell of an aligned column (`|:--|`, `|:-:|`, `|--:|`) gets the class `align-<side>`
+    instead of the `style` markdown-it gives it: the site's CSP allows no inline style."""
+    for token in state.tokens:
+        if token.type not in ("th_open", "td_open") or "style" not in token.attrs:
+            continue
+        side = _ALIGNED.fullmatch(str(token.attrs.pop("style")))
+        if side:
+            token.attrSet("class", f"align-{side.group(1)}")
+
+
 def _slugify(text: str) -> str:
     out, dash = [], False
     for ch in text.lower():
@@ -552,6 +569,7 @@ def _parser_uncached() -> MarkdownIt:
         parseLinkDestination=_link_destination,
     )
     md.core.ruler.push("anchor", _anchors)
+    md.core.ruler.push("aligned_cells", _aligned_cells)
     md.core.ruler.after("block", "directive_close", _close_names)
     container_plugin(
         md,
@@ -610,7 +628,6 @@ def render_markdown_uncached(text: str, md: MarkdownIt | None = None) -> Rendere
         allowed_classes=_CLASSES,
         url_schemes={"https", "http", "mailto"},
         link_rel="noopener noreferrer",
-        filter_style_properties={"text-align"},
     )
     return Rendered(clean, tuple(headings), tuple(checks))
 

@@ -1,6 +1,7 @@
 """Lesson Markdown is rendered by a real parser and sanitized."""
 
 import re
+from pathlib import Path
 
 from lessons.markdown import (
     MAX_TABLE_CELLS,
@@ -67,6 +68,23 @@ def test_json_nested_deeper_than_the_decoder_recurses_is_shown_as_written():
 def test_tables_render():
     html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n").html
     assert "<table>" in html and "<td>1</td>" in html
+
+
+def test_a_columns_alignment_is_a_class_the_stylesheet_draws_not_an_inline_style():
+    """`|:--:|` gave each cell `style="text-align:center"`, which the site's CSP refuses (no
+    inline styles): the column was drawn as every other. A class is allowed, and drawn."""
+    html = render_markdown_uncached(
+        "| Name | Count | Note |\n|:-----|:-----:|-----:|\n| a | 1 | x |\n"
+    ).html
+    assert "style=" not in html
+    assert '<th class="align-left">Name</th>' in html
+    assert '<td class="align-center">1</td>' in html
+    assert '<td class="align-right">x</td>' in html
+    css = (Path(__file__).resolve().parents[2] / "static/css/site.css").read_text()
+    for side in ("left", "center", "right"):
+        assert f"table td.align-{side} {{ text-align: {side}; }}" in css.replace(
+            f"table th.align-{side}, ", ""
+        )
 
 
 def test_a_table_scrolls_in_a_named_box_a_keyboard_can_stop_on():

@@ -591,15 +591,33 @@ def _parser() -> MarkdownIt:
 @dataclass(frozen=True)
 class Rendered:
     html: str
-    headings: tuple[tuple[str, str], ...]  # (anchor id, text) of the level-2 headings
+    # (anchor id, words as HTML: `_heading_words`) of the level-2 headings, for "On this page"
+    headings: tuple[tuple[str, str], ...]
     checks: tuple[str, ...] = ()  # question slugs of `::: check` markers, in page order
 
 
 # Change this when a change to the renderer changes its output: lesson bodies stored rendered
 # (lessons/rendered.py) are then rendered again, and so are questions and scenarios
 # (`StoredMarkdown`, there), by a migration to add with the change in each of quizzes and
-# lessons (as quizzes 0014 and lessons 0013 do; a test says when one is due).
-RENDERER_VERSION = "3"
+# lessons (as quizzes 0014 and lessons 0013 do; a test says when one is due). 4: headings' ids
+# never the lesson page's own, table alignment as classes, headings' words as HTML (a stored
+# body of 3 held them as typed, which the page now draws unescaped: never read again).
+RENDERER_VERSION = "4"
+
+
+def _heading_words(inline: Token) -> str:
+    """A heading as it reads, for the page's "On this page" list: its words escaped, a code
+    span as <code>, every other mark (emphasis, a link's brackets) gone. The list showed the
+    heading's Markdown as typed: "Allow `s3:GetObject`" with its backticks."""
+    out = []
+    for child in inline.children or ():
+        if child.type == "text":
+            out.append(html.escape(child.content))
+        elif child.type == "code_inline":
+            out.append(f"<code>{html.escape(child.content)}</code>")
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    return "".join(out).strip()
 
 
 @lru_cache(maxsize=512)
@@ -617,7 +635,7 @@ def render_markdown_uncached(text: str, md: MarkdownIt | None = None) -> Rendere
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h2":
             # The anchors plugin's id is text (markdown-it types attributes as text or number).
-            headings.append((str(token.attrs.get("id", "")), tokens[i + 1].content))
+            headings.append((str(token.attrs.get("id", "")), _heading_words(tokens[i + 1])))
         elif token.type == _OPEN and _directive(token.info) == "check" and _check_slug(token.info):
             checks.append(_check_slug(token.info))
     raw = md.renderer.render(tokens, md.options, {})

@@ -18,6 +18,18 @@ def test_headings_get_anchors_and_are_listed_for_the_table_of_contents():
     assert rendered.headings == (("why-it-matters", "Why it matters"), ("the-idea", "The idea"))
 
 
+def test_the_table_of_contents_lists_a_heading_as_it_reads_not_as_typed():
+    """ "On this page" showed a heading's Markdown: "Allow `s3:GetObject`" with its backticks.
+    Its words now, escaped, code spans as code and other marks gone."""
+    rendered = render_markdown_uncached(
+        "## Allow `s3:GetObject` on *one* [bucket](/x/)\n\n## Tags & <b>bold</b> `<i>`\n"
+    )
+    assert rendered.headings == (
+        ("allow-s3-getobject-on-one-bucket", "Allow <code>s3:GetObject</code> on one bucket"),
+        ("tags-b-bold-b-i", "Tags &amp; &lt;b&gt;bold&lt;/b&gt; <code>&lt;i&gt;</code>"),
+    )
+
+
 def test_headings_of_one_name_are_numbered_in_page_order_and_never_share_an_id():
     """As mdit_py_plugins' anchors plugin numbers them (the ids lessons already link to), but
     each name goes on from its last number: the plugin tried -1, -2, ... again for every

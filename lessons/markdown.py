@@ -162,6 +162,15 @@ def _render_check(self, tokens, idx, options, env):
     return '<div class="check-slot"></div>'
 
 
+# How many `::: check` questions a lesson asks at most: the module's quiz has the rest.
+MAX_CHECKS_PER_LESSON = 3
+
+
+def too_many_checks_message() -> str:
+    """What the loader and the admin say at a lesson's check past `MAX_CHECKS_PER_LESSON`."""
+    return f"a lesson holds at most {MAX_CHECKS_PER_LESSON} checks (the module quiz has the rest)"
+
+
 def body_tokens(text: str) -> list[Token]:
     """A body's parse, for `body_problems` and `learn_links` to share: each parse costs as much
     as the page's (the admin's save read a body twice)."""
@@ -174,8 +183,9 @@ def body_problems(
     """(line, message) for each marker in a lesson body that the page cannot draw as written:
     a `::: diagram` naming none of ours or a `::: check` without a question slug (dropped
     without a word), a check of a question an earlier check names (drawn twice with one set of
-    ids), and (given `check_problems`, slug list -> {slug: why it cannot be shown}) a check
-    whose question a lesson cannot show. Lines count from 1 in `text`. The loader
+    ids), the check past `MAX_CHECKS_PER_LESSON` (at the first one too many), and (given
+    `check_problems`, slug list -> {slug: why it cannot be shown}) a check whose question a
+    lesson cannot show. Lines count from 1 in `text`. The loader
     (curriculum/readers.py) and `Lesson.clean` (the admin) both refuse a body with these."""
     found: list[tuple[int, str]] = []
     checks: list[tuple[int, str]] = []
@@ -212,6 +222,8 @@ def body_problems(
                         f"not {shown!r}",
                     )
                 )
+    if len(checks) > MAX_CHECKS_PER_LESSON:
+        found.append((checks[MAX_CHECKS_PER_LESSON][0], too_many_checks_message()))
     problems = check_problems([slug for _, slug in checks]) if check_problems and checks else {}
     found += [(line, problems[slug]) for line, slug in checks if slug in problems]
     return sorted(found)

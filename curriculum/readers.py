@@ -32,7 +32,7 @@ from curriculum.validation import (
     sources_problem,
 )
 from lessons.hands_on import hands_on_problem
-from lessons.markdown import body_problems
+from lessons.markdown import MAX_CHECKS_PER_LESSON, body_problems, too_many_checks_message
 from srm_trainer.typed_text import quoted
 
 # The content stays beside the models it fills; this app only reads it.
@@ -767,7 +767,6 @@ def _check_formerly(lessons: list[LessonData], unread: set[str]) -> None:
         raise combined(errors)
 
 
-MAX_CHECKS_PER_LESSON = 3
 _CHECK_LINE = re.compile(r"^\s*:::+\s*check\b(.*)$")
 
 
@@ -798,7 +797,7 @@ def _read_checks(body: str, body_line: int, file: str) -> tuple[tuple[str, int],
         errors.append(CurriculumError(
             file,
             found[MAX_CHECKS_PER_LESSON][1],
-            f"a lesson holds at most {MAX_CHECKS_PER_LESSON} checks (the module quiz has the rest)",
+            too_many_checks_message(),
         ))  # fmt: skip
     if errors:
         raise combined(sorted(errors, key=lambda e: e.line or 0))

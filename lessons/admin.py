@@ -552,10 +552,11 @@ BODY_HELP = format_html(
     " line <code>::: key-points</code>, <code>::: note</code>, <code>::: warning</code> or"
     " <code>::: advanced</code> (beyond the lesson’s level), its text, then a line"
     " <code>:::</code>. A line <code>::: check question-slug</code> then <code>:::</code> asks"
-    " a quiz question in the lesson; <code>::: diagram name</code> then <code>:::</code> draws"
-    " a diagram: {}. Link another lesson by its address,"
+    " a quiz question in the lesson (three at most); <code>::: diagram name</code> then"
+    " <code>:::</code> draws a diagram: {}. Link another lesson by its address,"
     " <code>/learn/module-slug/lesson-slug/</code>. Saving refuses an unknown question or"
-    " diagram, a box left open and a link to no module or lesson, naming its line.",
+    " diagram, a question asked twice, a fourth check, a box left open and a link to no"
+    " module or lesson, naming its line.",
     format_html_join(", ", "<code>{}</code>", ((name,) for name in DIAGRAM_NAMES)),
 )
 

@@ -69,8 +69,6 @@ _ATTRIBUTES = {
     "h6": {"id"},
     "div": {"role", "aria-label", "tabindex"},
     "pre": {"tabindex"},
-    "th": {"style"},
-    "td": {"style"},
 }
 # Our own diagrams, placed with `::: diagram <name>` / `:::`. The directive leaves an empty marker
 # that survives sanitizing; `insert_diagrams` swaps it for the server's SVG afterwards, so lesson
@@ -104,6 +102,11 @@ _CLASSES = {
         "table-scroll",
     },
     "p": {"box-title"},
+    # A table column's alignment (`|:--:|`): markdown-it writes it as a style attribute, which
+    # the site's Content-Security-Policy refuses (no inline styles), so it did nothing; these
+    # classes are drawn in static/css/site.css (`_aligned_cells`).
+    "th": {"align-left", "align-center", "align-right"},
+    "td": {"align-left", "align-center", "align-right"},
 }
 
 
@@ -159,6 +162,15 @@ def _render_check(self, tokens, idx, options, env):
     return '<div class="check-slot"></div>'
 
 
+# How many `::: check` questions a lesson asks at most: the module's quiz has the rest.
+MAX_CHECKS_PER_LESSON = 3
+
+
+def too_many_checks_message() -> str:
+    """What the loader and the admin say at a lesson's check past `MAX_CHECKS_PER_LESSON`."""
+    return f"a lesson holds at most {MAX_CHECKS_PER_LESSON} checks (the module quiz has the rest)"
+
+
 def body_tokens(text: str) -> list[Token]:
     """A body's parse, for `body_problems` and `learn_links` to share: each parse costs as much
     as the page's (the admin's save read a body twice)."""
@@ -171,8 +183,9 @@ def body_problems(
     """(line, message) for each marker in a lesson body that the page cannot draw as written:
     a `::: diagram` naming none of ours or a `::: check` without a question slug (dropped
     without a word), a check of a question an earlier check names (drawn twice with one set of
-    ids), and (given `check_problems`, slug list -> {slug: why it cannot be shown}) a check
-    whose question a lesson cannot show. Lines count from 1 in `text`. The loader
+    ids), the check past `MAX_CHECKS_PER_LESSON` (at the first one too many), and (given
+    `check_problems`, slug list -> {slug: why it cannot be shown}) a check whose question a
+    lesson cannot show. Lines count from 1 in `text`. The loader
     (curriculum/readers.py) and `Lesson.clean` (the admin) both refuse a body with these."""
     found: list[tuple[int, str]] = []
     checks: list[tuple[int, str]] = []
@@ -209,6 +222,8 @@ def body_problems(
                         f"not {shown!r}",
                     )
                 )
+    if len(checks) > MAX_CHECKS_PER_LESSON:
+        found.append((checks[MAX_CHECKS_PER_LESSON][0], too_many_checks_message()))
     problems = check_problems([slug for _, slug in checks]) if check_problems and checks else {}
     found += [(line, problems[slug]) for line, slug in checks if slug in problems]
     return sorted(found)
@@ -369,6 +384,20 @@ def _table_end(self, tokens, idx, options, env):
     return "</table></div>\n"
 
 
+_ALIGNED = re.compile(r"text-align:(left|center|right)")
+
+
+def _aligned_cells(state) -> None:
+    """A cell of an aligned column (`|:--|`, `|:-:|`, `|--:|`) gets the class `align-<side>`
+    instead of the `style` markdown-it gives it: the site's CSP allows no inline style."""
+    for token in state.tokens:
+        if token.type not in ("th_open", "td_open") or "style" not in token.attrs:
+            continue
+        side = _ALIGNED.fullmatch(str(token.attrs.pop("style")))
+        if side:
+            token.attrSet("class", f"align-{side.group(1)}")
+
+
 def _slugify(text: str) -> str:
     out, dash = [], False
     for ch in text.lower():
@@ -381,11 +410,46 @@ def _slugify(text: str) -> str:
     return "".join(out).strip("-") or "section"
 
 
+# The ids the lesson page gives its own parts (templates/base.html, lessons/lesson.html and the
+# templates and diagrams drawn in it), which a heading's id must never take: a heading
+# "Progress" had the progress box's id, so "Mark lesson complete" (htmx, `#progress`) swapped
+# the heading, and "Main" took the skip link's target. Whole ids, and the starts of the ids
+# made per check, scenario, diagram and answer control (`k-<slug>-`, `p-<slug>-`);
+# tests/lessons/test_heading_ids.py reads the templates for every id they set.
+PAGE_IDS = frozenset(
+    {
+        "main",
+        "page-alert",
+        "review-badge",
+        "site-search-q",
+        "theme-toggle",
+        "live-status",
+        "lesson-title",
+        "sources-title",
+        "scenarios-title",
+        "progress",
+        "lesson-done",
+        "module-end-title",
+        "toc-title",
+    }
+)
+PAGE_ID_STARTS = ("check-", "predict-", "scenario-", "diagram-", "k-", "p-")
+# What a heading's id starts with instead, where its words would give one of those.
+HEADING_ID_PREFIX = "section-"
+
+
+def _page_may_use(slug: str) -> bool:
+    """Whether the page may give `slug`, or `slug` numbered (-1, -2, ...), to a part of its own."""
+    return slug in PAGE_IDS or f"{slug}-".startswith(PAGE_ID_STARTS)
+
+
 def _anchors(state) -> None:
     """An id for each level-2 and level-3 heading, made from its words (`_slugify`) and made
     unique with -1, -2, ...: what mdit_py_plugins' anchors plugin gives, but it tried every
     suffix from -1 again for each heading, so 3,333 headings of one word (10,000 characters
-    of "\\n##") cost 0.7 s of CPU. Each word here goes on from its last suffix."""
+    of "\\n##") cost 0.7 s of CPU. Each word here goes on from its last suffix. Words that
+    would give an id of the page's own (`PAGE_IDS`) give it after `HEADING_ID_PREFIX` instead
+    ("## Progress" is `section-progress`); every other heading keeps the id it always had."""
     taken: set[str] = set()
     tried: dict[str, int] = {}
     for idx, token in enumerate(state.tokens):
@@ -393,10 +457,12 @@ def _anchors(state) -> None:
             continue
         children = state.tokens[idx + 1].children or ()
         base = _slugify("".join(c.content for c in children if c.type in _WORDS))
+        if _page_may_use(base):
+            base = HEADING_ID_PREFIX + base
         slug, n = base, tried.get(base, 0)
         if n:
             slug = f"{base}-{n}"
-        while slug in taken:
+        while slug in taken or slug in PAGE_IDS:
             n += 1
             slug = f"{base}-{n}"
         tried[base] = n
@@ -515,6 +581,7 @@ def _parser_uncached() -> MarkdownIt:
         parseLinkDestination=_link_destination,
     )
     md.core.ruler.push("anchor", _anchors)
+    md.core.ruler.push("aligned_cells", _aligned_cells)
     md.core.ruler.after("block", "directive_close", _close_names)
     container_plugin(
         md,
@@ -536,15 +603,33 @@ def _parser() -> MarkdownIt:
 @dataclass(frozen=True)
 class Rendered:
     html: str
-    headings: tuple[tuple[str, str], ...]  # (anchor id, text) of the level-2 headings
+    # (anchor id, words as HTML: `_heading_words`) of the level-2 headings, for "On this page"
+    headings: tuple[tuple[str, str], ...]
     checks: tuple[str, ...] = ()  # question slugs of `::: check` markers, in page order
 
 
 # Change this when a change to the renderer changes its output: lesson bodies stored rendered
 # (lessons/rendered.py) are then rendered again, and so are questions and scenarios
 # (`StoredMarkdown`, there), by a migration to add with the change in each of quizzes and
-# lessons (as quizzes 0014 and lessons 0013 do; a test says when one is due).
-RENDERER_VERSION = "3"
+# lessons (as quizzes 0014 and lessons 0013 do; a test says when one is due). 4: headings' ids
+# never the lesson page's own, table alignment as classes, headings' words as HTML (a stored
+# body of 3 held them as typed, which the page now draws unescaped: never read again).
+RENDERER_VERSION = "4"
+
+
+def _heading_words(inline: Token) -> str:
+    """A heading as it reads, for the page's "On this page" list: its words escaped, a code
+    span as <code>, every other mark (emphasis, a link's brackets) gone. The list showed the
+    heading's Markdown as typed: "Allow `s3:GetObject`" with its backticks."""
+    out = []
+    for child in inline.children or ():
+        if child.type == "text":
+            out.append(html.escape(child.content))
+        elif child.type == "code_inline":
+            out.append(f"<code>{html.escape(child.content)}</code>")
+        elif child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+    return "".join(out).strip()
 
 
 @lru_cache(maxsize=512)
@@ -562,7 +647,7 @@ def render_markdown_uncached(text: str, md: MarkdownIt | None = None) -> Rendere
     for i, token in enumerate(tokens):
         if token.type == "heading_open" and token.tag == "h2":
             # The anchors plugin's id is text (markdown-it types attributes as text or number).
-            headings.append((str(token.attrs.get("id", "")), tokens[i + 1].content))
+            headings.append((str(token.attrs.get("id", "")), _heading_words(tokens[i + 1])))
         elif token.type == _OPEN and _directive(token.info) == "check" and _check_slug(token.info):
             checks.append(_check_slug(token.info))
     raw = md.renderer.render(tokens, md.options, {})
@@ -573,7 +658,6 @@ def render_markdown_uncached(text: str, md: MarkdownIt | None = None) -> Rendere
         allowed_classes=_CLASSES,
         url_schemes={"https", "http", "mailto"},
         link_rel="noopener noreferrer",
-        filter_style_properties={"text-align"},
     )
     return Rendered(clean, tuple(headings), tuple(checks))
 

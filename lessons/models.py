@@ -373,7 +373,7 @@ class RenderedBody(models.Model):
     )
     source = models.CharField(max_length=64)
     html = models.TextField()
-    headings = models.JSONField(default=list)  # [[anchor id, text], ...]
+    headings = models.JSONField(default=list)  # [[anchor id, words as HTML], ...]
     checks = models.JSONField(default=list)  # question slugs of `::: check` markers
 
     class Meta:

@@ -16,6 +16,7 @@ import django.contrib.admin
 import pytest
 from django.contrib.messages import constants
 
+from lessons.markdown import _CLASSES
 from tests.class_audit import Use, drawn, python_uses, selector_classes, template_uses
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,6 +151,20 @@ def test_every_class_a_page_sets_is_drawn_or_registered_as_a_hook():
         "Classes no stylesheet draws: give a state a rule in static/css/site.css, or register a "
         f"mere name in HOOKS with why it needs none: {dict(undrawn)}"
     )
+
+
+def test_every_class_lesson_markdown_may_keep_is_drawn_or_registered():
+    """The classes the renderer writes and its sanitizer keeps (`_CLASSES`: a box, a table
+    column's alignment...), which no template or literal `class="..."` names."""
+    styled = _styled()
+    hooks = [name for name in HOOKS if name.endswith("-")]
+    undrawn = sorted(
+        name
+        for names in _CLASSES.values()
+        for name in names
+        if name not in styled and name not in HOOKS and not name.startswith(tuple(hooks))
+    )
+    assert not undrawn, f"Markdown's classes no stylesheet draws: {undrawn}"
 
 
 def test_the_register_holds_only_classes_in_use_that_no_rule_draws():

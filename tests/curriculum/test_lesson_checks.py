@@ -82,6 +82,18 @@ def test_a_malformed_check_is_refused_with_its_line(content, directive, says):
     assert says in caught.value.message and caught.value.line
 
 
+def test_a_fourth_check_is_refused_once_at_its_line(content):
+    """The loader's own check and the body check it shares with the admin both find it: said
+    once, at the first check too many."""
+    text = lesson_with(
+        content, "## Grammar\nJSON.\n\n" + "".join(f"::: check q-{n}\n:::\n\n" for n in range(4))
+    )
+    with pytest.raises(CurriculumError) as caught:
+        read_curriculum(content)
+    assert caught.value.line == line_of(text, "::: check q-3")
+    assert str(caught.value).count("at most 3 checks") == 1
+
+
 def test_the_shipped_lessons_place_checks_in_every_module():
     cur = shipped_curriculum()  # read_curriculum(), once per process
     shipped_quizzes(check_cases=True)  # raises on any unknown slug

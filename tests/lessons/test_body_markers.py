@@ -12,6 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from certificates.progress import course_progress
 from lessons import knowledge_checks
+from lessons.markdown import MAX_CHECKS_PER_LESSON
 from lessons.models import Lesson
 from tests.conftest import make_lesson, make_module
 from tests.quizzes.builders import make_question
@@ -100,6 +101,27 @@ def test_the_admin_refuses_a_question_checked_twice_in_one_lesson(admin_client):
     )
     lesson.refresh_from_db()
     assert "::: check" not in lesson.body
+
+
+def test_the_admin_refuses_a_fourth_check_as_the_loader_does(admin_client):
+    """The loader refuses a lesson of more than three checks (the module quiz has the rest);
+    the admin saved one, and the lesson asked a check more than the course allows."""
+    for n in range(1, 5):
+        make_question(slug=f"q-{n}")
+    lesson = make_lesson(body="## Part\n\nWords.\n")
+    body = "## Part\n\n" + "".join(f"::: check q-{n}\n:::\n\n" for n in range(1, 5))
+    response = _post_body(admin_client, lesson, body)
+    assert response.status_code == 200
+    said = _body_errors(response)
+    assert (
+        f"Line 12: a lesson holds at most {MAX_CHECKS_PER_LESSON} checks (the module quiz has "
+        "the rest)." in said
+    )
+    assert said.count("<li>") == 1  # at the first one too many, not at each
+    lesson.refresh_from_db()
+    assert "::: check" not in lesson.body
+    three = "## Part\n\n" + "".join(f"::: check q-{n}\n:::\n\n" for n in range(1, 4))
+    assert _post_body(admin_client, lesson, three).status_code == 302
 
 
 def test_the_admin_refuses_a_box_left_open_at_the_line_that_opens_it(admin_client):

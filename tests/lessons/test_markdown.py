@@ -1,6 +1,7 @@
 """Lesson Markdown is rendered by a real parser and sanitized."""
 
 import re
+from pathlib import Path
 
 from lessons.markdown import (
     MAX_TABLE_CELLS,
@@ -15,6 +16,18 @@ def test_headings_get_anchors_and_are_listed_for_the_table_of_contents():
     rendered = render_markdown("## Why it matters\n\ntext\n\n## The idea\n\nmore\n")
     assert '<h2 id="why-it-matters">' in rendered.html
     assert rendered.headings == (("why-it-matters", "Why it matters"), ("the-idea", "The idea"))
+
+
+def test_the_table_of_contents_lists_a_heading_as_it_reads_not_as_typed():
+    """ "On this page" showed a heading's Markdown: "Allow `s3:GetObject`" with its backticks.
+    Its words now, escaped, code spans as code and other marks gone."""
+    rendered = render_markdown_uncached(
+        "## Allow `s3:GetObject` on *one* [bucket](/x/)\n\n## Tags & <b>bold</b> `<i>`\n"
+    )
+    assert rendered.headings == (
+        ("allow-s3-getobject-on-one-bucket", "Allow <code>s3:GetObject</code> on one bucket"),
+        ("tags-b-bold-b-i", "Tags &amp; &lt;b&gt;bold&lt;/b&gt; <code>&lt;i&gt;</code>"),
+    )
 
 
 def test_headings_of_one_name_are_numbered_in_page_order_and_never_share_an_id():
@@ -67,6 +80,23 @@ def test_json_nested_deeper_than_the_decoder_recurses_is_shown_as_written():
 def test_tables_render():
     html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n").html
     assert "<table>" in html and "<td>1</td>" in html
+
+
+def test_a_columns_alignment_is_a_class_the_stylesheet_draws_not_an_inline_style():
+    """`|:--:|` gave each cell `style="text-align:center"`, which the site's CSP refuses (no
+    inline styles): the column was drawn as every other. A class is allowed, and drawn."""
+    html = render_markdown_uncached(
+        "| Name | Count | Note |\n|:-----|:-----:|-----:|\n| a | 1 | x |\n"
+    ).html
+    assert "style=" not in html
+    assert '<th class="align-left">Name</th>' in html
+    assert '<td class="align-center">1</td>' in html
+    assert '<td class="align-right">x</td>' in html
+    css = (Path(__file__).resolve().parents[2] / "static/css/site.css").read_text()
+    for side in ("left", "center", "right"):
+        assert f"table td.align-{side} {{ text-align: {side}; }}" in css.replace(
+            f"table th.align-{side}, ", ""
+        )
 
 
 def test_a_table_scrolls_in_a_named_box_a_keyboard_can_stop_on():

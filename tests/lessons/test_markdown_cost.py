@@ -40,6 +40,7 @@ def _full_parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.block.ruler.at("table", md_module._bounded_table, {"alt": ["paragraph", "reference"]})
     md.core.ruler.push("anchor", _anchors)
+    md.core.ruler.push("aligned_cells", md_module._aligned_cells)  # output, not cost
     for name in BOXES:
         container_plugin(md, name, render=_render_box)
     container_plugin(md, "diagram", render=_render_diagram)

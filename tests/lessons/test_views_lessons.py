@@ -60,6 +60,16 @@ def test_a_lesson_page_renders_its_markdown(client, course):
     assert 'href="#why-it-matters"' in body  # the table of contents
 
 
+def test_on_this_page_shows_a_heading_with_code_as_it_reads(client, course):
+    lesson = course["b"]
+    lesson.body = "## Deny `s3:*` for <guests>\n\nWords.\n"
+    lesson.save()
+    page = client.get("/learn/one/b/").content.decode()
+    contents = page.split('id="toc-title"', 1)[1].split("</aside>", 1)[0]
+    entry = '<a href="#deny-s3-for-guests">Deny <code>s3:*</code> for &lt;guests&gt;</a>'
+    assert entry in contents and "`" not in contents
+
+
 def test_lesson_navigation_crosses_module_boundaries(client, course):
     body = client.get("/learn/one/b/").content.decode()
     assert 'href="/learn/one/a/" rel="prev"' in body

@@ -16,6 +16,7 @@ from django.urls import Resolver404, resolve, reverse
 
 from cohorts import codes
 from cohorts.models import Cohort
+from srm_trainer.site_paths import inside_site
 
 SESSION_KEY = "cohorts.joining"
 
@@ -35,6 +36,7 @@ def _code_in(next_url: str) -> str:
     path, _, query = (next_url or "")[:300].partition("?")
     if path == reverse("account_login"):
         path = QueryDict(query).get("next", "").partition("?")[0]
+    path = inside_site(path) or ""  # a site served under a script prefix: `/srm/join/…/`
     if not path.startswith("/join/"):
         return ""
     try:

@@ -32,6 +32,7 @@ from srm_trainer import once, ratelimit
 from srm_trainer.counts import counted
 from srm_trainer.htmx import HtmxHttpRequest, wants_partial
 from srm_trainer.ratelimit import rate_limited
+from srm_trainer.site_paths import inside_site
 from srm_trainer.too_large import live_refusal, view_name
 from teach import bank, services, shown
 from teach.access import (
@@ -518,7 +519,8 @@ def quiz_question_add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Question added to “{quiz.title}”.")
     back = request.POST.get("next", "")
-    if back.startswith("/teach/") and url_has_allowed_host_and_scheme(
+    # `next` holds the script prefix of a site served under one (`/srm/teach/bank/`).
+    if (inside_site(back) or "").startswith("/teach/") and url_has_allowed_host_and_scheme(
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         # The bank page the teacher added it from, filters kept, at the question added: its

@@ -17,6 +17,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import set_script_prefix
 
 from lessons.models import Layer, Lesson, Module, Responsibility, Scenario, Service
 from tests.dbsetup import reset_from_template, setup_test_databases
@@ -765,3 +766,15 @@ def midday():
     noon = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
     with time_machine.travel(noon, tick=True):
         yield noon
+
+
+@pytest.fixture
+def script_prefix():
+    """A site served under a script prefix (`/srm/`): its links and `next` parameters carry it,
+    as the WSGI handler sets it from SCRIPT_NAME (the test client does not). Send each request
+    with `SCRIPT_NAME=script_prefix`, the path inside the site as its address."""
+    set_script_prefix("/srm/")
+    try:
+        yield "/srm"
+    finally:
+        set_script_prefix("/")

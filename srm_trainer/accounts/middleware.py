@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 
 from srm_trainer.accounts.roles import has_mfa, passes_mfa_rule
 from srm_trainer.clientip import client_ip
+from srm_trainer.site_paths import inside_site
 
 MFA_GUARDED_PREFIXES = ("/admin/", "/teach/")
 MFA_REQUIRED_MESSAGE = (
@@ -51,9 +52,10 @@ def continue_to(request: HttpRequest) -> tuple[str, str] | None:
         going, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return None
-    if going.startswith("/admin/"):
+    inside = inside_site(going) or ""  # `going` holds the script prefix (`/srm/admin/`)
+    if inside.startswith("/admin/"):
         return going, "Continue to the admin"
-    if going.startswith("/teach/"):
+    if inside.startswith("/teach/"):
         return going, "Continue to the teaching pages"
     return going, "Continue where you were going"
 

@@ -25,6 +25,8 @@ from django.http import HttpRequest
 from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from srm_trainer.site_paths import inside_site
+
 _TEACHING = "Sign in to open the teaching pages."
 
 # URL name (namespaced) → the line. Every one of these pages sends a signed-out visitor to sign
@@ -70,8 +72,13 @@ def _page(next_url: object):
         return None
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts=set()):
         return None
+    # `next` names the page with the site's script prefix (`/srm/review/`), as its links do;
+    # the URLconf resolves the path inside the site.
+    inside = inside_site(urlsplit(next_url).path)
+    if inside is None:
+        return None
     try:
-        return resolve(urlsplit(next_url).path)
+        return resolve(inside)
     except (Resolver404, ValueError):
         return None
 

@@ -69,3 +69,24 @@ def test_only_a_path_of_this_site_is_offered(staff, kept, offered, monkeypatch):
     assert continue_to(request) == offered
     monkeypatch.setattr("srm_trainer.accounts.middleware.has_mfa", lambda user: False)
     assert continue_to(request) is None  # not before they have it
+
+
+@pytest.mark.parametrize(
+    ("kept", "words"),
+    [
+        ("/srm/admin/", "Continue to the admin"),
+        ("/srm/teach/cohorts/", "Continue to the teaching pages"),
+        ("/srm/progress/", "Continue where you were going"),
+    ],
+)
+def test_under_a_script_prefix_the_way_back_is_named_for_where_it_leads(
+    staff, kept, words, monkeypatch, script_prefix
+):
+    """The page kept holds the prefix (`/srm/admin/`): the admin's way back was offered as
+    "Continue where you were going"."""
+    request = RequestFactory().get("/accounts/2fa/recovery-codes/", SCRIPT_NAME=script_prefix)
+    request.user = staff
+    request.session = SessionStore()
+    request.session[SETUP_NEXT] = kept
+    monkeypatch.setattr("srm_trainer.accounts.middleware.has_mfa", lambda user: True)
+    assert continue_to(request) == (kept, words)

@@ -131,6 +131,20 @@ def test_reason_reads_only_the_path_of_one_of_our_addresses(next_url, said):
     assert reason(next_url) == said
 
 
+def test_under_a_script_prefix_the_line_names_the_page_too(client, script_prefix):
+    """A site served under a prefix sends `next` with it (`/srm/quizzes/review/`), which our
+    URLconf did not resolve: the sign-in and sign-up pages said nothing."""
+    sent = client.get("/quizzes/review/", SCRIPT_NAME=script_prefix)
+    assert sent["Location"] == f"{script_prefix}{LOGIN}?next=/srm/quizzes/review/"
+    query = {"next": f"{script_prefix}/quizzes/review/"}
+    page = client.get(LOGIN, query, SCRIPT_NAME=script_prefix).content.decode()
+    assert _line(page) == "Sign in to see your review queue."
+    signup = client.get("/accounts/signup/", query, SCRIPT_NAME=script_prefix).content.decode()
+    assert _line(signup) == "Create an account to keep a review queue."
+    # Without the prefix it is no address of this site (nor one to send anyone to).
+    assert reason("/quizzes/review/") == ""
+
+
 # --- the sign-up page -----------------------------------------------------------------------
 
 SIGNUP = "/accounts/signup/"

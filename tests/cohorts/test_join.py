@@ -270,6 +270,21 @@ def test_a_signed_out_visitor_is_told_which_cohort_they_sign_in_to_join(cohort, 
     assert "“Spring class”" in again.content.decode()
 
 
+def test_under_a_script_prefix_the_sign_in_page_names_the_cohort_too(cohort, client, script_prefix):
+    """A site served under a prefix sends the link as `next` with it (`/srm/join/…/`), which
+    was taken for no join link: the sign-in page did not say which cohort."""
+    link = cohort.join_path()  # with the prefix, as the page's links name it
+    assert link.startswith(f"{script_prefix}/join/")
+    response = client.get(link.removeprefix(script_prefix), SCRIPT_NAME=script_prefix)
+    assert response.status_code == 302
+    page = client.get(
+        reverse("account_login").removeprefix(script_prefix),
+        {"next": link},
+        SCRIPT_NAME=script_prefix,
+    ).content.decode()
+    assert "to join the cohort <strong>“Spring class”</strong> (ines's)" in page
+
+
 def test_a_wrong_rotated_or_archived_code_meets_the_plain_sign_in_page(cohort, owner, client):
     """The sign-in page names a cohort only for a code that admits learners, found by the
     (rate-limited) link: a wrong code learns nothing there, nor does a `next` typed by hand."""

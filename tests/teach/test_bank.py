@@ -236,6 +236,23 @@ def test_a_question_is_added_to_a_quiz_from_the_bank_and_the_page_comes_back(
     assert "In this quiz" in again and f'<tr id="{at[1:]}">' in again
 
 
+def test_under_a_script_prefix_adding_comes_back_to_the_bank_too(
+    teacher, instructor, world, script_prefix
+):
+    """The bank's `next` holds the prefix (`/srm/teach/bank/?…`): it was taken for no teaching
+    page, and adding a question led to the quiz instead of back to the bank."""
+    quiz = make_quiz(owner=instructor, source=Source.AUTHORED)
+    back = f"{reverse('teach:bank')}?into={quiz.pk}&q=files"
+    assert back.startswith(f"{script_prefix}/teach/")
+    response = teacher.post(
+        reverse("teach:quiz-question-add", args=[quiz.pk]).removeprefix(script_prefix),
+        {"question": world["file"].pk, "next": back},
+        SCRIPT_NAME=script_prefix,
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{back}#bank-q-{world['file'].pk}"
+
+
 def test_adding_twice_keeps_one_entry_and_says_so(teacher, instructor, world):
     quiz = make_quiz(world["s3"], owner=instructor, source=Source.AUTHORED)
     response = teacher.post(

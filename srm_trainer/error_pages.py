@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from srm_trainer.htmx import wants_partial
@@ -33,7 +34,8 @@ def came_from(request: HttpRequest) -> str:
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     if path.startswith(("//", "/\\")):  # would be read as another site's address
         return ""
-    return "" if path in ("/", request.get_full_path()) else path
+    # The home page's address holds the script prefix of a site served under one (`/srm/`).
+    return "" if path in (reverse("home"), request.get_full_path()) else path
 
 
 class MethodNotAllowedPageMiddleware:

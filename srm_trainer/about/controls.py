@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import get_script_prefix
+
 APP = "app"
 YOU = "you"
 SHARED = "shared"
@@ -30,6 +32,12 @@ class Control:
     app: str  # what the app does
     you: str  # what the person deploying it does
     lesson: str = ""  # a lesson that teaches the same idea in AWS, as /learn/<module>/<lesson>/
+
+    @property
+    def lesson_url(self) -> str:
+        """The lesson's link, inside a site served under a script prefix too (`/srm/learn/…/`):
+        `lesson` is the path inside the site."""
+        return get_script_prefix() + self.lesson.removeprefix("/") if self.lesson else ""
 
     @property
     def owner_label(self) -> str:

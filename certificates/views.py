@@ -37,6 +37,7 @@ def _verify_url(request: HttpRequest, certificate: Certificate) -> str:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache  # the learner's name and progress, before issue too: as My progress
 @login_required
 def my_certificate(request: HttpRequest) -> HttpResponse:
     """The learner's certificate, printable; before it is issued, the name form (when the

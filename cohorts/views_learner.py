@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cohorts import codes, departures, invitations, services
@@ -84,6 +85,7 @@ def _mine(request: HttpRequest, form: JoinForm, status: int = 200) -> HttpRespon
 
 
 @require_safe
+@never_cache  # as "Your data": which classes the learner is in, and their instructors
 @login_required
 def my_cohorts(request: HttpRequest) -> HttpResponse:
     return _mine(request, JoinForm())

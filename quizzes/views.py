@@ -951,6 +951,7 @@ def attempt_submit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@never_cache  # a learner's own answers: no copy in a shared computer's browser
 @_session_may_end
 def attempt_result(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     # `viewing`: someone else reading it (read-only), or None for its owner.
@@ -1148,6 +1149,7 @@ DRAFT_BACK = "Your answer from before is filled in again; it is not checked yet.
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache  # as the queue: a learner's own answer
 @vary_on_headers("HX-Request")
 def review_answer(request: HtmxHttpRequest, question_pk: int) -> HttpResponse:
     """POST: check an answer to a review question. GET (its address, as signing in again

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 from django.views.generic.edit import FormView
 
@@ -274,12 +275,14 @@ def too_many_requests(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@never_cache  # what the site keeps about the learner: no copy in a shared computer's browser
 @login_required
 def your_data(request: HttpRequest) -> HttpResponse:
     return render(request, "account/data.html")
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache  # as "Your data": the learner's name
 @login_required
 def shown_name(request: HttpRequest) -> HttpResponse:
     """The name shown to the learner's instructors (`lessons.shown_names`): set, changed or

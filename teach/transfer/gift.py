@@ -76,6 +76,8 @@ def _answer_lines(question: Question) -> list[str]:
     for c in choices:
         if question.type == "single":
             mark = "=" if c.get("correct") else "~"
+            if c["text"].lstrip().startswith("%"):  # else read back as a weight ("%50% of…")
+                mark += "%100%" if c.get("correct") else "%0%"
         elif c.get("correct"):
             mark = f"~%{_weight(100 / right)}%"
         else:

@@ -130,6 +130,12 @@ class _Block:
         raw = "\n".join(text for _, text in lines)
         for n, text in lines:
             for c in text:
+                if c == "\x00":  # PostgreSQL's text refuses it: kept, the confirm was a 500
+                    raise TransferError(
+                        "the text holds the character U+0000 (NUL), which no text here can "
+                        "hold: take it out",
+                        n,
+                    )
                 if "\ue000" <= c <= _NEWLINE_HOLD:
                     raise TransferError(
                         f"the text holds the private-use character U+{ord(c):04X}", n

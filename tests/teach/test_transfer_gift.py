@@ -235,6 +235,17 @@ def test_exporting_a_kind_gift_cannot_hold_names_what_was_left_out(instructor):
     assert len(importer.run(exported.text, "gift", owner=instructor).questions) == 3
 
 
+def test_a_nul_in_a_gift_file_is_refused_with_its_line(instructor):
+    """An uploaded file is not checked for NUL as a pasted text is, and PostgreSQL's text
+    holds none: the question passed the preview and its confirm was a 500 there."""
+    text = "::a:: A? {=x ~y####e}\n\n::b:: B\x00? {=x ~y####e}\n"
+    with pytest.raises(TransferError) as caught:
+        importer.run(text, "gift", owner=instructor)
+    [error] = caught.value.errors
+    assert (error.line, "U+0000 (NUL)" in error.message) == (3, True)
+    assert not Question.objects.exists()
+
+
 def test_titles_that_collide_get_free_slugs(instructor):
     text = "::Same:: A? {=x ~y####e}\n\n::Same:: B? {=x ~y####e}\n"
     result = importer.run(text, "gift", owner=instructor)

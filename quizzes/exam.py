@@ -37,6 +37,13 @@ def draw_scope(quiz: Quiz) -> Q:
     return course | (Q(owner__isnull=True) if quiz.owner_id is None else Q(owner_id=quiz.owner_id))
 
 
+def may_draw(quiz: Quiz, question: Question) -> bool:
+    """`draw_scope` for one question already read."""
+    if question.source == Source.FILE:
+        return True
+    return quiz.source != Source.FILE and question.owner_id == quiz.owner_id
+
+
 def draw_key(quiz: Quiz) -> tuple:
     """What `draw_scope` depends on: quizzes of one key draw from the same questions."""
     return (quiz.source == Source.FILE, quiz.owner_id)

@@ -342,7 +342,9 @@ def _drawn(quiz: Quiz, rng) -> list[Question]:
         # `archived=False` as NOT archived), and without an ORDER BY (it would read each row
         # to give them in id order instead): 10,000 ids in ~5 ms, not 9. Sorted here, so a
         # given random source draws the same questions whatever order the index gives.
-        rows = Question.objects.filter(category=quiz.draw_category, archived__in=[False])
+        rows = Question.objects.filter(
+            exam.draw_scope(quiz), category=quiz.draw_category, archived__in=[False]
+        )
         bank = sorted(rows.order_by().values_list("pk", flat=True))
         # A count stored past the ceiling (`Quiz.problems`) still draws at most MAX_DRAWN.
         count = min(quiz.draw_count, MAX_DRAWN)
@@ -1048,19 +1050,22 @@ class BankCount(NamedTuple):
 _FIRST_CHUNK = 100
 
 
-def bank_count(category: str, enough: int) -> BankCount:
-    """How many usable, unarchived questions `category` holds, counted only until `enough`
+def bank_count(quiz: Quiz, enough: int) -> BankCount:
+    """How many usable, unarchived questions `quiz` may draw from its category, only until `enough`
     are found: its rows' light columns read in id order, a chunk at a time (the category's
     index gives them in that order, so each chunk reads only its rows), each checked as
     `usable_counts` checks a quiz entry's. Counting the whole bank to print min(N, usable)
     cost a page ~35 µs a question (10,000: 0.3 s); most questions are usable, so a draw of N
-    is usually covered by the first chunk. A small bank is read whole and counted exactly."""
+    is usually covered by the first chunk. A small bank is read whole and counted exactly.
+    Only the questions the quiz may draw are counted (`exam.draw_scope`)."""
     found, after, size = 0, 0, max(enough, _FIRST_CHUNK)
+    category = quiz.draw_category
     if not category:
         return BankCount(0, True)
+    scope = exam.draw_scope(quiz)
     while True:
         rows = list(
-            Question.objects.filter(category=category, archived=False, pk__gt=after)
+            Question.objects.filter(scope, category=category, archived=False, pk__gt=after)
             .order_by("pk")
             .values_list(*_LIGHT)[:size]
         )
@@ -1072,6 +1077,11 @@ def bank_count(category: str, enough: int) -> BankCount:
         after, size = rows[-1][0], size * 2
 
 
+def _bank_key(quiz: Quiz) -> tuple:
+    """What a category draw's bank depends on: the category, and whose questions it holds."""
+    return (quiz.draw_category, *exam.draw_key(quiz))
+
+
 def learner_counts(quizzes, entries) -> dict[int, int]:
     """How many questions an attempt at each of `quizzes` gets, by quiz id, as the learner's
     pages say it: the usable listed questions (`usable_counts` of `entries`), or for a quiz
@@ -1080,19 +1090,22 @@ def learner_counts(quizzes, entries) -> dict[int, int]:
     its rules' total: its banks may overlap, so the count an attempt gets varies."""
     quizzes = list(quizzes)
     listed = usable_counts(entries)
-    # Each category counted once, as far as the largest draw from it needs (`bank_count`).
-    needs: dict[str, int] = {}
+    # Each bank counted once, as far as the largest draw from it needs (`bank_count`): a bank
+    # is a category as one owner's quizzes may draw it (`exam.draw_scope`).
+    needs: dict[tuple, tuple[Quiz, int]] = {}
     for quiz in quizzes:
         if quiz.draws and not quiz.draws_by_rules:
             need = min(quiz.draw_count, MAX_DRAWN)
-            needs[quiz.draw_category] = max(needs.get(quiz.draw_category, 0), need)
-    banks = {category: bank_count(category, need).usable for category, need in needs.items()}
+            key = _bank_key(quiz)
+            if key not in needs or needs[key][1] < need:
+                needs[key] = (quiz, need)
+    banks = {key: bank_count(quiz, need).usable for key, (quiz, need) in needs.items()}
     counts = {}
     for quiz in quizzes:
         if quiz.draws_by_rules:
             counts[quiz.pk] = quiz.drawn_count
         elif quiz.draws:
-            counts[quiz.pk] = min(quiz.draw_count, MAX_DRAWN, banks.get(quiz.draw_category, 0))
+            counts[quiz.pk] = min(quiz.draw_count, MAX_DRAWN, banks.get(_bank_key(quiz), 0))
         else:
             counts[quiz.pk] = min(listed.get(quiz.pk, 0), MAX_DRAWN)
     return counts

@@ -31,6 +31,7 @@ from django.utils.text import Truncator
 from lessons import rendered
 from lessons.markdown import render_markdown
 from lessons.models import Lesson, Module
+from quizzes import exam
 from quizzes.models import Question, Quiz, QuizQuestion
 from search.rank import UNWEIGHTED, WORD, fold
 from srm_trainer.kept_urls import kept_reverse
@@ -306,10 +307,10 @@ def question_entries(keys: Keys) -> Iterable[Entry]:
     the category it draws from). A result opens that quiz; the prompt is the title and the
     explanation (shown after answering) is the body."""
     quizzes = list(Quiz.objects.published().order_by("order", "slug"))
-    drawn_from: dict[str, Quiz] = {}
+    drawn_from: dict[str, list[Quiz]] = {}  # each category's drawing quizzes, in order
     for quiz in quizzes:
         if quiz.draws:
-            drawn_from.setdefault(quiz.draw_category, quiz)
+            drawn_from.setdefault(quiz.draw_category, []).append(quiz)
     rows = Question.objects.filter(archived=False).filter(
         Q(entries__quiz__in=quizzes) | Q(category__in=list(drawn_from))
     )
@@ -325,7 +326,11 @@ def question_entries(keys: Keys) -> Iterable[Entry]:
     ):
         listed.setdefault(question_id, by_pk[quiz_id])
     for question in rows:
-        quiz = listed.get(question.pk) or drawn_from.get(question.category)
+        # The first quiz that may draw it (`exam.may_draw`): a category is no one's, and
+        # another teacher's question in it is in none of this quiz's attempts.
+        quiz = listed.get(question.pk) or next(
+            (q for q in drawn_from.get(question.category, ()) if exam.may_draw(q, question)), None
+        )
         if quiz is None:
             continue
         # As its pages show it, rendered when it was written (`quizzes.rendered`): publishing

@@ -181,8 +181,9 @@ class ScenarioForm(_Form):
     def look_up(self, text) -> Scenario | None:
         """The whole scenario typed (its address) or posted (its id) that may be used, read
         once; None for nothing typed, or for anything else (another instructor's scenario, a
-        40-digit number, a paragraph): no menu to check it against, one row read."""
-        text = str(text if text is not None else "").strip()
+        40-digit number, a paragraph): no menu to check it against, one row read. A NUL is
+        U+FFFD (`typed_text`): a post's NUL, here or in the hidden id, was a 500 on PostgreSQL."""
+        text = shared_finder.typed_text(text)
         if not text or len(text) > MAX_ADDRESS or self._user is None:
             return None
         if text not in self._whole:

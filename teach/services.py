@@ -168,7 +168,9 @@ def quiz_questions(quiz: Quiz, *, entries: Sequence[QuizQuestion] | None = None)
     if quiz.draws_by_rules:  # the final exam: every question its rules could draw
         return exam.rules_pool(quiz, usable)
     if quiz.draws:
-        pool = Question.objects.filter(category=quiz.draw_category, archived=False)
+        pool = Question.objects.filter(
+            exam.draw_scope(quiz), category=quiz.draw_category, archived=False
+        )
         return usable(pool.select_related("scenario", "lesson").order_by("pk"))
     # A quiz listed past the ceiling before it was set: attempts take its first MAX_DRAWN.
     if entries is not None:
@@ -183,7 +185,7 @@ def drawn_supply(quiz: Quiz) -> BankCount:
     (and then how many); a bank's size is on the bank page. Counting all 10,000 of a bank
     cost the page 0.34 s; an exact count kept between requests would have to be forgotten
     whenever a question of the category or a scenario its questions use changes."""
-    return bank_count(quiz.draw_category, min(quiz.draw_count, MAX_DRAWN))
+    return bank_count(quiz, min(quiz.draw_count, MAX_DRAWN))
 
 
 def rules_supply(quiz: Quiz) -> exam.RulesSupply:
@@ -224,7 +226,7 @@ def answerable(quiz: Quiz) -> bool:
     (`bank_count`), not its whole bank read and checked (`quiz_questions`: ~35 µs a question,
     0.34 s for 10,000) on every save of its settings."""
     if quiz.draws and not quiz.draws_by_rules:
-        return bank_count(quiz.draw_category, 1).usable > 0
+        return bank_count(quiz, 1).usable > 0
     return bool(quiz_questions(quiz))
 
 

@@ -26,7 +26,7 @@ from quizzes.models import Quiz
 from srm_trainer import once
 from srm_trainer.labels import PlainLabels
 from srm_trainer.ratelimit import rate_limited
-from srm_trainer.typed_text import LimitsOnServer, Textarea
+from srm_trainer.typed_text import LimitsOnServer, Textarea, without_nul
 from teach import import_help, shown
 from teach.access import _quiz_for_instructor, key_in, questions_visible, teacher_required
 from teach.bank import bank_summaries
@@ -370,7 +370,11 @@ def category_export(request: HttpRequest, category: str, fmt: str) -> HttpRespon
         raise Http404("Export as json or gift.")
     visible = questions_visible(request.user).filter(category=category, archived=False)
     name = category
-    start, before = request.GET.get("from"), request.GET.get("before")
+    # A NUL as U+FFFD (no slug holds either): PostgreSQL refuses NUL, a hand-made link's 500
+    start, before = (
+        None if (raw := request.GET.get(key)) is None else without_nul(raw)
+        for key in ("from", "before")
+    )
     if start is None and before is None:
         slugs = list(visible.order_by("slug").values_list("slug", flat=True))
         if len(slugs) > EXPORT_PER_FILE:

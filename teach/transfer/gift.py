@@ -76,6 +76,8 @@ def _answer_lines(question: Question) -> list[str]:
     for c in choices:
         if question.type == "single":
             mark = "=" if c.get("correct") else "~"
+            if c["text"].lstrip().startswith("%"):  # else read back as a weight ("%50% of…")
+                mark += "%100%" if c.get("correct") else "%0%"
         elif c.get("correct"):
             mark = f"~%{_weight(100 / right)}%"
         else:
@@ -128,6 +130,12 @@ class _Block:
         raw = "\n".join(text for _, text in lines)
         for n, text in lines:
             for c in text:
+                if c == "\x00":  # PostgreSQL's text refuses it: kept, the confirm was a 500
+                    raise TransferError(
+                        "the text holds the character U+0000 (NUL), which no text here can "
+                        "hold: take it out",
+                        n,
+                    )
                 if "\ue000" <= c <= _NEWLINE_HOLD:
                     raise TransferError(
                         f"the text holds the private-use character U+{ord(c):04X}", n

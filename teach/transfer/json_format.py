@@ -37,6 +37,9 @@ from teach.transfer.drafts import (
 FORMAT = "srm-trainer-questions"
 VERSION = 1
 MAX_DEPTH = 64
+# `\u0000` after an even run of backslashes (`\\u0000` is a backslash and "u0000"): a NUL,
+# which PostgreSQL's text and jsonb refuse; kept, the import's confirm was a 500 there.
+_NUL_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 
 QUIZ_FIELDS = (
     "slug",
@@ -358,6 +361,13 @@ def parse(text: str) -> Bundle:
         raise TransferError(
             f"the key {quoted(exc.key)} appears twice in one object", line, column
         ) from None
+    nul = _NUL_ESCAPE.search(text)  # in a string: outside one, a backslash is not JSON
+    if nul:
+        raise TransferError(
+            "a text holds the character U+0000 (NUL, written \\u0000), which no text here can "
+            "hold: take it out",
+            *line_col(text, nul.end() - len("\\u0000")),
+        )
     reader = _Reader(text)
     if not isinstance(document, _Object):
         start = len(text) - len(text.lstrip(" \t\n\r"))

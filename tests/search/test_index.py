@@ -115,6 +115,19 @@ def test_a_quiz_that_draws_from_a_category_makes_its_questions_searchable(
     assert search("envelope").total == 0
 
 
+def test_a_drawn_category_makes_searchable_only_the_questions_the_quiz_may_draw(
+    django_user_model, django_capture_on_commit_callbacks
+):
+    """A quiz draws its owner's questions and the course's (`exam.draw_scope`): another
+    teacher's question in its category, prompt and explanation, was found by every learner."""
+    ines, otto = (django_user_model.objects.create(username=n) for n in ("ines", "otto"))
+    with django_capture_on_commit_callbacks(execute=True):
+        make_question(category="kms", prompt="Otto key?", explanation="Otto walrus.", owner=otto)
+        make_question(category="kms", prompt="Ines key?", explanation="Ines walrus.", owner=ines)
+        make_quiz(slug="kms-draw", draw_category="kms", draw_count=1, owner=ines, published=True)
+    assert [hit.title for hit in search("walrus").hits] == ["Ines key?"]
+
+
 def test_a_scenario_follows_its_lessons(db, django_capture_on_commit_callbacks):
     draft = make_lesson(make_module(), published=False)
     with django_capture_on_commit_callbacks(execute=True):

@@ -17,6 +17,7 @@ from lessons.models import Source
 from quizzes.models import Question
 from teach.transfer import importer
 from teach.transfer_views import EXPORT_PER_FILE
+from tests.test_finder_nul import nul_params
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +85,17 @@ def test_a_bank_of_one_file_is_that_file(teacher, instructor):
     response = teacher.get(reverse("teach:category-export", args=["small", "json"]))
     assert len(_file_slugs(response)) == EXPORT_PER_FILE
     assert 'filename="small.json"' in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("query", ["?from=a%00&before=z%00&part=1", "?from=%00", "?before=%00"])
+def test_a_nul_in_a_parts_range_reaches_no_query(teacher, instructor, query):
+    """A part's link holds two slugs, which no NUL is part of; a hand-made one with a NUL sent
+    it to the database, which PostgreSQL refuses: a 500 there. Read as U+FFFD, it is a bound
+    like any other."""
+    Question.objects.create(slug="b-one", type="true_false", category="small", owner=instructor,
+                            source=Source.AUTHORED, prompt="True?", explanation="Because.",
+                            data={"answer": True})  # fmt: skip
+    with nul_params() as sent:
+        response = teacher.get(reverse("teach:category-export", args=["small", "json"]) + query)
+    assert response.status_code in (200, 404)
+    assert not sent

@@ -22,6 +22,7 @@ from tests.quizzes.builders import make_question
 from tests.teach.conftest import client_for
 from tests.teach.formdata import form_fields
 from tests.teach.test_engine_editors import HTMX, SHARED, policy_form
+from tests.test_finder_nul import nul_params
 
 pytestmark = pytest.mark.django_db
 FIND = reverse("teach:scenario-find")
@@ -90,6 +91,22 @@ def test_a_wrong_address_is_said_beside_the_field_not_a_500(teacher, owned, type
             text = html.unescape(page.content.decode())
             assert REFUSED in text, extra
             assert "<b>bold</b>" not in page.content.decode()
+    assert not Question.objects.filter(type="policy_decision").exists()
+
+
+@pytest.mark.parametrize("field", ["k-scenario", "k-opened"])
+def test_a_nul_in_the_scenario_or_its_hidden_id_names_none_and_reaches_no_query(
+    teacher, owned, field
+):
+    """A hand-made post's NUL in the address or in the hidden id of the scenario held went
+    into the scenario's lookup: PostgreSQL's text refuses NUL, a 500 there on every button."""
+    quiz, _ = owned
+    url, data = policy_form(teacher, quiz, **{field: "a\x00b"})
+    for extra in ({"op": "load-scenario"}, {"action": "save"}, {"action": "check"}):
+        with nul_params() as sent:
+            page = teacher.post(url, data | extra)
+        assert page.status_code == 200, extra
+        assert not sent, extra
     assert not Question.objects.filter(type="policy_decision").exists()
 
 

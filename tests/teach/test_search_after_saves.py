@@ -93,7 +93,8 @@ def test_every_save_path_shows_in_search_right_after(teacher, published, post):
 
 def test_a_quiz_settings_save_follows_its_draw_and_its_publication(teacher, published, post):
     quiz, question = published
-    make_question(category="kms", prompt="Who holds the walruskey?", lesson=None)
+    # The teacher's own: a quiz draws from its owner's questions and the course's alone.
+    make_question(category="kms", prompt="Who holds the walruskey?", lesson=None, owner=quiz.owner)
     edit = reverse("teach:quiz-edit", args=[quiz.pk])
     data = form_fields(teacher.get(edit).content.decode(), "teach-form")
     data.pop("seen")  # posted again after each save, as in the test above
@@ -151,7 +152,8 @@ def test_without_the_audit_every_save_is_reindexed_as_before(
     """The changed fields come from the audit's comparison; a save it does not compare is
     taken to change everything, and a quiz's stored draw is read for it."""
     quiz, question = published
-    make_question(category="kms", prompt="Who holds the walruskey?", lesson=None)
+    # The teacher's own: a quiz draws from its owner's questions and the course's alone.
+    make_question(category="kms", prompt="Who holds the walruskey?", lesson=None, owner=quiz.owner)
     with django_capture_on_commit_callbacks(execute=True), disable_auditlog():
         quiz.draw_category, quiz.draw_count = "kms", 1
         quiz.save()

@@ -66,6 +66,34 @@ def test_the_choice_kinds_round_trip(instructor):
     assert all(q.source == Source.AUTHORED and q.owner == instructor for q in result.questions)
 
 
+def test_a_single_choice_answer_that_starts_with_a_percent_comes_back_as_written(instructor):
+    """GIFT reads `%50%` at an answer's start as a weight: "=%PATH% is set" was refused on
+    import and "~%50% of users" came back as "of users". Such an answer is written with its
+    weight, which the reader takes off again."""
+    make_question(
+        "single",
+        slug="percent-answers",
+        owner=instructor,
+        lesson=None,
+        data={
+            "choices": choices(
+                ("%PATH% is searched first", True), ("%50% of users", False), ("Neither", False)
+            )
+        },
+    )
+    text = gift.export(Question.objects.all()).text
+    Question.objects.all().delete()
+
+    result = importer.run(text, "gift", owner=instructor)
+
+    assert [(c["text"], c["correct"]) for c in result.questions[0].choices()] == [
+        ("%PATH% is searched first", True),
+        ("%50% of users", False),
+        ("Neither", False),
+    ]
+    assert result.warnings == []
+
+
 def test_multiple_select_is_written_with_weights_moodle_accepts(instructor):
     text = gift.export(_choice_questions(instructor)).text
     assert "~%50%Hypervisor" in text
@@ -205,6 +233,17 @@ def test_exporting_a_kind_gift_cannot_hold_names_what_was_left_out(instructor):
     # The comment does not stop the file importing.
     Question.objects.all().delete()
     assert len(importer.run(exported.text, "gift", owner=instructor).questions) == 3
+
+
+def test_a_nul_in_a_gift_file_is_refused_with_its_line(instructor):
+    """An uploaded file is not checked for NUL as a pasted text is, and PostgreSQL's text
+    holds none: the question passed the preview and its confirm was a 500 there."""
+    text = "::a:: A? {=x ~y####e}\n\n::b:: B\x00? {=x ~y####e}\n"
+    with pytest.raises(TransferError) as caught:
+        importer.run(text, "gift", owner=instructor)
+    [error] = caught.value.errors
+    assert (error.line, "U+0000 (NUL)" in error.message) == (3, True)
+    assert not Question.objects.exists()
 
 
 def test_titles_that_collide_get_free_slugs(instructor):

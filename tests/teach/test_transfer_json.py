@@ -274,6 +274,26 @@ def test_a_key_written_twice_is_refused_at_its_second_place(instructor):
     assert (error.line, error.column) == (3, 2)
 
 
+def test_a_nul_in_a_text_is_refused_at_its_place_and_an_escaped_backslash_is_not(instructor):
+    """PostgreSQL's text and jsonb hold no NUL: a prompt with `\\u0000` passed the preview
+    and its confirm was a 500 there (SQLite kept it). A backslash before "u0000" is text."""
+    document = json.loads(json_format.export_quiz(_every_kind_quiz(instructor)))
+    document["questions"][0]["prompt"] = "Written \\u0000 in JSON."
+    document["questions"][0]["data"]["choices"][1]["feedback"] = "a\x00b"
+    text = json_format.dump(document)
+    _empty_the_content()
+    with pytest.raises(TransferError) as caught:
+        importer.run(text, "json", owner=instructor)
+    [error] = caught.value.errors
+    assert "U+0000 (NUL" in error.message
+    assert text.splitlines()[error.line - 1][error.column - 1 :].startswith("\\u0000b")
+    assert Question.objects.count() == 0
+
+    document["questions"][0]["data"]["choices"][1]["feedback"] = "ab"
+    importer.run(json_format.dump(document), "json", owner=instructor)
+    assert Question.objects.get(slug="every-single").prompt == "Written \\u0000 in JSON."
+
+
 def test_a_scenario_that_the_engine_contradicts_is_refused(instructor):
     quiz = _every_kind_quiz(instructor)
     document = json.loads(json_format.export_quiz(quiz))

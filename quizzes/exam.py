@@ -19,34 +19,30 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
-from lessons.models import Module, Source
+from lessons.models import Module
 from quizzes.draw_rules import rule_target, rules_total
 from quizzes.models import Answer, Question, Quiz, whole_percent
 
 
 def draw_scope(quiz: Quiz) -> Q:
-    """The questions `quiz` may draw, by a category or by rules: the course's, and its owner's
-    own (a course quiz, the course's alone). Every question of the category or module was
-    drawn, whoever wrote it: a teacher's question with a course module went into the course's
-    final exam, and a teacher's quiz drawing another teacher's category previewed and gave
-    learners their questions (docs/teaching.md, "Who may do what")."""
-    course = Q(source=Source.FILE)
-    if quiz.source == Source.FILE:
-        return course
-    # A quiz whose owner's account is gone draws the course's and the other ownerless ones.
-    return course | (Q(owner__isnull=True) if quiz.owner_id is None else Q(owner_id=quiz.owner_id))
+    """The questions `quiz` may draw, by a category or by rules: the course's (no owner: from
+    its files or written in the admin, as `certificates.progress` counts the course's quizzes),
+    and its owner's own (a course quiz, the course's alone). Every question of the category or
+    module was drawn, whoever wrote it: a teacher's question with a course module went into the
+    course's final exam, and a teacher's quiz drawing another teacher's category previewed and
+    gave learners their questions (docs/teaching.md, "Who may do what")."""
+    course = Q(owner__isnull=True)
+    return course if quiz.owner_id is None else course | Q(owner_id=quiz.owner_id)
 
 
 def may_draw(quiz: Quiz, question: Question) -> bool:
     """`draw_scope` for one question already read."""
-    if question.source == Source.FILE:
-        return True
-    return quiz.source != Source.FILE and question.owner_id == quiz.owner_id
+    return question.owner_id is None or question.owner_id == quiz.owner_id
 
 
 def draw_key(quiz: Quiz) -> tuple:
     """What `draw_scope` depends on: quizzes of one key draw from the same questions."""
-    return (quiz.source == Source.FILE, quiz.owner_id)
+    return (quiz.owner_id,)
 
 
 def in_module(module_id: int, prefix: str = "") -> Q:

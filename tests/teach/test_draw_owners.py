@@ -62,3 +62,16 @@ def test_the_courses_exam_never_draws_a_teachers_question(instructor):
 
     assert exam.rules_pool(final, attempts.usable) == [course]
     assert attempts._drawn(final, random.Random(1)) == [course]
+
+
+def test_a_question_written_in_the_admin_is_the_courses_and_drawn_by_its_exam(instructor):
+    # The admin writes course content with no owner: the course's, as its files' questions are.
+    iam = make_module(slug="iam")
+    from_file = make_question("single", source=Source.FILE, lesson=None, module=iam)
+    in_admin = make_question("single", source=Source.AUTHORED, lesson=None, module=iam)
+    final = make_quiz(source=Source.FILE, draw_rules=[{"module": "iam", "count": 2}])
+    assert set(exam.rules_pool(final, attempts.usable)) == {from_file, in_admin}
+    theirs = make_quiz(
+        owner=instructor, source=Source.AUTHORED, draw_rules=[{"module": "iam", "count": 2}]
+    )
+    assert set(exam.rules_pool(theirs, attempts.usable)) == {from_file, in_admin}

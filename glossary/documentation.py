@@ -28,6 +28,7 @@ SERVICES = {
     "database-encryption-sdk": "AWS Database Encryption SDK",
     "detective": "Amazon Detective",
     "elasticloadbalancing": "Elastic Load Balancing",
+    "encryption-sdk": "AWS Encryption SDK",
     "fms": "AWS Firewall Manager",
     "guardduty": "Amazon GuardDuty",
     "IAM": "AWS Identity and Access Management",
@@ -54,6 +55,7 @@ GUIDES = {
     "userguide": "User Guide",
     "developerguide": "Developer Guide",
     "devguide": "Developer Guide",  # the AWS Database Encryption SDK's folder
+    "developer-guide": "Developer Guide",  # the AWS Encryption SDK's folder
     "apireference": "API Reference",
     "controlreference": "Controls Reference Guide",
     "framework": "Framework",

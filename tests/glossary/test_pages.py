@@ -173,6 +173,10 @@ def test_inside_a_transaction_the_listing_shows_each_change_at_once(client, cour
             "AWS Database Encryption SDK Developer Guide",
         ),
         (
+            "https://docs.aws.amazon.com/encryption-sdk/latest/developer-guide/concepts.html",
+            "AWS Encryption SDK Developer Guide",
+        ),
+        (
             "https://docs.aws.amazon.com/controltower/latest/controlreference/preventive-controls.html",
             "AWS Control Tower Controls Reference Guide",
         ),

@@ -1,0 +1,42 @@
+"""What the glossary says of the encryption, denial-of-service, detection and compliance
+modules agrees with AWS's current documentation on the points a claim-by-claim check of the
+capstone, the scenarios and those modules' glossary terms found stated too narrowly
+(2026-12-07, after the lessons' own fact checks)."""
+
+from __future__ import annotations
+
+from tests.shipped import shipped_curriculum
+
+CURRICULUM = shipped_curriculum()
+TERMS = {t.slug: t for t in CURRICULUM.glossary}
+ENCRYPTION_SDK_CONCEPTS = (
+    "https://docs.aws.amazon.com/encryption-sdk/latest/developer-guide/concepts.html"
+)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_ddos_simulation_term_names_the_edge_optimized_api_gateway_target():
+    """AWS's "DDoS Simulation Testing Policy" (aws.amazon.com/security/ddos-simulation-testing):
+    the target must be a Protected Resource in a Shield Advanced account **or** an API Gateway
+    edge-optimized endpoint in an account subscribed to Shield Advanced. The glossary allowed
+    only "a resource protected by Shield Advanced", which the lesson's own table contradicts."""
+    definition = _flat(TERMS["ddos-simulation-test"].definition)
+    assert "against a resource protected by Shield Advanced, within" not in definition
+    assert "edge-optimized API Gateway endpoint" in definition
+    assert "subscribed to Shield Advanced" in definition
+
+
+def test_the_encryption_sdk_is_not_defined_as_taking_its_data_keys_from_kms():
+    """AWS Encryption SDK Developer Guide, "Concepts" and "Raw AES keyrings": the SDK makes a
+    unique data key for each message and wraps it under the wrapping keys you specify, which
+    may be AWS KMS keys or keys you provide yourself; it needs AWS only when KMS keys are used
+    (its FAQ). The glossary said its data keys come from AWS KMS."""
+    term = TERMS["aws-encryption-sdk"]
+    definition = _flat(term.definition)
+    assert "with data keys from AWS KMS" not in definition
+    assert "keys you supply yourself" in definition
+    assert "does not need KMS" in definition
+    assert term.source_url == ENCRYPTION_SDK_CONCEPTS

@@ -40,3 +40,15 @@ def test_the_encryption_sdk_is_not_defined_as_taking_its_data_keys_from_kms():
     assert "keys you supply yourself" in definition
     assert "does not need KMS" in definition
     assert term.source_url == ENCRYPTION_SDK_CONCEPTS
+
+
+def test_gdpr_is_said_to_reach_as_far_as_its_article_3_and_no_further():
+    """GDPR Article 3 (territorial scope): organisations established in the EU, and those
+    outside it that offer goods or services to people in the EU or monitor their behaviour
+    there. The glossary and the compliance lesson's table said it applied to "anyone processing
+    personal data of people in the EU", which is wider than the law."""
+    lesson = next(lesson for lesson in CURRICULUM.lessons if lesson.slug == "compliance-basics")
+    for text in (_flat(TERMS["gdpr"].definition), _flat(lesson.body)):
+        assert "nyone processing personal data of people in the EU" not in text
+        assert "established in the EU" in text
+        assert "offer goods or services to people in the EU" in text

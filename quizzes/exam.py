@@ -16,7 +16,7 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.crypto import salted_hmac
 
 from lessons.models import Module
@@ -40,6 +40,33 @@ def may_draw(quiz: Quiz, question: Question) -> bool:
     return question.owner_id is None or question.owner_id == quiz.owner_id
 
 
+def drawn_by_some_quiz() -> Q:
+    """Questions some quiz may draw, from its category or by its rules, each quiz within its
+    `draw_scope`: the bank's "used in no quiz" leaves them out. Every question of a drawn
+    category counted as drawn, although a teacher's quiz draws another teacher's questions no
+    more (and the rules, the final exam's draw, were not read at all). One query reads the
+    quizzes drawing by rules (few: the course's exams and what teachers set up)."""
+    by_category = Quiz.objects.filter(draw_count__gt=0).exclude(draw_category="")
+    theirs = by_category.filter(draw_category=OuterRef("category"), owner_id=OuterRef("owner_id"))
+    drawn = Q(owner__isnull=True, category__in=by_category.values("draw_category")) | Q(
+        Exists(theirs)
+    )
+    targets: dict[tuple, Q] = {}  # per `draw_key`: what its quizzes' rules name
+    scopes: dict[tuple, Q] = {}
+    for quiz in Quiz.objects.exclude(draw_rules=[]).only("owner", "draw_rules"):
+        if not quiz.draws_by_rules:
+            continue
+        key = draw_key(quiz)
+        scopes.setdefault(key, draw_scope(quiz))
+        for rule in quiz.draw_rules:
+            kind, slug = rule_target(rule)
+            named = in_module_slug(slug) if kind == "module" else Q(category=slug)
+            targets[key] = targets.get(key, Q(pk__in=[])) | named
+    for key, named in targets.items():
+        drawn |= named & scopes[key]
+    return drawn
+
+
 def draw_key(quiz: Quiz) -> tuple:
     """What `draw_scope` depends on: quizzes of one key draw from the same questions."""
     return (quiz.owner_id,)
@@ -50,6 +77,11 @@ def in_module(module_id: int, prefix: str = "") -> Q:
     return Q(**{f"{prefix}module_id": module_id}) | Q(
         **{f"{prefix}module__isnull": True, f"{prefix}lesson__module_id": module_id}
     )
+
+
+def in_module_slug(slug: str) -> Q:
+    """`in_module` for the module of that slug, without reading it."""
+    return Q(module__slug=slug) | Q(module__isnull=True, lesson__module__slug=slug)
 
 
 def module_id_of(question: Question) -> int | None:

@@ -22,8 +22,8 @@ from django.db import connection
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from lessons.models import Level, Module, Source
-from quizzes import kinds
-from quizzes.models import EarlierQuestionSlug, Question, Quiz, QuizQuestion
+from quizzes import exam, kinds
+from quizzes.models import EarlierQuestionSlug, Question, QuizQuestion
 from srm_trainer.counts import counted
 from srm_trainer.prepared import MAX_INTS, PreparedPerCount, PreparedQuery
 from srm_trainer.typed_text import LimitsOnServer
@@ -51,11 +51,6 @@ class Filters:
     archived: bool = False
 
 
-def drawn_categories() -> QuerySet:
-    """Categories some quiz draws its questions from (as a subquery)."""
-    return Quiz.objects.filter(draw_count__gt=0).exclude(draw_category="").values("draw_category")
-
-
 def bank_questions(user, filters: Filters) -> QuerySet[Question]:
     """The questions `user` may use that match `filters`, most recently edited first, with
     `quiz_count` (quizzes listing them); `with_tag_slugs` reads the tags of a page of them.
@@ -81,8 +76,8 @@ def bank_questions(user, filters: Filters) -> QuerySet[Question]:
     if filters.level:
         qs = qs.at_level(filters.level)
     if filters.unused:
-        # No quiz lists it, and no quiz draws from its category: no learner can be given it.
-        qs = qs.filter(entries__isnull=True).exclude(category__in=drawn_categories())
+        # No quiz lists it, and no quiz may draw it: no learner can be given it.
+        qs = qs.filter(entries__isnull=True).exclude(exam.drawn_by_some_quiz())
     # The scenario too: a policy-decision row's check (the page's "Broken" mark) reads its case.
     related: tuple[str, ...] = ("module", "lesson", "scenario")
     if user.is_staff:

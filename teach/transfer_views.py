@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core import signing
+from django.core.validators import ProhibitNullCharactersValidator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
@@ -91,6 +92,13 @@ class ImportForm(LimitsOnServer, PlainLabels, forms.Form):
 
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # A NUL pasted is refused by the reader with its line (and column, in JSON), as in
+        # an uploaded file: Django's check said "Null characters are not allowed." of the
+        # box, with no place to look for it.
+        text = self.fields["text"]
+        text.validators = [
+            v for v in text.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
         quiz = self.fields["quiz"]
         assert isinstance(quiz, QuizChoiceField)  # the form's own copy of the field above
         quiz.queryset = editable_quizzes(user)

@@ -1,6 +1,6 @@
 """Multiple select: each option is a judgement; max(0, (right − wrong) / options).
 
-data: {"choices": [{"id", "text", "correct", "feedback"}]} (2 to 6, at least one right)
+data: {"choices": [{"id", "text", "correct", "feedback"}]} (2 to 6, at least one right and one wrong)
 """
 
 from __future__ import annotations
@@ -18,11 +18,25 @@ class Multiple(ChoiceKind):
 
     def problems(self, question, *, thorough: bool = True) -> list[Problem]:
         problems = self.choice_problems(question)
-        if not problems and not any(c["correct"] for c in question.data["choices"]):
+        if problems:
+            return problems
+        right = sum(c["correct"] for c in question.data["choices"])
+        if not right:
             problems.append(
                 Problem(
                     "a multiple-select question needs at least one correct choice",
                     plain="Mark at least one choice as correct.",
+                )
+            )
+        elif right == len(question.data["choices"]):
+            # Choosing every choice would earn full marks without judging any (`grade`), as
+            # a single choice with every choice right would: refused as that is.
+            problems.append(
+                Problem(
+                    "a multiple-select question needs at least one wrong choice: with every "
+                    "choice correct, choosing them all earns full marks",
+                    plain="Leave at least one choice wrong: with every choice marked correct, "
+                    "choosing them all gets full marks.",
                 )
             )
         return problems

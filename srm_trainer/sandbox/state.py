@@ -673,10 +673,34 @@ def case_file_text(state: SandboxState) -> str:
 # --- permalinks ---------------------------------------------------------------------------
 
 
+def _untrailed(entries: list[Any]) -> list[Any]:
+    """`entries` less the empty editors after the last that holds something typed."""
+    while entries and entries[-1] == "":
+        entries = entries[:-1]
+    return entries
+
+
+def _editors_as_typed(state: SandboxState) -> dict[str, Any]:
+    """The identity and organization policy editors as the page shows them, an empty one kept
+    (as "", or with its name) where a later one is filled or a name was typed on it: the case
+    leaves empty editors out ("no such policy"), so Reload moved the later policies up a slot
+    and lost the name. `state_from_case` reads "" as an empty editor, as it always has."""
+    out: dict[str, Any] = {
+        "identity_policies": _untrailed(
+            [{"name": p.name, "document": p.text} if p.name else p.text for p in state.identity]
+        )
+    }
+    for key, levels in (("scp_levels", state.scp_levels), ("rcp_levels", state.rcp_levels)):
+        if levels:
+            out[key] = [_untrailed(list(level)) for level in levels]
+    return out
+
+
 def encode_permalink(state: SandboxState) -> str:
     """The state as compact, URL-safe data: the case, compressed. Never code. The context's
-    rows as typed go with it where the case would not give them back (`TYPED_CONTEXT`)."""
-    case = state_to_case(state)
+    rows as typed go with it where the case would not give them back (`TYPED_CONTEXT`), and
+    its policy editors, an empty one included (`_editors_as_typed`)."""
+    case = state_to_case(state) | _editors_as_typed(state)
     if _context_rows(case["request"]["context"]) != state.context:
         case[TYPED_CONTEXT] = [list(row) for row in state.context]
     raw = json.dumps(case, separators=(",", ":"), ensure_ascii=False).encode("utf-8")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import re
+import zlib
 
 import pytest
 from django.core.cache import cache
@@ -15,6 +17,9 @@ from tests.sandbox.test_state import POLICY, form_of, rich_state
 
 pytestmark = pytest.mark.django_db
 
+FULL_ACCESS = (
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}'
+)
 ALLOW_GET = '{"Version": "2012-10-17", "Statement": [{"Sid": "Read", "Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]}'
 
 
@@ -339,6 +344,52 @@ def test_reloading_after_a_key_typed_twice_keeps_both_rows_and_the_error(client)
     assert 'name="ctx-0-value" type="text" value="203.0.113.7"' in reloaded
     assert 'name="ctx-1-value" type="text" value="198.51.100.1"' in reloaded
     assert "appears twice" in reloaded
+
+
+def _reloaded(client, body: str) -> str:
+    """The page the result's link opens (Reload does: the address bar follows it)."""
+    link = html.unescape(re.search(r'id="permalink" type="text" readonly value="([^"]+)"', body)[1])
+    return client.get(link[link.index("/sandbox/") :]).content.decode()
+
+
+def test_reloading_keeps_an_empty_policy_editor_its_name_and_the_slots_after_it(client):
+    """The case leaves an empty editor out ("no such policy"): on Reload the policy below it
+    moved up a slot, and a name typed on it was gone."""
+    typed = {
+        "identity-0-name": "DraftReadOnly",
+        "identity-0-text": "",
+        "identity-1-name": "",
+        "identity-1-text": ALLOW_GET,
+        "scp-0-0": "",
+        "scp-0-1": FULL_ACCESS,
+    }
+    body = live(client, **typed).content.decode()
+    assert "Decision: Allowed" in body
+    reloaded = _reloaded(client, body)
+    assert re.search(r'name="identity-0-name"[^>]*value="DraftReadOnly"', reloaded)
+    editor = re.search(r'name="identity-1-text"[^>]*>([^<]*)</textarea>', reloaded)
+    assert editor and html.unescape(editor[1]).strip() == ALLOW_GET
+    second = re.search(r'name="scp-0-1"[^>]*>([^<]*)</textarea>', reloaded)
+    assert second and html.unescape(second[1]).strip() == FULL_ACCESS
+    assert '<p class="decision-word">Allowed</p>' in reloaded
+
+
+def test_a_link_made_before_empty_editors_were_kept_still_opens(client):
+    case = {
+        "request": {
+            "principal": "arn:aws:iam::111122223333:user/alice",
+            "action": "s3:GetObject",
+            "resource": "arn:aws:s3:::reports/q1.csv",
+        },
+        "identity_policies": [{"name": "Read", "document": ALLOW_GET}],
+        "scp_levels": [[FULL_ACCESS]],
+    }
+    raw = json.dumps(case, separators=(",", ":")).encode()
+    old = base64.urlsafe_b64encode(zlib.compress(raw, 9)).decode().rstrip("=")
+    body = client.get(f"/sandbox/?case={old}").content.decode()
+    assert re.search(r'name="identity-0-name"[^>]*value="Read"', body)
+    assert "identity-1-text" not in body and "scp-0-1" not in body
+    assert '<p class="decision-word">Allowed</p>' in body
 
 
 def test_without_javascript_the_form_posts_and_renders_the_whole_page(client):

@@ -127,6 +127,23 @@ def test_used_in_no_quiz_leaves_out_listed_and_drawn_questions(teacher, instruct
     assert listed(teacher.get(URL, {"unused": "on"})) == {"file-question"}
 
 
+def test_used_in_no_quiz_counts_a_draw_only_where_the_quiz_may_draw(
+    teacher, instructor, other_instructor, world
+):
+    """A quiz draws its owner's questions and the course's (`exam.draw_scope`): another
+    teacher's quiz drawing "storage" gives no learner Ines's question of that bank."""
+    everything_unused = {"s3-public", "mfa-root", "file-question"}
+    make_quiz(owner=other_instructor, draw_category="storage", draw_count=1)
+    assert listed(teacher.get(URL, {"unused": "on"})) == everything_unused - {"file-question"}
+    make_quiz(owner=other_instructor, draw_rules=[{"category": "iam", "count": 1}])
+    assert "mfa-root" in listed(teacher.get(URL, {"unused": "on"}))
+    # Drawn by rules, by its category or its module, within the quiz's scope.
+    make_quiz(owner=instructor, draw_rules=[{"module": "iam-bank", "count": 1}])
+    assert listed(teacher.get(URL, {"unused": "on"})) == {"mfa-root"}
+    make_quiz(owner=instructor, draw_rules=[{"category": "iam", "count": 1}])
+    assert listed(teacher.get(URL, {"unused": "on"})) == set()
+
+
 def test_the_counts_say_how_many_match_and_how_many_quizzes_use_each(teacher, instructor, world):
     make_quiz(world["s3"], owner=instructor)
     make_quiz(world["s3"], owner=instructor)
@@ -427,8 +444,9 @@ def test_the_bank_costs_the_same_queries_for_3_or_30_questions(
         teacher.get(URL, params)
     # (Three of them, in a test's transaction, count what a server keeps between requests:
     # the curriculum's tags and banks, teach.bank.FILE_OFFERS, tests/teach/test_file_offers.py,
-    # and the teacher's own banks, teach.bank.OWN_COUNTS, tests/teach/test_own_counts.py.)
-    assert few <= 16
+    # and the teacher's own banks, teach.bank.OWN_COUNTS, tests/teach/test_own_counts.py.
+    # "Used in no quiz" reads the quizzes drawing by rules: exam.drawn_by_some_quiz.)
+    assert few <= 16 + bool(params.get("unused"))
 
 
 def test_a_search_counts_its_matches_only_so_far_past_the_page_shown(

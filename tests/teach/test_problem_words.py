@@ -56,6 +56,14 @@ CASES = [
         "Mark at least one choice as correct.",
     ),
     (
+        "multiple",
+        {"choices": [choice("A", True), choice("B", True)]},
+        "a multiple-select question needs at least one wrong choice: with every choice "
+        "correct, choosing them all earns full marks",
+        "Leave at least one choice wrong: with every choice marked correct, choosing them all "
+        "gets full marks.",
+    ),
+    (
         "ordering",
         {"items": [{"id": "a", "text": "Sign in"}, {"id": "b", "text": "Sign in"}]},
         "the item 'Sign in' appears twice",

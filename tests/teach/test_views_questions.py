@@ -189,6 +189,13 @@ def test_ordering_is_never_shown_in_its_right_order(teacher, owned):
         ),
         ("multiple", [choice("A"), choice("B")], None, "Mark at least one choice as correct."),
         (
+            "multiple",
+            [choice("A", True), choice("B", True)],
+            None,
+            "Leave at least one choice wrong: with every choice marked correct, choosing them all "
+            "gets full marks.",
+        ),
+        (
             "single",
             [choice("A", True), choice("", feedback="orphan")],
             None,

@@ -135,6 +135,26 @@ def test_a_bad_json_file_names_line_and_column(teacher):
     )
 
 
+@pytest.mark.parametrize(
+    ("fmt", "text", "where"),
+    [
+        ("gift", "::a:: A? {=x ~y####e}\n\n::b:: B\x00? {=x ~y####e}\n", "Line 3:"),
+        (
+            "json",
+            '{\n  "format": "srm-trainer-questions",\n  "x": "a\x00"\n}',
+            "Line 3, column 10:",
+        ),
+    ],
+)
+def test_a_nul_pasted_is_refused_at_its_place_as_in_a_file(teacher, fmt, text, where):
+    """Django's check answered "Null characters are not allowed." of the whole box."""
+    before = _counts()
+    page = teacher.post(URL, {"text": text, "format": fmt, "action": "preview"}).content.decode()
+    assert "Null characters" not in page
+    assert re.search(rf"{re.escape(where)} [^<]*NUL", page), where
+    assert _counts() == before
+
+
 def test_too_large_and_double_input_are_refused_in_words(teacher):
     big = SimpleUploadedFile("big.gift", b"x" * (MAX_TEXT_CHARS + 1))
     page = teacher.post(URL, {"file": big, "format": "gift", "action": "preview"}).content.decode()

@@ -29,11 +29,14 @@ EXIT_USAGE = 2
 
 _EPILOG = """\
 exit status:
-  0  success: every case was evaluated (and, with --check, decided as its "expect" says);
-     lint found no error; expand matched at least one action
+  0  success: every case was evaluated (and, with --check, decided as its "expect" says,
+     or refused as its "expect_error" says); lint found no error; expand matched at least
+     one action; simulate and summary answered; diff found no new access
   1  eval: a case could not be evaluated, or --check found a case whose decision differs
-     from its "expect" (listed on stderr); lint: some finding has severity "error";
-     expand: a pattern matches no known action
+     from its "expect" or "expect_error" (listed on stderr); lint: some finding has
+     severity "error"; expand: a pattern matches no known action; diff: the new policy
+     allows something the old did not; simulate, summary, diff (and lint): a file that
+     cannot be read or used, one line on stderr
   2  usage error (unknown command or option, missing argument)
 """
 
@@ -286,8 +289,10 @@ def _cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                         )
                     except Exception as exc:  # an engine bug must not stop the other cases
                         error = _error_line(label, "internal_error", f"{type(exc).__name__}: {exc}")
+            expect_error = case.get("expect_error") if isinstance(case, dict) else None
             if error is not None:
-                failed = True
+                # with --check, a case refused as its `expect_error` says (FORMAT.md) passes
+                failed = failed or not (args.check and _refused_as_expected(error, expect_error))
                 if args.explain:
                     out.write(f"{label}: cannot be evaluated: {error['error']['message']}\n\n")
                 else:
@@ -307,12 +312,33 @@ def _cmd_eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                     out.write(json.dumps(line, ensure_ascii=False) + "\n")
             if args.check and expect is not None and got != expect:
                 mismatches.append(f"{label}: expected {expect}, got {got or 'an error'}")
+            if args.check and isinstance(expect_error, dict):
+                if error is None:
+                    mismatches.append(
+                        f"{label}: expected error {expect_error.get('code')}, got {got}"
+                    )
+                elif not _refused_as_expected(error, expect_error):
+                    mismatches.append(
+                        f"{label}: expected error {expect_error.get('code')}, "
+                        f"got {error['error']['code']} at {error['error'].get('path')!r}"
+                    )
     if args.check and mismatches:
         err.write(f"{len(mismatches)} case(s) differ from their expect:\n")
         for mismatch in mismatches:
             err.write(f"  {mismatch}\n")
         return EXIT_FAILED
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _refused_as_expected(error: dict[str, Any], expect_error: object) -> bool:
+    """Whether an error line is the refusal a case's `expect_error` names (its code, and its
+    path when the expectation gives one)."""
+    if not isinstance(expect_error, dict):
+        return False
+    got = error["error"]
+    if got.get("code") != expect_error.get("code"):
+        return False
+    return "path" not in expect_error or got.get("path", "") == expect_error["path"]
 
 
 # --- lint -----------------------------------------------------------------------------------

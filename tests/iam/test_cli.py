@@ -143,6 +143,47 @@ def test_eval_check_fails_and_lists_the_cases_that_differ(tmp_path, capsys):
     assert "right" not in err and "no expectation" not in err
 
 
+def test_eval_check_passes_on_every_shipped_case_file(capsys):
+    """README's `eval --check tests/iam/cases/*.json`: the shipped cases pass, those that expect
+    a refusal (`expect_error`, FORMAT.md: rcp_syntax.json) included. Until December 2026 they
+    made it exit 1 with no mismatch listed."""
+    files = sorted(str(p) for p in CASES.glob("*.json"))
+    status, _, err = run(capsys, "eval", "--check", *files)
+    assert status == EXIT_OK, err
+    assert err == ""
+
+
+def test_eval_check_holds_a_case_to_its_expect_error(tmp_path, capsys):
+    rcp_allow = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::reports/*",
+            }
+        ],
+    }
+    where = "rcp_levels[0][0].Statement[0].Effect"
+    refused = {**case("refused as expected"), "rcp_levels": [[rcp_allow]]}
+    refused["expect_error"] = {"code": "rcp_allow_not_supported", "path": where}
+    other_code = {**refused, "name": "refused otherwise"}
+    other_code["expect_error"] = {"code": "missing_principal", "path": where}
+    decided = {**case("decided"), "expect_error": {"code": "invalid_case", "path": ""}}
+    path = write(tmp_path, "cases.json", [refused, other_code, decided])
+    status, out, err = run(capsys, "eval", "--check", path)
+    assert status == EXIT_FAILED
+    assert len(out.splitlines()) == 3
+    assert "refused as expected" not in err
+    assert "refused otherwise: expected error missing_principal, got rcp_allow_not_supported" in err
+    assert "decided: expected error invalid_case, got Allow" in err
+    # the refusal it expects passes; without --check a case that cannot be evaluated still fails
+    path = write(tmp_path, "one.json", [refused])
+    assert run(capsys, "eval", "--check", path)[0] == EXIT_OK
+    assert run(capsys, "eval", path)[0] == EXIT_FAILED
+
+
 def test_eval_explain_is_for_people(capsys):
     status, out, _ = run(capsys, "eval", "--explain", str(SAMPLES))
     assert status == EXIT_OK
@@ -295,6 +336,9 @@ def test_help_documents_exit_codes(capsys):
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
     assert "exit status" in out and "--check" in out
+    # every command's own exit status is there, as README and docs/sandbox.md give it
+    for said in ("lint:", "expand:", "diff: the new policy allows", "simulate, summary, diff"):
+        assert said in " ".join(out.split()), said
 
 
 def test_module_entry_point_runs_in_a_subprocess():

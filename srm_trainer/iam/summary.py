@@ -351,7 +351,11 @@ def policy_set(raw: Any, path: str = "") -> dict[str, Any]:
     document (taken as the only identity policy) or JSON text of either."""
     where = path or "body"
     if isinstance(raw, str):
-        raw = load_json(raw, error=CaseError, what=where)
+        try:
+            raw = load_json(raw, error=CaseError, what=where)
+        except CaseError as exc:  # its line and column are in this text: name the field it is
+            inside = ".".join(p for p in (path, exc.path) if p)
+            raise exc.with_location(path=inside, line=exc.line, column=exc.column) from None
     if not isinstance(raw, dict):
         raise CaseError(
             "invalid_case", f"{where} must be a policy or a set of policies (an object)", path=path

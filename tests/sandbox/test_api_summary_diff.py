@@ -66,6 +66,16 @@ def test_summary_bad_json_gives_line_and_column(client):
     assert error["line"] == 2 and error["column"] > 1
 
 
+def test_diff_names_the_side_whose_policy_text_is_not_json(client):
+    """A side sent as JSON text is read as such: its line and column are in that text, so the
+    path names the side (it said "", the body, whose line 1 is elsewhere)."""
+    body = {"old": READ_S3, "new": '{\n  "Statement": [,]\n}'}
+    response = post(client, "/api/iam/diff", body)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["path"], error["line"]) == ("invalid_json", "new", 2)
+
+
 def test_diff_names_the_new_write(client):
     both = policy(
         {"Effect": "Allow", "Action": ["s3:Get*", "s3:List*"], "Resource": "*"},

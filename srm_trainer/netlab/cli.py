@@ -36,8 +36,17 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    ev = sub.add_parser("eval", help="evaluate case files: one JSON line per case", epilog=EPILOG,
-                        formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    ev = sub.add_parser(
+        "eval",
+        help="evaluate case files: one JSON line per case",
+        description="Evaluate every case in the files, in order. A file holds one case object "
+        'or an array of them. Prints one JSON line per case: {"name", "request", "reply", '
+        '"hops"} for a flow, {"name", "action", "rule", ...} for WAF requests, or {"name", '
+        '"error": {"code", "message", "path"}} when the case cannot be evaluated (with '
+        '"problems" and "total" when it has more than one); the other cases still run.',
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     ev.add_argument("files", nargs="+", metavar="FILE", help="case files (- for standard input)")
     ev.add_argument("--explain", action="store_true", help="print readable explanations")
     ev.add_argument("--check", action="store_true",
@@ -78,6 +87,27 @@ def explain(line: dict[str, Any], result: Any) -> str:
     return f"{name}:\n" + "\n".join(out) + "\n"
 
 
+def explain_refusal(name: str, exc: NetlabError) -> str:
+    """Sentences for a case the engine refused: every problem it names, each at its field."""
+    out = [f"{name}: cannot be evaluated: {exc.message}"]
+    if exc.total > 1:
+        out += [f"  - {p.message}" for p in exc.problems[1:]]
+        if exc.more:
+            out.append(f"  … and {exc.more} more")
+    return "\n".join(out) + "\n"
+
+
+def _refusal(out: TextIO, explained: bool, name: str, exc: NetlabError, path: bool = True) -> None:
+    """The line for a file or case that cannot be evaluated: JSON, or sentences (--explain)."""
+    if explained:
+        out.write(explain_refusal(name, exc))
+        return
+    error = exc.to_dict()
+    if not path:
+        del error["path"]
+    out.write(json.dumps({"name": name, "error": error}, ensure_ascii=False) + "\n")
+
+
 def _eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     failed = False
     mismatches: list[str] = []
@@ -85,20 +115,19 @@ def _eval(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         try:
             cases = load_cases(_read(path), path)
         except (OSError, UnicodeDecodeError) as exc:
-            out.write(json.dumps({"name": path, "error": {"code": "unreadable_file",
-                                  "message": f"cannot read {path}: {exc}"}}) + "\n")  # fmt: skip
+            unreadable = NetlabError("unreadable_file", f"cannot read {path}: {exc}")
+            _refusal(out, args.explain, path, unreadable, path=False)
             failed = True
             continue
         except NetlabError as exc:
-            out.write(json.dumps({"name": path, "error": exc.to_dict()}) + "\n")
+            _refusal(out, args.explain, path, exc)
             failed = True
             continue
         for name, case in cases:
             try:
                 line, problems, result = run_case(name, case)
             except NetlabError as exc:
-                out.write(json.dumps({"name": name, "error": exc.to_dict()}, ensure_ascii=False)
-                          + "\n")  # fmt: skip
+                _refusal(out, args.explain, name, exc)
                 expected = case.get("expect") if isinstance(case, dict) else None
                 if isinstance(expected, dict) and expected.get("error") == exc.code:
                     continue  # a case about refusing bad input: refused as it says

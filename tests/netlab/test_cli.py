@@ -90,6 +90,29 @@ def test_explain_prints_sentences_naming_the_rule(tmp_path, capsys):
     assert "final * rule denies it" in out
 
 
+def test_explain_says_why_a_case_is_refused_in_sentences_every_problem_named(tmp_path, capsys):
+    """--explain is "readable explanations": a refused case is too (it printed the JSON line)."""
+    case = _flow_case()
+    rules = case["network"]["security_groups"][0]["inbound"]
+    rules[:] = [{"protocol": "bogus", "source": "0.0.0.0/0"}, {"protocol": "tcp", "port": 1}]
+    missing = str(tmp_path / "missing.json")
+    assert main(["eval", "--explain", _case(tmp_path, [case]), missing]) == 1
+    out = capsys.readouterr().out
+    assert not any(line.startswith("{") for line in out.splitlines())
+    first, *others = out.splitlines()
+    assert first.startswith(f"{case['name']}: cannot be evaluated: ")
+    assert "inbound[0].protocol" in first
+    assert any("inbound[1].port is not a field here" in line for line in others)
+    assert f"{missing}: cannot be evaluated: cannot read {missing}" in out
+
+
+def test_eval_help_describes_its_output(capsys):
+    assert main(["eval", "--help"]) == 0
+    said = " ".join(capsys.readouterr().out.split())
+    assert 'one JSON line per case: {"name", "request", "reply", "hops"}' in said
+    assert '"error": {"code", "message", "path"}' in said and "exit status" in said
+
+
 def test_bad_input_is_a_line_with_the_path_not_a_traceback(tmp_path, capsys):
     case = _flow_case()
     case["network"]["subnets"][0]["cidr"] = "10.0.1.0/33"

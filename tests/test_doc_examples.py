@@ -97,6 +97,37 @@ def test_a_cli_example_runs_as_written(doc, line, tmp_path):
         assert all(json.loads(out)["name"] for out in proc.stdout.splitlines())
 
 
+def test_the_netlab_format_examples_pass_their_own_expect():
+    """srm_trainer/netlab/FORMAT.md's flow and WAF cases, fed to `eval --check -` as written."""
+    blocks = fenced((ROOT / "srm_trainer/netlab/FORMAT.md").read_text(encoding="utf-8"), "json")
+    assert len(blocks) >= 2
+    for block in blocks:
+        proc = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [sys.executable, "-m", "srm_trainer.netlab", "eval", "--check", "-"],
+            input=block,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=600,
+        )
+        assert proc.returncode == 0, f"{block[:80]}\n{proc.stdout}{proc.stderr}"
+
+
+def test_the_python_examples_run_on_a_shipped_case():
+    """The library examples of docs/evaluation-core.md and docs/network-lab.md, with their
+    `case` (and `batch`) a shipped case of each engine."""
+    iam_case = json.loads((ROOT / "tests/iam/cases/samples.json").read_text())[0]
+    flow_case = json.loads((ROOT / "tests/netlab/cases/stateless_replies.json").read_text())[0]
+    for doc, names in (
+        ("docs/evaluation-core.md", {"case": iam_case, "batch": READERS_FILES["batch.json"]}),
+        ("docs/network-lab.md", {"case": flow_case}),
+    ):
+        blocks = fenced((ROOT / doc).read_text(encoding="utf-8"), "python")
+        assert blocks, doc
+        for block in blocks:
+            exec(compile(block, doc, "exec"), dict(names))  # noqa: S102 - our own docs
+
+
 # --- the API's example ---------------------------------------------------------------------
 
 SANDBOX_DOC = (ROOT / "docs" / "sandbox.md").read_text(encoding="utf-8")

@@ -178,3 +178,15 @@ def test_the_other_endpoints_answer_the_documented_fields(client):
     assert diff.status_code == 200, diff.content
     assert set(diff.json()) >= documented_fields("diff")
     assert diff.json()["no_new_access"] is True
+
+
+def test_every_error_code_the_api_docs_name_is_one_the_code_gives():
+    """The codes of docs/sandbox.md's "Every error is JSON" paragraph are string literals of
+    the app (a code renamed in one and not the other fails here)."""
+    start = SANDBOX_DOC.index("Every error is JSON")
+    paragraph = SANDBOX_DOC[start : SANDBOX_DOC.index("\n\n", start)]
+    codes = set(re.findall(r"`([a-z]+(?:_[a-z]+)+)`", paragraph))
+    assert {"invalid_json", "duplicate_key", "body_too_large", "rate_limited"} <= codes
+    source = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "srm_trainer").rglob("*.py"))
+    missing = {code for code in codes if f'"{code}"' not in source}
+    assert not missing, f"docs/sandbox.md names codes the app never gives: {sorted(missing)}"

@@ -130,5 +130,11 @@ def test_too_many_requests_is_a_json_429_with_retry_after(client, settings, endp
     assert int(response["Retry-After"]) >= 1
 
 
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_a_body_that_is_not_utf_8_is_named_so(client, endpoint):
+    body = json.dumps(GOOD[endpoint]).encode("utf-16")
+    is_json_error(client.post(url(endpoint), body, "application/json"), 400, "invalid_encoding")
+
+
 def test_an_address_that_is_no_endpoint_is_a_json_404(client):
     is_json_error(client.post("/api/iam/nope", "{}", "application/json"), 404, "not_found")

@@ -1,4 +1,5 @@
-"""`python -m srm_trainer.iam`: evaluate cases, lint policies, expand action wildcards.
+"""`python -m srm_trainer.iam`: evaluate cases, lint policies, expand action wildcards,
+simulate a batch, summarise a policy set and diff two.
 
 The engine speaks in stable reason codes; the words people read live here (and in the site's
 templates), so `--explain` maps codes to sentences and falls back to the code itself.
@@ -52,7 +53,8 @@ class _Parser(argparse.ArgumentParser):
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m srm_trainer.iam",
-        description="Evaluate IAM cases, lint IAM policies and expand action wildcards.",
+        description="Evaluate IAM cases, lint IAM policies, expand action wildcards, decide "
+        "actions × resources at once, and summarise or compare what policies allow.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

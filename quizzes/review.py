@@ -475,17 +475,18 @@ def cards_replay(
 # not by their number of cards.
 
 
-def draft_keep(*, user, question_id: int, fields: dict[str, list[str]]) -> bool:
-    """Keep `fields` (a review form's, bounded by the caller) on `user`'s card for
-    `question_id`, and let go of any draft on their other cards: True, or False when they have
-    no card for it. Two UPDATEs in one transaction."""
+def draft_keep(*, user, card: ReviewCard, fields: dict[str, list[str]]) -> bool:
+    """Keep `fields` (a review form's, bounded by the caller) on `user`'s `card`, as read when
+    the request began, and let go of any draft on their other cards: True, or False when the
+    card was reviewed since it was read (another tab's check: a draft kept now would fill in an
+    answer already checked when the question came back). Two UPDATEs in one transaction."""
     draft = {without_nul(name): [without_nul(v) for v in values] for name, values in fields.items()}
     with transaction.atomic():
-        mine = ReviewCard.objects.filter(user_id=user.pk, question_id=question_id)
+        mine = ReviewCard.objects.filter(pk=card.pk, user_id=user.pk, reviews=card.reviews)
         if not mine.update(draft=draft):
             return False
         others = ReviewCard.objects.filter(user_id=user.pk, draft__isnull=False)
-        others.exclude(question_id=question_id).update(draft=None)
+        others.exclude(pk=card.pk).update(draft=None)
         return True
 
 
@@ -504,10 +505,11 @@ def draft_fields(card: ReviewCard) -> dict[str, list[str]] | None:
 
 
 def draft_drop(card: ReviewCard) -> None:
-    """The answer was checked: its draft is let go (no query when the card holds none)."""
-    if card.draft is not None:
-        ReviewCard.objects.filter(pk=card.pk).update(draft=None)
-        card.draft = None
+    """The answer was checked: its draft is let go. Read again, not taken from `card`: an
+    autosave from another tab may have kept one since `card` was read; called after the check
+    is recorded, so any later one finds the card reviewed and keeps nothing (`draft_keep`)."""
+    ReviewCard.objects.filter(pk=card.pk, draft__isnull=False).update(draft=None)
+    card.draft = None
 
 
 # --- bounded sessions ----------------------------------------------------------------------

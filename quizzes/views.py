@@ -1146,6 +1146,7 @@ def review_more(request: HttpRequest) -> HttpResponse:
 PENDING_REVIEW = "quizzes_pending_review"
 DRAFT_KEPT = "Answer kept, not checked yet."
 DRAFT_BACK = "Your answer from before is filled in again; it is not checked yet."
+ANSWERED_SINCE = "That question was checked since, in another tab or window."
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -1251,7 +1252,9 @@ def _review_autosave(
         status = f"{why or 'That question is not offered now.'} What you type here is not kept."
         return render(request, "quizzes/review.html#autosave", {"status": status})
     fields = _kept_answer(request)
-    review.draft_keep(user=request.user, question_id=card.question_id, fields=fields)
+    if not review.draft_keep(user=request.user, card=card, fields=fields):
+        status = f"{ANSWERED_SINCE} What you type here is not kept."
+        return render(request, "quizzes/review.html#autosave", {"status": status})
     response = render(request, "quizzes/review.html#autosave", {"status": DRAFT_KEPT})
     shown = request.POST.getlist("shown")[:50] or review.presentation_order(card.question)
     if AnswerForm(card.question, shown, request.POST).is_valid():
@@ -1280,23 +1283,26 @@ def _review_answer(request: HttpRequest, question_pk: int, refused: str = "") ->
     if not form.is_valid():
         if not refused:  # kept as sent, as an autosave keeps it (the only keeping without JS)
             fields = _kept_answer(request)
-            review.draft_keep(user=request.user, question_id=question.pk, fields=fields)
+            review.draft_keep(user=request.user, card=card, fields=fields)
         context = _review_context(
             request, card=card, form=form, module_slug=module_slug, level=level
         )
         return render(request, template, {**context, "refused": refused})
     response = form.response()
     result = grade(question, response)
-    review.draft_drop(card)  # checked: nothing is left to fill in again
     # Answered since this form was drawn (in another tab, or sent again): checked, not counted.
     # A second right answer a moment later would have pushed the card days out with no gap
     # recalled across, and counted twice in the sitting.
     counted = card.due <= now
+    answered = card
     if counted:
         card = review.card_record(
             user=request.user, question=question, correct=result.correct, now=now, card=card
         )
         review.session_count_answer(request.session)
+    # Checked: nothing is left to fill in again. After the record, so an autosave from another
+    # tab that read the card before it keeps nothing after this (`review.draft_keep`).
+    review.draft_drop(answered)
     context = _review_context(
         request, card=card, result=result, response=response, module_slug=module_slug, level=level
     )

@@ -217,3 +217,49 @@ def _wait_for_a_draft(learner, seconds: float = 10) -> None:
     while not ReviewCard.objects.filter(user=learner, draft__isnull=False).exists():
         assert time.monotonic() < deadline, "the beacon never kept the policy"
         time.sleep(0.1)
+
+
+def test_an_answer_checked_before_its_autosave_pause_leaves_no_draft(midday, page):
+    """Typed and checked at once, before the 1.5 s pause that keeps a draft: the autosave still
+    armed must not keep the checked answer after the check was sent (it would be filled in
+    again, unchecked, when the question came back). Time is moved past the pause before the
+    reload, so an autosave still waiting would have gone."""
+    from quizzes.models import ReviewCard
+    from tests.e2e.journeys import policy_editor
+
+    learner = make_user("rin")
+    question = Question.objects.filter(type="least_privilege").order_by("pk").first()
+    review.card_record(
+        user=learner, question=question, correct=False, now=timezone.now() - timedelta(hours=1)
+    )
+    page.clock.install()
+    page.goto("/")
+    sign_in(page, "rin")
+    page.goto("/quizzes/review/")
+    settled(page)
+    sent: list[str] = []  # the answer's posts, in the order the page sent them
+
+    def note(request) -> None:
+        if request.method == "POST" and "/quizzes/review/" in request.url:
+            autosave = "action=autosave" in (request.post_data or "")
+            sent.append("autosave" if autosave else "check")
+
+    page.on("request", note)
+    typed = '{"Version": "2012-10-17", "Statement": []}'
+    policy_editor(page, "Your policy (JSON)").fill(typed)
+    page.get_by_role("button", name="Check answer").click()
+    expect(page.get_by_role("heading", name="Your answer")).to_be_visible()
+    expect(page.get_by_text("Next review:")).to_be_visible()
+    page.clock.run_for(3000)  # past the autosave's pause
+    page.reload()
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    assert "check" in sent and "autosave" not in sent[sent.index("check") :], sent
+    card = ReviewCard.objects.get(user=learner, question=question)
+    assert (card.reviews, card.draft) == (2, None)  # checked once, nothing kept
+    expect(page.locator("#answer-status")).to_have_count(0)  # not offered again yet
+
+    # When it comes back, it starts afresh: the checked answer is not filled in again.
+    ReviewCard.objects.filter(pk=card.pk).update(due=timezone.now() - timedelta(minutes=1))
+    page.reload()
+    expect(page.locator("#answer-status")).to_have_text("")
+    expect(page.locator("textarea[name=policy]")).not_to_have_value(typed)

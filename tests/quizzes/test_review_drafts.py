@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from quizzes import review
 from quizzes.models import ReviewCard
-from quizzes.views import DRAFT_BACK, DRAFT_KEPT, MAX_KEPT_ANSWER
+from quizzes.views import ANSWERED_SINCE, DRAFT_BACK, DRAFT_KEPT, MAX_KEPT_ANSWER
 from tests.quizzes.builders import CHALLENGE, allow, choices, make_question, policy
 from tests.test_live_status import said_within
 
@@ -93,6 +93,43 @@ def test_checking_the_answer_lets_its_draft_go(learner_client, learner):
     question = missed(learner)
     autosave(learner_client, question, policy=HALF)
     learner_client.post(answer_url(question), {"policy": MINE}, headers=HTMX)
+    card = ReviewCard.objects.get()
+    assert (card.reviews, card.draft) == (2, None)
+
+
+def test_an_autosave_that_read_the_card_before_another_tabs_check_keeps_nothing(
+    learner_client, learner, monkeypatch
+):
+    """Two tabs: this one's autosave reads the card, then the other tab's check is recorded
+    before the autosave writes. The draft it would keep is an answer to a question already
+    checked, and filled in again when the question came back; it keeps nothing and says why."""
+    question = missed(learner)
+    read = review.answered_card
+
+    def read_then_other_tab_checks(**kwargs):
+        card = read(**kwargs)
+        review.card_record(user=learner, question=question, correct=True, now=timezone.now())
+        return card
+
+    monkeypatch.setattr(review, "answered_card", read_then_other_tab_checks)
+    saved = autosave(learner_client, question, policy=HALF)
+    assert ReviewCard.objects.get().draft is None
+    assert said_within(saved) == f"{ANSWERED_SINCE} What you type here is not kept."
+
+
+def test_a_check_lets_go_of_a_draft_another_tab_kept_while_it_ran(learner_client, learner):
+    """The check read the card without a draft; another tab's autosave kept one before the
+    check was recorded. The checked question keeps no draft to fill in when it comes back."""
+    question = missed(learner)
+    record = review.card_record
+
+    def other_tab_keeps_then_record(**kwargs):
+        ReviewCard.objects.filter(question=question).update(draft={"policy": [HALF]})
+        return record(**kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(review, "card_record", other_tab_keeps_then_record)
+        learner_client.post(answer_url(question), {"policy": MINE}, headers=HTMX)
     card = ReviewCard.objects.get()
     assert (card.reviews, card.draft) == (2, None)
 

@@ -52,3 +52,17 @@ def test_gdpr_is_said_to_reach_as_far_as_its_article_3_and_no_further():
         assert "nyone processing personal data of people in the EU" not in text
         assert "established in the EU" in text
         assert "offer goods or services to people in the EU" in text
+
+
+def test_the_root_user_scenario_says_what_can_still_limit_root():
+    """IAM User Guide, "Policy evaluation logic" and "Root user best practices": no
+    identity-based policy limits the root user, but SCPs (in a member account) and an explicit
+    Deny in a resource-based policy still apply to it; the sandbox models the root user (its
+    identity step says so). The scenario said IAM policies are not evaluated for root at all,
+    and that the sandbox cannot model it."""
+    scenario = next(s for s in CURRICULUM.scenarios if s.slug == "everyday-admin-not-root")
+    situation = _flat(scenario.situation)
+    assert "IAM policies are not evaluated for it" not in situation
+    assert "cannot model the root user" not in situation
+    assert "no identity-based policy can limit" in situation
+    assert "SCP" in situation

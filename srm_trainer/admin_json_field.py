@@ -38,7 +38,8 @@ from django.forms.fields import InvalidJSONInput, JSONString
 
 from srm_trainer.iam.errors import PolicyError
 from srm_trainer.iam.json_mistakes import located
-from srm_trainer.iam.jsontext import line_col, load_json
+from srm_trainer.iam.jsontext import line_col, load_json, repeated_keys
+from srm_trainer.typed_text import quoted
 
 # Far deeper than shipped content nests (a whole content file, its cases and policies within,
 # is 12 levels), as deep as the question file format allows (teach/transfer/json_format), and
@@ -63,47 +64,25 @@ def _worded(message: str, line: int | None, column: int | None) -> ValidationErr
 def read_json(text: str) -> Any:
     """`text` as data, or a `ValidationError` that says what is wrong and where."""
     try:
-        data = load_json(text, what="JSON", max_depth=MAX_DEPTH)
+        data = load_json(text, what="JSON", max_depth=MAX_DEPTH, keys_once=True)
     except PolicyError as exc:
+        if exc.code == "duplicate_key":
+            raise _repeated_key(text) from None
         raise _worded(exc.message, exc.line, exc.column) from None
-    if _repeats_a_key(text):
-        raise _repeated_key(text)
     if not _storable(data):
         raise _unstorable(text)
     return data
 
 
-class _Repeated(Exception):
-    pass
-
-
-def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = {key for key, _ in pairs}
-    if len(keys) != len(pairs):
-        raise _Repeated
-    return dict(pairs)
-
-
-def _repeats_a_key(text: str) -> bool:
-    """Whether an object of `text` (already read: valid, and at most `MAX_DEPTH` deep) writes
-    one key twice. A second read by the C decoder; the key is placed only on this failure."""
-    try:
-        json.loads(text, object_pairs_hook=_once)
-    except _Repeated:
-        return True
-    return False
-
-
 def _repeated_key(text: str) -> ValidationError:
     """The key written twice, placed at its second place and worded as the question import and
-    the question editor's boxes word it (`read_located`, the reader they share)."""
-    from teach.transfer.json_format import read_located  # imports the models: read when needed
-
-    try:
-        read_located(text, what="JSON", max_depth=MAX_DEPTH)
-    except PolicyError as exc:
-        return _worded(exc.message, exc.line, exc.column)
-    return _worded("An object of the JSON writes one key twice", None, None)
+    the question editor's boxes word it ("The key 'choices' appears twice in one object.")."""
+    found = next(repeated_keys(text), None)
+    if found is None:  # pragma: no cover - the decoder has just met one
+        return _worded("An object of the JSON writes one key twice", None, None)
+    _path, key, _first, again = found
+    line, column = line_col(text, again)
+    return _worded(f"The key {quoted(key)} appears twice in one object", line, column)
 
 
 def _storable(data: Any) -> bool:

@@ -32,7 +32,7 @@ from certificates.models import COURSE_SLUG, Certificate
 from lessons import knowledge_checks, reading_order
 from lessons import progress as lesson_progress
 from lessons.models import Module
-from quizzes.models import FINAL_EXAM_SLUG, Attempt, Question, Quiz, QuizQuestion, ReviewCard
+from quizzes.models import FINAL_EXAM_SLUG, Attempt, Quiz, ReviewCard
 from srm_trainer.prepared import PreparedQuery, concrete_attnames, instance
 
 # A review item is mastered once the scheduler, after a right answer, puts it at least this far
@@ -196,29 +196,19 @@ def _owned(user, learner_key: str) -> Q | None:
 _QUIZ_FIELDS = ("slug", "title", "module_id", "passed")
 
 
-def _askable() -> Q:
-    """A quiz that can be started: one drawn by rules (the final exam), else one with a
-    question left to ask, listed or in the bank it draws from (unarchived; as
-    `quizzes.attempts._drawn` reads them). A module's quiz with none ("This quiz has no
-    questions to ask at the moment, so it cannot be started") was still its part to pass, so
-    the module, and the certificate, could not be completed by anyone."""
-    listed = Exists(QuizQuestion.objects.filter(quiz=OuterRef("pk"), question__archived=False))
-    banked = Exists(Question.objects.filter(category=OuterRef("draw_category"), archived=False))
-    draws = ~Q(draw_category="") & Q(draw_count__gt=0)
-    return ~Q(draw_rules=[]) | (draws & banked) | (~draws & listed)
-
-
 def _course_quizzes(passed: Exists) -> QuerySet:
     """The course's own modules' quizzes and final exam (from its files or the admin: no
-    owner) that can be started (`_askable`), in order, each with `passed`. An instructor's
-    quiz filed under a module is their class's, not the course's: it counted as the module's
-    quiz for every learner, so one published with a pass mark of 0 completed the module for
-    anyone who took it, on the way to the certificate."""
+    owner) that can be started (`QuizQuerySet.askable`), in order, each with `passed`. One
+    with nothing to ask was still its module's part to pass, so the module, and the
+    certificate, could not be completed by anyone. An instructor's quiz filed under a module
+    is their class's, not the course's: it counted as the module's quiz for every learner, so
+    one published with a pass mark of 0 completed the module for anyone who took it, on the
+    way to the certificate."""
     return (
         Quiz.objects.published()
         .filter(owner__isnull=True)
         .filter(Q(module__isnull=False) | Q(slug=FINAL_EXAM_SLUG))
-        .filter(_askable())
+        .askable()
         .order_by("order", "slug")
         .values("slug", "title", "module_id")
         .annotate(passed=passed)

@@ -257,8 +257,10 @@ def check_views(*, request, lesson, scenarios, slugs, answered, posted) -> dict:
 
 
 def module_quizzes(*, user, module_ids, standing: bool = False) -> dict[int, QuizLink]:
-    """Each module's first quiz this person may take (one query; on a lesson page, for its
-    module: SQL compiled once per number of modules and for staff or not). `standing`: for a
+    """Each module's first quiz this person may take and can start (`QuizQuerySet.askable`:
+    one with no question to ask is passed over, as course progress passes it over) (one
+    query; on a lesson page, for its module: SQL compiled once per number of modules and for
+    staff or not). `standing`: for a
     signed-in learner, whether they passed each and their best score, as the quiz list reads
     them (`attempts.by_quiz`, one query more)."""
     module_ids = list(module_ids)
@@ -270,6 +272,7 @@ def module_quizzes(*, user, module_ids, standing: bool = False) -> dict[int, Qui
         quizzes = list(
             Quiz.objects.visible_to(user)
             .filter(module_id__in=module_ids)
+            .askable()
             .order_by(*_COURSE_FIRST)
             .only(*_QUIZ_LINK)
         )
@@ -309,6 +312,7 @@ def _module_quizzes_query(staff: bool, count: int) -> PreparedQuery:
             # of a module that has a hundred.
             lambda *ids: (
                 quizzes.filter(module_id__in=ids)
+                .askable()
                 .order_by(*_COURSE_FIRST)
                 .values_list(*_QUIZ_LINK)[: 1 if len(ids) == 1 else None]
             ),

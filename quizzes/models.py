@@ -393,7 +393,21 @@ MAX_TRIES = 10  # tries per question in a quiz with immediate feedback
 
 
 class QuizQuerySet(PublishedQuerySet):
-    pass
+    def askable(self) -> QuizQuerySet:
+        """The quizzes that can be started: one drawn by rules (the final exam), else one with
+        a question left to ask, listed or in the bank it draws from (unarchived; as
+        `quizzes.attempts._drawn` reads them). One with none says "This quiz has no questions
+        to ask at the moment, so it cannot be started": course progress leaves it out
+        (`certificates.progress`), and a module's "Module quiz" box and a lesson's "test
+        yourself" link name the module's next quiz instead (`quizzes.lesson_checks`)."""
+        listed = QuizQuestion.objects.filter(quiz=models.OuterRef("pk"), question__archived=False)
+        banked = Question.objects.filter(category=models.OuterRef("draw_category"), archived=False)
+        draws = ~models.Q(draw_category="") & models.Q(draw_count__gt=0)
+        return self.filter(
+            ~models.Q(draw_rules=[])
+            | (draws & models.Exists(banked))
+            | (~draws & models.Exists(listed))
+        )
 
 
 # Quiz.problems()'s word for a draw set by half; the teaching form leaves it unsaid while the

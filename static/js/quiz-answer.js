@@ -78,3 +78,19 @@
     navigator.sendBeacon(form.getAttribute("action"), data);
   });
 })();
+
+// A flag or "Start again" refused over the rate limit leaves "Too many… Try again in N seconds"
+// in the page's alert region (quizzes/views.py, _too_many_changes; data-until-success). Once a
+// later request from the page goes through (2xx: a 429 swaps in too, so htmx counts it a success),
+// the note no longer applies, yet it stayed as if the page still refused. Take it off: the status
+// region has already said the refusal once, and says the new request's words in its place.
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || xhr.status < 200 || xhr.status > 299) return;
+    document.querySelectorAll("#page-alert [data-until-success]").forEach(function (note) {
+      note.remove();
+    });
+  });
+})();

@@ -262,3 +262,29 @@ def test_a_running_countdown_is_the_only_time_left_shown(page):
     expect(box.locator(".countdown-clock")).to_have_text(re.compile(r"^(59:\d\d|1:00:00)$"))
     expect(box).not_to_contain_text("in about", use_inner_text=True)
     expect(box).to_contain_text("Time limit: this attempt ends at")
+
+
+def test_a_refused_flag_s_note_goes_once_a_later_flag_goes_through(page, console, settings):
+    """A flag refused over the answer limit says "Too many… Try again in N seconds" in the
+    page's alert region; pressed again once the limit allows it, the flag is set, and the note
+    that said it could not be had stayed on the page beside "Remove flag"."""
+    from tests.e2e.test_live_status import Region
+
+    console.allow("status of 429")
+    first = Question.objects.filter(type="single").order_by("slug").first()
+    make_quiz(first, slug="refused-flag", title="Refused flag")
+    _start(page, "refused-flag")
+    region = Region(page, "#attempt-body")
+    limits = settings.RATE_LIMITS
+    settings.RATE_LIMITS = {**limits, "answer": "0/60"}
+    page.get_by_role("button", name="Flag to come back to").press("Enter")
+    note = page.locator("#page-alert .note")
+    expect(note).to_contain_text("Too many answers and flags in a short time")
+    expect(note).to_contain_text("Try again in")
+    region.says(note.inner_text())
+    settings.RATE_LIMITS = limits
+    page.get_by_role("button", name="Flag to come back to").press("Enter")
+    region.says("Flagged: it is listed before you submit.")
+    expect(page.get_by_role("button", name="Remove flag")).to_be_visible()
+    expect(page.locator("#page-alert")).to_be_empty()
+    assert_accessible(page)

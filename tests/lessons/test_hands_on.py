@@ -14,7 +14,7 @@ from lessons import hands_on
 from lessons.hands_on import BY_SLUG, PIECES, hands_on_problem
 from lessons.models import Module
 from tests.conftest import give_mfa, make_lesson, make_module, page_queries, sign_in
-from tests.quizzes.builders import make_quiz
+from tests.quizzes.builders import make_question, make_quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +121,7 @@ def test_the_admin_refuses_an_unknown_piece_beside_the_field_and_keeps_the_text(
 def test_a_module_page_offers_exactly_its_pieces_after_the_lessons_and_before_the_quiz(client):
     module = make_module(slug="dos", hands_on=["waf-lab", "network-lab"])
     make_lesson(module, title="Shield and WAF")
-    make_quiz(module=module, title="Check your DoS knowledge")
+    make_quiz(make_question(), module=module, title="Check your DoS knowledge")
     page = client.get("/learn/dos/").content.decode()
     card = _card(page)
     assert "<h2" in card and "Try it yourself" in card

@@ -422,10 +422,11 @@ def test_the_module_quiz_box_says_whether_a_learner_passed_or_their_best_score(
     from django.test import Client
     from django.utils import timezone
 
-    from quizzes.models import Attempt, Quiz
+    from quizzes.models import Attempt
     from tests.conftest import sign_in
+    from tests.quizzes.builders import make_question, make_quiz
 
-    quiz = Quiz.objects.create(module=course["one"], slug="one-quiz", title="One quiz")
+    quiz = make_quiz(make_question(), module=course["one"], slug="one-quiz", title="One quiz")
     now = timezone.now()
     for score in (0.4, 0.6):
         Attempt.objects.create(

@@ -399,6 +399,33 @@ def test_a_draft_module_quiz_is_offered_to_staff_only(client, staff, lesson):
     assert draft.get_absolute_url() in client.get(lesson.get_absolute_url()).content.decode()
 
 
+def test_the_module_quiz_offered_is_one_that_can_be_started(client, lesson):
+    """A module's first quiz with nothing to ask (no questions, all archived, or a draw from an
+    empty bank) cannot be started; the module page's box and its last lesson's Next named it
+    all the same. They name the next one that can be, or none, as course progress counts it."""
+    from quizzes.lesson_checks import module_quizzes
+
+    archived = make_question(lesson=lesson, archived=True)
+    make_quiz(module=lesson.module, order=1, title="No questions")
+    make_quiz(archived, module=lesson.module, order=2, title="All archived")
+    make_quiz(module=lesson.module, order=3, draw_category="empty-bank", draw_count=2)
+    quiz = make_quiz(make_question(lesson=lesson), module=lesson.module, order=4, title="IAM quiz")
+    module_page = client.get(lesson.module.get_absolute_url()).content.decode()
+    assert f'test yourself: <a href="{quiz.get_absolute_url()}">IAM quiz</a>' in module_page
+    last = client.get(lesson.get_absolute_url()).content.decode()
+    assert f'href="{quiz.get_absolute_url()}" rel="next"' in last
+
+    bare = make_module(slug="bare", order=lesson.module.order + 1)
+    only = make_lesson(bare, slug="only")
+    make_quiz(module=bare, title="Nothing to ask")
+    assert "Module quiz" not in client.get(bare.get_absolute_url()).content.decode()
+    assert "the module quiz" not in client.get(only.get_absolute_url()).content.decode()
+    # Several modules at once (prepared SQL), and the plain query beside a module-less id.
+    for ids in ([lesson.module.pk, bare.pk], [lesson.module.pk, bare.pk, None]):
+        links = module_quizzes(user=AnonymousUser(), module_ids=ids)
+        assert {m: link.title for m, link in links.items()} == {lesson.module.pk: "IAM quiz"}
+
+
 def test_the_last_lesson_with_a_question_check_reads_the_module_quiz_once(client, question):
     # The check's "way on" and the page's Next both name the module's quiz: one query for it.
     lesson = question.lesson

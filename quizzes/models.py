@@ -401,7 +401,13 @@ class QuizQuerySet(PublishedQuerySet):
         (`certificates.progress`), and a module's "Module quiz" box and a lesson's "test
         yourself" link name the module's next quiz instead (`quizzes.lesson_checks`)."""
         listed = QuizQuestion.objects.filter(quiz=models.OuterRef("pk"), question__archived=False)
-        banked = Question.objects.filter(category=models.OuterRef("draw_category"), archived=False)
+        # Only the bank's questions the quiz may draw: the course's (no owner) and its owner's
+        # own (`quizzes.exam.draw_scope`, written here as SQL on the quiz's row).
+        banked = Question.objects.filter(
+            models.Q(owner__isnull=True) | models.Q(owner=models.OuterRef("owner")),
+            category=models.OuterRef("draw_category"),
+            archived=False,
+        )
         draws = ~models.Q(draw_category="") & models.Q(draw_count__gt=0)
         return self.filter(
             ~models.Q(draw_rules=[])

@@ -75,3 +75,18 @@ def test_a_question_written_in_the_admin_is_the_courses_and_drawn_by_its_exam(in
         owner=instructor, source=Source.AUTHORED, draw_rules=[{"module": "iam", "count": 2}]
     )
     assert set(exam.rules_pool(theirs, attempts.usable)) == {from_file, in_admin}
+
+
+def test_a_quiz_whose_bank_holds_only_another_teachers_questions_cannot_be_started(
+    instructor, other_instructor
+):
+    from quizzes.models import Quiz
+
+    _theirs(other_instructor, category="otto-only")
+    theirs = make_quiz(
+        owner=instructor, source=Source.AUTHORED, draw_category="otto-only", draw_count=1
+    )
+    course = make_quiz(source=Source.FILE, draw_category="otto-only", draw_count=1)
+    assert not Quiz.objects.askable().filter(pk__in=[theirs.pk, course.pk]).exists()
+    _theirs(instructor, category="otto-only")  # a question of their own: theirs can start
+    assert list(Quiz.objects.askable().filter(pk__in=[theirs.pk, course.pk])) == [theirs]

@@ -471,12 +471,3 @@ def test_a_certificate_gone_with_its_account_is_not_said_never_issued(client, fi
     text = response.content.decode()
     assert "issued no certificate" not in text
     assert "deletes their account" in text
-
-
-def test_with_no_module_published_my_progress_says_so_not_an_empty_list(client, db):
-    # "To earn the certificate:" stood above an empty list.
-    body = client.get("/progress/").content.decode()
-    status = body[body.index('id="certificate-title"') :]
-    status = status[: status.index("</section>")]
-    assert "To earn the certificate:" not in status
-    assert "no published module yet" in status

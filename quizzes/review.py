@@ -64,6 +64,14 @@ def end_of_day(now: datetime) -> datetime:
     return datetime.combine(local.date() + timedelta(days=1), time.min, tzinfo=local.tzinfo)
 
 
+def back_today(due: datetime, now: datetime) -> bool:
+    """Whether a card due at `due` is back today as the page says it: by the minute it is
+    ready (`ready_at`), not its second, so a card due at 23:59:30 is back "tomorrow at 00:00",
+    not "later today at 00:00"."""
+    ready = ready_at(due, now)
+    return (ready or due) < end_of_day(now)
+
+
 def ready_at(next_due: datetime | None, now: datetime) -> datetime | None:
     """When to tell a learner with nothing due to come back: `next_due` rounded up to its
     minute, since the page shows hours and minutes (due at 17:12:40 read "ready at 17:12",

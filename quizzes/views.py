@@ -1101,7 +1101,7 @@ def _review_context(
         and standing.next_due is None
         and not review.has_cards(request.user),
         "next_ready_at": review.ready_at(standing.next_due, now),
-        "card_due_today": bool(card and card.due < review.end_of_day(now)),
+        "card_due_today": bool(card and review.back_today(card.due, now)),
         # When the answered card is back, as the counts above say it (rounded up to its
         # minute): "Next review: 12:02" for a card due at 12:02:40 was not due at 12:02.
         "card_ready_at": review.ready_at(card.due, now) if card is not None else None,

@@ -590,3 +590,18 @@ def test_a_question_answered_in_another_tab_is_checked_but_not_counted_again(
     assert "Right." in again and "checked but not counted" in again
     assert ReviewCard.objects.get().card == card.card and ReviewCard.objects.get().reviews == 2
     assert learner_client.session[review.SESSION_KEY]["done"] == 1
+
+
+def test_a_card_ready_only_at_midnight_is_not_said_to_be_back_later_today():
+    # Due at 23:59:30, it is ready at 00:00 by the minute the page names: "later today at
+    # 00:00" named tomorrow's first minute as today's.
+    from datetime import UTC, datetime
+
+    now = datetime(2026, 12, 7, 23, 57, 45, tzinfo=UTC)
+    with timezone.override("UTC"):
+        assert not review.back_today(datetime(2026, 12, 7, 23, 59, 30, tzinfo=UTC), now)
+        assert review.back_today(datetime(2026, 12, 7, 23, 58, 30, tzinfo=UTC), now)
+        assert review.back_today(
+            datetime(2026, 12, 7, 23, 0, tzinfo=UTC) + timedelta(minutes=58, seconds=50), now
+        )
+        assert not review.back_today(datetime(2026, 12, 8, 9, 0, tzinfo=UTC), now)

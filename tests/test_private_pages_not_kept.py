@@ -30,6 +30,9 @@ PRIVATE = [
     "account_data",  # "Your data" (until 2026-12-08)
     "account_shown_name",  # the name instructors see (until 2026-12-08)
     "cohorts:mine",  # the learner's classes (until 2026-12-08)
+    "account_email",  # the account's addresses: allauth's, every /accounts/ page (2026-12-08)
+    "mfa_index",  # its two-factor keys
+    "account_change_password",
 ]
 
 

@@ -12,7 +12,7 @@ The older URL names `login`, `logout` and `signup` stay as aliases at the same p
 
 from allauth.account import views as account_views
 from allauth.mfa.totp import views as totp_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.decorators.cache import never_cache
 
 from srm_trainer.accounts import passkeys, views
@@ -45,3 +45,34 @@ urlpatterns = [
     path("logout/", account_views.logout, name="logout"),
     path("signup/", views.signup, name="signup"),
 ]
+
+
+def _kept_by_no_cache(patterns: list) -> list:
+    """`patterns` with every view sent `no-store` (`never_cache`), allauth's included ones too:
+    each page here is someone's account (their addresses, their two-factor keys, a form
+    holding their password), and allauth sent only the recovery codes so, so a shared
+    computer's Back after signing out showed the e-mail and two-factor pages to the next
+    person."""
+    kept: list = []
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            kept.append(
+                URLResolver(
+                    entry.pattern,
+                    _kept_by_no_cache(list(entry.url_patterns)),
+                    entry.default_kwargs,
+                    entry.app_name,
+                    entry.namespace,
+                )
+            )
+        else:
+            assert isinstance(entry, URLPattern)
+            kept.append(
+                URLPattern(
+                    entry.pattern, never_cache(entry.callback), entry.default_args, entry.name
+                )  # fmt: skip
+            )
+    return kept
+
+
+urlpatterns = _kept_by_no_cache(urlpatterns)

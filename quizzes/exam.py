@@ -21,7 +21,7 @@ from django.utils.crypto import salted_hmac
 
 from lessons.models import Module
 from quizzes.draw_rules import rule_target, rules_total
-from quizzes.models import Answer, Question, Quiz, whole_percent
+from quizzes.models import Answer, Question, Quiz, drawable_by, whole_percent
 
 
 def draw_scope(quiz: Quiz) -> Q:
@@ -31,8 +31,7 @@ def draw_scope(quiz: Quiz) -> Q:
     module was drawn, whoever wrote it: a teacher's question with a course module went into the
     course's final exam, and a teacher's quiz drawing another teacher's category previewed and
     gave learners their questions (docs/teaching.md, "Who may do what")."""
-    course = Q(owner__isnull=True)
-    return course if quiz.owner_id is None else course | Q(owner_id=quiz.owner_id)
+    return drawable_by(quiz.owner_id)
 
 
 def may_draw(quiz: Quiz, question: Question) -> bool:

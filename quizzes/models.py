@@ -392,6 +392,13 @@ MAX_TIME_LIMIT = 24 * 60  # minutes: a day; longer is a take-home, not a timed q
 MAX_TRIES = 10  # tries per question in a quiz with immediate feedback
 
 
+def drawable_by(owner) -> models.Q:
+    """Questions a quiz of `owner` (a user id, None, or an `OuterRef` to a quiz's owner) may
+    draw: the course's (no owner: from its files or written in the admin) and the owner's own.
+    The one rule `quizzes.exam.draw_scope` and `QuizQuerySet.askable` both read."""
+    return models.Q(owner__isnull=True) | models.Q(owner=owner)
+
+
 class QuizQuerySet(PublishedQuerySet):
     def askable(self) -> QuizQuerySet:
         """The quizzes that can be started: one drawn by rules (the final exam), else one with
@@ -401,10 +408,9 @@ class QuizQuerySet(PublishedQuerySet):
         (`certificates.progress`), and a module's "Module quiz" box and a lesson's "test
         yourself" link name the module's next quiz instead (`quizzes.lesson_checks`)."""
         listed = QuizQuestion.objects.filter(quiz=models.OuterRef("pk"), question__archived=False)
-        # Only the bank's questions the quiz may draw: the course's (no owner) and its owner's
-        # own (`quizzes.exam.draw_scope`, written here as SQL on the quiz's row).
+        # Only the bank's questions the quiz may draw (`quizzes.exam.draw_scope`).
         banked = Question.objects.filter(
-            models.Q(owner__isnull=True) | models.Q(owner=models.OuterRef("owner")),
+            drawable_by(models.OuterRef("owner")),
             category=models.OuterRef("draw_category"),
             archived=False,
         )

@@ -242,47 +242,56 @@ def _my_attempts(request: HttpRequest, quiz: Quiz):
     return Attempt.objects.filter(owner, quiz=quiz).order_by("-started_at", "-pk")
 
 
-def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
-    """Over the answer limit on the quiz page. With htmx the question is drawn again as it was
-    sent (the answer stays; a message an earlier send got, "Choose one answer.", does not stay
-    beside the refusal), the refusal in the form's status line and said in the page's status
-    region; an autosave, which swaps only the status line, gets the refusal there. Without
-    htmx, a page says when to try again."""
-    if not wants_partial(request):
-        return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
-    message = _too_many_words(retry_after)
-    if request.POST.get("action") == "autosave":
-        return status_line(message, "#answer-status")
-    kwargs = request.resolver_match.kwargs if request.resolver_match else {}
-    return _answer_save(request, **kwargs, refused=message)
+def _limit_page(request: HttpRequest, retry_after: int, what: str = "answers") -> HttpResponse:
+    """Over a limit without htmx: the page that says when to try again."""
+    return render(request, "429.html", {"retry_after": retry_after, "what": what})
 
 
-def _too_many_reviews(request: HttpRequest, retry_after: int) -> HttpResponse:
-    """Over the answer limit in the review queue: as on the quiz page (`_too_many`)."""
-    if not wants_partial(request):
-        return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
-    message = _too_many_words(retry_after)
-    if request.POST.get("action") == "autosave":
-        return status_line(message, "#answer-status")
-    kwargs = request.resolver_match.kwargs if request.resolver_match else {}
-    return _review_answer(request, **kwargs, refused=message)
+def _try_again(retry_after: int) -> str:
+    return f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}."
 
 
 def _too_many_words(retry_after: int) -> str:
-    return (
-        f"Too many answers in a short time: nothing was saved. "
-        f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}."
-    )
+    return f"Too many answers in a short time: nothing was saved. {_try_again(retry_after)}"
+
+
+def _answer_refused(redraw):
+    """Over the answer limit where an answer is sent: with htmx the question is drawn again as
+    it was sent by `redraw` (the answer stays; a message an earlier send got, "Choose one
+    answer.", does not stay beside the refusal), the refusal in the form's status line and said
+    in the page's status region; an autosave, which swaps only the status line, gets the
+    refusal there. Without htmx, a page says when to try again."""
+
+    def refused(request: HttpRequest, retry_after: int) -> HttpResponse:
+        if not wants_partial(request):
+            return _limit_page(request, retry_after)
+        message = _too_many_words(retry_after)
+        if request.POST.get("action") == "autosave":
+            return status_line(message, "#answer-status")
+        kwargs = request.resolver_match.kwargs if request.resolver_match else {}
+        return redraw(request, **kwargs, refused=message)
+
+    return refused
+
+
+def _too_many(request: HtmxHttpRequest, retry_after: int) -> HttpResponse:
+    """Over the answer limit on the quiz page (`_answer_refused`)."""
+    return _answer_refused(_answer_save)(request, retry_after)
+
+
+def _too_many_reviews(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the answer limit in the review queue, as on the quiz page (`_answer_refused`)."""
+    return _answer_refused(_review_answer)(request, retry_after)
 
 
 def _too_many_starts(request: HttpRequest, retry_after: int) -> HttpResponse:
-    return render(request, "429.html", {"retry_after": retry_after, "what": "quiz starts"})
+    return _limit_page(request, retry_after, "quiz starts")
 
 
 def _too_many_submits(request: HttpRequest, retry_after: int) -> HttpResponse:
     """Over the answer limit on Submit (a plain form on the summary page): the page that says
     when to try again. Nothing is lost: an attempt past its time is closed as it stands."""
-    return render(request, "429.html", {"retry_after": retry_after, "what": "answers"})
+    return _limit_page(request, retry_after)
 
 
 def _too_many_changes(request: HttpRequest, retry_after: int) -> HttpResponse:
@@ -294,12 +303,9 @@ def _too_many_changes(request: HttpRequest, retry_after: int) -> HttpResponse:
     flag = request.resolver_match is not None and request.resolver_match.url_name == "flag"
     said = "answers and flags" if flag else "answers"
     if not wants_partial(request):
-        return render(request, "429.html", {"retry_after": retry_after, "what": said})
+        return _limit_page(request, retry_after, said)
     done = "the flag was not changed" if flag else "your answer was not replaced"
-    refused = (
-        f"Too many {said} in a short time: {done}. "
-        f"Try again in {retry_after} second{'s' if retry_after != 1 else ''}."
-    )
+    refused = f"Too many {said} in a short time: {done}. {_try_again(retry_after)}"
     response = render(request, "quizzes/take.html#refused_note", {"refused": refused})
     return reswap(retarget(response, "#page-alert"), "innerHTML")
 
